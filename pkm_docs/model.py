@@ -1,0 +1,208 @@
+"""The agreement model: a resolved, language-independent agreement that checks and renderers read."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from .syntax import Span
+
+#: Languages the toolkit writes, in their conventional order (Indonesian first: it governs by default).
+LANGUAGES = ("id", "en")
+
+
+@dataclass(frozen=True)
+class Text:
+    """One piece of text in every language of the agreement, e.g. ``Text({"id": "Pasal", "en": "Article"})``."""
+
+    by_lang: Mapping[str, str]
+
+    def __getitem__(self, lang: str) -> str:
+        return self.by_lang[lang]
+
+    def get(self, lang: str, default: str = "") -> str:
+        return self.by_lang.get(lang, default)
+
+    @classmethod
+    def same(cls, value: str, langs: tuple[str, ...] = LANGUAGES) -> Text:
+        """The same string in every language (a name, an address)."""
+        return cls({lang: value for lang in langs})
+
+    def to_data(self) -> dict[str, str]:
+        return dict(self.by_lang)
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A paragraph of an article: numbered ``(1)`` when ``number`` is set, with lettered items ``a.``, ``b.``."""
+
+    text: Text
+    number: int | None = None
+    items: tuple[Text, ...] = ()
+    clause_id: str | None = None
+
+    def to_data(self) -> dict[str, Any]:
+        return {
+            "number": self.number,
+            "text": self.text.to_data(),
+            "items": [item.to_data() for item in self.items],
+            "clause": self.clause_id,
+        }
+
+
+@dataclass(frozen=True)
+class ClauseUse:
+    """One library clause (or ad-hoc text) as used in the agreement, with what it was resolved to."""
+
+    clause_id: str
+    version: str | None
+    content_hash: str | None
+    status: str
+    section: str | None
+    vetted: bool
+    span: Span | None = None
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    def to_data(self) -> dict[str, Any]:
+        return {
+            "id": self.clause_id,
+            "version": self.version,
+            "hash": self.content_hash,
+            "status": self.status,
+            "section": self.section,
+            "vetted": self.vetted,
+        }
+
+
+@dataclass(frozen=True)
+class Article:
+    """A numbered article ("Pasal N" / "Article N"), or an unnumbered part (preamble, closing) when number is None."""
+
+    number: int | None
+    title: Text
+    paragraphs: tuple[Paragraph, ...]
+    clauses: tuple[ClauseUse, ...]
+    kind: str = "article"  # "preamble", "article" or "closing"
+    span: Span | None = None
+
+    @property
+    def sections(self) -> frozenset[str]:
+        return frozenset(c.section for c in self.clauses if c.section)
+
+    def to_data(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "number": self.number,
+            "title": self.title.to_data(),
+            "paragraphs": [p.to_data() for p in self.paragraphs],
+            "clauses": [c.to_data() for c in self.clauses],
+        }
+
+
+@dataclass(frozen=True)
+class Party:
+    """A party to the agreement, as declared: ``key`` is the name the source uses for it."""
+
+    key: str
+    role: str  # "government" or "organisation"
+    alias: Text
+    name: Text
+    representative: str
+    position: Text
+    authority: Text
+    address: Text
+    number: str | None = None
+    meterai: bool = True
+    span: Span | None = None
+
+    def to_data(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "role": self.role,
+            "alias": self.alias.to_data(),
+            "name": self.name.to_data(),
+            "representative": self.representative,
+            "position": self.position.to_data(),
+            "authority": self.authority.to_data(),
+            "address": self.address.to_data(),
+            "number": self.number,
+            "meterai": self.meterai,
+        }
+
+
+@dataclass(frozen=True)
+class ManifestEntry:
+    """A clause version that went into the agreement."""
+
+    clause_id: str
+    version: str
+    content_hash: str
+    status: str
+
+    def to_data(self) -> dict[str, str]:
+        return {"id": self.clause_id, "version": self.version, "hash": self.content_hash, "status": self.status}
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """What a document was built from: exact clause versions, the library version, the source's hash."""
+
+    clauses: tuple[ManifestEntry, ...]
+    library_name: str
+    library_version: str
+    source_file: str
+    source_hash: str
+    generator: str
+
+    def to_data(self) -> dict[str, Any]:
+        return {
+            "generator": self.generator,
+            "library": {"name": self.library_name, "version": self.library_version},
+            "source": {"file": self.source_file, "sha256": self.source_hash},
+            "clauses": [c.to_data() for c in self.clauses],
+        }
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """A resolved agreement: everything a check or a renderer needs, and nothing of the syntax tree."""
+
+    title: Text
+    number: str
+    scheme: str
+    languages: tuple[str, ...]
+    governing_language: str
+    signing_date: datetime.date
+    signing_place: Text
+    parties: tuple[Party, ...]
+    preamble: tuple[Article, ...]
+    articles: tuple[Article, ...]
+    closing: tuple[Article, ...]
+    manifest: Manifest
+    labels: Mapping[str, Text] = field(default_factory=dict)
+    span: Span | None = None
+
+    def party(self, key: str) -> Party:
+        return next(p for p in self.parties if p.key == key)
+
+    def all_parts(self) -> tuple[Article, ...]:
+        """Preamble, articles and closing, in document order."""
+        return self.preamble + self.articles + self.closing
+
+    def to_data(self) -> dict[str, Any]:
+        """The model as plain JSON-able data: what the typst template reads."""
+        return {
+            "title": self.title.to_data(),
+            "number": self.number,
+            "scheme": self.scheme,
+            "languages": list(self.languages),
+            "governing_language": self.governing_language,
+            "signing": {"date": self.signing_date.isoformat(), "place": self.signing_place.to_data()},
+            "parties": [p.to_data() for p in self.parties],
+            "preamble": [a.to_data() for a in self.preamble],
+            "articles": [a.to_data() for a in self.articles],
+            "closing": [a.to_data() for a in self.closing],
+            "labels": {key: text.to_data() for key, text in self.labels.items()},
+            "manifest": self.manifest.to_data(),
+        }

@@ -1,0 +1,361 @@
+"""Parsing: ``.pkm`` text → Lark parse tree → frozen syntax tree. Lark trees never leave this module."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from pathlib import Path
+
+from lark import Lark, Token, Transformer, v_args
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
+
+from . import syntax as s
+from .errors import Diagnostic, ERROR, SourceError, UsageError, suggest
+from .resources import resource_dir
+
+#: Source and data files larger than this are refused before parsing.
+MAX_SOURCE_BYTES = 2_000_000
+
+#: Words a user may mean where the parser expected something else, by the terminal Lark names.
+_TERMINAL_NAMES = {
+    "NAME": "a name",
+    "STRING": "a quoted text",
+    "LONG_STRING": 'a """text block"""',
+    "LBRACE": "`{`",
+    "RBRACE": "`}`",
+    "COLON": "`:`",
+    "CLAUSE_ID": "a clause id such as `funding.cost_sharing`",
+    "CONSTRAINT": "a version such as `@^2`",
+    "VERSION": "a version such as `1.0.0`",
+    "MONEY": "an amount such as `Rp500.000.000`",
+    "PERCENT": "a percentage such as `40%`",
+    "DATE": "a date such as `2026-12-01`",
+    "DURATION": "a duration such as `12 months`",
+    "NUMBER": "a number",
+    "SLASH": "`/`",
+    "COMMA": "`,`",
+    "LSQB": "`[`",
+    "RSQB": "`]`",
+    "LPAR": "`(`",
+    "RPAR": "`)`",
+    "COMPARE": "a comparison such as `=`",
+    "PART_KIND": "`preamble` or `closing`",
+}
+
+_KEYWORDS = (
+    "agreement", "party", "input", "article", "preamble", "closing", "clause", "scheme", "glossary",
+    "use", "text", "param", "require", "term", "when", "min", "max", "default", "optional",
+)
+
+
+@lru_cache(maxsize=1)
+def _parser() -> Lark:
+    grammar = resource_dir("grammar") / "pkm.lark"
+    return Lark(grammar.read_text(encoding="utf-8"), parser="lalr", propagate_positions=True, maybe_placeholders=True)
+
+
+def _span(path: str, meta_or_token) -> s.Span:
+    return s.Span(path, meta_or_token.line, meta_or_token.column, meta_or_token.end_line, meta_or_token.end_column)
+
+
+def _unquote(token: Token) -> tuple[str, bool]:
+    raw = str(token)
+    if raw.startswith('"""'):
+        body = raw[3:-3]
+        if body.startswith("\n"):
+            body = body[1:]
+        return _dedent(body), True
+    return re.sub(r"\\(.)", r"\1", raw[1:-1]), False
+
+
+def _dedent(text: str) -> str:
+    """Remove the common indentation of a text block, keeping its blank lines, and trim it."""
+    lines = text.split("\n")
+    indents = [len(line) - len(line.lstrip(" ")) for line in lines if line.strip()]
+    cut = min(indents, default=0)
+    return "\n".join(line[cut:] for line in lines).strip()
+
+
+def parse_amount(raw: str) -> Decimal:
+    """``Rp500.000.000,00`` → Decimal('500000000.00'); dots group thousands, a comma marks sen."""
+    digits = raw.replace("Rp", "").replace(" ", "")
+    whole, _, sen = digits.partition(",")
+    if whole.count(".") and not re.fullmatch(r"\d{1,3}(\.\d{3})+", whole):
+        raise ValueError("dots must group thousands, e.g. `Rp1.500.000`")
+    return Decimal(whole.replace(".", "") + ("." + sen if sen else ""))
+
+
+@v_args(meta=True)
+class _ToSyntax(Transformer):
+    """Turns Lark's tree into :mod:`pkm_docs.syntax` nodes at once."""
+
+    def __init__(self, path: str):
+        super().__init__()
+        self.path = path
+
+    def sp(self, meta) -> s.Span:
+        return _span(self.path, meta)
+
+    def tok(self, token: Token) -> s.Span:
+        return _span(self.path, token)
+
+    # values
+    def string(self, meta, children):
+        value, long = _unquote(children[0])
+        return s.Str(value, self.tok(children[0]), long)
+
+    def pair(self, meta, children):
+        return s.Pair(children[0], children[1], self.sp(meta))
+
+    def money(self, meta, children):
+        return s.Money(parse_amount(str(children[0])), self.tok(children[0]))
+
+    def percent(self, meta, children):
+        raw = str(children[0]).replace("%", "").strip().replace(",", ".")
+        return s.Percent(Decimal(raw), self.tok(children[0]))
+
+    def date(self, meta, children):
+        token = children[0]
+        try:
+            value = datetime.date.fromisoformat(str(token))
+        except ValueError:
+            raise _SyntaxProblem("PKM002", f"`{token}` is not a date that exists", self.tok(token),
+                                 "write dates as YEAR-MONTH-DAY, e.g. `2026-12-01`") from None
+        return s.Date(value, self.tok(token))
+
+    def duration(self, meta, children):
+        amount, unit = str(children[0]).split()
+        unit = "years" if unit.startswith(("year", "tahun")) else "months"
+        return s.Duration(int(amount), unit, self.tok(children[0]))
+
+    def number(self, meta, children):
+        return s.Number(Decimal(str(children[0]).replace(",", ".")), self.tok(children[0]))
+
+    def name(self, meta, children):
+        return s.Name(str(children[0]), self.tok(children[0]))
+
+    def list(self, meta, children):
+        return s.ListValue(tuple(c for c in children if c is not None), self.sp(meta))
+
+    def clause_ref(self, meta, children):
+        clause_id, constraint = children
+        return s.ClauseRef(str(clause_id), str(constraint)[1:] if constraint else None, self.sp(meta))
+
+    def field(self, meta, children):
+        name, *values = children
+        value = values[0] if len(values) == 1 else s.ListValue(tuple(values), self.sp(meta))
+        return s.Field(str(name), value, self.sp(meta), self.tok(name))
+
+    # types and parameters
+    def simple_type(self, meta, children):
+        return s.TypeExpr(str(children[0]), self.sp(meta))
+
+    def choice_item(self, meta, children):
+        return str(children[0]), children[1]
+
+    def choice_type(self, meta, children):
+        return s.TypeExpr("choice", self.sp(meta), choices=tuple(name for name, _ in children),
+                          labels=tuple(label for _, label in children))
+
+    def list_type(self, meta, children):
+        return s.TypeExpr("list", self.sp(meta), item=children[0])
+
+    def min(self, meta, children):
+        return s.Constraint("min", children[0], self.sp(meta))
+
+    def max(self, meta, children):
+        return s.Constraint("max", children[0], self.sp(meta))
+
+    def default(self, meta, children):
+        return s.Constraint("default", children[0], self.sp(meta))
+
+    def optional(self, meta, children):
+        return s.Constraint("optional", None, self.sp(meta))
+
+    def param_decl(self, meta, children):
+        name, type_expr, *constraints = children
+        return s.ParamDecl(str(name), type_expr, tuple(constraints), self.sp(meta))
+
+    def input_def(self, meta, children):
+        return s.InputDef(self.param_decl(meta, children))
+
+    def lang_text(self, meta, children):
+        return s.LangText(str(children[0]), children[1], self.sp(meta))
+
+    def text_block(self, meta, children):
+        return s.TextBlock(tuple(children), self.sp(meta))
+
+    # declarations
+    def clause_def(self, meta, children):
+        clause_id, version, *items = children
+        fields = tuple(i for i in items if isinstance(i, s.Field))
+        params = tuple(i for i in items if isinstance(i, s.ParamDecl))
+        bodies = [i for i in items if isinstance(i, s.TextBlock)]
+        if len(bodies) > 1:
+            raise _SyntaxProblem("PKM004", f"clause `{clause_id}` has more than one `text` block",
+                                 bodies[1].span, "put every language in one `text { id: ... en: ... }`")
+        return s.ClauseDef(str(clause_id), str(version), fields, params, bodies[0] if bodies else None,
+                           self.sp(meta), self.tok(clause_id))
+
+    def requirement(self, meta, children):
+        section, title, condition = children
+        return s.Requirement(str(section), title, condition, self.sp(meta))
+
+    def scheme_def(self, meta, children):
+        name, *items = children
+        return s.SchemeDef(str(name), tuple(i for i in items if isinstance(i, s.Field)),
+                           tuple(i for i in items if isinstance(i, s.Requirement)), self.sp(meta))
+
+    def term(self, meta, children):
+        return s.Term(children[0], self.sp(meta))
+
+    def glossary_def(self, meta, children):
+        return s.GlossaryDef(tuple(children), self.sp(meta))
+
+    def agreement_def(self, meta, children):
+        return s.AgreementDef(tuple(children), self.sp(meta))
+
+    def party_def(self, meta, children):
+        key, *fields = children
+        return s.PartyDef(str(key), tuple(fields), self.sp(meta), self.tok(key))
+
+    def use(self, meta, children):
+        ref, condition, *args = children
+        return s.Use(ref, condition, tuple(a for a in args if a is not None), self.sp(meta))
+
+    def adhoc(self, meta, children):
+        condition, *texts = children
+        return s.AdHoc(s.TextBlock(tuple(texts), self.sp(meta)), condition, self.sp(meta))
+
+    def article_def(self, meta, children):
+        title, *items = children
+        return s.ArticleDef("article", title, tuple(items), self.sp(meta))
+
+    def part_def(self, meta, children):
+        kind, *items = children
+        return s.ArticleDef(str(kind), None, tuple(items), self.sp(meta))
+
+    # conditions
+    def compare(self, meta, children):
+        left, op, right = children
+        op = "==" if str(op) == "=" else str(op)
+        return s.Compare(op, left, right, self.sp(meta))
+
+    def truth(self, meta, children):
+        return s.Compare(None, children[0], None, self.sp(meta))
+
+    def or_cond(self, meta, children):
+        return s.BoolOp("or", tuple(children), self.sp(meta))
+
+    def and_cond(self, meta, children):
+        return s.BoolOp("and", tuple(children), self.sp(meta))
+
+    def not_(self, meta, children):
+        return s.Not(children[0], self.sp(meta))
+
+    def start(self, meta, children):
+        return tuple(children)
+
+
+class _SyntaxProblem(Exception):
+    """Raised inside the transformer; turned into a diagnostic by :func:`parse`."""
+
+    def __init__(self, code: str, message: str, span: s.Span, hint: str | None = None):
+        super().__init__(message)
+        self.diagnostic = Diagnostic(code, ERROR, message, span, hint)
+
+
+def read_source(path: str | Path) -> str:
+    """The text of a source file, or a :class:`UsageError` that says why it cannot be read."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if not path.is_file():
+        raise UsageError(f"cannot read {path}: not a file")
+    if size > MAX_SOURCE_BYTES:
+        raise UsageError(f"{path} is {size:,} bytes; pkm-docs reads source files up to {MAX_SOURCE_BYTES:,} bytes")
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"cannot read {path}: not UTF-8 text (byte {exc.start})",
+                         "save the file as UTF-8") from None
+    except OSError as exc:
+        raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
+
+
+def parse_file(path: str | Path) -> s.SourceFile:
+    """Read and parse a ``.pkm`` file."""
+    return parse(read_source(path), str(path))
+
+
+def parse(text: str, path: str = "<string>") -> s.SourceFile:
+    """Parse source text; every syntax mistake becomes a :class:`SourceError` with a span and a hint."""
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_SOURCE_BYTES:
+        raise UsageError(f"{path} is larger than {MAX_SOURCE_BYTES:,} bytes")
+    try:
+        tree = _parser().parse(text)
+        declarations = _ToSyntax(path).transform(tree)
+    except UnexpectedInput as exc:
+        raise SourceError([_syntax_diagnostic(exc, text, path)]) from None
+    except VisitError as exc:
+        if isinstance(exc.orig_exc, _SyntaxProblem):
+            raise SourceError([exc.orig_exc.diagnostic]) from None
+        if isinstance(exc.orig_exc, (ValueError, InvalidOperation)):
+            meta = getattr(exc.obj, "meta", None)
+            span = _span(path, meta) if meta is not None and not getattr(meta, "empty", True) else None
+            raise SourceError([Diagnostic("PKM002", ERROR, f"bad value: {exc.orig_exc}", span)]) from None
+        raise
+    except RecursionError:
+        raise SourceError([Diagnostic("PKM001", ERROR, "the source is nested too deeply to read",
+                                      s.Span(path, 1, 1, 1, 2))]) from None
+    return s.SourceFile(path, text, declarations)
+
+
+def _syntax_diagnostic(exc: UnexpectedInput, text: str, path: str) -> Diagnostic:
+    line, column = getattr(exc, "line", 1) or 1, getattr(exc, "column", 1) or 1
+    if isinstance(exc, UnexpectedEOF) or (isinstance(exc, UnexpectedToken) and exc.token.type == "$END"):
+        last = text.rstrip().splitlines() or [""]
+        line, column = len(last), len(last[-1]) + 1
+        span = s.Span(path, line, column, line, column + 1)
+        return Diagnostic("PKM001", ERROR, "the file ends too early", span,
+                          "a `{` may be missing its closing `}`, or a `\"\"\"` its closing quotes")
+    if isinstance(exc, UnexpectedCharacters):
+        char = text[exc.pos_in_stream] if exc.pos_in_stream < len(text) else ""
+        span = s.Span(path, line, column, line, column + 1)
+        if char == '"':
+            return Diagnostic("PKM001", ERROR, "this text has no closing quote", span,
+                              'close it with `"` on the same line, or use `"""` for text over several lines')
+        if char == "\t":
+            char_desc = "a tab"
+        elif char.isprintable():
+            char_desc = f"`{char}`"
+        else:
+            char_desc = f"the character U+{ord(char):04X}"
+        word = re.match(r"[A-Za-z_][A-Za-z0-9_]*", text[exc.pos_in_stream:])
+        hint = None
+        if char == "@":
+            hint = "versions are written right after the clause id: `funding.cost_sharing@^2`"
+        elif char.isdigit() or char == "R":
+            hint = "amounts are written `Rp500.000.000`, percentages `40%`, dates `2026-12-01`, durations `12 months`"
+        elif word:
+            hint = suggest(word.group(), _KEYWORDS)
+        return Diagnostic("PKM001", ERROR, f"unexpected {char_desc} here", span, hint)
+    assert isinstance(exc, UnexpectedToken)
+    token = exc.token
+    span = s.Span(path, line, column, token.end_line or line, token.end_column or column + 1)
+    expected = sorted(_TERMINAL_NAMES.get(t, f"`{t.lower()}`" if t.isupper() else t) for t in exc.expected
+                      if not t.startswith("__"))
+    expected_text = ", ".join(dict.fromkeys(expected)) if expected else "something else"
+    hint = None
+    if token.type == "NAME":
+        keywords = [t.lower() for t in exc.expected if t.isupper() and t.lower() in _KEYWORDS]
+        hint = suggest(str(token), keywords) if keywords else None
+        if hint is None and "COLON" in exc.expected:
+            hint = "a field is written `name: value`"
+    if hint is None and token.type in ("NAME", "STRING", "LONG_STRING") and "COLON" in exc.expected:
+        hint = "a `:` may be missing after the field name on this or the previous line"
+    return Diagnostic("PKM001", ERROR, f"unexpected `{token}`; expected {expected_text}", span, hint)
