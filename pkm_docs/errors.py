@@ -90,7 +90,8 @@ def format_diagnostic(diag: Diagnostic, sources: dict[str, str] | None = None) -
     sources = sources or {}
     severity = "" if diag.is_error else f"{diag.severity}: "
     if diag.span is None:
-        lines = [f"{diag.code} {severity}{diag.message}"]
+        lines = [f"pkm: {severity or 'error: '}{diag.message}" if diag.code == "PKM000"
+                 else f"{diag.code} {severity}{diag.message}"]
     else:
         span = diag.span
         lines = [f"{span.file}:{span.line}:{span.column}: {diag.code} {severity}{diag.message}"]

@@ -154,12 +154,15 @@ class Manifest:
     source_file: str
     source_hash: str
     generator: str
+    data_file: str | None = None
+    data_hash: str | None = None
 
     def to_data(self) -> dict[str, Any]:
         return {
             "generator": self.generator,
             "library": {"name": self.library_name, "version": self.library_version},
             "source": {"file": self.source_file, "sha256": self.source_hash},
+            "data": {"file": self.data_file, "sha256": self.data_hash} if self.data_file else None,
             "clauses": [c.to_data() for c in self.clauses],
         }
 

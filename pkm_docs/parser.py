@@ -101,6 +101,9 @@ class _ToSyntax(Transformer):
     def tok(self, token: Token) -> s.Span:
         return _span(self.path, token)
 
+    def ident(self, meta, children):
+        return children[0]
+
     # values
     def string(self, meta, children):
         value, long = _unquote(children[0])
@@ -228,6 +231,9 @@ class _ToSyntax(Transformer):
     def adhoc(self, meta, children):
         condition, *texts = children
         return s.AdHoc(s.TextBlock(tuple(texts), self.sp(meta)), condition, self.sp(meta))
+
+    def article_title(self, meta, children):
+        return children[0]
 
     def article_def(self, meta, children):
         title, *items = children

@@ -1,0 +1,89 @@
+"""The ``pkm`` command: build agreements and browse the clause library."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Sequence, TextIO
+
+from . import __version__
+from .errors import PkmError, UsageError, format_diagnostic
+from .pipeline import FORMATS, build, compile_agreement
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports a wrong command line as a UsageError (exit code 2) instead of exiting."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(f"{self.prog}: {message}", f"run `{self.prog} --help`")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="pkm", description="Draft Indonesian community partnership agreements (PKM).")
+    parser.add_argument("--version", action="version", version=f"pkm-docs {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    build_cmd = commands.add_parser("build", help="build an agreement to DOCX and PDF")
+    build_cmd.add_argument("source", type=Path, help="the agreement (.pkm)")
+    build_cmd.add_argument("-o", "--output", type=Path, default=Path("out"), help="output folder (default: out)")
+    build_cmd.add_argument("--data", type=Path, help="a YAML or JSON file that fills the agreement's inputs")
+    build_cmd.add_argument("--library", type=Path, help="clause library folder (default: the shipped library)")
+    build_cmd.add_argument("--format", default="docx,pdf", help="comma-separated formats: docx, pdf")
+    build_cmd.add_argument("--template", type=Path, help="a DOCX house template with a {{p body }} placeholder")
+    build_cmd.add_argument("--draft", action="store_true", help="mark every page RANCANGAN / DRAFT")
+
+    library_cmd = commands.add_parser("library", help="browse the clause library")
+    library_cmd.add_argument("--library", type=Path, help="clause library folder (default: the shipped library)")
+    library_sub = library_cmd.add_subparsers(dest="library_command", required=True, parser_class=_Parser)
+    library_sub.add_parser("list", help="list every clause with its versions")
+    show = library_sub.add_parser("show", help="show one clause: ID or ID@VERSION")
+    show.add_argument("ref")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
+    """Run the command line; returns the exit code (0 ok, 1 the agreement has errors, 2 usage or unreadable file)."""
+    stdout = stdout or sys.stdout
+    stderr = stderr or sys.stderr
+    sources: dict[str, str] = {}
+    try:
+        args = _parser().parse_args(argv)
+        if args.command == "build":
+            return _build(args, stdout, stderr, sources)
+        if args.command == "library":
+            from .library_cli import library_command
+            return library_command(args, stdout)
+    except PkmError as error:
+        for diag in error.diagnostics:
+            print(format_diagnostic(diag, sources), file=stderr)
+        errors = sum(d.is_error for d in error.diagnostics)
+        if error.exit_code == 1 and errors:
+            print(f"{errors} error{'s' if errors != 1 else ''}; nothing was written", file=stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        print("interrupted; nothing was written", file=stderr)
+        return 130
+    return 0
+
+
+def _build(args: argparse.Namespace, stdout: TextIO, stderr: TextIO, sources: dict[str, str]) -> int:
+    formats = [f.strip() for f in args.format.split(",") if f.strip()]
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown or not formats:
+        raise UsageError(f"unknown format `{(unknown or [''])[0]}`", f"formats are {', '.join(FORMATS)}")
+    if args.template is not None and not args.template.is_file():
+        raise UsageError(f"cannot read template {args.template}")
+    compiled = compile_agreement(args.source, library=args.library, data=args.data)
+    sources.update(compiled.sources)
+    for diag in compiled.diagnostics:
+        print(format_diagnostic(diag, compiled.sources), file=stderr)
+    written = build(compiled.agreement, args.output, args.source.stem, formats, draft=args.draft,
+                    template=args.template)
+    for path in written:
+        print(f"wrote {path}", file=stdout)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

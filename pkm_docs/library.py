@@ -1,0 +1,373 @@
+"""The clause library: vetted, versioned, bilingual clauses, schemes and the glossary, loaded and validated."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import body as b
+from . import syntax as s
+from .errors import DiagnosticSink, UsageError, suggest
+from .model import Text
+from .parser import parse_file
+from .resources import resource_dir
+from .values import ALL_TYPES, SIMPLE_TYPES, ValueProblem, convert
+from .versions import Version, format_version, matches, parse_version, valid_constraint
+
+STATUSES = ("approved", "draft", "deprecated")
+
+#: Placeholders every clause may use besides its own parameters, with the fields each has.
+BUILTINS: dict[str, tuple[str, ...]] = {
+    "government": ("alias", "name", "representative", "position", "authority", "address", "number"),
+    "organisation": ("alias", "name", "representative", "position", "authority", "address", "number"),
+    "signing": ("day", "date", "date_in_words", "place"),
+    "agreement": ("title", "number"),
+}
+PARTY_FIELDS = BUILTINS["government"]
+
+_CLAUSE_FIELDS = ("status", "replaced_by", "approved_by", "approved_on", "section", "title", "note")
+
+
+@dataclass(frozen=True)
+class ClauseVersion:
+    """One version of a clause, validated: what resolution needs, and the hash that pins its content."""
+
+    clause_id: str
+    version: Version
+    status: str
+    section: str
+    title: Text
+    params: tuple[s.ParamDecl, ...]
+    body: dict[str, str]
+    blocks: dict[str, tuple[b.BlockTemplate, ...]]
+    content_hash: str
+    approved_by: str | None
+    approved_on: datetime.date | None
+    replaced_by: s.ClauseRef | None
+    span: s.Span
+    body_spans: dict[str, s.Span] = field(default_factory=dict)
+
+    @property
+    def version_text(self) -> str:
+        return format_version(self.version)
+
+    @property
+    def ref(self) -> str:
+        return f"{self.clause_id}@{self.version_text}"
+
+    def param(self, name: str) -> s.ParamDecl | None:
+        return next((p for p in self.params if p.name == name), None)
+
+
+@dataclass(frozen=True)
+class Scheme:
+    name: str
+    title: Text
+    provisional: bool
+    requirements: tuple[s.Requirement, ...]
+    span: s.Span
+
+
+@dataclass
+class Library:
+    """Every clause version, scheme and glossary term of a library folder."""
+
+    root: Path
+    name: str
+    version: str
+    clauses: dict[str, list[ClauseVersion]]
+    schemes: dict[str, Scheme]
+    glossary: tuple[Text, ...]
+
+    def versions_of(self, clause_id: str) -> list[ClauseVersion]:
+        return self.clauses.get(clause_id, [])
+
+    def resolve(self, clause_id: str, constraint: str | None) -> ClauseVersion | None:
+        """The highest approved version matching ``constraint``; a deprecated one only if no approved matches."""
+        candidates = [c for c in self.versions_of(clause_id) if matches(constraint, c.version)]
+        for status in ("approved", "deprecated"):
+            chosen = [c for c in candidates if c.status == status]
+            if chosen:
+                return max(chosen, key=lambda c: c.version)
+        return None
+
+
+def content_hash(clause_id: str, version: str, title: Text, body: dict[str, str],
+                 params: tuple[s.ParamDecl, ...]) -> str:
+    """SHA-256 over a normalised form of a clause's texts and parameter declarations."""
+
+    def norm(text: str) -> str:
+        return "\n".join(" ".join(line.split()) for line in text.strip().splitlines())
+
+    def value_form(value: s.Value | None) -> Any:
+        if value is None:
+            return None
+        if isinstance(value, s.Str):
+            return value.value
+        if isinstance(value, s.Pair):
+            return [value.id.value, value.en.value]
+        if isinstance(value, s.ListValue):
+            return [value_form(v) for v in value.items]
+        for attr in ("amount", "value", "name", "clause_id"):
+            if hasattr(value, attr):
+                extra = getattr(value, "unit", None)
+                return [str(getattr(value, attr)), extra] if extra else str(getattr(value, attr))
+        return repr(value)
+
+    data = {
+        "id": clause_id,
+        "version": version,
+        "title": {lang: norm(text) for lang, text in sorted(title.by_lang.items())},
+        "body": {lang: norm(text) for lang, text in sorted(body.items())},
+        "params": [
+            {
+                "name": p.name,
+                "type": p.type.describe(),
+                "labels": [value_form(label) for label in p.type.labels],
+                "constraints": [[c.kind, value_form(c.value)] for c in p.constraints],
+            }
+            for p in params
+        ],
+    }
+    return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+def default_library_dir() -> Path:
+    return resource_dir("clause_library")
+
+
+def load_library(root: str | Path | None = None, languages: tuple[str, ...] = ("id", "en")) -> Library:
+    """Load and validate every ``.pkm`` file under ``root``; all mistakes are raised together."""
+    root = Path(root) if root is not None else default_library_dir()
+    if not root.is_dir():
+        raise UsageError(f"clause library folder {root} does not exist", "give an existing folder with --library")
+    name, version = "unnamed library", "0"
+    meta = root / "library.toml"
+    if meta.is_file():
+        try:
+            info = tomllib.loads(meta.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise UsageError(f"{meta}: {exc}") from None
+        name, version = str(info.get("name", name)), str(info.get("version", version))
+
+    sink = DiagnosticSink()
+    clauses: dict[str, list[ClauseVersion]] = {}
+    schemes: dict[str, Scheme] = {}
+    glossary: list[Text] = []
+    files = sorted(root.rglob("*.pkm"))
+    if not files:
+        raise UsageError(f"clause library folder {root} holds no .pkm files")
+    for path in files:
+        source = parse_file(path)
+        for decl in source.declarations:
+            if isinstance(decl, s.ClauseDef):
+                clause = _load_clause(decl, source.text, sink, languages)
+                if clause is None:
+                    continue
+                same = [c for c in clauses.get(clause.clause_id, []) if c.version == clause.version]
+                if same:
+                    sink.error("PKM020", f"clause `{clause.ref}` is defined twice", decl.id_span,
+                               f"the first is at {same[0].span.file}:{same[0].span.line}")
+                    continue
+                clauses.setdefault(clause.clause_id, []).append(clause)
+            elif isinstance(decl, s.SchemeDef):
+                if decl.name in schemes:
+                    sink.error("PKM020", f"scheme `{decl.name}` is defined twice", decl.span)
+                schemes[decl.name] = _load_scheme(decl, sink)
+            elif isinstance(decl, s.GlossaryDef):
+                glossary.extend(Text({"id": t.pair.id.value, "en": t.pair.en.value}) for t in decl.terms)
+            else:
+                sink.error("PKM021", "a clause library holds clauses, schemes and a glossary only", decl.span,
+                           "agreements go in their own .pkm file")
+    _check_replacements(clauses, sink)
+    sink.raise_if_errors()
+    for versions in clauses.values():
+        versions.sort(key=lambda c: c.version)
+    return Library(root, name, version, clauses, schemes, tuple(glossary))
+
+
+def _fields(decl_fields: tuple[s.Field, ...], allowed: tuple[str, ...], what: str,
+            sink: DiagnosticSink) -> dict[str, s.Field]:
+    out: dict[str, s.Field] = {}
+    for f in decl_fields:
+        if f.name not in allowed:
+            sink.error("PKM022", f"unknown field `{f.name}` in {what}", f.name_span,
+                       suggest(f.name, allowed) or f"fields are {', '.join(allowed)}")
+        elif f.name in out:
+            sink.error("PKM020", f"field `{f.name}` is given twice", f.name_span)
+        else:
+            out[f.name] = f
+    return out
+
+
+def _load_clause(decl: s.ClauseDef, text: str, sink: DiagnosticSink,
+                 languages: tuple[str, ...]) -> ClauseVersion | None:
+    what = f"clause `{decl.clause_id}`"
+    before = len(sink.diagnostics)
+    fields = _fields(decl.fields, _CLAUSE_FIELDS, what, sink)
+    status = _name_field(fields, "status", sink, decl.span, what)
+    if status is not None and status not in STATUSES:
+        sink.error("PKM023", f"unknown status `{status}`", fields["status"].value.span,
+                   suggest(status, STATUSES) or "status is approved, draft or deprecated")
+    section = _name_field(fields, "section", sink, decl.span, what)
+    title = fields.get("title")
+    if title is None or not isinstance(title.value, s.Pair):
+        sink.error("PKM023", f"{what} needs `title: \"Judul\" / \"Title\"`", title.span if title else decl.id_span)
+    approved_by = fields.get("approved_by")
+    approved_on = fields.get("approved_on")
+    if status in ("approved", "deprecated"):
+        if approved_by is None or not isinstance(approved_by.value, s.Str):
+            sink.error("PKM024", f"{what} {decl.version} is {status} but does not say who approved it", decl.id_span,
+                       'add `approved_by: "Biro Hukum ..."`')
+        if approved_on is None or not isinstance(approved_on.value, s.Date):
+            sink.error("PKM024", f"{what} {decl.version} is {status} but does not say when it was approved",
+                       decl.id_span, "add `approved_on: 2026-03-16`")
+    replaced_by = fields.get("replaced_by")
+    if status == "deprecated" and (replaced_by is None or not isinstance(replaced_by.value, s.ClauseRef)):
+        sink.error("PKM024", f"{what} {decl.version} is deprecated but names no replacement", decl.id_span,
+                   "add `replaced_by: other.clause@2.0.0`")
+    params = _check_params(decl.params, sink)
+    body: dict[str, str] = {}
+    body_spans: dict[str, s.Span] = {}
+    if decl.body is None:
+        sink.error("PKM025", f"{what} has no text", decl.id_span, 'add `text { id: """...""" en: """...""" }`')
+    else:
+        for lang_text in decl.body.texts:
+            if lang_text.lang not in languages:
+                sink.error("PKM025", f"unknown language `{lang_text.lang}`", lang_text.span,
+                           suggest(lang_text.lang, languages) or "languages are id and en")
+            body[lang_text.lang] = lang_text.text.value
+            body_spans[lang_text.lang] = lang_text.text.span
+        for lang in languages:
+            if lang not in body:
+                sink.error("PKM025", f"{what} {decl.version} has no `{lang}` text", decl.body.span,
+                           "every clause is written in every language")
+    names = {p.name: p for p in params}
+    for lang, text_value in body.items():
+        _check_placeholders(text_value, body_spans[lang], text, names, sink)
+    if len(sink.diagnostics) > before and sink.has_errors:
+        return None
+    title_text = Text({"id": title.value.id.value, "en": title.value.en.value})
+    blocks = {lang: b.parse_body(text_value) for lang, text_value in body.items()}
+    return ClauseVersion(
+        clause_id=decl.clause_id,
+        version=parse_version(decl.version),
+        status=status or "draft",
+        section=section or "",
+        title=title_text,
+        params=params,
+        body=body,
+        blocks=blocks,
+        content_hash=content_hash(decl.clause_id, decl.version, title_text, body, params),
+        approved_by=approved_by.value.value if approved_by and isinstance(approved_by.value, s.Str) else None,
+        approved_on=approved_on.value.value if approved_on and isinstance(approved_on.value, s.Date) else None,
+        replaced_by=replaced_by.value if replaced_by and isinstance(replaced_by.value, s.ClauseRef) else None,
+        span=decl.id_span,
+        body_spans=body_spans,
+    )
+
+
+def _name_field(fields: dict[str, s.Field], name: str, sink: DiagnosticSink, span: s.Span, what: str) -> str | None:
+    f = fields.get(name)
+    if f is None:
+        sink.error("PKM023", f"{what} needs `{name}:`", span)
+        return None
+    if not isinstance(f.value, s.Name):
+        sink.error("PKM023", f"`{name}` is written as a plain word", f.value.span if hasattr(f.value, "span") else f.span)
+        return None
+    return f.value.name
+
+
+def _check_params(params: tuple[s.ParamDecl, ...], sink: DiagnosticSink) -> tuple[s.ParamDecl, ...]:
+    seen: set[str] = set()
+    for p in params:
+        if p.name in seen:
+            sink.error("PKM020", f"parameter `{p.name}` is declared twice", p.span)
+        seen.add(p.name)
+        check_type(p.type, sink)
+        for c in p.constraints:
+            if c.value is None:
+                continue
+            if c.kind in ("min", "max") and p.type.kind not in ("money", "percent", "integer", "date", "duration"):
+                sink.error("PKM026", f"`{c.kind}` does not apply to a {p.type.describe()}", c.span)
+                continue
+            try:
+                convert(c.value, p.type, {}, frozenset())
+            except ValueProblem as problem:
+                if p.type.kind != "party":
+                    sink.error("PKM026", f"{c.kind} of `{p.name}`: {problem.message}", c.span, problem.hint)
+    return params
+
+
+def check_type(type_expr: s.TypeExpr, sink: DiagnosticSink) -> None:
+    if type_expr.kind not in ALL_TYPES:
+        sink.error("PKM027", f"unknown type `{type_expr.kind}`", type_expr.span,
+                   suggest(type_expr.kind, ALL_TYPES) or f"types are {', '.join(SIMPLE_TYPES)}, choice(...), list of ...")
+    if type_expr.kind == "list" and type_expr.item is not None:
+        if type_expr.item.kind == "list":
+            sink.error("PKM027", "a list of lists is not supported", type_expr.span)
+        check_type(type_expr.item, sink)
+
+
+def _check_placeholders(text: str, span: s.Span, source: str, params: dict[str, s.ParamDecl],
+                        sink: DiagnosticSink) -> None:
+    raw = _raw_token(source, span)
+    for use in b.placeholders(text):
+        needle = "{" + use.name + ("." + use.field if use.field else "") + "}"
+        offset = raw.find(needle) if raw else -1
+        where = span.at_offset(raw, offset, len(needle)) if offset >= 0 else span
+        if use.name in params:
+            param = params[use.name]
+            if use.field and not (param.type.kind == "party" and use.field in PARTY_FIELDS):
+                sink.error("PKM028", f"`{use.name}` has no field `{use.field}`", where,
+                           suggest(use.field, PARTY_FIELDS) if param.type.kind == "party" else None)
+        elif use.name in BUILTINS:
+            if use.field is None and use.name in ("signing", "agreement"):
+                sink.error("PKM028", f"`{{{use.name}}}` needs a field", where,
+                           f"write one of {', '.join('{' + use.name + '.' + f + '}' for f in BUILTINS[use.name])}")
+            elif use.field is not None and use.field not in BUILTINS[use.name]:
+                sink.error("PKM028", f"`{use.name}` has no field `{use.field}`", where,
+                           suggest(use.field, BUILTINS[use.name]))
+        else:
+            sink.error("PKM028", f"the text uses `{{{use.name}}}`, which is not a parameter of this clause", where,
+                       suggest(use.name, list(params) + list(BUILTINS)) or "declare it with `param`")
+
+
+def _raw_token(source: str, span: s.Span) -> str:
+    """The source text of a span (so placeholder errors point at the exact column)."""
+    lines = source.split("\n")
+    if not (0 < span.line <= len(lines)):
+        return ""
+    start = sum(len(line) + 1 for line in lines[: span.line - 1]) + span.column - 1
+    end = sum(len(line) + 1 for line in lines[: span.end_line - 1]) + span.end_column - 1
+    return source[start:end]
+
+
+def _load_scheme(decl: s.SchemeDef, sink: DiagnosticSink) -> Scheme:
+    fields = _fields(decl.fields, ("title", "provisional", "note"), f"scheme `{decl.name}`", sink)
+    title = fields.get("title")
+    title_text = (Text({"id": title.value.id.value, "en": title.value.en.value})
+                  if title and isinstance(title.value, s.Pair) else Text.same(decl.name))
+    provisional = fields.get("provisional")
+    is_provisional = bool(provisional and isinstance(provisional.value, s.Name)
+                          and provisional.value.name.lower() in ("yes", "ya", "true"))
+    return Scheme(decl.name, title_text, is_provisional, decl.requirements, decl.span)
+
+
+def _check_replacements(clauses: dict[str, list[ClauseVersion]], sink: DiagnosticSink) -> None:
+    for versions in clauses.values():
+        for clause in versions:
+            ref = clause.replaced_by
+            if ref is None:
+                continue
+            if ref.constraint is not None and not valid_constraint(ref.constraint):
+                sink.error("PKM024", f"`{ref.constraint}` is not a version", ref.span)
+            elif not any(matches(ref.constraint, c.version) for c in clauses.get(ref.clause_id, [])):
+                sink.error("PKM024", f"`{clause.ref}` is replaced by `{ref.clause_id}`"
+                           f"{'@' + ref.constraint if ref.constraint else ''}, which the library does not have",
+                           ref.span, suggest(ref.clause_id, clauses))

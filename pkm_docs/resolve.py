@@ -1,0 +1,626 @@
+"""Resolution: an agreement's syntax tree + the clause library (+ a data file) → the agreement model."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, Mapping
+
+from . import __version__
+from . import body as b
+from . import locale
+from . import syntax as s
+from .data import DataValue
+from .errors import Diagnostic, DiagnosticSink, suggest
+from .library import BUILTINS, PARTY_FIELDS, ClauseVersion, Library, check_type
+from .model import Agreement, Article, ClauseUse, LANGUAGES, Manifest, ManifestEntry, Paragraph, Party, Text
+from .values import ChoiceValue, DurationValue, ValueProblem, check_bounds, convert, convert_data, describe
+from .versions import format_version, valid_constraint
+
+ROLES = ("government", "organisation")
+
+#: Words the documents print around the clauses (headings, page footer, signature block).
+LABELS = {
+    "article": Text({"id": "Pasal", "en": "Article"}),
+    "number": Text({"id": "Nomor", "en": "Number"}),
+    "page": Text({"id": "Halaman", "en": "Page"}),
+    "of": Text({"id": "dari", "en": "of"}),
+    "initials": Text({"id": "Paraf", "en": "Initials"}),
+    "meterai": Text({"id": "Meterai Rp10.000", "en": "Rp10,000 duty stamp"}),
+    "between": Text({"id": "antara", "en": "between"}),
+    "and": Text({"id": "dan", "en": "and"}),
+    "draft": Text({"id": "RANCANGAN", "en": "DRAFT"}),
+}
+
+_HEADER_FIELDS = ("title", "number", "scheme", "languages", "governing", "signed_on", "signed_at")
+_PARTY_FIELDS = ("role", "alias", "name", "representative", "position", "authority", "address", "number", "meterai")
+_REQUIRED_PARTY_FIELDS = ("role", "alias", "name", "representative", "position", "address")
+
+_TEXT = s.TypeExpr("text", s.Span("", 0, 0, 0, 0))
+_DATE = s.TypeExpr("date", s.Span("", 0, 0, 0, 0))
+_BOOLEAN = s.TypeExpr("boolean", s.Span("", 0, 0, 0, 0))
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """The model and the warnings met on the way (errors are raised instead)."""
+
+    agreement: Agreement
+    warnings: tuple[Diagnostic, ...]
+
+
+def resolve(source: s.SourceFile, library: Library, data: Mapping[str, DataValue] | None = None,
+            data_path: str | None = None, data_bytes: bytes | None = None) -> Resolved:
+    """Resolve an agreement against ``library``; every mistake found is raised together as a SourceError."""
+    return _Resolver(source, library, data or {}, data_path, data_bytes).run()
+
+
+class _Resolver:
+    def __init__(self, source: s.SourceFile, library: Library, data: Mapping[str, DataValue],
+                 data_path: str | None, data_bytes: bytes | None):
+        self.source = source
+        self.library = library
+        self.data = data
+        self.data_path = data_path
+        self.data_bytes = data_bytes
+        self.sink = DiagnosticSink()
+        self.inputs: dict[str, tuple[s.TypeExpr, Any]] = {}
+        self.parties: dict[str, Party] = {}
+        self.languages: tuple[str, ...] = LANGUAGES
+        self.used: dict[tuple[str, str], ClauseVersion] = {}
+        self.header: dict[str, Any] = {}
+        self._reported: set[tuple] = set()
+
+    # ---- the whole agreement ----------------------------------------------------------------------
+
+    def run(self) -> Resolved:
+        decls = self.source.declarations
+        headers = [d for d in decls if isinstance(d, s.AgreementDef)]
+        for d in decls:
+            if isinstance(d, (s.ClauseDef, s.SchemeDef, s.GlossaryDef)):
+                self.sink.error("PKM021", "clauses, schemes and glossaries belong in the clause library, "
+                                "not in an agreement", d.span, "move it to a .pkm file under clause_library/")
+        if not headers:
+            first = s.Span(self.source.path, 1, 1, 1, 2)
+            self.sink.error("PKM031", "this file has no `agreement { ... }` header", first,
+                            "start with `agreement { title: ... number: ... scheme: pkm-standar ... }`")
+            self.sink.raise_if_errors()
+        for extra in headers[1:]:
+            self.sink.error("PKM020", "a file holds one agreement; this is a second `agreement` header", extra.span)
+        self._inputs([d.decl for d in decls if isinstance(d, s.InputDef)])
+        header = self.header = self._header(headers[0])
+        self._parties([d for d in decls if isinstance(d, s.PartyDef)])
+        parts: dict[str, list[Article]] = {"preamble": [], "article": [], "closing": []}
+        number = 0
+        for d in decls:
+            if isinstance(d, s.ArticleDef):
+                article = self._article(d, number + 1 if d.kind == "article" else None)
+                if article is not None:
+                    parts[d.kind].append(article)
+                    number += d.kind == "article"
+        if not parts["article"] and not self.sink.has_errors:
+            self.sink.error("PKM031", "the agreement has no article", headers[0].span,
+                            "add `article { use purpose.scope@^1 { ... } }`")
+        self.sink.raise_if_errors()
+        manifest = self._manifest()
+        agreement = Agreement(
+            title=header["title"], number=header["number"], scheme=header["scheme"], languages=self.languages,
+            governing_language=header["governing"], signing_date=header["signed_on"],
+            signing_place=header["signed_at"], parties=tuple(self.parties.values()),
+            preamble=tuple(parts["preamble"]), articles=tuple(parts["article"]), closing=tuple(parts["closing"]),
+            manifest=manifest, labels={k: self._text(v) for k, v in LABELS.items()}, span=headers[0].span,
+        )
+        return Resolved(agreement, tuple(d for d in self.sink.diagnostics if not d.is_error))
+
+    def _text(self, text: Text) -> Text:
+        """``text`` restricted to the agreement's languages."""
+        return Text({lang: text[lang] for lang in self.languages})
+
+    # ---- inputs (a template's blanks) --------------------------------------------------------------
+
+    def _inputs(self, decls: list[s.ParamDecl]) -> None:
+        parties = frozenset(d.key for d in self.source.declarations if isinstance(d, s.PartyDef))
+        for decl in decls:
+            if decl.name in self.inputs:
+                self.sink.error("PKM020", f"input `{decl.name}` is declared twice", decl.span)
+                continue
+            if decl.name in parties:
+                self.sink.error("PKM020", f"`{decl.name}` names both an input and a party", decl.span,
+                                "rename one of them")
+            check_type(decl.type, self.sink)
+            value: Any = None
+            given = self.data.get(decl.name)
+            default = decl.constraint("default")
+            try:
+                if given is not None:
+                    value = convert_data(given.value, decl.type, parties)
+                elif default is not None and default.value is not None:
+                    value = convert(default.value, decl.type, {}, parties)
+                elif decl.constraint("optional") is None:
+                    where = f" in {self.data_path}" if self.data_path else " (give it with --data FILE)"
+                    self.sink.error("PKM032", f"no value for `{decl.name}` ({describe(decl.type)}){where}",
+                                    decl.span, f"add `{decl.name}: ...` to the data file")
+                    continue
+            except ValueProblem as problem:
+                span = given.span if given is not None else default.span if default else decl.span
+                self.sink.error("PKM015", f"`{decl.name}`: {problem.message}", span, problem.hint)
+                continue
+            if value is not None:
+                bounds = {k: self._bound(decl, k, parties) for k in ("min", "max")}
+                message = check_bounds(value, decl, bounds)
+                if message:
+                    self.sink.error("PKM017", message, given.span if given else decl.span)
+            self.inputs[decl.name] = (decl.type, value)
+        for key, given in self.data.items():
+            if key not in self.inputs and all(d.name != key for d in decls):
+                self.sink.error("PKM033", f"the data file gives `{key}`, which the agreement does not ask for",
+                                given.span, suggest(key, [d.name for d in decls]))
+
+    def _bound(self, decl: s.ParamDecl, kind: str, parties: frozenset[str]) -> Any:
+        c = decl.constraint(kind)
+        if c is None or c.value is None:
+            return None
+        try:
+            return convert(c.value, decl.type, {}, parties)
+        except ValueProblem:
+            return None
+
+    def _value(self, value: s.Value, type_expr: s.TypeExpr, what: str) -> Any:
+        try:
+            return convert(value, type_expr, self.inputs, frozenset(self._party_keys()))
+        except ValueProblem as problem:
+            self.sink.error("PKM015", f"{what}: {problem.message}", value.span, problem.hint)
+            return None
+
+    def _party_keys(self) -> list[str]:
+        return [d.key for d in self.source.declarations if isinstance(d, s.PartyDef)]
+
+    # ---- header and parties ------------------------------------------------------------------------
+
+    def _fields(self, fields: tuple[s.Field, ...], allowed: tuple[str, ...], what: str) -> dict[str, s.Field]:
+        out: dict[str, s.Field] = {}
+        for f in fields:
+            if f.name not in allowed:
+                self.sink.error("PKM022", f"unknown field `{f.name}` in {what}", f.name_span,
+                                suggest(f.name, allowed) or f"fields are {', '.join(allowed)}")
+            elif f.name in out:
+                self.sink.error("PKM020", f"`{f.name}` is given twice in {what}", f.name_span,
+                                f"the first is on line {out[f.name].span.line}")
+            else:
+                out[f.name] = f
+        return out
+
+    def _header(self, decl: s.AgreementDef) -> dict[str, Any]:
+        fields = self._fields(decl.fields, _HEADER_FIELDS, "the agreement header")
+        misspelt = {suggest(f.name, _HEADER_FIELDS) for f in decl.fields if f.name not in _HEADER_FIELDS}
+        for name in _HEADER_FIELDS:
+            if name not in fields and name != "governing" and f"did you mean `{name}`?" not in misspelt:
+                self.sink.error("PKM034", f"the agreement header has no `{name}`", decl.span, _HEADER_HINTS[name])
+        out: dict[str, Any] = {}
+        languages: list[str] = []
+        if "languages" in fields:
+            value = fields["languages"].value
+            items = value.items if isinstance(value, s.ListValue) else (value,)
+            for item in items:
+                if not isinstance(item, s.Name) or item.name not in LANGUAGES:
+                    self.sink.error("PKM035", f"unknown language `{getattr(item, 'name', item)}`", item.span,
+                                    "languages are `id` (Indonesian) and `en` (English)")
+                elif item.name in languages:
+                    self.sink.error("PKM020", f"language `{item.name}` is listed twice", item.span)
+                else:
+                    languages.append(item.name)
+        self.languages = tuple(languages) or LANGUAGES
+        out["governing"] = self.languages[0]
+        if "governing" in fields:
+            value = fields["governing"].value
+            if not isinstance(value, s.Name) or value.name not in self.languages:
+                self.sink.error("PKM035", "the governing language must be one of the agreement's languages",
+                                value.span, f"write one of {', '.join(self.languages)}")
+            else:
+                out["governing"] = value.name
+        out["title"] = self._text_field(fields, "title", Text.same(""))
+        number = self._text_field(fields, "number", Text.same(""))
+        out["number"] = number.get("id") or number.get(self.languages[0])
+        out["number_text"] = number
+        out["signed_at"] = self._text_field(fields, "signed_at", Text.same(""))
+        out["signed_on"] = datetime.date(2000, 1, 1)
+        if "signed_on" in fields:
+            out["signed_on"] = self._value(fields["signed_on"].value, _DATE, "`signed_on`") or out["signed_on"]
+        out["scheme"] = ""
+        if "scheme" in fields:
+            value = fields["scheme"].value
+            if not isinstance(value, s.Name):
+                self.sink.error("PKM036", "the scheme is written as a plain name, e.g. `pkm-standar`", value.span)
+            elif value.name not in self.library.schemes:
+                self.sink.error("PKM036", f"the library has no scheme `{value.name}`", value.span,
+                                suggest(value.name, self.library.schemes)
+                                or f"schemes are {', '.join(sorted(self.library.schemes))}")
+            else:
+                out["scheme"] = value.name
+        return out
+
+    def _text_field(self, fields: dict[str, s.Field], name: str, fallback: Text) -> Text:
+        f = fields.get(name)
+        if f is None:
+            return self._text(fallback) if set(self.languages) <= set(fallback.by_lang) else fallback
+        value = self._value(f.value, _TEXT, f"`{name}`")
+        return self._text(value) if value is not None else fallback
+
+    def _parties(self, decls: list[s.PartyDef]) -> None:
+        for decl in decls:
+            if decl.key in self.parties:
+                self.sink.error("PKM020", f"party `{decl.key}` is declared twice", decl.key_span)
+                continue
+            fields = self._fields(decl.fields, _PARTY_FIELDS, f"party `{decl.key}`")
+            misspelt = {suggest(f.name, _PARTY_FIELDS) for f in decl.fields if f.name not in _PARTY_FIELDS}
+            for name in _REQUIRED_PARTY_FIELDS:
+                if name not in fields and f"did you mean `{name}`?" not in misspelt:
+                    self.sink.error("PKM037", f"party `{decl.key}` has no `{name}`", decl.key_span,
+                                    _PARTY_HINTS.get(name))
+            role = "organisation"
+            if "role" in fields:
+                value = fields["role"].value
+                if not isinstance(value, s.Name) or value.name not in ROLES:
+                    self.sink.error("PKM037", f"unknown role `{getattr(value, 'name', '')}`", value.span,
+                                    suggest(getattr(value, "name", ""), ROLES) or "a role is government or organisation")
+                else:
+                    role = value.name
+            empty = Text.same("", self.languages)
+            meterai = True
+            if "meterai" in fields:
+                meterai = bool(self._value(fields["meterai"].value, _BOOLEAN, "`meterai`"))
+            representative = self._text_field(fields, "representative", empty)
+            number = self._text_field(fields, "number", empty)
+            self.parties[decl.key] = Party(
+                key=decl.key, role=role, alias=self._text_field(fields, "alias", empty),
+                name=self._text_field(fields, "name", empty),
+                representative=representative[self.languages[0]],
+                position=self._text_field(fields, "position", empty),
+                authority=self._text_field(fields, "authority", empty),
+                address=self._text_field(fields, "address", empty),
+                number=number[self.languages[0]] or None, meterai=meterai, span=decl.key_span,
+            )
+        if not decls:
+            self.sink.error("PKM037", "the agreement declares no party", s.Span(self.source.path, 1, 1, 1, 2),
+                            "declare each party with `party NAME { role: government ... }`")
+
+    # ---- articles ----------------------------------------------------------------------------------
+
+    def _article(self, decl: s.ArticleDef, number: int | None) -> Article | None:
+        paragraphs: list[Paragraph] = []
+        clauses: list[ClauseUse] = []
+        title: Text | None = None
+        if decl.title is not None:
+            title = self._value(decl.title, _TEXT, "the article title")
+        counter = [0]
+        for item in decl.items:
+            if item.condition is not None and not self._holds(item.condition):
+                continue
+            if isinstance(item, s.Use):
+                resolved = self._use(item, counter)
+            else:
+                resolved = self._adhoc(item, counter)
+            if resolved is None:
+                continue
+            use, paras, clause_title = resolved
+            clauses.append(use)
+            paragraphs.extend(paras)
+            if title is None:
+                title = clause_title
+        if not clauses:
+            return None
+        return Article(number, self._text(title) if title else Text.same("", self.languages), tuple(paragraphs),
+                       tuple(clauses), kind=decl.kind, span=decl.span)
+
+    def _use(self, use: s.Use, counter: list[int]) -> tuple[ClauseUse, list[Paragraph], Text] | None:
+        ref = use.ref
+        versions = self.library.versions_of(ref.clause_id)
+        if not versions:
+            self.sink.error("PKM010", f"the library has no clause `{ref.clause_id}`", ref.span,
+                            suggest(ref.clause_id, self.library.clauses) or "`pkm library list` shows the clauses")
+            return None
+        if ref.constraint is not None and not valid_constraint(ref.constraint):
+            self.sink.error("PKM011", f"`@{ref.constraint}` is not a version constraint", ref.span,
+                            "write `@^2` (any 2.x), `@~2.1` (any 2.1.x) or `@2.0.0` (exactly)")
+            return None
+        clause = self.library.resolve(ref.clause_id, ref.constraint)
+        available = ", ".join(f"{c.version_text} ({c.status})" for c in versions)
+        if clause is None:
+            drafts = [c for c in versions if c.status == "draft"]
+            from .versions import matches
+            if any(matches(ref.constraint, c.version) for c in drafts):
+                self.sink.error("PKM012", f"`{ref.clause_id}@{ref.constraint}` is only a draft, not approved for use",
+                                ref.span, f"the library has {available}")
+            else:
+                self.sink.error("PKM011", f"no version of `{ref.clause_id}` matches `@{ref.constraint}`", ref.span,
+                                f"the library has {available}")
+            return None
+        if clause.status == "deprecated":
+            replacement = clause.replaced_by
+            self.sink.warning("PKM013", f"`{clause.ref}` is deprecated", ref.span,
+                              f"use `{replacement.clause_id}@{replacement.constraint}` instead" if replacement else None)
+        values = self._arguments(clause, use)
+        if values is None:
+            return None
+        self.used.setdefault((clause.clause_id, clause.version_text), clause)
+        paragraphs = self._fill(clause, values, counter, use.span)
+        params = {name: value for name, value in values.items()}
+        return (ClauseUse(clause.clause_id, clause.version_text, clause.content_hash, clause.status, clause.section,
+                          True, use.span, params), paragraphs, clause.title)
+
+    def _arguments(self, clause: ClauseVersion, use: s.Use) -> dict[str, Any] | None:
+        before = len([d for d in self.sink.diagnostics if d.is_error])
+        given: dict[str, s.Field] = {}
+        for arg in use.args:
+            if clause.param(arg.name) is None:
+                names = [p.name for p in clause.params]
+                self.sink.error("PKM014", f"`{clause.ref}` has no parameter `{arg.name}`", arg.name_span,
+                                suggest(arg.name, names) or (f"its parameters are {', '.join(names)}" if names
+                                                             else "it takes no parameters"))
+            elif arg.name in given:
+                self.sink.error("PKM020", f"`{arg.name}` is given twice", arg.name_span)
+            else:
+                given[arg.name] = arg
+        values: dict[str, Any] = {}
+        parties = frozenset(self._party_keys())
+        for param in clause.params:
+            arg = given.get(param.name)
+            if arg is not None:
+                value = self._value(arg.value, param.type, f"`{param.name}`")
+                span = arg.value.span
+            else:
+                default = param.constraint("default")
+                if default is not None and default.value is not None:
+                    value = convert(default.value, param.type, self.inputs, parties)
+                elif param.constraint("optional") is not None:
+                    value = () if param.type.kind == "list" else None
+                else:
+                    self.sink.error("PKM016", f"`{clause.ref}` needs `{param.name}` ({describe(param.type)})",
+                                    use.ref.span, f"add `{param.name}: ...` inside the `{{ }}` after the clause")
+                    continue
+                span = use.ref.span
+            if value is None:
+                values[param.name] = None
+                continue
+            bounds = {k: self._clause_bound(param, k) for k in ("min", "max")}
+            message = check_bounds(value, param, bounds)
+            if message:
+                self.sink.error("PKM017", message, span)
+            values[param.name] = value
+        after = len([d for d in self.sink.diagnostics if d.is_error])
+        return values if after == before else None
+
+    def _clause_bound(self, param: s.ParamDecl, kind: str) -> Any:
+        c = param.constraint(kind)
+        return convert(c.value, param.type, {}, frozenset()) if c is not None and c.value is not None else None
+
+    # ---- filling clause texts ----------------------------------------------------------------------
+
+    def _fill(self, clause: ClauseVersion, values: dict[str, Any], counter: list[int],
+              span: s.Span) -> list[Paragraph]:
+        params = {p.name: p for p in clause.params}
+        aliases = {key: party.alias for key, party in self.parties.items()}
+        base = counter[0]
+        renumber = lambda n: base + n  # noqa: E731
+        blocks_by_lang = {lang: clause.blocks[lang] for lang in self.languages}
+        first = blocks_by_lang[self.languages[0]]
+        for lang, blocks in blocks_by_lang.items():
+            if len(blocks) != len(first) or [bl.number for bl in blocks] != [bl.number for bl in first]:
+                self.sink.error("PKM029", f"`{clause.ref}` has different paragraphs in `{self.languages[0]}` and "
+                                f"`{lang}`", clause.body_spans.get(lang, clause.span),
+                                "every language of a clause has the same numbered paragraphs")
+                return []
+        out: list[Paragraph] = []
+        for index, block in enumerate(first):
+            texts: dict[str, str] = {}
+            items_by_lang: dict[str, list[str]] = {}
+            for lang in self.languages:
+                bl = blocks_by_lang[lang][index]
+
+                def lookup(name: str, field: str | None, lang: str = lang) -> str:
+                    return self._placeholder(name, field, lang, params, values, aliases, span, clause.ref)
+
+                texts[lang] = b.fill(bl.text, lookup, renumber)
+                items: list[str] = []
+                for item in bl.items:
+                    list_name = b.lone_list_name(item)
+                    if list_name in params and params[list_name].type.kind == "list":
+                        item_type = params[list_name].type.item
+                        items.extend(self._format(v, item_type, lang, aliases) for v in values.get(list_name) or ())
+                    else:
+                        items.append(b.fill(item, lookup, renumber))
+                items_by_lang[lang] = items
+            counts = {len(v) for v in items_by_lang.values()}
+            if len(counts) > 1:
+                self.sink.error("PKM029", f"`{clause.ref}` has a different number of items per language",
+                                clause.span)
+            number = renumber(block.number) if block.number is not None else None
+            if number is not None:
+                counter[0] = max(counter[0], number)
+            item_count = min(counts) if counts else 0
+            out.append(Paragraph(
+                Text(texts), number,
+                tuple(Text({lang: items_by_lang[lang][i] for lang in self.languages}) for i in range(item_count)),
+                clause.clause_id,
+            ))
+        return out
+
+    def _format(self, value: Any, type_expr: s.TypeExpr | None, lang: str, aliases: Mapping[str, Text]) -> str:
+        from .values import format_value
+        assert type_expr is not None
+        return format_value(value, type_expr, lang, aliases)
+
+    def _placeholder(self, name: str, field: str | None, lang: str, params: Mapping[str, s.ParamDecl],
+                     values: Mapping[str, Any], aliases: Mapping[str, Text], span: s.Span, ref: str) -> str:
+        if name in params:
+            value = values.get(name)
+            if value is None:
+                return ""
+            if params[name].type.kind == "party" and field:
+                return self._party_field(self.parties[value], field, lang)
+            return self._format(value, params[name].type, lang, aliases)
+        if name in ROLES:
+            party = self._party_with_role(name, span, ref)
+            return self._party_field(party, field or "alias", lang) if party else ""
+        if name == "signing":
+            date = self._signing_date()
+            return {
+                "day": lambda: locale.weekday(date, lang),
+                "date": lambda: locale.format_date(date, lang),
+                "date_in_words": lambda: locale.date_in_words(date, lang),
+                "place": lambda: self._signing_place()[lang],
+            }[field or "date"]()
+        if name == "agreement":
+            return self._agreement_field(field or "title", lang)
+        if name in self.inputs:
+            type_expr, value = self.inputs[name]
+            return "" if value is None else self._format(value, type_expr, lang, aliases)
+        return "{" + name + "}"
+
+    def _party_with_role(self, role: str, span: s.Span, ref: str) -> Party | None:
+        found = [p for p in self.parties.values() if p.role == role]
+        if len(found) == 1:
+            return found[0]
+        key = ("role", role)
+        if key not in self._reported:
+            self._reported.add(key)
+            problem = "no party has" if not found else f"{len(found)} parties have"
+            self.sink.error("PKM038", f"`{ref}` refers to the {role} party, but {problem} `role: {role}`", span,
+                            "the standard clauses expect one government party and one organisation")
+        return None
+
+    def _party_field(self, party: Party, field: str, lang: str) -> str:
+        if field == "representative":
+            return party.representative
+        if field == "number":
+            return party.number or ""
+        return getattr(party, field)[lang]
+
+    def _signing_date(self) -> datetime.date:
+        return self.header["signed_on"]
+
+    def _signing_place(self) -> Text:
+        return self.header["signed_at"]
+
+    def _agreement_field(self, field: str, lang: str) -> str:
+        value = self.header["number_text" if field == "number" else field]
+        return value[lang] if isinstance(value, Text) else str(value)
+
+    # ---- ad-hoc text and conditions ----------------------------------------------------------------
+
+    def _adhoc(self, item: s.AdHoc, counter: list[int]) -> tuple[ClauseUse, list[Paragraph], Text] | None:
+        texts: dict[str, str] = {}
+        for lang_text in item.body.texts:
+            if lang_text.lang not in self.languages:
+                self.sink.error("PKM035", f"`{lang_text.lang}` is not a language of this agreement", lang_text.span,
+                                f"the agreement's languages are {', '.join(self.languages)}")
+            texts[lang_text.lang] = lang_text.text.value
+        missing = [lang for lang in self.languages if lang not in texts]
+        if missing:
+            self.sink.error("PKM025", f"this text has no `{missing[0]}` version", item.span,
+                            "write the text in every language of the agreement")
+            return None
+        for lang, text in texts.items():
+            for ph in b.placeholders(text):
+                if ph.name not in self.inputs and ph.name not in BUILTINS:
+                    self.sink.error("PKM028", f"the text uses `{{{ph.name}}}`, which is not an input of the agreement",
+                                    item.span, suggest(ph.name, list(self.inputs) + list(BUILTINS)))
+                elif ph.name in BUILTINS and ph.field and ph.field not in BUILTINS[ph.name]:
+                    self.sink.error("PKM028", f"`{ph.name}` has no field `{ph.field}`", item.span,
+                                    suggest(ph.field, BUILTINS[ph.name]))
+        if self.sink.has_errors:
+            return None
+        digest = hashlib.sha256("\x00".join(texts[lang] for lang in sorted(texts)).encode("utf-8")).hexdigest()
+        fake = ClauseVersion("adhoc", (0, 0, 0), "ad-hoc", "", Text.same("", self.languages), (), texts,
+                             {lang: b.parse_body(t) for lang, t in texts.items()}, digest, None, None, None,
+                             item.span, {})
+        paragraphs = self._fill(fake, {}, counter, item.span)
+        paragraphs = [Paragraph(p.text, p.number, p.items, None) for p in paragraphs]
+        use = ClauseUse("adhoc", None, digest, "ad-hoc", None, False, item.span)
+        return use, paragraphs, Text.same("", self.languages)
+
+    def _holds(self, condition: s.Condition) -> bool:
+        if isinstance(condition, s.BoolOp):
+            results = [self._holds(c) for c in condition.operands]
+            return all(results) if condition.op == "and" else any(results)
+        if isinstance(condition, s.Not):
+            return not self._holds(condition.operand)
+        left = self._operand(condition.left)
+        if condition.op is None:
+            return bool(left)
+        right = self._operand(condition.right, left)
+        try:
+            return {
+                "==": lambda: left == right, "!=": lambda: left != right, "<": lambda: left < right,
+                "<=": lambda: left <= right, ">": lambda: left > right, ">=": lambda: left >= right,
+            }[condition.op]()
+        except TypeError:
+            self.sink.error("PKM018", "these two values cannot be compared", condition.span,
+                            "compare an amount with an amount, a date with a date, a choice with one of its options")
+            return False
+
+    def _operand(self, value: s.Value | None, other: Any = None) -> Any:
+        if isinstance(value, s.Name):
+            if value.name in self.inputs:
+                return _comparable(self.inputs[value.name][1])
+            if value.name.lower() in ("yes", "ya", "true", "no", "tidak", "false"):
+                return value.name.lower() in ("yes", "ya", "true")
+            if isinstance(other, str):
+                return value.name
+            self.sink.error("PKM019", f"`{value.name}` is not an input of this agreement", value.span,
+                            suggest(value.name, self.inputs) or "conditions test the agreement's inputs")
+            return None
+        if isinstance(value, (s.Money, s.Percent)):
+            return value.amount if isinstance(value, s.Money) else value.value
+        if isinstance(value, (s.Number, s.Date)):
+            return value.value
+        if isinstance(value, s.Duration):
+            return DurationValue(value.amount, value.unit).months
+        if isinstance(value, s.Str):
+            return value.value
+        if value is not None:
+            self.sink.error("PKM018", "this value cannot be used in a condition", value.span)
+        return None
+
+    # ---- manifest ----------------------------------------------------------------------------------
+
+    def _manifest(self) -> Manifest:
+        source_hash = hashlib.sha256(self.source.text.encode("utf-8")).hexdigest()
+        entries = tuple(ManifestEntry(c.clause_id, c.version_text, c.content_hash, c.status)
+                        for c in self.used.values())
+        data_hash = hashlib.sha256(self.data_bytes).hexdigest() if self.data_bytes is not None else None
+        return Manifest(entries, self.library.name, self.library.version, self.source.path, source_hash,
+                        f"pkm-docs {__version__}", self.data_path, data_hash)
+
+
+def _comparable(value: Any) -> Any:
+    if isinstance(value, ChoiceValue):
+        return value.name
+    if isinstance(value, DurationValue):
+        return value.months
+    if isinstance(value, Text):
+        return value.get("id")
+    if isinstance(value, Decimal):
+        return value
+    return value
+
+
+_HEADER_HINTS = {
+    "title": 'add `title: "Perjanjian Kemitraan ..." / "Partnership Agreement ..."`',
+    "number": 'add `number: "440/123/DINKES/2026"`',
+    "scheme": "add `scheme: pkm-standar`",
+    "languages": "add `languages: id, en`",
+    "signed_on": "add `signed_on: 2026-12-01`",
+    "signed_at": 'add `signed_at: "Kupang"`',
+}
+
+_PARTY_HINTS = {
+    "role": "add `role: government` or `role: organisation`",
+    "alias": 'add `alias: "PIHAK PERTAMA" / "FIRST PARTY"`',
+    "name": 'add `name: "Dinas Kesehatan Kota Kupang"`',
+    "representative": "add the name of the person who signs",
+    "position": "add the signer's position",
+    "address": "add the party's address",
+}
