@@ -513,10 +513,11 @@ class _Resolver:
     def _adhoc(self, item: s.AdHoc, counter: list[int]) -> tuple[ClauseUse, list[Paragraph], Text] | None:
         texts: dict[str, str] = {}
         for lang_text in item.body.texts:
-            if lang_text.lang not in self.languages:
-                self.sink.error("PKM035", f"`{lang_text.lang}` is not a language of this agreement", lang_text.span,
-                                f"the agreement's languages are {', '.join(self.languages)}")
-            texts[lang_text.lang] = lang_text.text.value
+            if lang_text.lang not in LANGUAGES:
+                self.sink.error("PKM035", f"unknown language `{lang_text.lang}`", lang_text.span,
+                                suggest(lang_text.lang, LANGUAGES) or "languages are id and en")
+            elif lang_text.lang in self.languages:
+                texts[lang_text.lang] = lang_text.text.value
         missing = [lang for lang in self.languages if lang not in texts]
         if missing:
             self.sink.error("PKM025", f"this text has no `{missing[0]}` version", item.span,

@@ -1,0 +1,138 @@
+"""A user's mistakes: each reported as file:line:col, the source line, a caret and a hint; never a traceback."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+
+from pkm_docs.cli import main
+
+
+def run(tmp_path: Path, source: str, library: Path, data: Path | None = None) -> tuple[int, str]:
+    path = tmp_path / "draft.pkm"
+    path.write_text(source, encoding="utf-8")
+    err = io.StringIO()
+    argv = ["build", str(path), "--library", str(library), "-o", str(tmp_path / "out"), "--format", "docx"]
+    if data is not None:
+        argv += ["--data", str(data)]
+    code = main(argv, stdout=io.StringIO(), stderr=err)
+    return code, err.getvalue()
+
+
+# (what the user got wrong, old text, new text, expected message, expected hint, the caret's text)
+MISTAKES = [
+    ("unknown clause id", "purpose.scope@^1", "purpose.scop@^1",
+     "PKM010 the library has no clause `purpose.scop`", "did you mean `purpose.scope`?", "purpose.scop@^1"),
+    ("unknown version", "purpose.scope@^1", "purpose.scope@^4",
+     "PKM011 no version of `purpose.scope` matches `@^4`", "the library has 1.0.0 (approved)", "purpose.scope@^4"),
+    ("draft pinned", "funding.cost_sharing@^2", "funding.cost_sharing@2.1.0",
+     "PKM012 `funding.cost_sharing@2.1.0` is only a draft", "2.1.0 (draft)", "funding.cost_sharing@2.1.0"),
+    ("mistyped parameter", "government_share: 60%", 'government_share: "enam puluh"',
+     "PKM015 `government_share`: expected percent, got a text", "write 40%", '"enam puluh"'),
+    ("missing parameter", "    government_share: 60%\n", "",
+     "PKM016 `funding.cost_sharing@2.0.0` needs `government_share` (percent, e.g. 40%)",
+     "add `government_share: ...`", "funding.cost_sharing@^2"),
+    ("unknown parameter", "total: budget", "total: budget\n    totl: Rp5", "PKM014 `funding.cost_sharing@2.0.0` has no parameter `totl`",
+     "did you mean `total`?", "totl"),
+    ("missing colon", "scheme: pkm-standar", "scheme pkm-standar", "PKM001 unexpected `pkm-standar`; expected `:`",
+     "a field is written `name: value`", "pkm-standar"),
+    ("misspelt role", "role: organisation", "role: organization", "PKM037 unknown role `organization`",
+     "did you mean `organisation`?", "organization"),
+    ("duplicate party", "party yayasan", "party dinkes", "PKM020 party `dinkes` is declared twice", None, "dinkes"),
+    ("date that does not exist", "signed_on: 2026-12-01", "signed_on: 2026-02-30",
+     "PKM002 `2026-02-30` is not a date that exists", "YEAR-MONTH-DAY", "2026-02-30"),
+    ("misspelt header field", "  scheme: pkm-standar", "  schema: pkm-standar",
+     "PKM022 unknown field `schema` in the agreement header", "did you mean `scheme`?", "schema"),
+    ("unknown input in a condition", "when with_funding", "when with_fundng",
+     "PKM019 `with_fundng` is not an input of this agreement", "did you mean `with_funding`?", "with_fundng"),
+    ("percentage out of range", "government_share: 60%", "government_share: 160%",
+     "PKM017 `government_share` must be at most 100%", None, "160%"),
+    ("unclosed quote", '"Yayasan Uji"', '"Yayasan Uji', "PKM001 this text has no closing quote", 'use `"""`', '"'),
+    ("bare word where a text is expected", 'name: "Yayasan Uji"', 'name: yayasn',
+     "PKM015 `name`: `yayasn` is not a declared input", None, "yayasn"),
+    ("unknown scheme", "scheme: pkm-standar", "scheme: pkm-standard", "PKM036 the library has no scheme `pkm-standard`",
+     "did you mean `pkm-standar`?", "pkm-standard"),
+]
+
+
+@pytest.mark.parametrize("what, old, new, message, hint, caret_text", MISTAKES, ids=[m[0] for m in MISTAKES])
+def test_mistake_is_reported_with_location_caret_and_hint(tmp_path, agreement_text, fixture_library, data_file,
+                                                          what, old, new, message, hint, caret_text):
+    assert old in agreement_text
+    broken = agreement_text.replace(old, new, 1)
+    code, err = run(tmp_path, broken, fixture_library, data_file)
+    assert code == 1, err
+    assert "Traceback" not in err
+    lines = err.splitlines()
+    first = next(i for i, line in enumerate(lines) if message in line)
+    location = lines[first].split(": ", 1)[0]
+    path, line_no, col = location.rsplit(":", 2)
+    assert path.endswith("draft.pkm")
+    source_line = broken.splitlines()[int(line_no) - 1]
+    # the next line quotes the source line, the one after puts a caret under the offending text
+    assert lines[first + 1].endswith(source_line.expandtabs(1))
+    gutter = lines[first + 1].index("| ") + 2
+    caret_line = lines[first + 2]
+    caret_start = caret_line.index("^")
+    assert caret_start - gutter == int(col) - 1
+    assert source_line[int(col) - 1:].startswith(caret_text)
+    if hint:
+        assert hint in err
+    assert "nothing was written" in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_deprecated_clause_warns_and_names_its_replacement(tmp_path, agreement_text, fixture_library, data_file):
+    from pkm_docs.pipeline import compile_agreement
+    path = tmp_path / "old.pkm"
+    path.write_text(agreement_text.replace("funding.cost_sharing@^2", "funding.cost_sharing@1.0.0"), encoding="utf-8")
+    compiled = compile_agreement(path, library=fixture_library, data=data_file)
+    [warning] = compiled.diagnostics
+    assert warning.code == "PKM013" and not warning.is_error
+    assert warning.hint == "use `funding.cost_sharing@2.0.0` instead"
+
+
+def test_file_that_cannot_be_read_exits_2(tmp_path):
+    err = io.StringIO()
+    code = main(["build", str(tmp_path / "missing.pkm")], stdout=io.StringIO(), stderr=err)
+    assert code == 2
+    assert "cannot read" in err.getvalue() and "missing.pkm" in err.getvalue()
+
+
+def test_wrong_command_line_exits_2():
+    err = io.StringIO()
+    assert main(["buidl", "x.pkm"], stdout=io.StringIO(), stderr=err) == 2
+    assert "invalid choice" in err.getvalue()
+
+
+def test_missing_input_names_the_field_and_type(tmp_path, agreement_text, fixture_library):
+    code, err = run(tmp_path, agreement_text, fixture_library)
+    assert code == 1
+    assert "PKM032 no value for `budget` (money, e.g. Rp500.000.000)" in err
+
+
+def test_data_file_value_of_wrong_type_points_into_the_data_file(tmp_path, agreement_text, fixture_library):
+    data = tmp_path / "mitra.yaml"
+    data.write_text("budget: lima ratus juta\n", encoding="utf-8")
+    code, err = run(tmp_path, agreement_text, fixture_library, data)
+    assert code == 1
+    assert f"{data}:1:1: PKM015 `budget`: expected money, e.g. Rp500.000.000, got 'lima ratus juta'" in err
+
+
+def test_data_file_key_the_agreement_does_not_ask_for(tmp_path, agreement_text, fixture_library):
+    data = tmp_path / "mitra.yaml"
+    data.write_text("budget: Rp5.000\nbudgett: 3\n", encoding="utf-8")
+    code, err = run(tmp_path, agreement_text, fixture_library, data)
+    assert code == 1
+    assert f"{data}:2:1: PKM033" in err and "did you mean `budget`?" in err
+
+
+def test_binary_garbage_is_refused_without_traceback(tmp_path, fixture_library):
+    path = tmp_path / "garbage.pkm"
+    path.write_bytes(b"\xff\xfe\x00agreement {")
+    err = io.StringIO()
+    code = main(["build", str(path), "--library", str(fixture_library)], stdout=io.StringIO(), stderr=err)
+    assert code == 2
+    assert "not UTF-8" in err.getvalue()
