@@ -428,7 +428,8 @@ class _Resolver:
                     list_name = b.lone_list_name(item)
                     if list_name in params and params[list_name].type.kind == "list":
                         item_type = params[list_name].type.item
-                        items.extend(self._format(v, item_type, lang, aliases) for v in values.get(list_name) or ())
+                        listed = [self._format(v, item_type, lang, aliases) for v in values.get(list_name) or ()]
+                        items.extend(punctuate_items(listed, lang))
                     else:
                         items.append(b.fill(item, lookup, renumber))
                 items_by_lang[lang] = items
@@ -594,6 +595,23 @@ class _Resolver:
         data_hash = hashlib.sha256(self.data_bytes).hexdigest() if self.data_bytes is not None else None
         return Manifest(entries, self.library.name, self.library.version, self.source.path, source_hash,
                         f"pkm-docs {__version__}", self.data_path, data_hash)
+
+
+def punctuate_items(items: list[str], lang: str) -> list[str]:
+    """Items of an enumeration as Indonesian drafting ends them: ``a;``, ``b; dan``, ``c.``."""
+    conjunction = {"id": "dan", "en": "and"}[lang]
+    out = []
+    for index, item in enumerate(items):
+        item = item.rstrip()
+        if item.endswith((";", ".", ":", ",")):
+            out.append(item)
+        elif index == len(items) - 1:
+            out.append(item + ".")
+        elif index == len(items) - 2:
+            out.append(f"{item}; {conjunction}")
+        else:
+            out.append(item + ";")
+    return out
 
 
 def _comparable(value: Any) -> Any:

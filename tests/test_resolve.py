@@ -87,8 +87,8 @@ def test_parties_are_referred_to_by_alias_and_fields(compiled):
 
 def test_list_parameter_on_its_own_line_becomes_lettered_items(compiled):
     items = compiled.agreement.articles[0].paragraphs[1].items
-    assert [i["id"] for i in items] == ["kelas ibu", "posyandu"]
-    assert [i["en"] for i in items] == ["antenatal classes", "health posts"]
+    assert [i["id"] for i in items] == ["kelas ibu; dan", "posyandu."]
+    assert [i["en"] for i in items] == ["antenatal classes; and", "health posts."]
 
 
 def test_choice_parameter_default_is_written_with_its_label(compiled):

@@ -1,0 +1,1 @@
+"""Renderers: turn a resolved agreement into documents (PDF, DOCX)."""
