@@ -33,6 +33,9 @@ def _parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("--template", type=Path, help="a DOCX house template with a {{p body }} placeholder")
     build_cmd.add_argument("--draft", action="store_true", help="mark every page RANCANGAN / DRAFT")
 
+    from .templates_cli import add_new_parser
+    add_new_parser(commands)
+
     library_cmd = commands.add_parser("library", help="browse the clause library")
     library_cmd.add_argument("--library", type=Path, help="clause library folder (default: the shipped library)")
     library_sub = library_cmd.add_subparsers(dest="library_command", required=True, parser_class=_Parser)
@@ -51,6 +54,9 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
         args = _parser().parse_args(argv)
         if args.command == "build":
             return _build(args, stdout, stderr, sources)
+        if args.command == "new":
+            from .templates_cli import new_command
+            return new_command(args, stdout)
         if args.command == "library":
             from .library_cli import library_command
             return library_command(args, stdout)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 from typing import TextIO
 
+from . import syntax as s
 from .errors import UsageError, suggest
+from .locale import money_figures
 from .library import ClauseVersion, load_library
 from .versions import matches, valid_constraint
 
@@ -55,11 +57,22 @@ def _show(clause: ClauseVersion, out: TextIO) -> None:
     print(file=out)
 
 
-def _plain(value) -> str:
-    if hasattr(value, "id") and hasattr(value, "en"):
+def _plain(value: s.Value) -> str:
+    """A constraint's value as it is written in a clause file."""
+    if isinstance(value, s.Pair):
         return f'"{value.id.value}" / "{value.en.value}"'
-    for attr in ("amount", "value", "name"):
-        if hasattr(value, attr):
-            raw = getattr(value, attr)
-            return f'"{raw}"' if isinstance(raw, str) and hasattr(value, "long") else str(raw)
+    if isinstance(value, s.Str):
+        return f'"{value.value}"'
+    if isinstance(value, s.Money):
+        return "Rp" + money_figures(value.amount).removeprefix("Rp")
+    if isinstance(value, s.Percent):
+        return f"{value.value.normalize():f}%"
+    if isinstance(value, s.Duration):
+        return f"{value.amount} {value.unit}"
+    if isinstance(value, s.Date):
+        return value.value.isoformat()
+    if isinstance(value, s.Number):
+        return f"{value.value.normalize():f}"
+    if isinstance(value, s.Name):
+        return value.name
     return str(value)

@@ -72,6 +72,7 @@ class _Resolver:
         self.used: dict[tuple[str, str], ClauseVersion] = {}
         self.header: dict[str, Any] = {}
         self._reported: set[tuple] = set()
+        self.failed_inputs: set[str] = set()
 
     # ---- the whole agreement ----------------------------------------------------------------------
 
@@ -142,10 +143,12 @@ class _Resolver:
                     where = f" in {self.data_path}" if self.data_path else " (give it with --data FILE)"
                     self.sink.error("PKM032", f"no value for `{decl.name}` ({describe(decl.type)}){where}",
                                     decl.span, f"add `{decl.name}: ...` to the data file")
+                    self.failed_inputs.add(decl.name)
                     continue
             except ValueProblem as problem:
                 span = given.span if given is not None else default.span if default else decl.span
                 self.sink.error("PKM015", f"`{decl.name}`: {problem.message}", span, problem.hint)
+                self.failed_inputs.add(decl.name)
                 continue
             if value is not None:
                 bounds = {k: self._bound(decl, k, parties) for k in ("min", "max")}
@@ -168,6 +171,8 @@ class _Resolver:
             return None
 
     def _value(self, value: s.Value, type_expr: s.TypeExpr, what: str) -> Any:
+        if isinstance(value, s.Name) and value.name in self.failed_inputs:
+            return None  # already reported where the input got its value
         try:
             return convert(value, type_expr, self.inputs, frozenset(self._party_keys()))
         except ValueProblem as problem:
@@ -311,6 +316,8 @@ class _Resolver:
                 title = clause_title
         if not clauses:
             return None
+        if decl.kind != "article" and decl.title is None:
+            title = None  # the opening and the closing carry no heading of their own
         return Article(number, self._text(title) if title else Text.same("", self.languages), tuple(paragraphs),
                        tuple(clauses), kind=decl.kind, span=decl.span)
 

@@ -154,7 +154,11 @@ def convert_data(raw: Any, type_expr: s.TypeExpr, parties: frozenset[str]) -> An
         if kind == "text":
             if isinstance(raw, dict):
                 if set(raw) != {"id", "en"} or not all(isinstance(v, str) for v in raw.values()):
-                    raise ValueProblem("a text in two languages is written as `{id: ..., en: ...}`")
+                    extra = ", ".join(f"`{k}`" for k in raw if k not in ("id", "en"))
+                    raise ValueProblem("a text in two languages is written as `{id: ..., en: ...}`"
+                                       + (f"; this one also has {extra}" if extra else ""),
+                                       "put a text that holds a comma or a colon in quotes: "
+                                       '{id: "Desa A, Kecamatan B", en: "..."}' if extra else None)
                 return Text({"id": raw["id"], "en": raw["en"]})
             if isinstance(raw, bool) or raw is None:
                 raise ValueProblem(f"expected {describe(type_expr)}, got {raw!r}")

@@ -1,0 +1,76 @@
+"""``pkm new``: start an agreement from one of the standard templates."""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+from .errors import UsageError, suggest
+from .resources import resource_dir
+
+
+@dataclass(frozen=True)
+class Template:
+    name: str
+    path: Path
+    description: str
+
+    @property
+    def sample(self) -> Path:
+        return self.path.with_name(f"{self.name}.sample.yaml")
+
+
+def list_templates() -> list[Template]:
+    """The standard agreement templates, each described by its first comment line."""
+    out = []
+    for path in sorted(resource_dir("templates").glob("*.pkm")):
+        first = path.read_text(encoding="utf-8").splitlines()[:1]
+        description = first[0].lstrip("# ").strip() if first and first[0].startswith("#") else ""
+        out.append(Template(path.stem, path, description))
+    return out
+
+
+def find_template(name: str) -> Template:
+    templates = list_templates()
+    for template in templates:
+        if template.name == name or template.path == Path(name):
+            return template
+    raise UsageError(f"there is no template `{name}`",
+                     suggest(name, [t.name for t in templates]) or "`pkm new --list` shows the templates")
+
+
+def add_new_parser(commands: argparse._SubParsersAction) -> None:
+    new = commands.add_parser("new", help="start an agreement from a standard template")
+    new.add_argument("template", nargs="?", help="template name (see --list)")
+    new.add_argument("file", nargs="?", type=Path, help="the new agreement file (.pkm)")
+    new.add_argument("--list", action="store_true", help="list the templates")
+
+
+def new_command(args: argparse.Namespace, out: TextIO) -> int:
+    if args.list:
+        for template in list_templates():
+            print(f"{template.name:<14} {template.description}", file=out)
+        return 0
+    if not args.template or not args.file:
+        raise UsageError("give a template and a file name", "e.g. `pkm new kesehatan perjanjian.pkm`")
+    template = find_template(args.template)
+    target: Path = args.file
+    if target.suffix != ".pkm":
+        target = target.with_suffix(".pkm")
+    data_target = target.with_suffix(".yaml")
+    for path in (target, data_target):
+        if path.exists():
+            raise UsageError(f"{path} already exists; pkm new does not overwrite files")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(template.path, target)
+    print(f"wrote {target}", file=out)
+    if template.sample.is_file():
+        shutil.copyfile(template.sample, data_target)
+        print(f"wrote {data_target} (sample data: replace it with your own)", file=out)
+        print(f"build it with: pkm build {target} --data {data_target} -o out", file=out)
+    else:
+        print(f"build it with: pkm build {target} -o out", file=out)
+    return 0

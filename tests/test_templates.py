@@ -1,0 +1,130 @@
+"""Standard templates filled from data files, `pkm new`, and browsing the library."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+
+from pkm_docs.cli import main
+from pkm_docs.pipeline import compile_agreement
+from pkm_docs.resources import resource_dir
+
+TEMPLATES = ["kesehatan", "paud", "kehutanan"]
+
+
+def run(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), stdout=out, stderr=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.mark.parametrize("name", TEMPLATES)
+def test_template_filled_with_its_sample_data_resolves_without_errors(name):
+    templates = resource_dir("templates")
+    compiled = compile_agreement(templates / f"{name}.pkm", data=templates / f"{name}.sample.yaml")
+    agreement = compiled.agreement
+    assert not [d for d in compiled.diagnostics if d.is_error]
+    assert len(agreement.articles) >= 15
+    # every blank came from the data file: nothing is left empty in the parties
+    for party in agreement.parties:
+        assert party.name["id"] and party.representative and party.address["id"]
+        assert all(lang in party.position.by_lang for lang in ("id", "en"))
+
+
+def test_sample_data_reaches_the_text_in_both_languages():
+    templates = resource_dir("templates")
+    agreement = compile_agreement(templates / "kesehatan.pkm", data=templates / "kesehatan.sample.yaml").agreement
+    texts = [p.text for a in agreement.articles for p in a.paragraphs]
+    assert any("Rp950.000.000,00 (sembilan ratus lima puluh juta rupiah)" in t["id"] for t in texts)
+    assert any("IDR 950,000,000.00 (nine hundred fifty million rupiah)" in t["en"] for t in texts)
+    assert agreement.party("yayasan").name["en"] == "Yayasan Kasih Ibu Flobamora"
+
+
+def test_condition_on_an_input_drops_the_clause(tmp_path):
+    templates = resource_dir("templates")
+    data = tmp_path / "mitra.yaml"
+    data.write_text((templates / "kesehatan.sample.yaml").read_text(encoding="utf-8")
+                    .replace("mengelola_data_pribadi: yes", "mengelola_data_pribadi: no"), encoding="utf-8")
+    agreement = compile_agreement(templates / "kesehatan.pkm", data=data).agreement
+    assert "data_protection.beneficiaries" not in [c.clause_id for c in agreement.manifest.clauses]
+
+
+def test_missing_and_ill_typed_values_name_the_field_and_type(tmp_path):
+    templates = resource_dir("templates")
+    sample = (templates / "kesehatan.sample.yaml").read_text(encoding="utf-8")
+    data = tmp_path / "mitra.yaml"
+    data.write_text(sample.replace("total_anggaran: Rp950.000.000\n", "")
+                    .replace("bagian_dinas: 70%", "bagian_dinas: tujuh puluh"), encoding="utf-8")
+    code, _, err = run("build", str(templates / "kesehatan.pkm"), "--data", str(data), "-o", str(tmp_path / "out"))
+    assert code == 1
+    assert "PKM032 no value for `total_anggaran` (money, e.g. Rp500.000.000)" in err
+    assert f"{data}:" in err and "`bagian_dinas`: expected percent, e.g. 40%, got 'tujuh puluh'" in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_two_language_text_with_an_unquoted_comma_gets_a_hint(tmp_path):
+    templates = resource_dir("templates")
+    sample = (templates / "kehutanan.sample.yaml").read_text(encoding="utf-8")
+    data = tmp_path / "kth.yaml"
+    data.write_text(sample.replace('lokasi: {id: "Desa Noepesu, Kecamatan Miomaffo Barat", en: "Noepesu Village, Miomaffo Barat District"}',
+                                   "lokasi: {id: Desa Noepesu, Kecamatan Miomaffo Barat, en: Noepesu Village}"), encoding="utf-8")
+    code, _, err = run("build", str(templates / "kehutanan.pkm"), "--data", str(data), "-o", str(tmp_path / "out"))
+    assert code == 1
+    assert "`lokasi`: a text in two languages is written as `{id: ..., en: ...}`" in err
+    assert "in quotes" in err
+    assert err.count("PKM015") == 1  # no follow-on error where the template uses the input
+
+
+def test_new_lists_templates_with_descriptions():
+    code, out, _ = run("new", "--list")
+    assert code == 0
+    lines = out.splitlines()
+    assert [line.split()[0] for line in lines] == sorted(TEMPLATES)
+    assert "Maternal and child health" in out
+
+
+def test_new_copies_template_and_sample_data_and_the_copy_builds(tmp_path):
+    target = tmp_path / "perjanjian.pkm"
+    code, out, _ = run("new", "kesehatan", str(target))
+    assert code == 0
+    assert target.read_text(encoding="utf-8") == (resource_dir("templates") / "kesehatan.pkm").read_text(encoding="utf-8")
+    assert (tmp_path / "perjanjian.yaml").is_file()
+    compile_agreement(target, data=tmp_path / "perjanjian.yaml")
+
+
+def test_new_refuses_to_overwrite_and_suggests_template_names(tmp_path):
+    target = tmp_path / "a.pkm"
+    target.write_text("mine", encoding="utf-8")
+    code, _, err = run("new", "kesehatan", str(target))
+    assert code == 2 and "already exists" in err
+    assert target.read_text(encoding="utf-8") == "mine"
+    code, _, err = run("new", "keshatan", str(tmp_path / "b.pkm"))
+    assert code == 2 and "did you mean `kesehatan`?" in err
+
+
+def test_library_list_shows_every_clause_with_versions_and_status():
+    code, out, _ = run("library", "list")
+    assert code == 0
+    assert "funding.cost_sharing" in out and "1.0.0 deprecated, 2.0.0 approved" in out
+    assert "grievance.mechanism" in out and "0.1.0 draft" in out
+    clauses = [line for line in out.splitlines()[1:] if line.strip()]
+    assert len(clauses) >= 30
+
+
+def test_library_show_prints_approval_parameters_and_both_texts():
+    code, out, _ = run("library", "show", "funding.cost_sharing@2.0.0")
+    assert code == 0
+    assert "funding.cost_sharing@2.0.0  (approved)" in out
+    assert "approved: Biro Hukum" in out
+    assert "param total: money min Rp1,00" in out
+    assert "--- id ---" in out and "--- en ---" in out
+    code, out, _ = run("library", "show", "funding.cost_sharing@1.0.0")
+    assert "replaced by: funding.cost_sharing@2.0.0" in out
+
+
+def test_library_show_unknown_clause_suggests_nearest_id():
+    code, _, err = run("library", "show", "funding.cost_shring")
+    assert code == 2
+    assert "did you mean `funding.cost_sharing`?" in err
