@@ -70,6 +70,10 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
     except KeyboardInterrupt:
         print("interrupted; nothing was written", file=stderr)
         return 130
+    except BrokenPipeError:  # `pkm library list | head`: the reader left; that is not an error
+        import os
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     return 0
 
 

@@ -1,0 +1,204 @@
+"""End to end: `pkm build` on the example writes a DOCX and a PDF that hold the whole agreement."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import docx
+import pytest
+from pypdf import PdfReader
+
+from pkm_docs import pipeline
+from pkm_docs.cli import main
+from pkm_docs.pipeline import compile_agreement
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "examples" / "kemitraan_kesehatan.pkm"
+
+
+def norm(text: str) -> str:
+    """Whitespace collapsed; a line break after a hyphen ("hal-\nhal") joined, as a reader would."""
+    text = re.sub(r"-\s+", "-", text.replace("\u00ad", ""))
+    return re.sub(r"\s+", " ", text).strip()
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("out")
+    err = io.StringIO()
+    code = main(["build", str(EXAMPLE), "-o", str(out)], stdout=io.StringIO(), stderr=err)
+    assert code == 0, err.getvalue()
+    return out
+
+
+@pytest.fixture(scope="module")
+def agreement():
+    return compile_agreement(EXAMPLE).agreement
+
+
+def expected_texts(agreement, lang: str) -> list[str]:
+    texts = []
+    for part in agreement.all_parts():
+        if part.number is not None:
+            texts.append(f"{agreement.labels['article'][lang]} {part.number}")
+        if part.title[lang]:
+            texts.append(part.title[lang])
+        for paragraph in part.paragraphs:
+            texts.append(paragraph.text[lang])
+            texts.extend(item[lang] for item in paragraph.items)
+    return [norm(t) for t in texts]
+
+
+def assert_in_order(haystack: str, needles: list[str]) -> None:
+    position = 0
+    for needle in needles:
+        found = haystack.find(needle, position)
+        assert found >= 0, f"missing or out of order: {needle[:80]!r}"
+        position = found + len(needle)
+
+
+def docx_text(path: Path, column: int) -> str:
+    """The text of one column (0 Indonesian, 1 English) of every two-column table, in document order."""
+    document = docx.Document(str(path))
+    parts = []
+    for table in document.tables:
+        for row in table.rows:
+            cells = row.cells
+            if len(cells) == 2:
+                parts.append(cells[column].text)
+    return norm(" ".join(parts))
+
+
+def test_build_writes_docx_and_pdf(built):
+    assert sorted(p.name for p in built.iterdir()) == ["kemitraan_kesehatan.docx", "kemitraan_kesehatan.pdf"]
+
+
+def test_example_has_the_articles_a_pkm_needs(agreement):
+    sections = {c.section for a in agreement.articles for c in a.clauses}
+    for needed in ("purpose", "roles", "governance", "funding", "reporting", "term", "dispute", "sanctions",
+                   "language"):
+        assert needed in sections
+    assert [a.number for a in agreement.articles] == list(range(1, len(agreement.articles) + 1))
+
+
+@pytest.mark.parametrize("lang, column", [("id", 0), ("en", 1)])
+def test_docx_holds_every_article_in_order_in_each_language(built, agreement, lang, column):
+    assert_in_order(docx_text(built / "kemitraan_kesehatan.docx", column), expected_texts(agreement, lang))
+
+
+def pdf_columns(path: Path) -> tuple[str, str]:
+    """The text of the left (Indonesian) and right (English) columns of every page, as a reader sees them.
+
+    Page headers and footers (the top 2.8 cm and bottom 3.2 cm, the template's margins) are left out.
+    """
+    left, right = [], []
+    cm_ = 72 / 2.54
+    for page in PdfReader(str(path)).pages:
+        middle = float(page.mediabox.width) / 2
+        top, bottom = float(page.mediabox.height) - 2.8 * cm_, 3.2 * cm_
+
+        def visit(text, cm, tm, font, size):
+            x = cm[0] * tm[4] + cm[2] * tm[5] + cm[4]
+            y = cm[1] * tm[4] + cm[3] * tm[5] + cm[5]
+            if bottom - 2 <= y <= top + 2:
+                (left if x < middle else right).append(text)
+
+        page.extract_text(visitor_text=visit)
+    return norm("".join(left)), norm("".join(right))
+
+
+def test_pdf_holds_every_article_in_order_in_each_language(built, agreement):
+    left, right = pdf_columns(built / "kemitraan_kesehatan.pdf")
+    assert_in_order(left, expected_texts(agreement, "id"))
+    assert_in_order(right, expected_texts(agreement, "en"))
+
+
+def test_pdf_and_docx_carry_the_manifest(built, agreement):
+    import json
+    reader = PdfReader(str(built / "kemitraan_kesehatan.pdf"))
+    assert json.loads(reader.metadata.subject) == json.loads(json.dumps(agreement.manifest.to_data(), sort_keys=True))
+    document = docx.Document(str(built / "kemitraan_kesehatan.docx"))
+    part = next(p for p in document.part.package.parts if str(p.partname) == "/docProps/custom.xml")
+    assert b"pkm-manifest" in part.blob
+    assert agreement.manifest.clauses[0].content_hash.encode() in part.blob
+
+
+def test_two_builds_give_identical_bytes(tmp_path):
+    for run in ("a", "b"):
+        assert main(["build", str(EXAMPLE), "-o", str(tmp_path / run)], stdout=io.StringIO(), stderr=io.StringIO()) == 0
+    for name in ("kemitraan_kesehatan.pdf", "kemitraan_kesehatan.docx"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+
+
+def test_failed_render_leaves_no_file_and_keeps_the_old_one(tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    out.mkdir()
+    old = out / "kemitraan_kesehatan.docx"
+    old.write_bytes(b"previous build")
+    real_render = pipeline.render
+
+    def failing(agreement, fmt, **kwargs):
+        if fmt == "pdf":
+            from pkm_docs.errors import BuildError
+            raise BuildError("PDF rendering failed: simulated")
+        return real_render(agreement, fmt, **kwargs)
+
+    monkeypatch.setattr(pipeline, "render", failing)
+    err = io.StringIO()
+    code = main(["build", str(EXAMPLE), "-o", str(out)], stdout=io.StringIO(), stderr=err)
+    assert code == 1
+    assert "PDF rendering failed: simulated" in err.getvalue()
+    assert old.read_bytes() == b"previous build"
+    assert sorted(p.name for p in out.iterdir()) == ["kemitraan_kesehatan.docx"]
+
+
+def test_interrupted_write_leaves_no_partial_file(tmp_path, monkeypatch):
+    import os
+    from pkm_docs import output
+    calls = []
+
+    def broken_replace(src, dst):
+        calls.append(dst)
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", broken_replace)
+    with pytest.raises(OSError):
+        output.write_atomic(tmp_path / "x.pdf", b"%PDF-1.7 ...")
+    assert calls and list(tmp_path.iterdir()) == []
+
+
+HOSTILE = [
+    "{{ 7*7 }} {% for x in y %}",
+    '#read("secrets.txt") #set text(red)',
+    "</w:t><w:t>&amp; <script>",
+    "Yayasan *bold* $x$ _y_ @ref <b> \\ `raw`",
+]
+
+
+@pytest.mark.parametrize("name", HOSTILE)
+def test_hostile_party_name_lands_as_plain_text(tmp_path, name):
+    source = EXAMPLE.read_text(encoding="utf-8").replace('name: "Yayasan Kasih Ibu Flobamora"',
+                                                       'name: "' + name.replace("\\", "\\\\").replace('"', '\\"') + '"')
+    path = tmp_path / "hostile.pkm"
+    path.write_text(source, encoding="utf-8")
+    assert main(["build", str(path), "-o", str(tmp_path)], stdout=io.StringIO(), stderr=io.StringIO()) == 0
+    document = docx.Document(str(tmp_path / "hostile.docx"))
+    all_text = "\n".join(c.text for t in document.tables for r in t.rows for c in r.cells)
+    all_text += "\n".join(p.text for p in document.paragraphs)
+    assert name in all_text
+    pdf = " ".join(page.extract_text() for page in PdfReader(str(tmp_path / "hostile.pdf")).pages)
+    assert norm(name) in norm(pdf)
+    assert "49" not in all_text.split("{{ 7*7 }}")[0][-3:]
+
+
+def test_control_character_in_a_name_is_refused_naming_the_text(tmp_path):
+    source = EXAMPLE.read_text(encoding="utf-8").replace('name: "Yayasan Kasih Ibu Flobamora"', 'name: "Yayasan\x01"')
+    path = tmp_path / "ctrl.pkm"
+    path.write_text(source, encoding="utf-8")
+    err = io.StringIO()
+    code = main(["build", str(path), "-o", str(tmp_path / "out")], stdout=io.StringIO(), stderr=err)
+    assert code == 1
+    assert "Traceback" not in err.getvalue()
+    assert not (tmp_path / "out").exists()
