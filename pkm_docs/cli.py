@@ -9,7 +9,7 @@ from typing import Sequence, TextIO
 
 from . import __version__
 from .errors import PkmError, UsageError, format_diagnostic
-from .pipeline import FORMATS, build, compile_agreement
+from .pipeline import FORMATS, LAYOUTS, build, compile_agreement
 
 
 class _Parser(argparse.ArgumentParser):
@@ -31,6 +31,9 @@ def _parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("--library", type=Path, help="clause library folder (default: the shipped library)")
     build_cmd.add_argument("--format", default="docx,pdf", help="comma-separated formats: docx, pdf")
     build_cmd.add_argument("--template", type=Path, help="a DOCX house template with a {{p body }} placeholder")
+    build_cmd.add_argument("--layout", choices=LAYOUTS, default="parallel",
+                           help="parallel: Indonesian left, English right (default); sequential: all Indonesian, "
+                                "then all English; separate: one file per language")
     build_cmd.add_argument("--draft", action="store_true", help="mark every page RANCANGAN / DRAFT")
 
     from .templates_cli import add_new_parser
@@ -88,8 +91,8 @@ def _build(args: argparse.Namespace, stdout: TextIO, stderr: TextIO, sources: di
     sources.update(compiled.sources)
     for diag in compiled.diagnostics:
         print(format_diagnostic(diag, compiled.sources), file=stderr)
-    written = build(compiled.agreement, args.output, args.source.stem, formats, draft=args.draft,
-                    template=args.template)
+    written = build(compiled.agreement, args.output, args.source.stem, formats, layout=args.layout,
+                    draft=args.draft, template=args.template)
     for path in written:
         print(f"wrote {path}", file=stdout)
     return 0

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass, replace
 from typing import Any, Mapping
 
 from .syntax import Span
@@ -186,6 +186,10 @@ class Agreement:
     labels: Mapping[str, Text] = field(default_factory=dict)
     span: Span | None = None
 
+    def in_language(self, lang: str) -> Agreement:
+        """The same agreement in ``lang`` alone (for one file per language)."""
+        return replace(_only(self, lang), languages=(lang,))
+
     def party(self, key: str) -> Party:
         return next(p for p in self.parties if p.key == key)
 
@@ -209,3 +213,17 @@ class Agreement:
             "labels": {key: text.to_data() for key, text in self.labels.items()},
             "manifest": self.manifest.to_data(),
         }
+
+
+def _only(value: Any, lang: str) -> Any:
+    """``value`` with every :class:`Text` inside it cut down to ``lang``."""
+    if isinstance(value, Text):
+        return Text({lang: value[lang]})
+    if isinstance(value, tuple):
+        return tuple(_only(v, lang) for v in value)
+    if isinstance(value, dict):
+        return {k: _only(v, lang) for k, v in value.items()}
+    if is_dataclass(value) and not isinstance(value, (Manifest, ManifestEntry, ClauseUse)):
+        return replace(value, **{f.name: _only(getattr(value, f.name), lang) for f in fields(value)
+                                 if f.init and f.name != "span"})
+    return value

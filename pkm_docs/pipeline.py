@@ -38,20 +38,38 @@ def compile_agreement(path: str | Path, *, library: Library | str | Path | None 
     return Compiled(resolved.agreement, resolved.warnings, {str(path): text})
 
 
-def render(agreement: Agreement, fmt: str, *, draft: bool = False, template: Path | None = None) -> bytes:
-    """The bytes of one output format."""
+LAYOUTS = ("parallel", "sequential", "separate")
+
+
+def render(agreement: Agreement, fmt: str, *, layout: str = "parallel", draft: bool = False,
+           template: Path | None = None) -> bytes:
+    """The bytes of one output format in one renderer layout (``parallel`` or ``sequential``)."""
     if fmt == "docx":
         from .renderers.docx import render_docx
-        return render_docx(agreement, template=template, draft=draft)
+        return render_docx(agreement, template=template, layout=layout, draft=draft)
     if fmt == "pdf":
         from .renderers.pdf import render_pdf
-        return render_pdf(agreement, draft=draft)
+        return render_pdf(agreement, layout=layout, draft=draft)
     raise ValueError(f"unknown format {fmt!r}")
 
 
+def outputs(agreement: Agreement, name: str, formats: Sequence[str] = FORMATS,
+            layout: str = "parallel") -> list[tuple[str, Agreement, str, str]]:
+    """What a build writes: ``(file name, agreement view, format, renderer layout)`` for each file.
+
+    ``separate`` gives one file per language (``NAME.id.docx``, ``NAME.en.docx``); a single-language
+    agreement is one file whatever the layout.
+    """
+    if layout == "separate" and len(agreement.languages) > 1:
+        return [(f"{name}.{lang}.{fmt}", agreement.in_language(lang), fmt, "parallel")
+                for fmt in formats for lang in agreement.languages]
+    return [(f"{name}.{fmt}", agreement, fmt, "parallel" if layout == "separate" else layout) for fmt in formats]
+
+
 def build(agreement: Agreement, out_dir: Path, name: str, formats: Sequence[str] = FORMATS, *,
-          draft: bool = False, template: Path | None = None) -> list[Path]:
-    """Render every format in memory, then write them all; a failure leaves no file behind."""
-    rendered = {out_dir / f"{name}.{fmt}": render(agreement, fmt, draft=draft, template=template) for fmt in formats}
+          layout: str = "parallel", draft: bool = False, template: Path | None = None) -> list[Path]:
+    """Render every file in memory, then write them all; a failure leaves no file behind."""
+    rendered = {out_dir / file_name: render(view, fmt, layout=renderer_layout, draft=draft, template=template)
+                for file_name, view, fmt, renderer_layout in outputs(agreement, name, formats, layout)}
     write_all(rendered)
     return list(rendered)
