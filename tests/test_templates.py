@@ -128,3 +128,25 @@ def test_library_show_unknown_clause_suggests_nearest_id():
     code, _, err = run("library", "show", "funding.cost_shring")
     assert code == 2
     assert "did you mean `funding.cost_sharing`?" in err
+
+
+@pytest.mark.parametrize("date, id_words, en_words", [
+    ("2026-12-01", "Pada hari ini Selasa, tanggal satu, bulan Desember, tahun dua ribu dua puluh enam (01-12-2026)",
+     "On this day, Tuesday, the first day of December, two thousand twenty-six (01-12-2026)"),
+    ("2027-01-31", "Pada hari ini Minggu, tanggal tiga puluh satu, bulan Januari, tahun dua ribu dua puluh tujuh (31-01-2027)",
+     "On this day, Sunday, the thirty-first day of January, two thousand twenty-seven (31-01-2027)"),
+    ("2026-02-22", "Pada hari ini Minggu, tanggal dua puluh dua, bulan Februari, tahun dua ribu dua puluh enam (22-02-2026)",
+     "On this day, Sunday, the twenty-second day of February, two thousand twenty-six (22-02-2026)"),
+    ("2030-11-11", "Pada hari ini Senin, tanggal sebelas, bulan November, tahun dua ribu tiga puluh (11-11-2030)",
+     "On this day, Monday, the eleventh day of November, two thousand thirty (11-11-2030)"),
+])
+def test_opening_states_the_signing_date_in_words(tmp_path, date, id_words, en_words):
+    templates = resource_dir("templates")
+    data = tmp_path / "mitra.yaml"
+    data.write_text((templates / "kesehatan.sample.yaml").read_text(encoding="utf-8")
+                    .replace("tanggal_tanda_tangan: 2026-12-01", f"tanggal_tanda_tangan: {date}")
+                    .replace("mulai_berlaku: 2027-01-01", "mulai_berlaku: 2031-01-01"), encoding="utf-8")
+    agreement = compile_agreement(templates / "kesehatan.pkm", data=data).agreement
+    opening = agreement.preamble[0].paragraphs[0].text
+    assert opening["id"].startswith(id_words)
+    assert opening["en"].startswith(en_words)

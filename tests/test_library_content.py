@@ -1,0 +1,93 @@
+"""The shipped clause library: coverage, the library's life, bilingual parity and glossary use."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from pkm_docs import body
+from pkm_docs.library import load_library
+
+
+@pytest.fixture(scope="module")
+def library():
+    return load_library()
+
+
+def all_versions(library):
+    return [c for versions in library.clauses.values() for c in versions]
+
+
+def test_library_has_at_least_thirty_clauses_each_with_approval(library):
+    assert len(library.clauses) >= 30
+    for clause in all_versions(library):
+        if clause.status != "draft":
+            assert clause.approved_by and clause.approved_on, clause.ref
+
+
+def test_library_shows_its_life(library):
+    approved_twice = [cid for cid, vs in library.clauses.items()
+                      if len([c for c in vs if c.status == "approved"]) >= 2]
+    assert approved_twice
+    versions = [c for c in library.versions_of(approved_twice[0]) if c.status == "approved"]
+    assert versions[0].body != versions[1].body and versions[0].content_hash != versions[1].content_hash
+    deprecated = [c for c in all_versions(library) if c.status == "deprecated"]
+    assert deprecated and all(c.replaced_by is not None for c in deprecated)
+    assert any(c.status == "draft" for c in all_versions(library))
+
+
+def test_every_scheme_section_can_be_filled_by_an_approved_clause(library):
+    sections = {c.section for c in all_versions(library) if c.status == "approved"}
+    for scheme in library.schemes.values():
+        for requirement in scheme.requirements:
+            assert requirement.section in sections, (scheme.name, requirement.section)
+    assert library.schemes["kemitraan-kehutanan"].provisional
+    assert not library.schemes["pkm-standar"].provisional
+
+
+def test_alternatives_exist_where_practice_differs(library):
+    by_section = {}
+    for clause_id, versions in library.clauses.items():
+        by_section.setdefault(versions[-1].section, set()).add(clause_id)
+    assert {"dispute.court", "dispute.arbitration"} <= by_section["dispute"]
+    assert {"funding.cost_sharing", "funding.single_funder"} <= by_section["funding"]
+
+
+@pytest.mark.parametrize("lang", ["en"])
+def test_every_clause_has_the_same_paragraphs_items_and_placeholders_in_each_language(library, lang):
+    for clause in all_versions(library):
+        first, other = clause.blocks["id"], clause.blocks[lang]
+        assert [b.number for b in first] == [b.number for b in other], clause.ref
+        assert [len(b.items) for b in first] == [len(b.items) for b in other], clause.ref
+        names = lambda text: sorted((p.name, p.field or "") for p in body.placeholders(text))  # noqa: E731
+        assert names(clause.body["id"]) == names(clause.body[lang]), clause.ref
+        figures = lambda text: sorted(re.findall(r"\(\d+\)|\d+", re.sub(r"\{[^}]*\}", "", text)))  # noqa: E731
+        assert figures(clause.body["id"]) == figures(clause.body[lang]), clause.ref
+
+
+def _find(term: str, text: str, longer: list[str]) -> bool:
+    """Is ``term`` in ``text`` on its own, not as part of a longer glossary term (PIHAK in PARA PIHAK)?"""
+    for other in longer:
+        if len(other) > len(term) and term.lower() in other.lower():
+            text = re.sub(re.escape(other), " ", text, flags=re.I)
+    flags = 0 if term.isupper() else re.I
+    return re.search(r"(?<!\w)" + re.escape(term) + r"s?(?!\w)", text, flags) is not None
+
+
+def test_glossary_terms_are_translated_by_their_glossary_pair(library):
+    terms = library.glossary
+    assert len(terms) >= 20
+    ids, ens = [t["id"] for t in terms], [t["en"] for t in terms]
+    missing = []
+    for clause in all_versions(library):
+        for term in terms:
+            if _find(term["id"], clause.body["id"], ids) and not _find(term["en"], clause.body["en"], ens):
+                missing.append((clause.ref, term["id"], term["en"]))
+    assert missing == []
+
+
+def test_glossary_check_catches_a_wrong_translation(library):
+    term = next(t for t in library.glossary if t["id"] == "Keadaan Kahar")
+    assert _find(term["id"], "Dalam hal terjadi Keadaan Kahar, ...", [t["id"] for t in library.glossary])
+    assert not _find(term["en"], "In the event of an act of God, ...", [t["en"] for t in library.glossary])
