@@ -9,6 +9,7 @@ from typing import Sequence, TextIO
 
 from . import __version__
 from .errors import PkmError, UsageError, format_diagnostic
+from .library import load_library
 from .pipeline import FORMATS, LAYOUTS, build, compile_agreement
 
 
@@ -34,10 +35,14 @@ def _parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("--layout", choices=LAYOUTS, default="parallel",
                            help="parallel: Indonesian left, English right (default); sequential: all Indonesian, "
                                 "then all English; separate: one file per language")
-    build_cmd.add_argument("--draft", action="store_true", help="mark every page RANCANGAN / DRAFT")
+    build_cmd.add_argument("--draft", action="store_true",
+                           help="build even when the checks find errors, and mark every page RANCANGAN / DRAFT")
 
     from .templates_cli import add_new_parser
     add_new_parser(commands)
+
+    from .check_cli import add_check_parser
+    add_check_parser(commands)
 
     library_cmd = commands.add_parser("library", help="browse the clause library")
     library_cmd.add_argument("--library", type=Path, help="clause library folder (default: the shipped library)")
@@ -57,6 +62,9 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
         args = _parser().parse_args(argv)
         if args.command == "build":
             return _build(args, stdout, stderr, sources)
+        if args.command == "check":
+            from .check_cli import check_command
+            return check_command(args, stdout, stderr)
         if args.command == "new":
             from .templates_cli import new_command
             return new_command(args, stdout)
@@ -87,10 +95,18 @@ def _build(args: argparse.Namespace, stdout: TextIO, stderr: TextIO, sources: di
         raise UsageError(f"unknown format `{(unknown or [''])[0]}`", f"formats are {', '.join(FORMATS)}")
     if args.template is not None and not args.template.is_file():
         raise UsageError(f"cannot read template {args.template}")
-    compiled = compile_agreement(args.source, library=args.library, data=args.data)
+    from .check_cli import check_compiled
+    library = load_library(args.library)
+    compiled = compile_agreement(args.source, library=library, data=args.data)
     sources.update(compiled.sources)
-    for diag in compiled.diagnostics:
+    found = check_compiled(compiled, library)
+    for diag in found:
         print(format_diagnostic(diag, compiled.sources), file=stderr)
+    errors = sum(d.is_error for d in found)
+    if errors and not args.draft:
+        print(f"{errors} error{'s' if errors != 1 else ''}; nothing was written "
+              "(`--draft` builds anyway, marked RANCANGAN / DRAFT)", file=stderr)
+        return 1
     written = build(compiled.agreement, args.output, args.source.stem, formats, layout=args.layout,
                     draft=args.draft, template=args.template)
     for path in written:

@@ -202,3 +202,46 @@ def test_control_character_in_a_name_is_refused_naming_the_text(tmp_path):
     assert code == 1
     assert "Traceback" not in err.getvalue()
     assert not (tmp_path / "out").exists()
+
+
+def test_build_runs_the_checks_and_writes_nothing_on_error(tmp_path):
+    source = EXAMPLE.read_text(encoding="utf-8").replace("organisation_share: 30%", "organisation_share: 40%")
+    path = tmp_path / "shares.pkm"
+    path.write_text(source, encoding="utf-8")
+    err = io.StringIO()
+    code = main(["build", str(path), "-o", str(tmp_path / "out")], stdout=io.StringIO(), stderr=err)
+    assert code == 1
+    assert "PKM140" in err.getvalue() and "110%" in err.getvalue()
+    assert not (tmp_path / "out").exists()
+
+
+def test_draft_builds_despite_errors_and_marks_every_page(tmp_path):
+    source = EXAMPLE.read_text(encoding="utf-8").replace("organisation_share: 30%", "organisation_share: 40%")
+    path = tmp_path / "shares.pkm"
+    path.write_text(source, encoding="utf-8")
+    code = main(["build", str(path), "-o", str(tmp_path / "out"), "--draft"], stdout=io.StringIO(),
+                stderr=io.StringIO())
+    assert code == 0
+    pages = PdfReader(str(tmp_path / "out" / "shares.pdf")).pages
+    assert all("RANCANGAN" in page.extract_text() for page in pages)
+    document = docx.Document(str(tmp_path / "out" / "shares.docx"))
+    headers = " ".join(p.text for s in document.sections for p in s.header.paragraphs)
+    assert "RANCANGAN" in headers
+
+
+@pytest.mark.parametrize("layout, names", [
+    ("separate", ["x.en.docx", "x.en.pdf", "x.id.docx", "x.id.pdf"]),
+    ("parallel", ["x.docx", "x.pdf"]),
+])
+def test_layout_decides_the_files_written(tmp_path, layout, names):
+    path = tmp_path / "x.pkm"
+    path.write_text(EXAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["build", str(path), "-o", str(out), "--layout", layout], stdout=io.StringIO(),
+                stderr=io.StringIO()) == 0
+    assert sorted(p.name for p in out.iterdir()) == names
+    if layout == "separate":
+        english = docx.Document(str(out / "x.en.docx"))
+        text = " ".join(p.text for p in english.paragraphs) + " ".join(
+            c.text for t in english.tables for r in t.rows for c in r.cells)
+        assert "FIRST PARTY" in text and "PIHAK PERTAMA" not in text

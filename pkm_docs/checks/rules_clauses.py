@@ -1,0 +1,64 @@
+"""Clause checks: status (ad-hoc text is not vetted) and parameter values the resolver does not bound.
+
+A draft clause (PKM012) and a deprecated one (PKM013) are already reported by the resolver, as are parameter
+types, declared ``min``/``max`` bounds and choices; these rules add what a clause declaration cannot say.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..errors import ERROR, WARNING
+from ..values import DurationValue
+from .registry import Context, Finding, finding, rule
+from .walk import clause_uses, typed_params, use_span
+
+
+@rule("PKM110", "not-vetted", WARNING,
+      title=("Teks belum diperiksa", "Text not vetted"),
+      explanation=(
+          "Teks lepas (`text { ... }`) ditulis langsung di perjanjian, bukan diambil dari pustaka klausul yang "
+          "sudah diperiksa dan disetujui biro hukum. Teks itu boleh dipakai, tetapi harus diperiksa sebelum "
+          "ditandatangani.",
+          "Ad-hoc text (`text { ... }`) is written in the agreement itself instead of coming from the clause "
+          "library, where clauses are vetted and approved by a legal office. It may be used, but it must be "
+          "reviewed before signing."))
+def not_vetted(ctx: Context) -> Iterator[Finding]:
+    for article, use in clause_uses(ctx.agreement):
+        if not use.vetted:
+            yield finding("teks lepas ini belum diperiksa: tidak berasal dari pustaka klausul",
+                          "this ad-hoc text is not vetted: it does not come from the clause library",
+                          use_span(ctx.agreement, article, use),
+                          ("mintakan pemeriksaan biro hukum, atau pakai klausul pustaka yang setara",
+                           "have the legal office review it, or use an equivalent library clause"))
+
+
+@rule("PKM170", "percent-out-of-range", ERROR,
+      title=("Persentase di luar 0-100%", "Percentage outside 0-100%"),
+      explanation=(
+          "Parameter bertipe persen harus bernilai antara 0% dan 100%. Pustaka dapat membatasi dengan "
+          "`min`/`max`; pemeriksaan ini berlaku juga bila klausul tidak menuliskannya.",
+          "A percent parameter must lie between 0% and 100%. The library may bound it with `min`/`max`; this "
+          "check applies even when the clause does not."))
+def percent_out_of_range(ctx: Context) -> Iterator[Finding]:
+    for article, use in clause_uses(ctx.agreement):
+        for name, value in typed_params(use, ctx.library, "percent").items():
+            if not 0 <= value <= 100:
+                shown = f"{value.normalize():f}%"
+                yield finding(f"`{name}` pada `{use.clause_id}` bernilai {shown}, di luar 0% sampai 100%",
+                              f"`{name}` of `{use.clause_id}` is {shown}, outside 0% to 100%",
+                              use_span(ctx.agreement, article, use))
+
+
+@rule("PKM171", "zero-duration", ERROR,
+      title=("Jangka waktu nol", "Zero duration"),
+      explanation=(
+          "Jangka waktu atau periode (misalnya `duration`, `report_every`) harus lebih dari nol.",
+          "A duration or period (e.g. `duration`, `report_every`) must be longer than zero."))
+def zero_duration(ctx: Context) -> Iterator[Finding]:
+    for article, use in clause_uses(ctx.agreement):
+        for name, value in typed_params(use, ctx.library, "duration").items():
+            if isinstance(value, DurationValue) and value.months <= 0:
+                yield finding(f"`{name}` pada `{use.clause_id}` bernilai nol",
+                              f"`{name}` of `{use.clause_id}` is zero", use_span(ctx.agreement, article, use),
+                              ("tulis jangka waktu, misalnya `12 months`", "write a duration, e.g. `12 months`"))

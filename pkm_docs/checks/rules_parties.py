@@ -1,0 +1,173 @@
+"""Party checks: both kinds of partner present, each with rights and obligations, signing under stated authority.
+
+Rights and obligations are found with a heuristic over the texts of the ``roles`` section (or of the whole
+agreement when no clause fills that section), in Indonesian when the agreement has it, else in English:
+
+* the text is cut into sentences at ``.``, ``;`` and ``:``;
+* in each sentence, a right is a keyword ``berhak`` (``entitled``, ``has the right``), an obligation a
+  keyword ``berkewajiban``, ``wajib``, ``bertanggung jawab`` (``obliged``, ``obligated``, ``responsible``);
+* the party it belongs to is the last party alias written before the keyword in that sentence
+  ("PIHAK KEDUA berhak: ...", "... PIHAK PERTAMA berkewajiban ..."). A joint subject ("PARA PIHAK",
+  "PIHAK", "the PARTIES") credits no party: kesetaraan asks for each party's own rights and obligations.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+from ..errors import ERROR, WARNING
+from ..model import Agreement, Party, Text
+from .registry import Context, Finding, finding, rule
+from .walk import TextUnit, text_units
+
+_KEYWORDS = {
+    "id": {"right": r"\bberhak\b", "obligation": r"\b(?:berkewajiban|wajib|bertanggung\s+jawab)\b"},
+    "en": {"right": r"\b(?:entitled|has\s+the\s+right|have\s+the\s+right)\b",
+           "obligation": r"\b(?:obliged|obligated|responsible)\b"},
+}
+_JOINT = {"id": ("PARA PIHAK", "PIHAK"), "en": ("the PARTIES", "PARTIES", "PARTY")}
+_SENTENCE = re.compile(r"[.;:](?:\s|$)")
+
+
+def _role_units(agreement: Agreement) -> list[TextUnit]:
+    units = list(text_units(agreement))
+    roles = [u for u in units if u.use is not None and u.use.section == "roles"]
+    return roles or units
+
+
+def stated_roles(agreement: Agreement) -> dict[str, set[str]]:
+    """For each party key, which of ``right`` and ``obligation`` the texts give it (see the module docstring)."""
+    lang = "id" if "id" in agreement.languages else agreement.languages[0]
+    keywords = _KEYWORDS.get(lang, _KEYWORDS["en"])
+    subjects = {p.alias.get(lang): p.key for p in agreement.parties if p.alias.get(lang).strip()}
+    names = sorted(set(subjects) | set(_JOINT.get(lang, ())), key=len, reverse=True)
+    subject_re = re.compile("|".join(re.escape(n) for n in names)) if names else None
+    found: dict[str, set[str]] = {p.key: set() for p in agreement.parties}
+    if subject_re is None:
+        return found
+    for unit in _role_units(agreement):
+        for sentence in _SENTENCE.split(unit.text.get(lang)):
+            mentions = [(m.start(), subjects.get(m.group(0))) for m in subject_re.finditer(sentence)]
+            for kind, pattern in keywords.items():
+                for m in re.finditer(pattern, sentence):
+                    before = [key for start, key in mentions if start < m.start()]
+                    if before and before[-1] is not None:
+                        found[before[-1]].add(kind)
+    return found
+
+
+@rule("PKM120", "missing-right-or-obligation", ERROR,
+      title=("Pihak tanpa hak atau kewajiban", "Party without a right or an obligation"),
+      explanation=(
+          "Asas kesetaraan: setiap pihak mempunyai hak dan kewajiban. Pemeriksaan mencari, di bagian hak dan "
+          "kewajiban (`roles`), kalimat dengan sebutan pihak diikuti \"berhak\" dan \"berkewajiban\" (\"wajib\", "
+          "\"bertanggung jawab\"). Kalimat dengan subjek \"PARA PIHAK\" tidak dihitung untuk satu pihak.",
+          "Equality (kesetaraan): each party has rights and obligations. The check looks, in the rights and "
+          "obligations section (`roles`), for sentences where a party's alias is followed by \"berhak\" (entitled) "
+          "and \"berkewajiban\" (obliged; also \"wajib\", \"bertanggung jawab\"). A sentence whose subject is "
+          "\"PARA PIHAK\" (the PARTIES) counts for no single party."),
+      source="PP 28/2018 Pasal 19 ayat (2) huruf a")
+def missing_rights_or_obligations(ctx: Context) -> Iterator[Finding]:
+    stated = stated_roles(ctx.agreement)
+    for party in ctx.agreement.parties:
+        kinds = stated.get(party.key, set())
+        missing = [k for k in ("right", "obligation") if k not in kinds]
+        if not missing:
+            continue
+        what_id = " dan ".join({"right": "hak", "obligation": "kewajiban"}[k] for k in missing)
+        what_en = " or ".join({"right": "right", "obligation": "obligation"}[k] for k in missing)
+        alias = _alias(party)
+        yield finding(f"{alias['id']} (`{party.key}`) tidak memiliki {what_id} yang dinyatakan",
+                      f"{alias['en']} (`{party.key}`) has no stated {what_en}", party.span,
+                      (f"tambahkan ayat \"{alias['id']} berhak: ...\" dan \"{alias['id']} berkewajiban: ...\", "
+                       "misalnya dengan klausul `roles.rights_obligations`",
+                       f"add paragraphs \"{alias['id']} berhak: ...\" (is entitled to) and \"{alias['id']} "
+                       "berkewajiban: ...\" (is obliged to), e.g. with the clause `roles.rights_obligations`"))
+
+
+def _alias(party: Party) -> Text:
+    return Text({"id": party.alias.get("id") or party.key, "en": party.alias.get("en") or party.alias.get("id")
+                 or party.key})
+
+
+def _empty(text: Text, languages: tuple[str, ...]) -> list[str]:
+    return [lang for lang in languages if not text.get(lang).strip()]
+
+
+@rule("PKM121", "government-authority", ERROR,
+      title=("Dasar kewenangan pihak pemerintah tidak ada", "Government party without stated authority"),
+      explanation=(
+          "Daerah diwakili oleh gubernur, bupati, atau wali kota, yang dapat memberi kuasa kepada pejabat untuk "
+          "menandatangani. Pihak pemerintah harus menyebut dasar kewenangannya (`authority`), misalnya surat kuasa.",
+          "A region is represented by its governor, regent or mayor, who may give an official a power of attorney "
+          "to sign. A government party must state its authority (`authority`), e.g. the power of attorney."),
+      source="PP 28/2018 Pasal 13")
+def government_authority(ctx: Context) -> Iterator[Finding]:
+    for party in ctx.agreement.parties:
+        if party.role != "government":
+            continue
+        empty = _empty(party.authority, ctx.agreement.languages)
+        if empty:
+            langs = ", ".join(empty)
+            yield finding(f"pihak pemerintah `{party.key}` tidak menyebut dasar kewenangannya (`authority`, {langs})",
+                          f"government party `{party.key}` states no authority to sign (`authority`, {langs})",
+                          party.span, ('tambahkan `authority: "Surat Kuasa Wali Kota ... Nomor ..." / "Power of '
+                                       'Attorney ..."`', 'add `authority: "Surat Kuasa Wali Kota ... Nomor ..." / '
+                                       '"Power of Attorney ..."`'))
+
+
+@rule("PKM122", "signatory", ERROR,
+      title=("Penanda tangan atau jabatan kosong", "Signatory or position empty"),
+      explanation=(
+          "Komparisi menyebut nama orang yang menandatangani (`representative`) dan jabatannya (`position`) "
+          "dalam setiap bahasa; tanpa itu tidak jelas siapa yang mengikat pihak tersebut.",
+          "The appearance of the parties (komparisi) names the person who signs (`representative`) and their "
+          "position (`position`) in every language; without them it is unclear who binds the party."),
+      source="PP 28/2018 Pasal 13")
+def signatory(ctx: Context) -> Iterator[Finding]:
+    for party in ctx.agreement.parties:
+        problems_id, problems_en = [], []
+        if not party.representative.strip():
+            problems_id.append("nama penanda tangan (`representative`)")
+            problems_en.append("the signatory's name (`representative`)")
+        empty = _empty(party.position, ctx.agreement.languages)
+        if empty:
+            problems_id.append(f"jabatan (`position`, {', '.join(empty)})")
+            problems_en.append(f"the position (`position`, {', '.join(empty)})")
+        if problems_id:
+            yield finding(f"pihak `{party.key}` tidak menyebut {' dan '.join(problems_id)}",
+                          f"party `{party.key}` does not state {' and '.join(problems_en)}", party.span)
+
+
+@rule("PKM123", "organisation-authority", WARNING,
+      title=("Dasar kewenangan organisasi tidak ada", "Organisation without stated authority"),
+      explanation=(
+          "Pembukaan menyebut dasar bertindak setiap pihak (\"berdasarkan ...\"). Untuk organisasi biasanya akta "
+          "pendirian dan pengesahannya; tanpa `authority` kalimat itu kosong.",
+          "The opening states what each party acts under (\"pursuant to ...\"). For an organisation this is "
+          "usually its deed of establishment and its registration; without `authority` that phrase is empty."))
+def organisation_authority(ctx: Context) -> Iterator[Finding]:
+    for party in ctx.agreement.parties:
+        if party.role == "organisation" and _empty(party.authority, ctx.agreement.languages):
+            yield finding(f"organisasi `{party.key}` tidak menyebut dasar bertindaknya (`authority`)",
+                          f"organisation `{party.key}` states no authority (`authority`)", party.span,
+                          ('tambahkan `authority: "Akta Pendirian Nomor ..." / "Deed of Establishment Number ..."`',
+                           'add `authority: "Akta Pendirian Nomor ..." / "Deed of Establishment Number ..."`'))
+
+
+@rule("PKM124", "partners", ERROR,
+      title=("Mitra pemerintah atau organisasi tidak ada", "Government or organisation partner missing"),
+      explanation=(
+          "PKM adalah kemitraan antara badan pemerintah dan organisasi masyarakat: perjanjian memerlukan paling "
+          "sedikit satu pihak `role: government` dan satu pihak `role: organisation`.",
+          "A PKM is a partnership between a government body and a community organisation: the agreement needs at "
+          "least one party with `role: government` and one with `role: organisation`."),
+      source="PP 28/2018 Pasal 14")
+def partners(ctx: Context) -> Iterator[Finding]:
+    roles = {p.role for p in ctx.agreement.parties}
+    for role, id_name, en_name in (("government", "pemerintah", "government"),
+                                   ("organisation", "organisasi masyarakat", "community organisation")):
+        if ctx.agreement.parties and role not in roles:
+            yield finding(f"perjanjian tidak memiliki pihak {id_name} (`role: {role}`)",
+                          f"the agreement has no {en_name} party (`role: {role}`)", ctx.agreement.span)

@@ -1,0 +1,248 @@
+"""Structure checks: the scheme's mandatory sections, no duplicate clause or article, cross-references resolve."""
+
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+from .. import syntax as s
+from ..errors import ERROR, WARNING
+from ..model import Agreement, Text
+from .registry import Context, Finding, finding, rule
+from .walk import clause_uses, library_clauses_for, text_units, use_span
+
+
+# ---- PKM101 mandatory sections -----------------------------------------------------------------------------
+
+
+def scheme_facts(agreement: Agreement) -> dict[str, bool]:
+    """The names a scheme's ``when`` condition may test."""
+    roles = {p.role for p in agreement.parties}
+    return {
+        "bilingual": len(agreement.languages) > 1,
+        "monolingual": len(agreement.languages) == 1,
+        **{lang: lang in agreement.languages for lang in ("id", "en")},
+        "government": "government" in roles,
+        "organisation": "organisation" in roles,
+    }
+
+
+def condition_holds(condition: s.Condition | None, facts: dict[str, bool]) -> bool:
+    """Evaluate a requirement's ``when``; a name the checks do not know counts as true (the section stays required)."""
+    if condition is None:
+        return True
+    if isinstance(condition, s.BoolOp):
+        results = [condition_holds(c, facts) for c in condition.operands]
+        return all(results) if condition.op == "and" else any(results)
+    if isinstance(condition, s.Not):
+        return not condition_holds(condition.operand, facts)
+    if condition.op is None and isinstance(condition.left, s.Name):
+        return facts.get(condition.left.name, True)
+    return True
+
+
+def requirement_title(req: s.Requirement) -> Text:
+    if isinstance(req.title, s.Pair):
+        return Text({"id": req.title.id.value, "en": req.title.en.value})
+    if isinstance(req.title, s.Str):
+        return Text.same(req.title.value)
+    return Text.same(req.section)
+
+
+@rule("PKM101", "missing-section", ERROR,
+      title=("Bagian wajib tidak ada", "Mandatory section missing"),
+      explanation=(
+          "Skema perjanjian (di pustaka klausul) menyebut bagian-bagian yang wajib ada, misalnya hak dan "
+          "kewajiban, jangka waktu, penyelesaian sengketa, dan sanksi. Setiap bagian wajib harus diisi oleh "
+          "paling sedikit satu klausul yang `section`-nya sama. Bagian dengan syarat `when bilingual` hanya wajib "
+          "bila perjanjian ditulis dalam lebih dari satu bahasa. Pada skema sementara (provisional) temuan ini "
+          "hanya peringatan.",
+          "The agreement's scheme (in the clause library) lists the sections it must contain, e.g. rights and "
+          "obligations, the term, dispute settlement and sanctions. Each mandatory section must be filled by at "
+          "least one clause whose `section` matches. A section marked `when bilingual` is required only when the "
+          "agreement is in more than one language. Under a provisional scheme this is only a warning."),
+      source="PP 28/2018 Pasal 19 ayat (2)")
+def missing_sections(ctx: Context) -> Iterator[Finding]:
+    agreement = ctx.agreement
+    scheme = ctx.library.schemes.get(agreement.scheme)
+    if scheme is None:
+        return
+    present = {use.section for _, use in clause_uses(agreement) if use.section}
+    facts = scheme_facts(agreement)
+    for req in scheme.requirements:
+        if req.section in present or not condition_holds(req.condition, facts):
+            continue
+        title = requirement_title(req)
+        candidates = library_clauses_for(ctx.library, req.section)
+        listed = ", ".join(f"`{c}`" for c in candidates)
+        hint = ((f"tambahkan pasal dengan salah satu klausul berikut: {listed}",
+                 f"add an article using one of these clauses: {listed}") if candidates else
+                (f"pustaka klausul belum memiliki klausul untuk bagian `{req.section}`; tulis teks dan minta "
+                 "pemeriksaan biro hukum",
+                 f"the clause library has no clause for section `{req.section}`; write the text and have it vetted"))
+        yield finding(
+            f"bagian wajib \"{title['id']}\" (`{req.section}`) tidak ada dalam perjanjian skema `{scheme.name}`",
+            f"mandatory section \"{title['en']}\" (`{req.section}`) is missing from this `{scheme.name}` agreement",
+            agreement.span, hint, severity=WARNING if scheme.provisional else None)
+
+
+# ---- PKM102 / PKM103 duplicates --------------------------------------------------------------------------------
+
+
+@rule("PKM102", "duplicate-clause", ERROR,
+      title=("Klausul dipakai dua kali", "Clause used twice"),
+      explanation=(
+          "Satu klausul pustaka (atau teks lepas yang sama) dipakai lebih dari sekali. Hak, kewajiban, atau "
+          "angka yang sama lalu muncul dua kali dan dapat ditafsirkan sebagai dua kewajiban.",
+          "A library clause (or the same ad-hoc text) is used more than once. The same rights, obligations or "
+          "figures then appear twice and can be read as two separate obligations."))
+def duplicate_clauses(ctx: Context) -> Iterator[Finding]:
+    seen: dict[str, int] = {}
+    for article, use in clause_uses(ctx.agreement):
+        key = use.clause_id if use.vetted else f"adhoc:{use.content_hash}"
+        span = use_span(ctx.agreement, article, use)
+        if key in seen:
+            what = f"`{use.clause_id}`" if use.vetted else "teks lepas yang sama"
+            what_en = f"`{use.clause_id}`" if use.vetted else "the same ad-hoc text"
+            yield finding(f"{what} sudah dipakai pada baris {seen[key]}",
+                          f"{what_en} is already used on line {seen[key]}", span,
+                          ("hapus salah satunya, atau gabungkan isinya", "remove one of them, or merge them"))
+        elif span is not None:
+            seen[key] = span.line
+
+
+@rule("PKM103", "duplicate-article-title", WARNING,
+      title=("Dua pasal berjudul sama", "Two articles with the same title"),
+      explanation=(
+          "Dua pasal dengan judul yang sama membingungkan rujukan (\"Pasal Pendanaan\") dan biasanya berarti "
+          "satu pokok diatur di dua tempat.",
+          "Two articles with the same title make references ambiguous and usually mean one subject is "
+          "governed in two places."))
+def duplicate_article_titles(ctx: Context) -> Iterator[Finding]:
+    seen: dict[str, int] = {}
+    for article in ctx.agreement.articles:
+        lang = ctx.agreement.languages[0]
+        title = " ".join(article.title.get(lang).split()).casefold()
+        if not title:
+            continue
+        if title in seen:
+            yield finding(
+                f"Pasal {article.number} berjudul sama dengan Pasal {seen[title]} (\"{article.title.get(lang)}\")",
+                f"Article {article.number} has the same title as Article {seen[title]} "
+                f"(\"{article.title.get('en', article.title.get(lang))}\")",
+                article.span, ("gabungkan kedua pasal, atau beri judul yang berbeda",
+                               "merge the two articles, or give them different titles"))
+        else:
+            seen[title] = article.number or 0
+
+
+# ---- PKM104 / PKM105 cross-references ---------------------------------------------------------------------------
+
+_AYAT = re.compile(r"\bayat\s+\((\d+)\)")
+_PARAGRAPHS = re.compile(r"\bparagraphs?\s+\((\d+)\)((?:\s*(?:,|and|to|or|until)\s*\((\d+)\))*)")
+_MORE = re.compile(r"\((\d+)\)")
+#: After "ayat (2)" / "paragraph (2)", words that make it a reference to another article or another instrument.
+_ELSEWHERE = re.compile(r"\s*(?:huruf\s+\w+\s+)?(?:Pasal|of\s+Article|of\s+the|Undang|Peraturan|UU|PP)\b")
+_BEFORE_ELSEWHERE = re.compile(r"(?:Pasal|Article)\s+\d+\s*$")
+_PASAL = re.compile(r"\b(?:Pasal|Article)\s+(\d+)\b")
+#: After "Pasal 19" (and "ayat (2) huruf a", "dan Pasal 22"), words that name another instrument: such a
+#: reference is not to this agreement.
+_TAIL = r"(?:\s+(?:ayat|paragraph)\s+\(\d+\))?(?:\s+(?:huruf|item|point|letter)\s+\(?\w\)?)?"
+_INSTRUMENT = re.compile(
+    _TAIL + r"(?:\s*(?:,|dan|and|serta|atau|or|to|sampai dengan)\s*(?:Pasal|Article)\s+\d+" + _TAIL + r")*"
+    r"\s*,?\s*(?:of\s+(?:the\s+)?)?(?:Undang|Peraturan|Keputusan|Kitab|KUH|UU|PP|Perpres|Permen|Perda|Law|"
+    r"Government|Regulation|Presidential|Minister|Ministerial|Indonesian|Civil|Criminal|Code|Act|Constitution|"
+    r"Decree|Regional)", re.IGNORECASE)
+
+
+def paragraph_references(text: str, lang: str) -> list[int]:
+    """Numbers of paragraphs of the same article that ``text`` refers to (``ayat (2)`` / ``paragraphs (2) and (3)``)."""
+    out: list[int] = []
+    if lang == "id":
+        for m in _AYAT.finditer(text):
+            if _ELSEWHERE.match(text, m.end()) or _BEFORE_ELSEWHERE.search(text[:m.start()]):
+                continue
+            out.append(int(m.group(1)))
+    elif lang == "en":
+        for m in _PARAGRAPHS.finditer(text):
+            if _ELSEWHERE.match(text, m.end()) or _BEFORE_ELSEWHERE.search(text[:m.start()]):
+                continue
+            out.append(int(m.group(1)))
+            out.extend(int(n) for n in _MORE.findall(m.group(2) or ""))
+    return out
+
+
+def article_references(text: str) -> list[int]:
+    """Numbers in ``Pasal N`` / ``Article N`` that refer to this agreement (not to a law or regulation)."""
+    return [int(m.group(1)) for m in _PASAL.finditer(text) if not _INSTRUMENT.match(text, m.end())]
+
+
+@rule("PKM104", "broken-paragraph-reference", ERROR,
+      title=("Rujukan ke ayat yang tidak ada", "Reference to a paragraph that does not exist"),
+      explanation=(
+          "Teks merujuk \"sebagaimana dimaksud pada ayat (N)\" padahal pasal itu tidak memiliki ayat (N). Ini "
+          "terjadi bila klausul digabung dalam satu pasal dan nomornya bergeser; tulis rujukan di pustaka sebagai "
+          "`{(N)}` agar ikut dinomori ulang. Rujukan yang diikuti \"Pasal ...\" atau nama peraturan tidak diperiksa.",
+          "A text refers to \"paragraph (N)\" of its article, but the article has no paragraph (N). This happens "
+          "when clauses are joined in one article and renumbered; write the reference in the library as `{(N)}` so "
+          "it is renumbered too. References followed by \"Article ...\" or the name of a regulation are not checked."))
+def broken_paragraph_references(ctx: Context) -> Iterator[Finding]:
+    for unit in text_units(ctx.agreement):
+        numbers = {p.number for p in unit.article.paragraphs if p.number is not None}
+        for lang in ctx.agreement.languages:
+            missing = sorted({n for n in paragraph_references(unit.text.get(lang), lang) if n not in numbers})
+            if missing:
+                refs = ", ".join(f"({n})" for n in missing)
+                yield finding(f"{unit.place.label['id']} merujuk ayat {refs}, yang tidak ada dalam pasal ini",
+                              f"{unit.place.label['en']} refers to paragraph {refs}, which this article does not have",
+                              unit.place.span,
+                              ("periksa nomor ayat; di pustaka tulis rujukan sebagai `{(N)}`",
+                               "check the paragraph number; in the library write the reference as `{(N)}`"))
+                break
+
+
+@rule("PKM105", "broken-article-reference", ERROR,
+      title=("Rujukan ke pasal yang tidak ada", "Reference to an article that does not exist"),
+      explanation=(
+          "Teks merujuk \"Pasal N\" padahal perjanjian tidak memiliki Pasal N. Rujukan ke pasal suatu peraturan "
+          "(\"Pasal 19 Peraturan Pemerintah ...\") tidak diperiksa.",
+          "A text refers to \"Article N\" but the agreement has no Article N. References to an article of a law "
+          "or regulation (\"Article 19 of Government Regulation ...\") are not checked."))
+def broken_article_references(ctx: Context) -> Iterator[Finding]:
+    count = len(ctx.agreement.articles)
+    for unit in text_units(ctx.agreement):
+        for lang in ctx.agreement.languages:
+            missing = sorted({n for n in article_references(unit.text.get(lang)) if not 1 <= n <= count})
+            if missing:
+                listed = ", ".join(str(n) for n in missing)
+                yield finding(f"{unit.place.label['id']} merujuk Pasal {listed}, padahal perjanjian ini hanya "
+                              f"memiliki {count} pasal",
+                              f"{unit.place.label['en']} refers to Article {listed}, but this agreement has only "
+                              f"{count} article{'s' if count != 1 else ''}", unit.place.span)
+                break
+
+
+# ---- PKM106 defined terms -----------------------------------------------------------------------------------------
+
+
+@rule("PKM106", "duplicate-alias", ERROR,
+      title=("Dua pihak dengan sebutan sama", "Two parties with the same alias"),
+      explanation=(
+          "Sebutan pihak (\"selanjutnya disebut PIHAK PERTAMA\") adalah istilah yang didefinisikan; setiap "
+          "sebutan hanya boleh menunjuk satu pihak, dalam setiap bahasa.",
+          "A party's alias (\"hereinafter referred to as the FIRST PARTY\") is a defined term; each alias must "
+          "name one party only, in every language."))
+def duplicate_aliases(ctx: Context) -> Iterator[Finding]:
+    for lang in ctx.agreement.languages:
+        seen: dict[str, str] = {}
+        for party in ctx.agreement.parties:
+            alias = party.alias.get(lang).strip()
+            if not alias:
+                continue
+            if alias.casefold() in seen:
+                yield finding(f"pihak `{party.key}` dan `{seen[alias.casefold()]}` sama-sama disebut \"{alias}\"",
+                              f"parties `{party.key}` and `{seen[alias.casefold()]}` are both called \"{alias}\"",
+                              party.span, ("beri setiap pihak sebutan sendiri, misalnya PIHAK KEDUA",
+                                           "give each party its own alias, e.g. SECOND PARTY"))
+            else:
+                seen[alias.casefold()] = party.key

@@ -1,0 +1,174 @@
+"""Date and term checks: start on or after signing, end after start, duration matching the dates, reporting
+periods inside the term.
+
+Parameters are recognised by name: a date ``starts_on`` (or ``*_starts_on``) starts the term, a date
+``ends_on`` (or ``*_ends_on``) ends it, a duration ``duration`` of a ``term`` clause is its length, and a
+duration ``report_every`` (or ``*_every``) is a reporting or evaluation period.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+from dataclasses import dataclass
+from typing import Iterator
+
+from ..errors import ERROR
+from ..locale import duration as spell_duration
+from ..locale import format_date
+from ..model import Agreement, Article, ClauseUse
+from ..syntax import Span
+from ..values import DurationValue
+from .registry import Context, Finding, finding, rule
+from .walk import clause_uses, typed_params, use_span
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """``day`` plus ``months`` calendar months (31 January + 1 month = 28 or 29 February)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+@dataclass(frozen=True)
+class Term:
+    """What the agreement says about its term, with the clause that says it."""
+
+    starts_on: datetime.date | None
+    ends_on: datetime.date | None
+    duration: DurationValue | None
+    span: Span | None
+    clause_id: str
+
+    @property
+    def months(self) -> int | None:
+        if self.duration is not None:
+            return self.duration.months
+        if self.starts_on and self.ends_on and self.ends_on > self.starts_on:
+            # whole months from the start to the day after the end, a part month counting as one
+            after = self.ends_on + datetime.timedelta(days=1)
+            months = (after.year - self.starts_on.year) * 12 + after.month - self.starts_on.month
+            if after.day < self.starts_on.day:
+                months -= 1
+            return months + (add_months(self.starts_on, months) < after)
+        return None
+
+
+def _is_start(name: str) -> bool:
+    return name == "starts_on" or name.endswith("_starts_on")
+
+
+def _is_end(name: str) -> bool:
+    return name == "ends_on" or name.endswith("_ends_on")
+
+
+def terms(ctx: Context) -> Iterator[tuple[Article, ClauseUse, Term]]:
+    """Every clause that states a start, an end or (in section ``term``) a duration."""
+    for article, use in clause_uses(ctx.agreement):
+        dates = typed_params(use, ctx.library, "date")
+        durations = typed_params(use, ctx.library, "duration")
+        start = next((v for k, v in dates.items() if _is_start(k)), None)
+        end = next((v for k, v in dates.items() if _is_end(k)), None)
+        length = durations.get("duration") if use.section == "term" else None
+        if start or end or length:
+            yield article, use, Term(start, end, length, use_span(ctx.agreement, article, use), use.clause_id)
+
+
+def _date(value: datetime.date, lang: str) -> str:
+    return format_date(value, lang)
+
+
+def _signing(agreement: Agreement, lang: str) -> str:
+    return _date(agreement.signing_date, lang)
+
+
+@rule("PKM150", "starts-before-signing", ERROR,
+      title=("Mulai berlaku sebelum ditandatangani", "Starts before it is signed"),
+      explanation=(
+          "Perjanjian tidak dapat mulai berlaku sebelum ditandatangani: tanggal mulai (`starts_on`) harus sama "
+          "dengan atau sesudah tanggal penandatanganan (`signed_on`).",
+          "An agreement cannot take effect before it is signed: the start date (`starts_on`) must be on or after "
+          "the signing date (`signed_on`)."),
+      source="PP 28/2018 Pasal 19 ayat (2) huruf b (jangka waktu)")
+def starts_before_signing(ctx: Context) -> Iterator[Finding]:
+    signed = ctx.agreement.signing_date
+    for _, use, term in terms(ctx):
+        if term.starts_on and term.starts_on < signed:
+            yield finding(f"`{use.clause_id}` mulai berlaku {_date(term.starts_on, 'id')}, sebelum perjanjian "
+                          f"ditandatangani ({_signing(ctx.agreement, 'id')})",
+                          f"`{use.clause_id}` starts on {_date(term.starts_on, 'en')}, before the agreement is "
+                          f"signed ({_signing(ctx.agreement, 'en')})", term.span,
+                          (f"tulis `starts_on: {signed.isoformat()}` atau sesudahnya",
+                           f"write `starts_on: {signed.isoformat()}` or later"))
+
+
+@rule("PKM151", "ends-before-start", ERROR,
+      title=("Berakhir sebelum mulai", "Ends before it starts"),
+      explanation=(
+          "Tanggal berakhir (`ends_on`) harus sesudah tanggal mulai (`starts_on`) dan sesudah tanggal "
+          "penandatanganan.",
+          "The end date (`ends_on`) must come after the start date (`starts_on`) and after the signing date."),
+      source="PP 28/2018 Pasal 19 ayat (2) huruf b (jangka waktu)")
+def ends_before_start(ctx: Context) -> Iterator[Finding]:
+    for _, use, term in terms(ctx):
+        if term.ends_on is None:
+            continue
+        start = term.starts_on or ctx.agreement.signing_date
+        if term.ends_on <= start:
+            what_id = "mulai berlaku" if term.starts_on else "ditandatangani"
+            what_en = "it starts" if term.starts_on else "it is signed"
+            yield finding(f"`{use.clause_id}` berakhir {_date(term.ends_on, 'id')}, tidak sesudah {what_id} "
+                          f"({_date(start, 'id')})",
+                          f"`{use.clause_id}` ends on {_date(term.ends_on, 'en')}, not after {what_en} "
+                          f"({_date(start, 'en')})", term.span)
+
+
+@rule("PKM152", "duration-mismatch", ERROR,
+      title=("Jangka waktu tidak sesuai tanggal", "Duration does not match the dates"),
+      explanation=(
+          "Bila perjanjian menyebut tanggal mulai, tanggal berakhir, dan jangka waktu, ketiganya harus cocok: "
+          "tanggal berakhir sama dengan tanggal mulai ditambah jangka waktu (atau sehari sebelumnya).",
+          "When the agreement states a start date, an end date and a duration, they must agree: the end date is "
+          "the start date plus the duration (or the day before)."),
+      source="PP 28/2018 Pasal 19 ayat (2) huruf b (jangka waktu)")
+def duration_mismatch(ctx: Context) -> Iterator[Finding]:
+    for _, use, term in terms(ctx):
+        if not (term.starts_on and term.ends_on and term.duration):
+            continue
+        expected = add_months(term.starts_on, term.duration.months)
+        if term.ends_on not in (expected, expected - datetime.timedelta(days=1)):
+            length = {lang: spell_duration(term.duration.amount, term.duration.unit, lang) for lang in ("id", "en")}
+            yield finding(
+                f"`{use.clause_id}`: {length['id']} sejak {_date(term.starts_on, 'id')} berakhir "
+                f"{_date(expected - datetime.timedelta(days=1), 'id')}, bukan {_date(term.ends_on, 'id')}",
+                f"`{use.clause_id}`: {length['en']} from {_date(term.starts_on, 'en')} ends on "
+                f"{_date(expected - datetime.timedelta(days=1), 'en')}, not {_date(term.ends_on, 'en')}",
+                term.span, ("samakan `ends_on` dengan jangka waktu, atau hapus salah satunya",
+                            "make `ends_on` match the duration, or drop one of them"))
+
+
+@rule("PKM153", "period-longer-than-term", ERROR,
+      title=("Periode pelaporan melebihi jangka waktu", "Reporting period longer than the term"),
+      explanation=(
+          "Periode pelaporan atau evaluasi (`report_every`) harus muat dalam jangka waktu perjanjian; kalau lebih "
+          "panjang, laporan pertama jatuh sesudah perjanjian berakhir dan kewajiban akuntabilitas kosong.",
+          "A reporting or evaluation period (`report_every`) must fit inside the agreement's term; if it is "
+          "longer, the first report falls due after the agreement has ended and accountability is void."))
+def period_longer_than_term(ctx: Context) -> Iterator[Finding]:
+    found = [(use, term) for _, use, term in terms(ctx) if term.months is not None]
+    if not found:
+        return
+    term_use, term = found[0]
+    length = term.months or 0
+    for article, use in clause_uses(ctx.agreement):
+        for name, period in typed_params(use, ctx.library, "duration").items():
+            if not (name == "report_every" or name.endswith("_every")) or not isinstance(period, DurationValue):
+                continue
+            if period.months > length:
+                spelled = {lang: spell_duration(period.amount, period.unit, lang) for lang in ("id", "en")}
+                yield finding(
+                    f"`{name}` pada `{use.clause_id}` ({spelled['id']}) lebih panjang dari jangka waktu perjanjian "
+                    f"({length} bulan, `{term_use.clause_id}`)",
+                    f"`{name}` of `{use.clause_id}` ({spelled['en']}) is longer than the agreement's term "
+                    f"({length} months, `{term_use.clause_id}`)", use_span(ctx.agreement, article, use),
+                    ("perpendek periode pelaporan", "shorten the reporting period"))
