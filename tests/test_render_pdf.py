@@ -10,11 +10,12 @@ import subprocess
 from pathlib import Path
 
 import pypdf
+import typst
 import pytest
 
 from model_factory import make_agreement
 from pkm_docs.errors import BuildError, UsageError
-from pkm_docs.model import Agreement
+from pkm_docs.model import Agreement, Paragraph, Text
 from pkm_docs.renderers import pdf as pdf_renderer
 from pkm_docs.renderers.pdf import render_pdf
 
@@ -103,9 +104,10 @@ def test_two_renders_give_identical_bytes(agreement: Agreement, pdf_bytes: bytes
     assert render_pdf(make_agreement()) == pdf_bytes
 
 
+@pytest.mark.parametrize("layout", ["parallel", "sequential"])
 @pytest.mark.parametrize("name", HOSTILE_NAMES)
-def test_hostile_party_name_is_printed_verbatim(name: str) -> None:
-    pdf = render_pdf(make_agreement(party_name=name))
+def test_hostile_party_name_is_printed_verbatim(name: str, layout: str) -> None:
+    pdf = render_pdf(make_agreement(party_name=name), layout=layout)
     text = collapse("\n".join(page_texts(pdf)))
     assert collapse(name) in text
 
@@ -197,9 +199,15 @@ def test_long_agreement_flows_over_pages_with_every_article(agreement: Agreement
     assert all(f"Pasal {n}" in text and f"Article {n}" in text for n in range(1, 26))
 
 
-def test_unknown_layout_is_a_usage_error(agreement: Agreement) -> None:
-    with pytest.raises(UsageError, match="sequential"):
-        render_pdf(agreement, layout="sequential")
+@pytest.mark.parametrize("layout", ["separate", "Parallel", ""])
+def test_unknown_layout_is_a_usage_error(agreement: Agreement, layout: str) -> None:
+    with pytest.raises(UsageError, match="unknown PDF layout") as caught:
+        render_pdf(agreement, layout=layout)
+    assert caught.value.diagnostics[0].hint == "use one of: parallel, sequential"
+
+
+def test_layouts_are_parallel_and_sequential() -> None:
+    assert pdf_renderer.LAYOUTS == ("parallel", "sequential")
 
 
 def test_typst_failure_becomes_a_build_error(
@@ -227,3 +235,323 @@ def test_missing_template_becomes_a_build_error(
     monkeypatch.setattr(pdf_renderer, "template_path", lambda: tmp_path / "missing.typ")
     with pytest.raises(BuildError, match="PDF rendering failed"):
         render_pdf(agreement)
+
+
+# ---------------------------------------------------------------- the sequential layout
+
+
+@pytest.fixture(scope="module")
+def sequential_bytes(agreement: Agreement) -> bytes:
+    return render_pdf(agreement, layout="sequential")
+
+
+def language_reading_order(agreement: Agreement, lang: str) -> list[str]:
+    """The whole text in one language: title, then every heading, paragraph and item in order."""
+    labels = agreement.labels
+    strings = [agreement.title[lang].upper()]
+    for part in agreement.all_parts():
+        if part.number is not None:
+            strings.append(f"{labels['article'][lang]} {part.number}")
+        if part.title.get(lang):
+            strings.append(part.title[lang])
+        for para in part.paragraphs:
+            if para.number is not None:
+                strings.append(f"({para.number})")
+            strings.append(para.text[lang])
+            for letter, item in zip("abcdefghijklmnopqrstuvwxyz", para.items):
+                strings.append(f"{letter}. {item[lang]}")
+    return strings
+
+
+def body_text(page_text: str, agreement: Agreement) -> str:
+    """A page's text without its header line (the agreement number)."""
+    text = collapse(page_text)
+    header = f"Nomor / Number: {agreement.number}"
+    assert text.startswith(header)
+    return text[len(header):].strip()
+
+
+def test_sequential_sets_all_indonesian_then_all_english(agreement: Agreement, sequential_bytes: bytes) -> None:
+    text = squeeze("\n".join(page_texts(sequential_bytes)))
+    position = 0
+    for expected in language_reading_order(agreement, "id") + language_reading_order(agreement, "en"):
+        found = text.find(squeeze(expected), position)
+        assert found >= 0, f"{expected!r} missing (or out of order) after position {position}"
+        position = found + len(squeeze(expected))
+
+
+def test_sequential_starts_the_english_text_on_a_new_page_with_its_title(
+    agreement: Agreement, sequential_bytes: bytes
+) -> None:
+    texts = page_texts(sequential_bytes)
+    english_title = agreement.title["en"].upper()
+    starts = [i for i, t in enumerate(texts) if english_title in collapse(t)]
+    assert len(starts) == 1 and starts[0] > 0
+    first_english = starts[0]
+    assert body_text(texts[first_english], agreement).startswith(english_title)
+    closing_id = agreement.closing[0].paragraphs[0].text["id"]
+    assert collapse(closing_id) in collapse(texts[first_english - 1])
+    indonesian = collapse("\n".join(texts[:first_english]))
+    english = collapse("\n".join(texts[first_english:]))
+    for article in agreement.articles:
+        assert f"Article {article.number}" not in indonesian
+        assert f"Pasal {article.number}" not in english
+        assert article.paragraphs[0].text["en"] not in indonesian
+        assert article.paragraphs[0].text["id"] not in english
+
+
+def test_sequential_sets_the_signature_block_once_at_the_end(agreement: Agreement, sequential_bytes: bytes) -> None:
+    texts = [collapse(t) for t in page_texts(sequential_bytes)]
+    whole = " ".join(texts)
+    assert whole.count("Meterai Rp10.000") == sum(p.meterai for p in agreement.parties)
+    for party in agreement.parties:
+        assert whole.count(party.representative) == 1
+        assert party.representative in texts[-1]
+        assert f"{party.alias['id']} {party.alias['en']}" in texts[-1]
+    closing_en = agreement.closing[0].paragraphs[0].text["en"]
+    assert whole.rfind(collapse(closing_en)) < whole.rfind(agreement.parties[0].representative)
+
+
+def test_sequential_keeps_page_numbers_initials_and_draft_mark(agreement: Agreement) -> None:
+    texts = [collapse(t) for t in page_texts(render_pdf(agreement, layout="sequential", draft=True))]
+    total = len(texts)
+    for number, text in enumerate(texts, start=1):
+        assert f"Halaman {number} dari {total} / Page {number} of {total}" in text
+        assert text.count("Paraf / Initials") == len(agreement.parties)
+        assert "RANCANGAN" in text and "DRAFT" in text
+
+
+def test_sequential_renders_are_identical(agreement: Agreement, sequential_bytes: bytes) -> None:
+    assert render_pdf(make_agreement(), layout="sequential") == sequential_bytes
+    assert sequential_bytes != render_pdf(agreement)
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_single_language_agreement_is_the_same_document_in_either_layout(agreement: Agreement, lang: str) -> None:
+    alone = agreement.in_language(lang)
+    pdf = render_pdf(alone, layout="sequential")
+    assert pdf == render_pdf(alone, layout="parallel")
+    other = "en" if lang == "id" else "id"
+    text = collapse("\n".join(page_texts(pdf)))
+    assert agreement.title[lang].upper() in text and agreement.title[other].upper() not in text
+    assert agreement.articles[0].paragraphs[0].text[lang] in text
+    assert agreement.articles[0].paragraphs[0].text[other] not in text
+
+
+def test_sequential_long_agreement_holds_every_article_in_each_language() -> None:
+    long = make_agreement(articles=25)
+    text = collapse("\n".join(page_texts(render_pdf(long, layout="sequential"))))
+    assert all(f"Pasal {n}" in text and f"Article {n}" in text for n in range(1, 26))
+    assert text.index("Pasal 25") < text.index("Article 1 ")
+
+
+# ---------------------------------------------------------------- PDF/A, tags, language, fonts
+
+
+def struct_elements(pdf: bytes) -> list[pypdf.generic.DictionaryObject]:
+    """Every structure element of the tagged PDF, in tree order."""
+    root = read(pdf).trailer["/Root"]["/StructTreeRoot"]
+    found: list[pypdf.generic.DictionaryObject] = []
+
+    def visit(node) -> None:
+        node = node.get_object() if hasattr(node, "get_object") else node
+        if isinstance(node, pypdf.generic.ArrayObject):
+            for child in node:
+                visit(child)
+        elif isinstance(node, pypdf.generic.DictionaryObject) and "/S" in node:
+            found.append(node)
+            if "/K" in node:
+                visit(node["/K"])
+
+    visit(root["/K"])
+    return found
+
+
+@pytest.mark.parametrize("layout", pdf_renderer.LAYOUTS)
+def test_pdf_is_tagged_with_headings(agreement: Agreement, layout: str) -> None:
+    pdf = render_pdf(agreement, layout=layout)
+    catalog = read(pdf).trailer["/Root"]
+    assert bool(catalog["/MarkInfo"]["/Marked"])
+    roles = [str(e["/S"]) for e in struct_elements(pdf)]
+    assert "/Document" in roles and "/P" in roles
+    titles = 1 if layout == "parallel" else len(agreement.languages)
+    assert roles.count("/H1") == titles
+    # every article heading is a heading, in each language, whether it is bookmarked or not
+    assert roles.count("/H2") == len(agreement.articles) * len(agreement.languages)
+
+
+def test_document_language_is_the_governing_language(agreement: Agreement, pdf_bytes: bytes) -> None:
+    reader = read(pdf_bytes)
+    assert reader.trailer["/Root"]["/Lang"] == "id"
+    assert reader.xmp_metadata.dc_language == ["id"]
+    english_governs = read(render_pdf(dataclasses.replace(agreement, governing_language="en")))
+    assert english_governs.trailer["/Root"]["/Lang"] == "en"
+    assert english_governs.xmp_metadata.dc_language == ["en"]
+
+
+def test_a_version_without_the_governing_language_declares_its_own(agreement: Agreement) -> None:
+    reader = read(render_pdf(agreement.in_language("en")))
+    assert reader.trailer["/Root"]["/Lang"] == "en"
+    assert pdf_renderer.document_language(agreement.in_language("en")) == "en"
+
+
+def test_english_cells_are_tagged_english(pdf_bytes: bytes) -> None:
+    languages = {str(e["/Lang"]) for e in struct_elements(pdf_bytes) if "/Lang" in e}
+    assert "en" in languages
+
+
+def test_metadata_has_title_subject_and_language(agreement: Agreement, pdf_bytes: bytes) -> None:
+    reader = read(pdf_bytes)
+    assert reader.metadata.title == f"{agreement.title['id']} / {agreement.title['en']}"
+    assert reader.xmp_metadata.dc_title["x-default"] == reader.metadata.title
+    assert json.loads(reader.metadata.subject)["generator"] == "pkm-docs 0.1.0"
+    assert reader.trailer["/Root"]["/Lang"] == agreement.governing_language
+
+
+def fonts_of(pdf: bytes) -> dict[str, pypdf.generic.DictionaryObject]:
+    """Every font the pages use (through form XObjects too), by base font name."""
+    fonts: dict[str, pypdf.generic.DictionaryObject] = {}
+
+    def visit(resources) -> None:
+        resources = resources.get_object() if resources is not None else None
+        if not resources:
+            return
+        for font in (resources.get("/Font") or {}).values():
+            font = font.get_object()
+            fonts[str(font.get("/BaseFont", font.get("/Name", id(font))))] = font
+        for xobject in (resources.get("/XObject") or {}).values():
+            xobject = xobject.get_object()
+            if xobject.get("/Subtype") == "/Form":
+                visit(xobject.get("/Resources"))
+
+    for page in read(pdf).pages:
+        visit(page.get("/Resources"))
+    return fonts
+
+
+def embedded_file(font: pypdf.generic.DictionaryObject):
+    """The embedded font program of a simple or composite font, or None."""
+    descriptors = [font.get("/FontDescriptor")]
+    descriptors += [d.get_object().get("/FontDescriptor") for d in font.get("/DescendantFonts", [])]
+    for descriptor in descriptors:
+        if descriptor is None:
+            continue
+        descriptor = descriptor.get_object()
+        for key in ("/FontFile", "/FontFile2", "/FontFile3"):
+            if key in descriptor:
+                return descriptor[key]
+    return None
+
+
+SYMBOLS = "✓ ☐ ☑ → € § © ™ ½ ★ ⚠ Ω Ж ệ"
+
+
+@pytest.mark.parametrize("layout", pdf_renderer.LAYOUTS)
+def test_every_font_is_embedded(layout: str) -> None:
+    pdf = render_pdf(make_agreement(party_name=f"Yayasan {SYMBOLS}"), layout=layout)
+    fonts = fonts_of(pdf)
+    assert fonts
+    for name, font in fonts.items():
+        if font.get("/Subtype") == "/Type3":  # glyphs drawn in the PDF itself
+            continue
+        assert embedded_file(font) is not None, f"font {name} is not embedded"
+
+
+@pytest.mark.skipif(shutil.which("pdffonts") is None, reason="pdffonts (poppler-utils) is not installed")
+def test_pdffonts_reports_every_font_embedded(tmp_path: Path) -> None:
+    path = tmp_path / "agreement.pdf"
+    path.write_bytes(render_pdf(make_agreement(party_name=f"Yayasan {SYMBOLS}")))
+    result = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    rows = result.stdout.splitlines()[2:]
+    assert len(rows) >= 2
+    for row in rows:
+        # name, type, encoding, then emb sub uni object-id generation
+        emb = row.split()[-5]
+        assert emb == "yes", row
+
+
+# ---------------------------------------------------------------- characters the fonts lack
+
+
+def test_common_symbols_render_with_the_embedded_fonts() -> None:
+    pdf = render_pdf(make_agreement(party_name=f"Yayasan {SYMBOLS}"))
+    assert collapse(SYMBOLS) in collapse("\n".join(page_texts(pdf)))
+
+
+@pytest.mark.parametrize("layout", pdf_renderer.LAYOUTS)
+def test_emoji_in_a_party_name_is_a_build_error_naming_it(layout: str) -> None:
+    with pytest.raises(BuildError) as caught:
+        render_pdf(make_agreement(party_name="Yayasan 😀 Flobamora"), layout=layout)
+    message = str(caught.value)
+    assert "U+1F600" in message
+    assert "the name of party `yayasan` (id)" in message
+    assert "Yayasan 😀 Flobamora" in message
+    assert "Traceback" not in message
+
+
+def test_missing_glyph_names_the_first_text_in_document_order(agreement: Agreement) -> None:
+    article = agreement.articles[1]
+    para = article.paragraphs[1]
+    items = (Text({"id": "kelas ibu hamil 🤰;", "en": "antenatal classes 🤰;"}),) + para.items[1:]
+    changed = dataclasses.replace(article, paragraphs=(article.paragraphs[0], dataclasses.replace(para, items=items)))
+    closing = agreement.closing[0]
+    closing = dataclasses.replace(closing, paragraphs=(Paragraph(Text({"id": "Demikian 中.", "en": "Thus 中."})),))
+    broken = dataclasses.replace(agreement, articles=(agreement.articles[0], changed) + agreement.articles[2:],
+                                 closing=(closing,))
+    with pytest.raises(BuildError) as caught:
+        render_pdf(broken)
+    message = str(caught.value)
+    assert "U+1F930" in message
+    assert "Pasal 2, paragraph (2), item a. (id)" in message
+    assert "kelas ibu hamil 🤰;" in message
+
+
+def test_missing_glyph_texts_reads_typst_escapes() -> None:
+    error = typst.TypstError(
+        'PDF/A-2b error: the text `"\\u{1f600}\\""` could not be displayed with font `"Libertinus Serif"`',
+        "error: ...",
+    )
+    assert pdf_renderer.missing_glyph_texts(error) == ['\U0001F600"']
+    assert pdf_renderer.code_points("😀") == "U+1F600"
+
+
+# ---------------------------------------------------------------- outline (bookmarks)
+
+
+def outline_tree(pdf: bytes) -> list[tuple[str, list[str]]]:
+    """The outline as (top entry, [its children]) pairs."""
+    tree: list[tuple[str, list[str]]] = []
+    for entry in read(pdf).outline:
+        if isinstance(entry, list):
+            tree[-1][1].extend(e.title for e in entry if not isinstance(e, list))
+        else:
+            tree.append((entry.title, []))
+    return tree
+
+
+def test_parallel_outline_has_one_entry_per_article(agreement: Agreement, pdf_bytes: bytes) -> None:
+    assert outline_tree(pdf_bytes) == [(
+        agreement.title["id"].upper(),
+        [f"Pasal {a.number} {a.title['id']}" for a in agreement.articles],
+    )]
+
+
+def test_sequential_outline_has_one_entry_per_article_in_each_language(
+    agreement: Agreement, sequential_bytes: bytes
+) -> None:
+    assert outline_tree(sequential_bytes) == [
+        (agreement.title[lang].upper(),
+         [f"{agreement.labels['article'][lang]} {a.number} {a.title[lang]}" for a in agreement.articles])
+        for lang in ("id", "en")
+    ]
+
+
+def test_outline_entries_point_at_the_pages_of_their_articles(agreement: Agreement) -> None:
+    pdf = render_pdf(make_agreement(articles=25))
+    reader = read(pdf)
+    children = next(e for e in reader.outline if isinstance(e, list))
+    assert len(children) == 25
+    for number, entry in enumerate(children, start=1):
+        page = reader.get_destination_page_number(entry)
+        assert f"Pasal {number}" in collapse(reader.pages[page].extract_text())

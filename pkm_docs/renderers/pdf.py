@@ -1,20 +1,38 @@
-"""PDF renderer: the agreement model goes to a typst template as JSON data and comes back as PDF/A-2b bytes."""
+"""PDF renderer: the agreement model goes to a typst template as JSON data and comes back as PDF/A-2b bytes.
+
+The PDF is tagged for accessibility (typst's structure tree, each cell marked with its language, the
+document language = the governing language in /Lang and dc:language), its fonts are embedded
+subsets of the fonts built into typst (system fonts are ignored, so every machine gives the same
+bytes), and its titles and article headings are headings, so the outline (bookmarks) lists the
+articles.
+
+Fonts: typst 0.15 embeds Libertinus Serif (the body font), New Computer Modern (+ Math) and
+DejaVu Sans Mono; typst falls back to them in turn, which covers Latin, Greek, Cyrillic, Vietnamese
+and the usual symbols (✓ ✔ ✗ ☐ ☑ → € § © ™ ½ ★ ♥ ⚠ …) but not emoji nor CJK. PDF/A forbids a
+missing glyph, so such a character fails the render; :func:`render_pdf` then raises a
+:class:`BuildError` naming the character (U+XXXX) and the text of the model it appears in.
+"""
 
 from __future__ import annotations
 
 import calendar
 import datetime
 import json
+import re
 from pathlib import Path
+from typing import Iterator
 
 import typst
 
 from ..errors import BuildError, UsageError
-from ..model import Agreement
+from ..model import Agreement, Article, Text
 from ..resources import resource_dir
+from ..syntax import Span
 
-#: Layouts the template knows: "parallel" sets Indonesian and English side by side, article by article.
-LAYOUTS = ("parallel",)
+#: Layouts the template knows: "parallel" sets Indonesian and English side by side, article by article;
+#: "sequential" sets the whole Indonesian text, then the whole English text from a new page, then the
+#: signature block once. A single-language agreement renders its one language whatever the layout.
+LAYOUTS = ("parallel", "sequential")
 
 #: The PDF standard every render is checked against by typst.
 PDF_STANDARD = "a-2b"
@@ -37,6 +55,13 @@ def manifest_json(agreement: Agreement) -> str:
     return json.dumps(agreement.manifest.to_data(), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
+def document_language(agreement: Agreement) -> str:
+    """The PDF's language (/Lang, dc:language): the governing language when the agreement is written in it."""
+    if agreement.governing_language in agreement.languages:
+        return agreement.governing_language
+    return agreement.languages[0]
+
+
 def render_inputs(agreement: Agreement, *, layout: str = "parallel", draft: bool = False) -> dict[str, str]:
     """The ``sys.inputs`` of the template: the model as JSON data plus the render options, all plain strings."""
     return {
@@ -48,7 +73,12 @@ def render_inputs(agreement: Agreement, *, layout: str = "parallel", draft: bool
 
 
 def render_pdf(agreement: Agreement, *, layout: str = "parallel", draft: bool = False) -> bytes:
-    """Render the agreement as a PDF/A-2b document; the same model always gives the same bytes."""
+    """Render the agreement as a tagged PDF/A-2b document; the same model always gives the same bytes.
+
+    ``layout`` is one of :data:`LAYOUTS` (anything else is a :class:`UsageError`); ``draft`` puts a
+    RANCANGAN / DRAFT watermark on every page. A character that no embedded font can show is a
+    :class:`BuildError` naming it and the text it appears in.
+    """
     if layout not in LAYOUTS:
         raise UsageError(f"unknown PDF layout {layout!r}", hint="use one of: " + ", ".join(LAYOUTS))
     try:
@@ -59,10 +89,14 @@ def render_pdf(agreement: Agreement, *, layout: str = "parallel", draft: bool = 
             sys_inputs=render_inputs(agreement, layout=layout, draft=draft),
             format="pdf",
             pdf_standards=[PDF_STANDARD],
+            pdf_tags=True,
             timestamp=signing_timestamp(agreement.signing_date),
             ignore_system_fonts=True,
         )
     except typst.TypstError as exc:
+        missing = missing_glyph_texts(exc)
+        if missing:
+            raise BuildError(describe_missing_glyph(agreement, missing)) from None
         raise BuildError(f"PDF rendering failed: {_describe(exc)}") from None
     except (RuntimeError, OSError) as exc:  # e.g. a template missing from the installation
         raise BuildError(f"PDF rendering failed: {exc}") from None
@@ -76,3 +110,102 @@ def _describe(exc: typst.TypstError) -> str:
     message = getattr(exc, "message", None) or str(exc)
     hints = [hint for hint in getattr(exc, "hints", None) or [] if hint]
     return message + "".join(f" (hint: {hint})" for hint in hints)
+
+
+# ---------------------------------------------------------------- characters no font can show
+
+#: typst's PDF/A error for a glyph no font has: "the text `"😀"` could not be displayed with font ...".
+_MISSING_GLYPH = re.compile(r'the text `"((?:[^"\\]|\\.)*)"` could not be displayed with font')
+_ESCAPE = re.compile(r'\\(u\{([0-9a-fA-F]+)\}|.)')
+_SIMPLE_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "\\": "\\", '"': '"'}
+
+
+def _unescape(repr_text: str) -> str:
+    """The string behind typst's ``repr`` of it (``\\"``, ``\\\\``, ``\\n``, ``\\u{1f600}``)."""
+    def one(match: re.Match[str]) -> str:
+        if match.group(2):
+            return chr(int(match.group(2), 16))
+        return _SIMPLE_ESCAPES.get(match.group(1), match.group(1))
+    return _ESCAPE.sub(one, repr_text)
+
+
+def missing_glyph_texts(exc: typst.TypstError) -> list[str]:
+    """The text clusters typst could not show with any font, in the order it reported them."""
+    parts = [getattr(exc, "message", None), getattr(exc, "diagnostic", None), *exc.args]
+    report = "\n".join(part for part in parts if isinstance(part, str))
+    clusters: list[str] = []
+    for match in _MISSING_GLYPH.finditer(report):
+        cluster = _unescape(match.group(1))
+        if cluster and cluster not in clusters:
+            clusters.append(cluster)
+    return clusters
+
+
+def code_points(text: str) -> str:
+    """``U+1F44D U+1F3FD``: the code points of ``text``."""
+    return " ".join(f"U+{ord(ch):04X}" for ch in text)
+
+
+def describe_missing_glyph(agreement: Agreement, clusters: list[str]) -> str:
+    """The error message for characters no embedded font has: which character, and in which text of the model.
+
+    The text named is the first, in document order, that holds one of the characters typst reported.
+    """
+    for where, text, span in shown_texts(agreement):
+        for cluster in clusters:
+            position = text.find(cluster)
+            if position < 0 and len(cluster) > 1:  # a cluster typst shaped differently: try its first character
+                position, cluster = text.find(cluster[0]), cluster[0]
+            if position >= 0:
+                at = f" ({span.file}:{span.line})" if span is not None else ""
+                return (f"PDF rendering failed: the character {code_points(cluster)} ({cluster!r}) is in none of "
+                        f"the fonts the PDF embeds, and PDF/A allows no missing glyph; it appears in {where}{at}: "
+                        f"{_excerpt(text, position, len(cluster))!r} (remove or replace it)")
+    listed = ", ".join(f"{code_points(c)} ({c!r})" for c in clusters)
+    return (f"PDF rendering failed: the character(s) {listed} are in none of the fonts the PDF embeds, "
+            "and PDF/A allows no missing glyph (remove or replace them)")
+
+
+def _excerpt(text: str, position: int, length: int, context: int = 40) -> str:
+    """``text`` around ``position``, cut to about ``context`` characters each side, with "…" where cut."""
+    start, end = max(0, position - context), min(len(text), position + length + context)
+    return ("…" if start > 0 else "") + text[start:end] + ("…" if end < len(text) else "")
+
+
+def shown_texts(agreement: Agreement) -> Iterator[tuple[str, str, Span | None]]:
+    """Every string of the model the PDF shows, in document order: ``(where, text, source span)``."""
+    langs = agreement.languages
+
+    def each(where: str, text: Text, span: Span | None) -> Iterator[tuple[str, str, Span | None]]:
+        for lang in langs:
+            if text.get(lang):
+                yield f"{where} ({lang})", text[lang], span
+
+    yield from each("the title", agreement.title, agreement.span)
+    yield "the agreement number", agreement.number, agreement.span
+    for party in agreement.parties:
+        who = f"party `{party.key}`"
+        yield from each(f"the name of {who}", party.name, party.span)
+        if party.number:
+            yield f"the number of {who}", party.number, party.span
+    for part in agreement.all_parts():
+        yield from _part_texts(part, each)
+    for party in agreement.parties:
+        who = f"party `{party.key}`"
+        yield from each(f"the alias of {who}", party.alias, party.span)
+        yield f"the representative of {who}", party.representative, party.span
+        yield from each(f"the position of {who}", party.position, party.span)
+    for key, label in agreement.labels.items():
+        yield from each(f"the label `{key}`", label, agreement.span)
+
+
+def _part_texts(part: Article, each) -> Iterator[tuple[str, str, Span | None]]:
+    """The title, paragraphs and items of one part, each named as a reader would find it."""
+    name = f"Pasal {part.number}" if part.number is not None else f"the {part.kind}"
+    yield from each(f"the title of {name}", part.title, part.span)
+    for index, para in enumerate(part.paragraphs, start=1):
+        paragraph = f"paragraph ({para.number})" if para.number is not None else f"paragraph {index}"
+        yield from each(f"{name}, {paragraph}", para.text, part.span)
+        for i, item in enumerate(para.items):
+            letter = chr(ord("a") + i) if i < 26 else str(i + 1)
+            yield from each(f"{name}, {paragraph}, item {letter}.", item, part.span)
