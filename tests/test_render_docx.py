@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import importlib.util
+import re
 import io
 import json
 import shutil
 import subprocess
 import zipfile
+from itertools import groupby
 from pathlib import Path
 
 import docx
@@ -17,10 +20,11 @@ import pytest
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from lxml import etree
 
-from model_factory import make_agreement
+from model_factory import T, make_agreement
 from pkm_docs.errors import BuildError
-from pkm_docs.model import Agreement, Text
-from pkm_docs.renderers.docx import render_docx, template_path
+from pkm_docs.model import Agreement, Article, ClauseUse, Paragraph, Text
+from pkm_docs.renderers.docx import LAYOUTS, render_docx, template_path
+from pkm_docs.renderers.docx_read import ControlTag, read_docx
 
 ROOT = Path(__file__).resolve().parents[1]
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -76,22 +80,58 @@ def custom_properties(data: bytes) -> dict[str, str]:
     return {prop.get("name"): "".join(prop.itertext()) for prop in root}
 
 
-def expected_rows(agreement: Agreement, lang: str) -> list[str]:
-    """The text of each body-table cell in one language column, as a reader sees it: headings, "(1)", "a."."""
-    rows = []
+def expected_shown(agreement: Agreement, lang: str) -> list[str]:
+    """Each heading and clause of one language as a reader sees it, numbers included: "Pasal 1\nTITLE", "(1)\t..."."""
+    blocks = []
     for part in agreement.all_parts():
         if part.number is not None:
-            rows.append(f"{agreement.labels['article'][lang]} {part.number}\n{part.title[lang]}")
-        for paragraph in part.paragraphs:
+            blocks.append(f"{agreement.labels['article'][lang]} {part.number}\n{part.title[lang]}")
+        elif part.title[lang]:
+            blocks.append(part.title[lang])
+        for _, group in groupby(part.paragraphs, key=lambda p: p.clause_id):
             lines = []
-            if paragraph.number is None:
-                lines.append(paragraph.text[lang])
-            else:
-                marker = f"({paragraph.number})" if part.kind == "article" else f"{paragraph.number}."
-                lines.append(f"{marker}\t{paragraph.text[lang]}")
-            lines += [f"{letter}.\t{item[lang]}" for letter, item in zip("abcdefgh", paragraph.items)]
-            rows.append("\n".join(lines))
-    return rows
+            for paragraph in group:
+                if paragraph.number is None:
+                    lines.append(paragraph.text[lang])
+                else:
+                    marker = f"({paragraph.number})" if part.kind == "article" else f"{paragraph.number}."
+                    lines.append(f"{marker}\t{paragraph.text[lang]}")
+                lines += [f"{letter}.\t{item[lang]}" for letter, item in zip("abcdefgh", paragraph.items)]
+            blocks.append("\n".join(lines))
+    return blocks
+
+
+def shown_blocks(data: bytes, lang: str) -> list[str]:
+    """What the DOCX shows of each heading and clause control in ``lang``, list numbers worked out as Word does."""
+    return [control.shown for control in read_docx(data).controls if control.lang == lang]
+
+
+def sdts(data: bytes) -> list[etree._Element]:
+    return list(part_xml(data, "word/document.xml").iter(f"{W}sdt"))
+
+
+def tag_of(sdt: etree._Element) -> str:
+    return sdt.find(f"{W}sdtPr/{W}tag").get(f"{W}val")
+
+
+def stress_agreement() -> Agreement:
+    """The factory agreement with the shapes numbering must survive: an unnumbered paragraph with items before
+    numbered ones, an article of two clauses numbered on from one to the other, a numbered preamble part."""
+    base = make_agreement()
+    second = base.articles[1]
+    intro = Paragraph(T("Pembukaan tanpa nomor:", "Unnumbered intro:"), None,
+                      (T("butir satu;", "item one;"), T("butir dua.", "item two.")), "intro.plain")
+    more = tuple(dataclasses.replace(p, number=p.number + 2, clause_id="more.clause") for p in second.paragraphs)
+    second = dataclasses.replace(
+        second, paragraphs=(intro,) + second.paragraphs + more,
+        clauses=(ClauseUse("intro.plain", "1.0.0", "12" * 32, "approved", None, True),) + second.clauses
+        + (ClauseUse("more.clause", "2.1.0", "34" * 32, "approved", None, True),))
+    basis = Article(None, T("DASAR HUKUM", "LEGAL BASIS"),
+                    (Paragraph(T("Dasar satu;", "Basis one;"), 1, (T("butir dasar", "basis item"),)),
+                     Paragraph(T("Dasar dua.", "Basis two."), 2)),
+                    (ClauseUse("adhoc", None, "56" * 32, "ad-hoc", None, False),), kind="preamble")
+    return dataclasses.replace(base, preamble=base.preamble + (basis,),
+                               articles=(base.articles[0], second, base.articles[2]))
 
 
 def with_party_name(agreement: Agreement, name: str, alias: str | None = None) -> Agreement:
@@ -106,19 +146,26 @@ def with_party_name(agreement: Agreement, name: str, alias: str | None = None) -
 
 
 def test_every_heading_and_paragraph_is_in_order_indonesian_left_english_right(agreement, docx_bytes):
-    body = open_docx(docx_bytes).tables[0]
-    left = [row.cells[0].text for row in body.rows]
-    right = [row.cells[1].text for row in body.rows]
-    assert left == expected_rows(agreement, "id")
-    assert right == expected_rows(agreement, "en")
+    body = part_xml(docx_bytes, "word/document.xml").find(f".//{W}tbl")
+    columns = {index: [] for index in range(2)}
+    for row in body.iter(f"{W}tr"):
+        for index, cell in enumerate(row.findall(f"{W}tc")):
+            columns[index] += [ControlTag.parse(tag_of(sdt)).lang for sdt in cell.iter(f"{W}sdt")]
+    assert set(columns[0]) == {"id"} and set(columns[1]) == {"en"}
+    assert shown_blocks(docx_bytes, "id") == expected_shown(agreement, "id")
+    assert shown_blocks(docx_bytes, "en") == expected_shown(agreement, "en")
 
 
 def test_each_article_heading_starts_a_row_with_its_english_twin(docx_bytes):
-    body = open_docx(docx_bytes).tables[0]
-    headings = [(row.cells[0].text, row.cells[1].text) for row in body.rows if row.cells[0].text.startswith("Pasal")]
-    assert headings == [(f"Pasal {n}\nJUDUL PASAL {n}", f"Article {n}\nARTICLE TITLE {n}") for n in (1, 2, 3)]
-    styles = {p.style.name for row in body.rows for cell in row.cells for p in cell.paragraphs}
-    assert {"PKM Article Heading", "PKM Paragraph", "PKM Item", "PKM Text"} <= styles
+    body = part_xml(docx_bytes, "word/document.xml").find(f".//{W}tbl")
+    heading_rows = []
+    for row in body.iter(f"{W}tr"):
+        tags = [ControlTag.parse(tag_of(sdt)) for sdt in row.iter(f"{W}sdt")]
+        if tags[0].kind == "heading" and tags[0].article is not None:
+            heading_rows.append([(tag.kind, tag.lang, tag.article) for tag in tags])
+    assert heading_rows == [[("heading", "id", n), ("heading", "en", n)] for n in (1, 2, 3)]
+    styles = {p.style for p in read_docx(docx_bytes).controls for p in p.paragraphs}
+    assert {"PKMArticleHeading", "PKMParagraph", "PKMItem", "PKMText"} <= styles
 
 
 def test_body_table_has_no_visible_borders(docx_bytes):
@@ -159,15 +206,198 @@ def test_party_without_meterai_gets_no_stamp_mark(agreement):
     assert "Meterai" not in columns[0] and "Meterai" in columns[1]
 
 
-def test_single_language_agreement_renders_one_column(agreement):
-    data = render_docx(dataclasses.replace(agreement, languages=("id",)))
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_single_language_agreement_renders_one_column(agreement, layout):
+    single = dataclasses.replace(agreement, languages=("id",))
+    data = render_docx(single, layout=layout)
     document = open_docx(data)
     assert len(document.tables) == 1  # only the signature block
-    text = "\n".join(p.text for p in document.paragraphs)
-    assert "Pasal 1\nJUDUL PASAL 1" in text
-    assert f"(1)\t{agreement.articles[0].paragraphs[0].text['id']}" in text
+    assert shown_blocks(data, "id") == expected_shown(single, "id")
+    assert shown_blocks(data, "id")[1] == "Pasal 1\nJUDUL PASAL 1"
     assert "ARTICLE TITLE 1" not in all_text(data)
     assert "Halaman 1 dari 1" in all_text(data) and "Page" not in all_text(data)
+
+
+# -- layouts --------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def sequential_bytes(agreement: Agreement) -> bytes:
+    return render_docx(agreement, layout="sequential")
+
+
+def test_sequential_layout_gives_all_indonesian_before_any_english(agreement, sequential_bytes):
+    langs = [control.lang for control in read_docx(sequential_bytes).controls]
+    assert langs == sorted(langs, key=["id", "en"].index) and set(langs) == {"id", "en"}
+    assert shown_blocks(sequential_bytes, "id") == expected_shown(agreement, "id")
+    assert shown_blocks(sequential_bytes, "en") == expected_shown(agreement, "en")
+    assert part_xml(sequential_bytes, "word/document.xml").find(f".//{W}tc/{W}sdt") is None  # no columns
+
+
+def test_sequential_english_text_starts_on_a_new_page_with_its_title(agreement, sequential_bytes):
+    document = open_docx(sequential_bytes)
+    titles = [p for p in document.paragraphs if p.text in (agreement.title["id"], agreement.title["en"])]
+    assert [p.text for p in titles] == [agreement.title["id"], agreement.title["en"]]
+    assert titles[1].paragraph_format.page_break_before and not titles[0].paragraph_format.page_break_before
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert text.index("between") > text.index("antara")  # each title block in its own language
+    assert "antara / between" not in text
+
+
+def test_sequential_layout_has_one_signature_block_after_the_english_text(agreement, sequential_bytes):
+    body = part_xml(sequential_bytes, "word/document.xml").find(f"{W}body")
+    children = list(body)
+    tables = [i for i, child in enumerate(children) if child.tag == f"{W}tbl"]
+    last_english = max(i for i, child in enumerate(children) if child.tag == f"{W}sdt"
+                       and ControlTag.parse(tag_of(child)).lang == "en")
+    assert len(tables) == 1 and tables[0] > last_english
+    assert len(open_docx(sequential_bytes).tables[0].columns) == len(agreement.parties)
+
+
+# -- live numbering -------------------------------------------------------------------------------------
+
+
+def list_levels(data: bytes) -> dict[str, list[tuple[str, str, str | None]]]:
+    """Each pkm-docs list definition by name: (numFmt, lvlText, lvlRestart) per level."""
+    root = part_xml(data, "word/numbering.xml")
+    out = {}
+    for abstract in root.iter(f"{W}abstractNum"):
+        name = abstract.find(f"{W}name")
+        if name is None or not name.get(f"{W}val").startswith("PKM "):
+            continue
+        out[name.get(f"{W}val")] = [
+            (lvl.find(f"{W}numFmt").get(f"{W}val"), lvl.find(f"{W}lvlText").get(f"{W}val"),
+             lvl.find(f"{W}lvlRestart").get(f"{W}val") if lvl.find(f"{W}lvlRestart") is not None else None)
+            for lvl in abstract.iter(f"{W}lvl")]
+    return out
+
+
+def numbered(data: bytes) -> list[tuple[str, int, int, str]]:
+    """(style id, numId, ilvl, text) of every body paragraph with a list number."""
+    out = []
+    for p in part_xml(data, "word/document.xml").iter(f"{W}p"):
+        numpr = p.find(f"{W}pPr/{W}numPr")
+        if numpr is not None:
+            out.append((p.find(f"{W}pPr/{W}pStyle").get(f"{W}val"), int(numpr.find(f"{W}numId").get(f"{W}val")),
+                        int(numpr.find(f"{W}ilvl").get(f"{W}val")), "".join(t.text for t in p.iter(f"{W}t"))))
+    return out
+
+
+def test_numbering_defines_pasal_paragraph_and_item_levels_per_language(docx_bytes):
+    levels = list_levels(docx_bytes)
+    # no lvlRestart: each level starts again after any higher one ("(1)" after each Pasal, "a." after each "(n)")
+    assert levels["PKM articles id"] == [("decimal", "Pasal %1", None), ("decimal", "(%2)", None),
+                                         ("lowerLetter", "%3.", None)]
+    assert levels["PKM articles en"] == [("decimal", "Article %1", None), ("decimal", "(%2)", None),
+                                         ("lowerLetter", "%3.", None)]
+
+
+def test_headings_paragraphs_and_items_are_list_items_not_typed_numbers(agreement, docx_bytes):
+    items = numbered(docx_bytes)
+    by_style = {(style, ilvl) for style, _, ilvl, _ in items}
+    assert by_style == {("PKMArticleHeading", 0), ("PKMParagraph", 1), ("PKMItem", 2)}
+    headings = [(num, text) for style, num, _, text in items if style == "PKMArticleHeading"]
+    # the number is drawn by the list; the heading holds only the title, after a line break
+    assert [text for _, text in headings] == [t for n in (1, 2, 3) for t in (f"JUDUL PASAL {n}", f"ARTICLE TITLE {n}")]
+    assert len({num for num, _ in headings}) == 2  # one list per language
+    text = all_text(docx_bytes)
+    assert "Pasal 1" not in text and "Article 1" not in text and "(1)\t" not in text and "a.\t" not in text
+
+
+def test_list_numbers_restart_per_article_and_per_paragraph(docx_bytes):
+    back = read_docx(docx_bytes)
+    for lang in ("id", "en"):
+        for article in (1, 2, 3):
+            numbers = [p.number for c in back.controls if c.lang == lang and c.article == article
+                       for p in c.paragraphs]
+            assert numbers == [f"{'Pasal' if lang == 'id' else 'Article'} {article}", "(1)", "(2)", "a.", "b."]
+
+
+def test_numbers_run_on_across_clauses_and_restart_for_items_of_unnumbered_paragraphs():
+    model = stress_agreement()
+    for layout in LAYOUTS:
+        data = render_docx(model, layout=layout)
+        assert shown_blocks(data, "id") == expected_shown(model, "id")
+        assert shown_blocks(data, "en") == expected_shown(model, "en")
+    assert list_levels(data)["PKM numbered part id"] == [("decimal", "%1.", None), ("lowerLetter", "%2.", None)]
+
+
+def test_paragraph_numbers_that_skip_are_typed_as_the_model_has_them(agreement):
+    first = agreement.articles[0]
+    skipping = dataclasses.replace(first, paragraphs=(dataclasses.replace(first.paragraphs[0], number=1),
+                                                      dataclasses.replace(first.paragraphs[1], number=3)))
+    model = dataclasses.replace(agreement, articles=(skipping,) + agreement.articles[1:])
+    data = render_docx(model)
+    assert shown_blocks(data, "id") == expected_shown(model, "id")
+    typed = read_docx(data).clause("purpose.scope", "id", 1).paragraphs
+    assert [(p.number, p.text[:4]) for p in typed[:2]] == [("", "(1)\t"), ("", "(3)\t")]
+    assert read_docx(data).clause("purpose.scope", "id", 2).paragraphs[0].number == "(1)"  # others stay live
+
+
+def test_article_label_with_a_percent_sign_is_refused(agreement):
+    labels = {**agreement.labels, "article": T("Pasal %", "Article")}
+    with pytest.raises(BuildError, match="Word numbering"):
+        render_docx(dataclasses.replace(agreement, labels=labels))
+
+
+def test_template_without_a_numbering_part_gets_one(agreement, tmp_path):
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    plain = docx.Document()
+    for r_id, rel in list(plain.part.rels.items()):
+        if rel.reltype == RT.NUMBERING:
+            del plain.part.rels[r_id]
+    plain.add_paragraph("{{p body }}")
+    path = tmp_path / "bare.docx"
+    plain.save(path)
+    with zipfile.ZipFile(path) as archive:
+        assert "word/numbering.xml" not in archive.namelist()
+    data = render_docx(agreement, template=path)
+    assert list_levels(data)["PKM articles id"][0] == ("decimal", "Pasal %1", None)
+    assert shown_blocks(data, "id") == expected_shown(agreement, "id")
+
+
+# -- content controls -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_each_clause_has_one_content_control_per_language_with_its_tag(agreement, layout):
+    data = render_docx(agreement, layout=layout)
+    tags = [tag_of(sdt) for sdt in sdts(data)]
+    aliases = [sdt.find(f"{W}sdtPr/{W}alias").get(f"{W}val") for sdt in sdts(data)]
+    for part in agreement.all_parts():
+        where = str(part.number) if part.number is not None else part.kind
+        for use in part.clauses:
+            for lang in ("id", "en"):
+                tag = f"pkm:clause|{use.clause_id}|{use.version}|{use.content_hash}|{lang}|{where}"
+                assert tags.count(tag) == 1, tag
+                assert aliases[tags.index(tag)] == use.clause_id
+    assert len([t for t in tags if t.startswith("pkm:clause")]) == 2 * sum(len(p.clauses) for p in agreement.all_parts())
+    second = "pkm:heading||||en|1" if layout == "parallel" else "pkm:heading||||id|2"
+    assert [t for t in tags if t.startswith("pkm:heading")][:2] == ["pkm:heading||||id|1", second]
+
+
+def test_heading_controls_carry_the_article_number_for_python_docx_readers(docx_bytes):
+    headings = [sdt for sdt in sdts(docx_bytes) if tag_of(sdt).startswith("pkm:heading")]
+    aliases = [sdt.find(f"{W}sdtPr/{W}alias").get(f"{W}val") for sdt in headings]
+    assert aliases == ["Pasal 1", "Article 1", "Pasal 2", "Article 2", "Pasal 3", "Article 3"]
+
+
+def test_ad_hoc_text_is_tagged_adhoc_with_its_hash():
+    model = stress_agreement()
+    tags = [tag_of(sdt) for sdt in sdts(render_docx(model))]
+    assert f"pkm:adhoc|adhoc||{'56' * 32}|id|preamble" in tags
+    assert f"pkm:clause|more.clause|2.1.0|{'34' * 32}|en|2" in tags
+
+
+@pytest.mark.parametrize("name", HOSTILE_NAMES)
+def test_hostile_clause_text_comes_back_verbatim(agreement, name):
+    first = agreement.articles[0]
+    paragraph = dataclasses.replace(first.paragraphs[0], text=T(name, name))
+    model = dataclasses.replace(agreement, articles=(dataclasses.replace(
+        first, paragraphs=(paragraph,) + first.paragraphs[1:]),) + agreement.articles[1:])
+    back = read_docx(render_docx(model, layout="sequential"))
+    assert back.clause("purpose.scope", "id", 1).paragraphs[0].text == name
+    assert "49" not in all_text(render_docx(model))
 
 
 # -- user text stays data -------------------------------------------------------------------------------
@@ -254,9 +484,10 @@ def test_hostile_title_is_not_rendered_in_core_properties(agreement):
     assert (props[f"{DC}title"], props[f"{DC}subject"]) == (title["id"], title["en"])
 
 
-def test_two_renders_of_the_same_model_are_byte_identical(agreement, docx_bytes):
+def test_two_renders_of_the_same_model_are_byte_identical(agreement, docx_bytes, sequential_bytes):
     assert render_docx(agreement) == docx_bytes
     assert render_docx(agreement, draft=True) == render_docx(agreement, draft=True)
+    assert render_docx(agreement, layout="sequential") == sequential_bytes
 
 
 def test_zip_members_have_fixed_timestamps(docx_bytes):
@@ -327,7 +558,7 @@ def test_user_template_with_body_placeholder_keeps_its_letterhead(agreement, tmp
     document = open_docx(data)
     assert document.paragraphs[0].text == "KOP SURAT DINAS KESEHATAN"
     assert [p.text for p in document.sections[0].header.paragraphs] == ["RANCANGAN / DRAFT", "PEMERINTAH KOTA KUPANG"]
-    assert [row.cells[0].text for row in document.tables[0].rows] == expected_rows(agreement, "id")
+    assert shown_blocks(data, "id") == expected_shown(agreement, "id")
     assert set(STYLES) <= {style.name for style in document.styles}
 
 
@@ -369,13 +600,17 @@ def squeeze(text: str) -> str:
     return "".join(text.split())
 
 
-@pytest.mark.skipif(shutil.which("pandoc") is None, reason="pandoc is not installed")
-def test_pandoc_reads_every_text(agreement, docx_bytes, tmp_path):
+def pandoc_plain(data: bytes, tmp_path: Path) -> str:
     path = tmp_path / "agreement.docx"
-    path.write_bytes(docx_bytes)
+    path.write_bytes(data)
     result = subprocess.run(["pandoc", "-f", "docx", "-t", "plain", "--wrap=none", str(path)],
                             capture_output=True, text=True, timeout=120, check=True)
-    plain = squeeze(result.stdout)
+    return squeeze(result.stdout)
+
+
+@pytest.mark.skipif(shutil.which("pandoc") is None, reason="pandoc is not installed")
+def test_pandoc_reads_every_text(agreement, docx_bytes, tmp_path):
+    plain = pandoc_plain(docx_bytes, tmp_path)
     for lang in ("id", "en"):
         assert squeeze(agreement.title[lang]) in plain
         for part in agreement.all_parts():
@@ -387,14 +622,92 @@ def test_pandoc_reads_every_text(agreement, docx_bytes, tmp_path):
         assert squeeze(party.representative) in plain
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
-def test_libreoffice_converts_it_to_pdf(agreement, docx_bytes, tmp_path):
-    path = tmp_path / "agreement.docx"
-    path.write_bytes(docx_bytes)
+@pytest.mark.skipif(shutil.which("pandoc") is None, reason="pandoc is not installed")
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_pandoc_reads_the_live_numbers_as_lists(agreement, layout, tmp_path):
+    # pandoc (2.17) turns Word lists into ordered lists of its own markers: "Pasal %1" comes out "1.",
+    # "(%2)" as "1." too, "%3." as "a."; so the numbers, not the words around them, are what it can show
+    plain = pandoc_plain(render_docx(agreement, layout=layout), tmp_path)
+    for lang in ("id", "en"):
+        for article in agreement.articles:
+            assert squeeze(f"{article.number}. {article.title[lang]}") in plain
+            for paragraph in article.paragraphs:
+                assert re.search(re.escape(f"{paragraph.number}") + r"[.)]" + re.escape(squeeze(paragraph.text[lang])),
+                                 plain)
+                for letter, item in zip("abcdefgh", paragraph.items):
+                    assert squeeze(f"{letter}. {item[lang]}") in plain
+
+
+def libreoffice_pdf(data: bytes, tmp_path: Path, name: str = "agreement") -> pypdf.PdfReader:
+    path = tmp_path / f"{name}.docx"
+    path.write_bytes(data)
     profile = (tmp_path / "lo-profile").as_uri()
     subprocess.run(["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf",
                     "--outdir", str(tmp_path), str(path)], capture_output=True, timeout=240, check=True)
-    reader = pypdf.PdfReader(tmp_path / "agreement.pdf")
+    return pypdf.PdfReader(tmp_path / f"{name}.pdf")
+
+
+def pdf_text(reader: pypdf.PdfReader) -> str:
+    return squeeze("".join(page.extract_text() for page in reader.pages))
+
+
+def assert_in_order(haystack: str, needles: list[str]) -> None:
+    position = 0
+    for needle in needles:
+        found = haystack.find(needle, position)
+        assert found >= 0, f"missing or out of order: {needle[:80]!r}"
+        position = found + len(needle)
+
+
+def drawn_numbers(agreement: Agreement, lang: str) -> list[str]:
+    """The start of every numbered heading, paragraph and item as it should be drawn, squeezed."""
+    out = []
+    for part in agreement.all_parts():
+        if part.number is not None:
+            out.append(squeeze(f"{agreement.labels['article'][lang]} {part.number} {part.title[lang]}"))
+        for paragraph in part.paragraphs:
+            first_words = " ".join(paragraph.text[lang].split()[:3])
+            if paragraph.number is not None:
+                marker = f"({paragraph.number})" if part.kind == "article" else f"{paragraph.number}."
+                out.append(squeeze(f"{marker} {first_words}"))
+            out += [squeeze(f"{letter}. {' '.join(item[lang].split()[:2])}")
+                    for letter, item in zip("abcdefgh", paragraph.items)]
+    return out
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+def test_libreoffice_converts_it_to_pdf(agreement, docx_bytes, tmp_path):
+    reader = libreoffice_pdf(docx_bytes, tmp_path)
     assert len(reader.pages) >= 1
-    text = squeeze("".join(page.extract_text() for page in reader.pages))
+    text = pdf_text(reader)
     assert squeeze("Pasal 1") in text and squeeze(agreement.parties[0].representative) in text
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_libreoffice_draws_the_numbers_the_model_has(layout, tmp_path):
+    model = stress_agreement()
+    reader = libreoffice_pdf(render_docx(model, layout=layout), tmp_path, layout)
+    assert 1 <= len(reader.pages) <= 6
+    text = pdf_text(reader)
+    for lang in ("id", "en"):
+        assert_in_order(text, drawn_numbers(model, lang))  # each language in order, columns interleaved
+    if layout == "sequential":  # all Indonesian, then all English
+        assert text.index(squeeze("Pasal 3")) < text.index(squeeze("Article 1"))
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+def test_libreoffice_renumbers_the_articles_after_one_inserted_by_hand(agreement, tmp_path):
+    # what a lawyer does in Word: copy an article (heading and clause) in front of Pasal 2
+    document = open_docx(render_docx(agreement, layout="sequential"))
+    body = document.element.body
+    blocks = [child for child in body if child.tag == f"{W}sdt" and tag_of(child).endswith("|id|1")]
+    anchor = next(child for child in body if child.tag == f"{W}sdt" and tag_of(child) == "pkm:heading||||id|2")
+    for block in blocks:
+        anchor.addprevious(copy.deepcopy(block))
+    buffer = io.BytesIO()
+    document.save(buffer)
+    text = pdf_text(libreoffice_pdf(buffer.getvalue(), tmp_path))
+    assert_in_order(text, [squeeze(f"Pasal {n} {title}") for n, title in (
+        (1, "JUDUL PASAL 1"), (2, "JUDUL PASAL 1"), (3, "JUDUL PASAL 2"), (4, "JUDUL PASAL 3"))])
+    assert squeeze("Article 3 ARTICLE TITLE 3") in text  # the English list is its own

@@ -1,4 +1,10 @@
-"""DOCX renderer: the agreement model becomes a python-docx subdoc inside a docxtpl template, returned as reproducible bytes."""
+"""DOCX renderer: the agreement model becomes a python-docx subdoc inside a docxtpl template, returned as reproducible bytes.
+
+Article headings, numbered paragraphs and items are Word list items ("Pasal %1", "(%2)", "%3."), so the
+numbers are live: insert an article in Word and the ones after it renumber. Every clause, in every
+language, sits in a content control tagged with its id, version and hash (``docx_read.ControlTag``), so
+an edited copy can be read back clause by clause with ``docx_read.read_docx``.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +12,8 @@ import datetime
 import io
 import json
 import zipfile
+from dataclasses import dataclass
+from itertools import groupby
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -25,12 +33,15 @@ from markupsafe import Markup
 
 from ..body import letters
 from ..errors import BuildError
-from ..model import Agreement, Article, Paragraph, Party
+from ..model import Agreement, Article, ClauseUse, Paragraph, Party
 from ..resources import resource_dir
 from . import docx_xml
+from .docx_read import SIGNATURES_BOOKMARK, TITLE_BOOKMARK, ControlTag
 
-#: Layouts the renderer knows: "parallel" sets Indonesian and English side by side, paragraph by paragraph.
-LAYOUTS = ("parallel",)
+#: Layouts the renderer knows: "parallel" sets the languages side by side, clause by clause; "sequential"
+#: gives the whole text in one language, then (from a new page) in the next, then the signatures once.
+#: A single-language agreement is one column whatever the layout.
+LAYOUTS = ("parallel", "sequential")
 
 TEMPLATE_NAME = "house.docx"
 
@@ -85,7 +96,10 @@ def template_path() -> Path:
 
 def render_docx(agreement: Agreement, *, template: Path | None = None, layout: str = "parallel",
                 draft: bool = False) -> bytes:
-    """The agreement as DOCX bytes: byte-identical for the same model and template."""
+    """The agreement as DOCX bytes: byte-identical for the same model and template.
+
+    ``layout`` is "parallel" (languages side by side) or "sequential" (one language after the other).
+    """
     if layout not in LAYOUTS:
         raise BuildError(f"unknown DOCX layout `{layout}`; known layouts: {', '.join(LAYOUTS)}")
     check_text(agreement)
@@ -98,7 +112,7 @@ def render_docx(agreement: Agreement, *, template: Path | None = None, layout: s
         raise BuildError(f"DOCX output needs docxcompose (pip install 'docxtpl[subdoc]'): {exc}") from exc
     section = document.sections[-1]
     width = Emu(section.page_width - section.left_margin - section.right_margin)
-    _BodyBuilder(agreement, subdoc, width).build()
+    _BodyBuilder(agreement, subdoc, width).build(document, layout)
     initials = tpl.new_subdoc()
     if agreement.parties:
         _BodyBuilder(agreement, initials, width).initials()
@@ -201,6 +215,144 @@ def _joined(agreement: Agreement, key: str) -> str:
 
 # -- the body -------------------------------------------------------------------------------------------
 
+#: Levels of the article list of each language: the heading "Pasal 1", a numbered paragraph "(1)" (counted
+#: again after each heading) and its items "a." (again after each paragraph). Unnumbered paragraphs stay out
+#: of the list, and the items under one get a list of their own: LibreOffice counts a skipped level as used
+#: once a deeper one is, so no paragraph of a list may come before its parent level.
+HEADING_LEVEL, NUMBERED_LEVEL, ITEM_LEVEL = 0, 1, 2
+
+#: Levels of the list of a preamble or closing whose paragraphs are numbered: "1." and its items "a.".
+PART_NUMBERED_LEVEL, PART_ITEM_LEVEL = 0, 1
+
+#: The clause id the resolver gives text written in the agreement itself.
+ADHOC_ID = "adhoc"
+
+
+@dataclass(frozen=True)
+class ClauseBlock:
+    """Consecutive paragraphs of a part that came from one clause use (or one ad-hoc text): one control per language."""
+
+    use: ClauseUse | None
+    paragraphs: tuple[Paragraph, ...]
+
+    @property
+    def adhoc(self) -> bool:
+        return self.paragraphs[0].clause_id is None and (self.use is None or self.use.clause_id == ADHOC_ID)
+
+    def tag(self, part: Article, lang: str) -> ControlTag:
+        """The content control tag of this block in ``lang``."""
+        where = str(part.number) if part.number is not None else part.kind
+        use = self.use
+        version, content_hash = ((use.version or ""), (use.content_hash or "")) if use else ("", "")
+        if self.adhoc:
+            return ControlTag("adhoc", ADHOC_ID, "", content_hash, lang, where)
+        clause_id = self.paragraphs[0].clause_id or use.clause_id
+        return ControlTag("clause", clause_id, version, content_hash, lang, where)
+
+
+def clause_blocks(part: Article) -> list[ClauseBlock]:
+    """The part's paragraphs grouped by the clause they came from, each with its ClauseUse when it can be told.
+
+    Paragraphs without a clause id (ad-hoc text) take, in order, the uses no other paragraph claims, when
+    there are as many of those as runs of such paragraphs; otherwise their use (and hash) stays unknown.
+    """
+    runs = [(clause_id, tuple(group)) for clause_id, group in groupby(part.paragraphs, key=lambda p: p.clause_id)]
+    unclaimed = list(part.clauses)
+    named: dict[int, ClauseUse] = {}
+    for index, (clause_id, _) in enumerate(runs):
+        use = next((u for u in unclaimed if clause_id is not None and u.clause_id == clause_id), None)
+        if use is not None:
+            unclaimed.remove(use)
+            named[index] = use
+    anonymous = [index for index, (clause_id, _) in enumerate(runs) if clause_id is None]
+    if len(anonymous) == len(unclaimed):
+        named.update(zip(anonymous, unclaimed))
+    return [ClauseBlock(named.get(index), paragraphs) for index, (_, paragraphs) in enumerate(runs)]
+
+
+def numbers_follow_on(part: Article) -> bool:
+    """Are the part's numbered paragraphs numbered 1, 2, 3 ... in order, as a live Word list counts them?"""
+    numbers = [p.number for p in part.paragraphs if p.number is not None]
+    return numbers == list(range(1, len(numbers) + 1))
+
+
+@dataclass(frozen=True)
+class _Indents:
+    """The hanging indents of the house styles, in twips: where list numbers hang."""
+
+    number: int  # "(1)" hangs this far; the paragraph's text starts here
+    item: int  # an item's text starts here
+    item_hang: int  # "a." hangs this far left of the item's text
+
+
+@dataclass(frozen=True)
+class _PartList:
+    """The Word list of a part's numbered paragraphs and their items (``num_id`` None: numbers typed as text)."""
+
+    num_id: int | None
+    numbered: int = NUMBERED_LEVEL
+    item: int = ITEM_LEVEL
+
+
+class _Lists:
+    """The live Word lists of one document, per language: the articles; the numbered paragraphs of a preamble
+    or closing; the items of each unnumbered paragraph."""
+
+    def __init__(self, document: Any, agreement: Agreement, indents: _Indents):
+        self.document = document
+        self.indents = indents
+        articles = agreement.articles
+        self.live_headings = [a.number for a in articles] == list(range(1, len(articles) + 1))
+        self.articles: dict[str, int] = {}
+        for lang in agreement.languages:
+            label = _label(agreement, "article", lang)
+            if "%" in label:
+                raise BuildError(f"cannot write DOCX: the article label {label!r} holds `%`, which Word "
+                                 "numbering reads as a level number")
+            abstract = docx_xml.add_list(document, f"PKM articles {lang}", self.article_levels(label))
+            self.articles[lang] = docx_xml.add_list_instance(document, abstract)
+        self._abstracts: dict[str, int] = {}
+        self._part_lists: dict[tuple[int, str], int] = {}
+
+    def article_levels(self, label: str) -> list[docx_xml.ListLevel]:
+        i = self.indents
+        return [
+            docx_xml.ListLevel("decimal", f"{label} %1", suffix="nothing"),
+            docx_xml.ListLevel("decimal", "(%2)", left=i.number, hanging=i.number),
+            docx_xml.ListLevel("lowerLetter", "%3.", left=i.item, hanging=i.item_hang),
+        ]
+
+    def _instance(self, name: str, levels: list[docx_xml.ListLevel]) -> int:
+        """A new list of definition ``name`` (defined on first use), counting from 1.
+
+        Word goes on counting from an earlier list of the same definition unless told to start again.
+        """
+        first = name not in self._abstracts
+        if first:
+            self._abstracts[name] = docx_xml.add_list(self.document, name, levels)
+        return docx_xml.add_list_instance(self.document, self._abstracts[name], restart=not first)
+
+    def for_part(self, index: int, part: Article, lang: str) -> _PartList:
+        """The list of the numbered paragraphs of part ``index`` (of ``all_parts()``) in ``lang``."""
+        if not numbers_follow_on(part):
+            return _PartList(None)  # typed numbers, as the model has them
+        if part.kind == "article" or all(p.number is None for p in part.paragraphs):
+            return _PartList(self.articles[lang])  # (a part without numbered paragraphs never uses it)
+        key = (index, lang)
+        if key not in self._part_lists:
+            i = self.indents
+            self._part_lists[key] = self._instance(f"PKM numbered part {lang}", [
+                docx_xml.ListLevel("decimal", "%1.", left=i.number, hanging=i.number),
+                docx_xml.ListLevel("lowerLetter", "%2.", left=i.item, hanging=i.item_hang),
+            ])
+        return _PartList(self._part_lists[key], PART_NUMBERED_LEVEL, PART_ITEM_LEVEL)
+
+    def items_of_unnumbered(self, lang: str) -> int:
+        """A new list for the items of an unnumbered paragraph, whose letters hang where a number would."""
+        i = self.indents
+        return self._instance(f"PKM items {lang}", [
+            docx_xml.ListLevel("lowerLetter", "%1.", left=i.item - i.number, hanging=i.item_hang)])
+
 
 class _Column:
     """Paragraphs added one after another to the document body or to a table cell."""
@@ -219,6 +371,11 @@ class _Column:
         return paragraph
 
 
+def _wrap(paragraphs: list[DocxParagraph], tag: ControlTag, alias: str) -> None:
+    if paragraphs:
+        docx_xml.wrap_in_content_control(paragraphs, str(tag), alias)
+
+
 class _BodyBuilder:
     """Writes the model into a python-docx (sub)document: title block, articles, signatures; or initials boxes."""
 
@@ -230,9 +387,11 @@ class _BodyBuilder:
         styles = doc.styles
         names = (TITLE, HEADING, TEXT, PARAGRAPH, ITEM, SIGNATURE, METERAI, INITIALS)
         self.style_ids = {name: styles[name].style_id for name in names}
-        # the items of an unnumbered paragraph move left by the width a paragraph number takes
-        self.number_hang = styles[PARAGRAPH].paragraph_format.left_indent or 0
-        self.item_indent = styles[ITEM].paragraph_format.left_indent or 0
+        paragraph, item = styles[PARAGRAPH].paragraph_format, styles[ITEM].paragraph_format
+        self.indents = _Indents(number=(paragraph.left_indent or 0) // 635, item=(item.left_indent or 0) // 635,
+                                item_hang=-(item.first_line_indent or 0) // 635)
+        self.lists: _Lists | None = None
+        self._bookmark_id = 0
 
     def column(self, container: Any = None) -> _Column:
         return _Column(self.doc if container is None else container, self.style_ids)
@@ -241,16 +400,29 @@ class _BodyBuilder:
         """A new paragraph at the end of the (sub)document."""
         return self.column().add(style)
 
-    def build(self) -> None:
-        self.title_block()
-        self.spacer(Pt(14))
-        if len(self.langs) == 1:
-            self.single_column(self.langs[0])
+    def build(self, document: Document, layout: str) -> None:
+        """The whole agreement; ``document`` (the template) receives the list definitions."""
+        self.lists = _Lists(document, self.agreement, self.indents)
+        self._bookmark_id = docx_xml.max_bookmark_id(document) + 1
+        if layout == "sequential" and len(self.langs) > 1:
+            for index, lang in enumerate(self.langs):
+                self.title_block((lang,), new_page=index > 0)
+                self.spacer(Pt(14))
+                self.single_column(lang)
         else:
-            self.parallel()
+            self.title_block(self.langs)
+            self.spacer(Pt(14))
+            if len(self.langs) == 1:
+                self.single_column(self.langs[0])
+            else:
+                self.parallel()
         self.spacer(Pt(12), keep_with_next=True)
         self.signatures()
         self.spacer(Pt(1))  # a document (or subdoc) should not end with a table
+
+    def bookmark(self, first: DocxParagraph, last: DocxParagraph, name: str) -> None:
+        docx_xml.add_bookmark(first, last, name, self._bookmark_id)
+        self._bookmark_id += 1
 
     # runs and small pieces
 
@@ -303,93 +475,135 @@ class _BodyBuilder:
 
     # title block
 
-    def title_block(self) -> None:
+    def title_block(self, langs: tuple[str, ...], new_page: bool = False) -> None:
         a = self.agreement
-        for index, lang in enumerate(self.langs):
+        written = []
+        for index, lang in enumerate(langs):
             p = self.add(TITLE)
+            written.append(p)
             if index == 0:
                 self.run(p, a.title.get(lang), lang, caps=True)
             else:
                 self.run(p, a.title.get(lang), lang, italic=True).font.size = Pt(11.5)
                 p.paragraph_format.space_before = Pt(4)
-        self.title_line("between", before=10)
+        if new_page:
+            written[0].paragraph_format.page_break_before = True
+        written.append(self.title_line(langs, "between", before=10))
         for index, party in enumerate(a.parties):
             if index:
-                self.title_line("and", before=6)
-            self.party_heading(party)
+                written.append(self.title_line(langs, "and", before=6))
+            written.extend(self.party_heading(langs, party))
+        name = TITLE_BOOKMARK if langs == self.langs else f"{TITLE_BOOKMARK}_{langs[0]}"
+        self.bookmark(written[0], written[-1], name)
 
-    def title_line(self, key: str, before: float) -> None:
+    def title_line(self, langs: tuple[str, ...], key: str, before: float) -> DocxParagraph:
         p = self.add(TITLE)
         p.paragraph_format.space_before = Pt(before)
         p.paragraph_format.space_after = Pt(6)
-        self.translated(p, [(lang, _label(self.agreement, key, lang)) for lang in self.langs], bold=False)
+        self.translated(p, [(lang, _label(self.agreement, key, lang)) for lang in langs], bold=False)
+        return p
 
-    def party_heading(self, party: Party) -> None:
+    def party_heading(self, langs: tuple[str, ...], party: Party) -> list[DocxParagraph]:
         p = self.add(TITLE)
-        self.translated(p, [(lang, party.name.get(lang)) for lang in self.langs], separator="\n")
+        written = [p]
+        self.translated(p, [(lang, party.name.get(lang)) for lang in langs], separator="\n")
         if party.number:
             p = self.add(TITLE)
+            written.append(p)
             p.paragraph_format.space_before = Pt(2)
-            self.translated(p, [(lang, _label(self.agreement, "number", lang)) for lang in self.langs], bold=False)
-            self.run(p, ": ", self.langs[0], bold=False)
-            self.run(p, party.number, self.langs[0], bold=False)
+            self.translated(p, [(lang, _label(self.agreement, "number", lang)) for lang in langs], bold=False)
+            self.run(p, ": ", langs[0], bold=False)
+            self.run(p, party.number, langs[0], bold=False)
+        return written
 
     # articles
 
     def single_column(self, lang: str) -> None:
         column = self.column()
-        for part in self.agreement.all_parts():
+        for index, part in enumerate(self.agreement.all_parts()):
             if self.has_heading(part):
                 self.heading(column, part, lang)
-            for paragraph in part.paragraphs:
-                self.paragraph(column, part, paragraph, lang)
+            part_list = self.lists.for_part(index, part, lang)
+            for block in clause_blocks(part):
+                self.block(column, part, block, lang, part_list)
 
     def parallel(self) -> None:
         table, _ = self.table(len(self.langs))
-        for part in self.agreement.all_parts():
+        for index, part in enumerate(self.agreement.all_parts()):
             if self.has_heading(part):
                 cells = self.row_cells(table)
                 docx_xml.set_row_cant_split(table.rows[-1])
                 for lang, cell in zip(self.langs, cells):
                     self.heading(self.column(cell), part, lang)
-            for paragraph in part.paragraphs:
+            part_lists = {lang: self.lists.for_part(index, part, lang) for lang in self.langs}
+            for block in clause_blocks(part):
                 for lang, cell in zip(self.langs, self.row_cells(table)):
-                    self.paragraph(self.column(cell), part, paragraph, lang)
-                if part.kind == "closing":  # the closing words stay on the page of the signatures
-                    docx_xml.set_row_cant_split(table.rows[-1])
-                    for cell in table.rows[-1].cells:
-                        for p in cell.paragraphs:
+                    written = self.block(self.column(cell), part, block, lang, part_lists[lang])
+                    if part.kind == "closing":  # the closing words stay on the page of the signatures
+                        for p in written:
                             p.paragraph_format.keep_with_next = True
+                if part.kind == "closing":
+                    docx_xml.set_row_cant_split(table.rows[-1])
 
     def has_heading(self, part: Article) -> bool:
         return part.number is not None or any(part.title.get(lang) for lang in self.langs)
 
     def heading(self, column: _Column, part: Article, lang: str) -> None:
+        """The article's heading: "Pasal 1" drawn by the list, then the title on a line of its own."""
         p = column.add(HEADING)
-        lines = []
-        if part.number is not None:
-            lines.append(f"{_label(self.agreement, 'article', lang)} {part.number}")
-        if part.title.get(lang):
-            lines.append(part.title.get(lang))
-        for index, line in enumerate(lines):
-            if index:
+        label = _label(self.agreement, "article", lang)
+        title = part.title.get(lang)
+        if part.number is not None and self.lists.live_headings:
+            docx_xml.set_paragraph_numbering(p, self.lists.articles[lang], HEADING_LEVEL)
+            if title:
                 p.add_run().add_break()
-            self.run(p, line, lang)
+                self.run(p, title, lang)
+        else:
+            lines = [f"{label} {part.number}"] if part.number is not None else []
+            lines += [title] if title else []
+            for index, line in enumerate(lines):
+                if index:
+                    p.add_run().add_break()
+                self.run(p, line, lang)
+        where = str(part.number) if part.number is not None else part.kind
+        alias = f"{label} {part.number}" if part.number is not None else title
+        _wrap([p], ControlTag("heading", "", "", "", lang, where), alias)
 
-    def paragraph(self, column: _Column, part: Article, paragraph: Paragraph, lang: str) -> None:
+    def block(self, column: _Column, part: Article, block: ClauseBlock, lang: str,
+              part_list: _PartList) -> list[DocxParagraph]:
+        """The paragraphs of one clause in one language, in one content control tagged with the clause."""
+        written: list[DocxParagraph] = []
+        for paragraph in block.paragraphs:
+            written += self.paragraph(column, part, paragraph, lang, part_list)
+        tag = block.tag(part, lang)
+        _wrap(written, tag, tag.clause_id)
+        return written
+
+    def paragraph(self, column: _Column, part: Article, paragraph: Paragraph, lang: str,
+                  part_list: _PartList) -> list[DocxParagraph]:
+        """A paragraph and its items; the list draws "(1)" and "a." (typed only when the model's numbers skip)."""
         if paragraph.number is None:
             p = column.add(TEXT)
+            num_id, level = (self.lists.items_of_unnumbered(lang) if paragraph.items else None), 0
         else:
             p = column.add(PARAGRAPH)
-            marker = f"({paragraph.number})" if part.kind == "article" else f"{paragraph.number}."
-            self.run(p, marker + "\t", lang)
+            num_id, level = part_list.num_id, part_list.item
+            if num_id is not None:
+                docx_xml.set_paragraph_numbering(p, num_id, part_list.numbered)
+            else:
+                marker = f"({paragraph.number})" if part.kind == "article" else f"{paragraph.number}."
+                self.run(p, marker + "\t", lang)
         self.run(p, paragraph.text.get(lang), lang)
+        written = [p]
         for letter, item in zip(letters(len(paragraph.items)), paragraph.items):
             p = column.add(ITEM)
-            if paragraph.number is None and self.number_hang:
-                p.paragraph_format.left_indent = Emu(self.item_indent - self.number_hang)
-            self.run(p, f"{letter}.\t", lang)
+            written.append(p)
+            if num_id is not None:
+                docx_xml.set_paragraph_numbering(p, num_id, level)
+            else:
+                self.run(p, f"{letter}.\t", lang)
             self.run(p, item.get(lang), lang)
+        return written
 
     # initials (paraf) boxes for the footer
 
@@ -443,6 +657,8 @@ class _BodyBuilder:
             self.run(p, party.representative, self.langs[0], bold=True, underline=True)
             self.translated(self.column(position).add(SIGNATURE),
                             [(lang, party.position.get(lang)) for lang in self.langs], separator="\n")
+        self.bookmark(table.rows[0].cells[0].paragraphs[0], table.rows[-1].cells[-1].paragraphs[-1],
+                      SIGNATURES_BOOKMARK)
 
 
 # -- header mark and document properties ----------------------------------------------------------------

@@ -7,15 +7,19 @@ import datetime
 import io
 import re
 import zipfile
-from typing import Any, Iterable, Mapping
+import zlib
+from dataclasses import dataclass
+from typing import Any, Iterable, Mapping, Sequence
 
 from docx.document import Document
+from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.oxml import serialize_part_xml
 from docx.opc.packuri import PackURI
 from docx.opc.part import Part
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
+from docx.parts.numbering import NumberingPart
 from docx.styles.style import ParagraphStyle
 from docx.table import Table, _Cell, _Row
 from docx.text.paragraph import Paragraph
@@ -30,6 +34,7 @@ CUSTOM_PROPERTIES_CT = "application/vnd.openxmlformats-officedocument.custom-pro
 _CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
 _VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
 _CUSTOM_FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
+_W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 #: A fixed timestamp for every zip member (the earliest a zip can hold), so builds are reproducible.
 _ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
@@ -429,3 +434,141 @@ def deterministic_zip(data: bytes) -> bytes:
             info.external_attr = 0
             target.writestr(info, members[name], compresslevel=9)
     return out.getvalue()
+
+
+# -- live numbering -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ListLevel:
+    """One level of a Word multilevel list.
+
+    ``fmt`` is a ``w:numFmt`` value (``decimal``, ``lowerLetter``, ``none``), ``text`` the ``w:lvlText``
+    pattern (``"Pasal %1"``, ``"(%2)"``), ``suffix`` what follows the number (``tab``, ``space``,
+    ``nothing``), ``left`` and ``hanging`` the indents in twips. ``restart_after`` is the 0-based level
+    after which this one starts again (None: after any higher level, Word's default).
+    """
+
+    fmt: str
+    text: str
+    suffix: str = "tab"
+    left: int = 0
+    hanging: int = 0
+    restart_after: int | None = None
+
+
+def _numbering_root(document: Document):
+    """``word/numbering.xml`` of the document, created when the template has none."""
+    part = document.part
+    try:
+        return part.part_related_by(RT.NUMBERING).element
+    except KeyError:
+        numbering = NumberingPart(PackURI("/word/numbering.xml"), CT.WML_NUMBERING,
+                                  parse_xml(f'<w:numbering xmlns:w="{_W_NS}"/>'), part.package)
+        part.relate_to(numbering, RT.NUMBERING)
+        return numbering.element
+
+
+def _child(parent, tag: str, **attrs: str):
+    element = OxmlElement(tag)
+    for name, value in attrs.items():
+        element.set(qn(f"w:{name}"), value)
+    parent.append(element)
+    return element
+
+
+def add_list(document: Document, name: str, levels: Sequence[ListLevel]) -> int:
+    """Define a multilevel list (a ``w:abstractNum``) named ``name``; return the id of its definition."""
+    root = _numbering_root(document)
+    abstracts = root.findall(qn("w:abstractNum"))
+    abstract_id = max((int(a.get(qn("w:abstractNumId"))) for a in abstracts), default=-1) + 1
+    abstract = OxmlElement("w:abstractNum")
+    abstract.set(qn("w:abstractNumId"), str(abstract_id))
+    # nsid identifies the list when Word merges pasted lists; derived from the name, so builds are reproducible
+    _child(abstract, "w:nsid", val=f"{zlib.crc32(name.encode('utf-8')):08X}")
+    _child(abstract, "w:multiLevelType", val="multilevel")
+    _child(abstract, "w:name", val=name)
+    for ilvl, level in enumerate(levels):
+        lvl = _child(abstract, "w:lvl", ilvl=str(ilvl))
+        _child(lvl, "w:start", val="1")
+        _child(lvl, "w:numFmt", val=level.fmt)
+        if level.restart_after is not None:
+            _child(lvl, "w:lvlRestart", val=str(level.restart_after + 1))
+        _child(lvl, "w:suff", val=level.suffix)
+        _child(lvl, "w:lvlText", val=level.text)
+        _child(lvl, "w:lvlJc", val="left")
+        ppr = _child(lvl, "w:pPr")
+        if level.suffix == "tab" and level.hanging:
+            _child(_child(ppr, "w:tabs"), "w:tab", val="num", pos=str(level.left))
+        _child(ppr, "w:ind", left=str(level.left), hanging=str(level.hanging))
+    # every w:abstractNum precedes every w:num (schema order)
+    if abstracts:
+        abstracts[-1].addnext(abstract)
+    else:
+        root.insert(0, abstract)
+    return abstract_id
+
+
+def add_list_instance(document: Document, abstract_id: int, *, restart: bool = False) -> int:
+    """A new list (``w:num``) on the definition ``abstract_id``; ``restart`` makes it count from 1 again
+    (Word continues the count of earlier instances of the same definition otherwise)."""
+    root = _numbering_root(document)
+    num = root.add_num(abstract_id)
+    if restart:
+        definition = root.find(f"{qn('w:abstractNum')}[@{qn('w:abstractNumId')}='{abstract_id}']")
+        for lvl in definition.findall(qn("w:lvl")):
+            override = _child(num, "w:lvlOverride", ilvl=lvl.get(qn("w:ilvl")))
+            _child(override, "w:startOverride", val="1")
+    return int(num.numId)
+
+
+def set_paragraph_numbering(paragraph: Paragraph, num_id: int, ilvl: int) -> None:
+    """Make the paragraph an item of list ``num_id`` at level ``ilvl``."""
+    ppr = paragraph._p.get_or_add_pPr()
+    numpr = ppr.get_or_add_numPr()
+    numpr.get_or_add_ilvl().val = ilvl
+    numpr.get_or_add_numId().val = num_id
+
+
+# -- content controls and bookmarks ---------------------------------------------------------------------
+
+
+def wrap_in_content_control(paragraphs: Sequence[Paragraph], tag: str, alias: str):
+    """Wrap consecutive paragraphs of one body or cell in a rich-text content control (a block-level ``w:sdt``).
+
+    The tag and alias are attribute values, escaped by lxml.
+    """
+    if not paragraphs:
+        raise ValueError("a content control needs at least one paragraph")
+    sdt = OxmlElement("w:sdt")
+    sdt_pr = _child(sdt, "w:sdtPr")
+    _child(sdt_pr, "w:alias", val=alias)
+    _child(sdt_pr, "w:tag", val=tag)
+    _child(sdt, "w:sdtEndPr")
+    content = _child(sdt, "w:sdtContent")
+    paragraphs[0]._p.addprevious(sdt)
+    for paragraph in paragraphs:
+        content.append(paragraph._p)  # lxml moves the element
+    return sdt
+
+
+def max_bookmark_id(document: Document) -> int:
+    """The largest ``w:id`` of a bookmark in the document body (-1 when it has none)."""
+    ids = [int(b.get(qn("w:id"))) for b in document.element.body.iter(qn("w:bookmarkStart"))
+           if (b.get(qn("w:id")) or "").isdigit()]
+    return max(ids, default=-1)
+
+
+def add_bookmark(first: Paragraph, last: Paragraph, name: str, bookmark_id: int) -> None:
+    """A bookmark from the start of paragraph ``first`` to the end of paragraph ``last``."""
+    start = OxmlElement("w:bookmarkStart")
+    start.set(qn("w:id"), str(bookmark_id))
+    start.set(qn("w:name"), name)
+    ppr = first._p.pPr
+    if ppr is not None:
+        ppr.addnext(start)
+    else:
+        first._p.insert(0, start)
+    end = OxmlElement("w:bookmarkEnd")
+    end.set(qn("w:id"), str(bookmark_id))
+    last._p.append(end)
