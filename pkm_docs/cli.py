@@ -44,12 +44,20 @@ def _parser() -> argparse.ArgumentParser:
     from .check_cli import add_check_parser
     add_check_parser(commands)
 
+    from .diff.cli import add_diff_parser
+    add_diff_parser(commands)
+
     library_cmd = commands.add_parser("library", help="browse the clause library")
     library_cmd.add_argument("--library", type=Path, help="clause library folder (default: the shipped library)")
     library_sub = library_cmd.add_subparsers(dest="library_command", required=True, parser_class=_Parser)
     library_sub.add_parser("list", help="list every clause with its versions")
     show = library_sub.add_parser("show", help="show one clause: ID or ID@VERSION")
     show.add_argument("ref")
+    compare = library_sub.add_parser("diff", help="compare two versions of a clause: ID@A ID@B (or ID@A @B)")
+    compare.add_argument("ref_a")
+    compare.add_argument("ref_b")
+    compare.add_argument("--format", choices=("text", "json", "html"), default="text")
+    compare.add_argument("--lang", choices=("id", "en", "all"), default="all")
     return parser
 
 
@@ -65,6 +73,9 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
         if args.command == "check":
             from .check_cli import check_command
             return check_command(args, stdout, stderr)
+        if args.command == "diff":
+            from .diff.cli import diff_command
+            return diff_command(args, stdout, stderr)
         if args.command == "new":
             from .templates_cli import new_command
             return new_command(args, stdout)

@@ -14,6 +14,9 @@ from .versions import matches, valid_constraint
 
 def library_command(args: argparse.Namespace, out: TextIO) -> int:
     library = load_library(args.library)
+    if args.library_command == "diff":
+        from .diff.cli import library_diff_command
+        return library_diff_command(library, args.ref_a, args.ref_b, out, fmt=args.format, lang=args.lang)
     if args.library_command == "list":
         print(f"{library.name} {library.version}: {len(library.clauses)} clauses", file=out)
         for clause_id in sorted(library.clauses):

@@ -1,0 +1,277 @@
+"""What a diff compares: a draft reduced to its details, parties, articles, clauses and texts per language.
+
+A draft comes from an agreement model (``from_agreement``, with the library that gives each parameter its
+type) or from a DOCX that pkm-docs built, read back (``from_readback``); the comparison in ``model_diff``
+sees only this form, so both kinds of input plug in the same way. What a DOCX cannot tell (the parties'
+details, parameter values) is None and left out of the comparison.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Mapping, Sequence
+
+from .. import syntax as s
+from ..body import letters
+from ..library import Library
+from ..model import Agreement, Article, ClauseUse, Paragraph, Party, Text
+from ..values import ChoiceValue, format_plain
+from .text_diff import normalize
+
+if TYPE_CHECKING:
+    from ..renderers.docx_read import ReadBack, ReadParagraph
+
+#: The clause id of text written in the agreement itself rather than taken from the library.
+ADHOC = "adhoc"
+
+#: The key under which a detail that is the same in every language is stored.
+ANY_LANGUAGE = ""
+
+#: Shown for a parameter that has no value (not given, or not declared by that clause version).
+NO_VALUE = "—"
+
+
+@dataclass(frozen=True)
+class DraftParagraph:
+    """A paragraph with its items, one per line (``a. ...``), by language."""
+
+    number: int | None
+    text: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class DraftClause:
+    """A library clause (or ad-hoc text) as a draft uses it; ``params`` are written as a user reads them
+    (None when unknown: a DOCX does not record them)."""
+
+    clause_id: str
+    version: str | None
+    content_hash: str | None
+    status: str
+    section: str | None
+    vetted: bool
+    params: Mapping[str, str] | None
+    paragraphs: tuple[DraftParagraph, ...]
+
+    @property
+    def ref(self) -> str:
+        return f"{self.clause_id} {self.version}" if self.version else self.clause_id
+
+
+@dataclass(frozen=True)
+class DraftPart:
+    """An article, or the preamble or closing (``number`` None)."""
+
+    kind: str
+    number: int | None
+    title: Mapping[str, str]
+    clauses: tuple[DraftClause, ...]
+
+    @property
+    def clause_ids(self) -> tuple[str, ...]:
+        """The library clauses of the part, in order: what identifies it from one draft to the next."""
+        return tuple(c.clause_id for c in self.clauses if c.clause_id != ADHOC)
+
+    @property
+    def sections(self) -> frozenset[str]:
+        return frozenset(c.section for c in self.clauses if c.section)
+
+    def text(self, lang: str) -> str:
+        return "\n".join(p.text.get(lang, "") for c in self.clauses for p in c.paragraphs)
+
+
+@dataclass(frozen=True)
+class Draft:
+    """One draft as the diff sees it. ``details`` and each party's fields map a name to its text by language
+    (``ANY_LANGUAGE`` for a detail written once); ``parties`` is None when unknown (a DOCX); ``outside`` is
+    text standing outside every clause (a DOCX edited by hand); ``agreement`` or ``document`` is what a
+    redline renders."""
+
+    name: str
+    languages: tuple[str, ...]
+    details: Mapping[str, Mapping[str, str]]
+    parties: Mapping[str, Mapping[str, Mapping[str, str]]] | None
+    parts: tuple[DraftPart, ...]
+    signing_date: datetime.date | None = None
+    agreement: Agreement | None = None
+    document: bytes | None = None
+    outside: tuple[str, ...] = ()
+
+
+def from_agreement(agreement: Agreement, library: Library | None, name: str = "") -> Draft:
+    """The draft form of a resolved agreement; ``library`` types the parameters (money, percent...)."""
+    langs = agreement.languages
+    details = {
+        "title": _text(agreement.title, langs),
+        "number": {ANY_LANGUAGE: agreement.number},
+        "scheme": {ANY_LANGUAGE: agreement.scheme},
+        "languages": {ANY_LANGUAGE: ", ".join(langs)},
+        "governing language": {ANY_LANGUAGE: agreement.governing_language},
+        "signing date": {ANY_LANGUAGE: agreement.signing_date.isoformat()},
+        "signing place": _text(agreement.signing_place, langs),
+    }
+    parties = {party.key: _party(party, langs) for party in agreement.parties}
+    parts = tuple(_part(part, langs, library) for part in agreement.all_parts())
+    return Draft(name, langs, details, parties, parts, agreement.signing_date, agreement=agreement)
+
+
+def _text(text: Text, langs: tuple[str, ...]) -> dict[str, str]:
+    values = {lang: text.get(lang) for lang in langs}
+    if len(set(values.values())) == 1:
+        return {ANY_LANGUAGE: next(iter(values.values()))}
+    return values
+
+
+def _party(party: Party, langs: tuple[str, ...]) -> dict[str, dict[str, str]]:
+    return {
+        "role": {ANY_LANGUAGE: party.role},
+        "alias": _text(party.alias, langs),
+        "name": _text(party.name, langs),
+        "representative": {ANY_LANGUAGE: party.representative},
+        "position": _text(party.position, langs),
+        "authority": _text(party.authority, langs),
+        "address": _text(party.address, langs),
+        "number": {ANY_LANGUAGE: party.number or ""},
+        "meterai": {ANY_LANGUAGE: "yes" if party.meterai else "no"},
+    }
+
+
+def _part(part: Article, langs: tuple[str, ...], library: Library | None) -> DraftPart:
+    clauses: list[DraftClause] = []
+    paragraphs = list(part.paragraphs)
+    position = 0
+    for index, use in enumerate(part.clauses):
+        wanted = None if use.clause_id == ADHOC else use.clause_id
+        start = position
+        while position < len(paragraphs) and paragraphs[position].clause_id == wanted:
+            position += 1
+        if index == len(part.clauses) - 1:  # whatever is left belongs to the last clause
+            position = len(paragraphs)
+        own = tuple(_paragraph(p, langs) for p in paragraphs[start:position])
+        clauses.append(DraftClause(use.clause_id, use.version, use.content_hash, use.status, use.section,
+                                   use.vetted, _params(use, library), own))
+    return DraftPart(part.kind, part.number, {lang: normalize(part.title.get(lang)) for lang in langs},
+                     tuple(clauses))
+
+
+def _paragraph(paragraph: Paragraph, langs: tuple[str, ...]) -> DraftParagraph:
+    marks = letters(len(paragraph.items))
+    text = {}
+    for lang in langs:
+        lines = [paragraph.text.get(lang)] + [f"{mark}. {item.get(lang)}" for mark, item in zip(marks, paragraph.items)]
+        text[lang] = normalize("\n".join(lines))
+    return DraftParagraph(paragraph.number, text)
+
+
+def _params(use: ClauseUse, library: Library | None) -> dict[str, str]:
+    types: dict[str, s.TypeExpr] = {}
+    if library is not None:
+        version = next((c for c in library.versions_of(use.clause_id) if c.version_text == use.version), None)
+        if version is not None:
+            types = {p.name: p.type for p in version.params}
+    return {name: param_text(value, types.get(name)) for name, value in use.params.items()}
+
+
+def param_text(value: Any, type_expr: s.TypeExpr | None) -> str:
+    """A parameter value as a user reads it: ``Rp450.000.000,00``, ``40%``, ``3 years``, ``"id" / "en"``."""
+    if value is None or value == ():
+        return NO_VALUE
+    if isinstance(value, tuple):
+        item = type_expr.item if type_expr is not None and type_expr.kind == "list" else None
+        return "; ".join(param_text(v, item) for v in value)
+    if isinstance(value, Text):
+        texts = list(dict.fromkeys(v for v in value.by_lang.values() if v))
+        return " / ".join(texts) if texts else NO_VALUE
+    if isinstance(value, ChoiceValue):
+        return value.name
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if type_expr is not None and type_expr.kind != "list":
+        return format_plain(value, type_expr)
+    return str(value)
+
+
+# ---- a DOCX read back ---------------------------------------------------------------------------------
+
+_PARAGRAPH_NUMBER = re.compile(r"\((\d+)\)|(\d+)\.")
+_ITEM_NUMBER = re.compile(r"[a-z]{1,3}\.")
+_ITEM_STYLES = ("PKMItem",)
+
+
+def from_readback(back: ReadBack, library: Library | None, name: str, document: bytes,
+                  details: Mapping[str, Mapping[str, str]], signing_date: datetime.date | None) -> Draft:
+    """The draft form of a DOCX that pkm-docs built (``renderers.docx_read.read_docx``), edited or not.
+
+    Articles, clauses and texts come from the clauses' content controls; ``details`` from the document's
+    properties; parameters and parties stay unknown.
+    """
+    langs = tuple(dict.fromkeys(c.lang for c in back.controls if c.lang))
+    manifest = back.manifest if isinstance(back.manifest, Mapping) else {}
+    statuses = {(c.get("id"), c.get("version")): c.get("status", "") for c in manifest.get("clauses", [])
+                if isinstance(c, Mapping)}
+    parts: dict[str, dict[str, Any]] = {}
+    for control in back.controls:
+        where = control.tag.where
+        part = parts.setdefault(where, {"title": {}, "entries": [], "next": {}})
+        if control.kind == "heading":
+            part["title"][control.lang] = normalize(control.text)
+            continue
+        key = (control.kind, control.clause_id, control.version, control.content_hash)
+        entries, start = part["entries"], part["next"].get(control.lang, 0)
+        if start and entries[start - 1]["key"] == key:  # the clause goes on (another row of the same clause)
+            index = start - 1
+        else:
+            index = next((i for i in range(start, len(entries)) if entries[i]["key"] == key), len(entries))
+            if index == len(entries):
+                entries.append({"key": key, "texts": {}})
+        entries[index]["texts"].setdefault(control.lang, []).extend(control.paragraphs)
+        part["next"][control.lang] = index + 1
+    drafts = []
+    for where, part in parts.items():
+        clauses = []
+        for entry in part["entries"]:
+            kind, clause_id, version, content_hash = entry["key"]
+            clause_id = ADHOC if kind == "adhoc" or not clause_id else clause_id
+            section = None
+            if library is not None and clause_id != ADHOC:
+                found = next((c for c in library.versions_of(clause_id) if c.version_text == version), None)
+                section = found.section if found is not None else None
+            clauses.append(DraftClause(clause_id, version, content_hash, statuses.get((clause_id, version), ""),
+                                       section, kind == "clause", None, _read_paragraphs(entry["texts"], langs)))
+        kind = "article" if where.isdigit() else where or "article"
+        title = {lang: part["title"].get(lang, "") for lang in langs}
+        drafts.append(DraftPart(kind, int(where) if where.isdigit() else None, title, tuple(clauses)))
+    outside = tuple(normalize(p.shown) for p in back.outside if normalize(p.shown))
+    return Draft(name, langs, details, None, tuple(drafts), signing_date, document=document, outside=outside)
+
+
+def _read_paragraphs(texts: Mapping[str, Sequence[ReadParagraph]],
+                     langs: tuple[str, ...]) -> tuple[DraftParagraph, ...]:
+    """Paragraphs with their items as lines, per language, paired across languages by position."""
+    by_lang: dict[str, list[tuple[int | None, list[str]]]] = {}
+    for lang in langs:
+        out: list[tuple[int | None, list[str]]] = []
+        for read in texts.get(lang, ()):
+            text = normalize(read.text)
+            if not text:
+                continue  # emptied, only its list number left
+            is_item = read.style in _ITEM_STYLES or bool(_ITEM_NUMBER.fullmatch(read.number))
+            if is_item and out:
+                out[-1][1].append(f"{read.number} {text}".strip() if read.number else text)
+            else:
+                match = _PARAGRAPH_NUMBER.fullmatch(read.number)
+                number = int(match.group(1) or match.group(2)) if match else None
+                out.append((number, [text]))
+        by_lang[lang] = out
+    count = max((len(v) for v in by_lang.values()), default=0)
+    paragraphs = []
+    for index in range(count):
+        numbers = [by_lang[lang][index][0] for lang in langs if index < len(by_lang[lang])]
+        text = {lang: normalize("\n".join(by_lang[lang][index][1])) if index < len(by_lang[lang]) else ""
+                for lang in langs}
+        paragraphs.append(DraftParagraph(next((n for n in numbers if n is not None), None), text))
+    return tuple(paragraphs)

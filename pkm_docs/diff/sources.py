@@ -1,0 +1,67 @@
+"""Reading what ``pkm diff`` compares: a ``.pkm`` draft (parsed and resolved) or a DOCX that pkm-docs built."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import zipfile
+from pathlib import Path
+
+from ..errors import UsageError
+from ..library import Library
+from ..pipeline import compile_agreement
+from .snapshot import ANY_LANGUAGE, Draft, from_agreement, from_readback
+
+DOCX_SUFFIXES = (".docx",)
+
+
+def load_draft(path: Path, *, library: Library, data: Path | None = None) -> Draft:
+    """The draft at ``path``: a ``.docx`` is read back, anything else is compiled as a ``.pkm`` agreement.
+
+    Raises ``UsageError`` when the file cannot be read and ``SourceError`` when the agreement has errors.
+    """
+    if not path.is_file():
+        raise UsageError(f"cannot read {path}: no such file", "give two drafts: OLD.pkm NEW.pkm (or a built .docx)")
+    if path.suffix.lower() in DOCX_SUFFIXES:
+        return read_docx_draft(path, library)
+    compiled = compile_agreement(path, library=library, data=data)
+    return from_agreement(compiled.agreement, library, str(path))
+
+
+def read_docx_draft(path: Path, library: Library | None) -> Draft:
+    """A DOCX that pkm-docs built (possibly edited in Word since), through ``renderers.docx_read``."""
+    try:
+        from ..renderers.docx_read import read_docx
+    except ImportError:
+        raise UsageError(f"cannot compare {path}: DOCX input needs pkm_docs.renderers.docx_read (read_docx), "
+                         "which this installation lacks", "compare the .pkm drafts instead") from None
+    from lxml import etree
+
+    data = path.read_bytes()
+    try:
+        back = read_docx(data)
+        details, signed = _document_details(data)
+    except (zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError) as exc:
+        raise UsageError(f"cannot read {path}: not a Word document ({exc})") from None
+    if back.manifest is None and not back.clauses:
+        raise UsageError(f"cannot compare {path}: it was not built by pkm-docs (no manifest, no clause controls)",
+                         "compare a DOCX that `pkm build` wrote, or the .pkm drafts")
+    return from_readback(back, library, str(path), data, details, signed)
+
+
+def _document_details(data: bytes) -> tuple[dict[str, dict[str, str]], datetime.date | None]:
+    """Title, number and signing date from the document properties the DOCX renderer sets."""
+    import docx
+
+    core = docx.Document(io.BytesIO(data)).core_properties
+    details: dict[str, dict[str, str]] = {}
+    titles = {lang: value for lang, value in (("id", core.title), ("en", core.subject)) if value}
+    if titles:
+        same = len(titles) == 2 and titles["id"] == titles["en"]
+        details["title"] = {ANY_LANGUAGE: titles["id"]} if same else titles
+    if core.identifier:
+        details["number"] = {ANY_LANGUAGE: core.identifier}
+    signed = core.created.date() if core.created else None
+    if signed is not None:
+        details["signing date"] = {ANY_LANGUAGE: signed.isoformat()}
+    return details, signed
