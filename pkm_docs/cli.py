@@ -47,6 +47,9 @@ def _parser() -> argparse.ArgumentParser:
     from .diff.cli import add_diff_parser
     add_diff_parser(commands)
 
+    from .batch import add_batch_parser
+    add_batch_parser(commands)
+
     library_cmd = commands.add_parser("library", help="browse the clause library")
     library_cmd.add_argument("--library", type=Path, help="clause library folder (default: the shipped library)")
     library_sub = library_cmd.add_subparsers(dest="library_command", required=True, parser_class=_Parser)
@@ -73,6 +76,9 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
         if args.command == "check":
             from .check_cli import check_command
             return check_command(args, stdout, stderr)
+        if args.command == "batch":
+            from .batch import batch_command
+            return batch_command(args, stdout, stderr)
         if args.command == "diff":
             from .diff.cli import diff_command
             return diff_command(args, stdout, stderr)

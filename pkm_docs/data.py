@@ -64,5 +64,8 @@ def parse_data(text: str, path: str) -> dict[str, DataValue]:
                                       "data files are YAML (`name: value`) or JSON")]) from None
     except yaml.YAMLError as exc:
         raise SourceError([Diagnostic("PKM030", ERROR, str(exc), Span(path, 1, 1, 1, 2))]) from None
+    except RecursionError:
+        raise SourceError([Diagnostic("PKM030", ERROR, "the data file is nested too deeply to read",
+                                      Span(path, 1, 1, 1, 2))]) from None
     finally:
         loader.dispose()

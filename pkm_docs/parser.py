@@ -15,6 +15,9 @@ from . import syntax as s
 from .errors import Diagnostic, ERROR, SourceError, UsageError, suggest
 from .resources import resource_dir
 
+#: Longest figure the parser reads; the resolver names the field when a shorter one is still too large.
+_MAX_DIGITS = 1000
+
 #: Source and data files larger than this are refused before parsing.
 MAX_SOURCE_BYTES = 2_000_000
 
@@ -106,16 +109,30 @@ class _ToSyntax(Transformer):
 
     # values
     def string(self, meta, children):
+        from .values import unsafe_character
         value, long = _unquote(children[0])
+        problem = unsafe_character(value)
+        if problem:
+            raw = str(children[0])
+            bad = next(i for i, ch in enumerate(raw) if unsafe_character(ch))
+            raise _SyntaxProblem("PKM002", f"this text {problem}", self.tok(children[0]).at_offset(raw, bad),
+                                 "remove the character (it is often invisible in an editor)")
         return s.Str(value, self.tok(children[0]), long)
+
+    def _digits(self, token: Token) -> None:
+        if sum(ch.isdigit() for ch in str(token)) > _MAX_DIGITS:
+            raise _SyntaxProblem("PKM002", f"`{str(token)[:24]}...` has more than {_MAX_DIGITS} digits",
+                                 self.tok(token), "amounts and numbers are written in words up to 999 trillion")
 
     def pair(self, meta, children):
         return s.Pair(children[0], children[1], self.sp(meta))
 
     def money(self, meta, children):
+        self._digits(children[0])
         return s.Money(parse_amount(str(children[0])), self.tok(children[0]))
 
     def percent(self, meta, children):
+        self._digits(children[0])
         raw = str(children[0]).replace("%", "").strip().replace(",", ".")
         return s.Percent(Decimal(raw), self.tok(children[0]))
 
@@ -129,11 +146,13 @@ class _ToSyntax(Transformer):
         return s.Date(value, self.tok(token))
 
     def duration(self, meta, children):
+        self._digits(children[0])
         amount, unit = str(children[0]).split()
         unit = "years" if unit.startswith(("year", "tahun")) else "months"
         return s.Duration(int(amount), unit, self.tok(children[0]))
 
     def number(self, meta, children):
+        self._digits(children[0])
         return s.Number(Decimal(str(children[0]).replace(",", ".")), self.tok(children[0]))
 
     def name(self, meta, children):

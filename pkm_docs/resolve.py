@@ -14,10 +14,11 @@ from . import locale
 from . import syntax as s
 from .data import DataValue
 from .errors import Diagnostic, DiagnosticSink, suggest
-from .library import BUILTINS, PARTY_FIELDS, ClauseVersion, Library, check_type
+from .library import BUILTINS, ClauseVersion, Library, check_type
 from .model import Agreement, Article, ClauseUse, LANGUAGES, Manifest, ManifestEntry, Paragraph, Party, Text
-from .values import ChoiceValue, DurationValue, ValueProblem, check_bounds, convert, convert_data, describe
-from .versions import format_version, valid_constraint
+from .values import (ChoiceValue, DurationValue, ValueProblem, check_bounds, convert, convert_data, describe,
+                     format_value)
+from .versions import matches, valid_constraint
 
 ROLES = ("government", "organisation")
 
@@ -73,6 +74,7 @@ class _Resolver:
         self.header: dict[str, Any] = {}
         self._reported: set[tuple] = set()
         self.failed_inputs: set[str] = set()
+        self.party_keys = frozenset(d.key for d in source.declarations if isinstance(d, s.PartyDef))
 
     # ---- the whole agreement ----------------------------------------------------------------------
 
@@ -122,7 +124,7 @@ class _Resolver:
     # ---- inputs (a template's blanks) --------------------------------------------------------------
 
     def _inputs(self, decls: list[s.ParamDecl]) -> None:
-        parties = frozenset(d.key for d in self.source.declarations if isinstance(d, s.PartyDef))
+        parties = self.party_keys
         for decl in decls:
             if decl.name in self.inputs:
                 self.sink.error("PKM020", f"input `{decl.name}` is declared twice", decl.span)
@@ -174,13 +176,10 @@ class _Resolver:
         if isinstance(value, s.Name) and value.name in self.failed_inputs:
             return None  # already reported where the input got its value
         try:
-            return convert(value, type_expr, self.inputs, frozenset(self._party_keys()))
+            return convert(value, type_expr, self.inputs, self.party_keys)
         except ValueProblem as problem:
             self.sink.error("PKM015", f"{what}: {problem.message}", value.span, problem.hint)
             return None
-
-    def _party_keys(self) -> list[str]:
-        return [d.key for d in self.source.declarations if isinstance(d, s.PartyDef)]
 
     # ---- header and parties ------------------------------------------------------------------------
 
@@ -336,7 +335,6 @@ class _Resolver:
         available = ", ".join(f"{c.version_text} ({c.status})" for c in versions)
         if clause is None:
             drafts = [c for c in versions if c.status == "draft"]
-            from .versions import matches
             if any(matches(ref.constraint, c.version) for c in drafts):
                 self.sink.error("PKM012", f"`{ref.clause_id}@{ref.constraint}` is only a draft, not approved for use",
                                 ref.span, f"the library has {available}")
@@ -353,9 +351,8 @@ class _Resolver:
             return None
         self.used.setdefault((clause.clause_id, clause.version_text), clause)
         paragraphs = self._fill(clause, values, counter, use.span)
-        params = {name: value for name, value in values.items()}
         return (ClauseUse(clause.clause_id, clause.version_text, clause.content_hash, clause.status, clause.section,
-                          True, use.span, params), paragraphs, clause.title)
+                          True, use.span, values), paragraphs, clause.title)
 
     def _arguments(self, clause: ClauseVersion, use: s.Use) -> dict[str, Any] | None:
         before = len([d for d in self.sink.diagnostics if d.is_error])
@@ -371,7 +368,7 @@ class _Resolver:
             else:
                 given[arg.name] = arg
         values: dict[str, Any] = {}
-        parties = frozenset(self._party_keys())
+        parties = self.party_keys
         for param in clause.params:
             arg = given.get(param.name)
             if arg is not None:
@@ -456,7 +453,6 @@ class _Resolver:
         return out
 
     def _format(self, value: Any, type_expr: s.TypeExpr | None, lang: str, aliases: Mapping[str, Text]) -> str:
-        from .values import format_value
         assert type_expr is not None
         return format_value(value, type_expr, lang, aliases)
 
@@ -533,6 +529,8 @@ class _Resolver:
             return None
         for lang, text in texts.items():
             for ph in b.placeholders(text):
+                if ph.name in self.failed_inputs:
+                    continue  # its value was already reported
                 if ph.name not in self.inputs and ph.name not in BUILTINS:
                     self.sink.error("PKM028", f"the text uses `{{{ph.name}}}`, which is not an input of the agreement",
                                     item.span, suggest(ph.name, list(self.inputs) + list(BUILTINS)))

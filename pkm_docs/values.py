@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any, Mapping
@@ -59,6 +60,39 @@ class ValueProblem(Exception):
         self.hint = hint
 
 
+_BIDI_CONTROLS = set(range(0x202A, 0x202F)) | set(range(0x2066, 0x206A))
+
+
+def unsafe_character(text: str) -> str | None:
+    """Why ``text`` cannot go into a legal document, or None: control characters, lone surrogates and
+    bidirectional overrides (which can make a reader see other words than the ones written)."""
+    for char in text:
+        code = ord(char)
+        category = unicodedata.category(char)
+        if (category == "Cc" and char not in "\t\n\r") or category == "Cs" or code in (0xFFFE, 0xFFFF) \
+                or code in _BIDI_CONTROLS:
+            name = unicodedata.name(char, "a control character" if category == "Cc" else "an invalid character")
+            return f"holds U+{code:04X} ({name}), which can hide or disguise text in a legal document"
+    return None
+
+
+def safe_text(text: str) -> str:
+    """``text`` itself, or a ValueProblem naming the character that cannot be in a document."""
+    problem = unsafe_character(text)
+    if problem:
+        raise ValueProblem(problem, "remove it")
+    return text
+
+
+def check_magnitude(number: Any) -> Any:
+    """``number`` itself, or a ValueProblem when it is too large to write in words."""
+    if isinstance(number, Decimal) and not number.is_finite():
+        raise ValueProblem(f"`{number}` is not a number")
+    if abs(number) > locale.MAX_AMOUNT:
+        raise ValueProblem(f"{number:,} is too large to write in words (the limit is {locale.MAX_AMOUNT:,})")
+    return number
+
+
 def describe(type_expr: s.TypeExpr) -> str:
     """The type as a user reads it, with an example: ``money, e.g. Rp500.000.000``."""
     if type_expr.kind in EXAMPLES:
@@ -68,8 +102,8 @@ def describe(type_expr: s.TypeExpr) -> str:
 
 def _text_of(value: s.Str | s.Pair) -> Text:
     if isinstance(value, s.Pair):
-        return Text({"id": value.id.value, "en": value.en.value})
-    return Text.same(value.value)
+        return Text({"id": safe_text(value.id.value), "en": safe_text(value.en.value)})
+    return Text.same(safe_text(value.value))
 
 
 def convert(value: s.Value, type_expr: s.TypeExpr, names: Mapping[str, tuple[s.TypeExpr, Any]],
@@ -97,17 +131,17 @@ def convert(value: s.Value, type_expr: s.TypeExpr, names: Mapping[str, tuple[s.T
     if kind == "text" and isinstance(value, (s.Str, s.Pair)):
         return _text_of(value)
     if kind == "money" and isinstance(value, s.Money):
-        return value.amount
+        return check_magnitude(value.amount)
     if kind == "percent" and isinstance(value, s.Percent):
-        return value.value
+        return check_magnitude(value.value)
     if kind == "date" and isinstance(value, s.Date):
         return value.value
     if kind == "duration" and isinstance(value, s.Duration):
-        return DurationValue(value.amount, value.unit)
+        return DurationValue(check_magnitude(value.amount), value.unit)
     if kind == "integer" and isinstance(value, s.Number):
         if value.value != value.value.to_integral_value():
             raise ValueProblem(f"expected a whole number, got `{value.value}`")
-        return int(value.value)
+        return int(check_magnitude(value.value))
     if kind == "party" and isinstance(value, s.Name):
         if value.name not in parties:
             raise _unknown("party", value.name, parties)
@@ -159,23 +193,23 @@ def convert_data(raw: Any, type_expr: s.TypeExpr, parties: frozenset[str]) -> An
                                        + (f"; this one also has {extra}" if extra else ""),
                                        "put a text that holds a comma or a colon in quotes: "
                                        '{id: "Desa A, Kecamatan B", en: "..."}' if extra else None)
-                return Text({"id": raw["id"], "en": raw["en"]})
+                return Text({"id": safe_text(raw["id"]), "en": safe_text(raw["en"])})
             if isinstance(raw, bool) or raw is None:
                 raise ValueProblem(f"expected {describe(type_expr)}, got {raw!r}")
-            return Text.same(str(raw))
+            return Text.same(safe_text(str(raw)))
         if kind == "money":
             if isinstance(raw, bool):
                 raise ValueProblem("expected an amount")
             if isinstance(raw, int):
-                return Decimal(raw)
+                return check_magnitude(Decimal(raw))
             if isinstance(raw, str) and re.fullmatch(r"Rp ?\d[\d.]*(,\d\d)?", raw.strip()):
                 from .parser import parse_amount
-                return parse_amount(raw.strip())
+                return check_magnitude(parse_amount(raw.strip()))
         if kind == "percent" and not isinstance(raw, bool):
             if isinstance(raw, (int, float)):
-                return Decimal(str(raw))
+                return check_magnitude(Decimal(str(raw)))
             if isinstance(raw, str) and re.fullmatch(r"\d+([.,]\d+)? ?%?", raw.strip()):
-                return Decimal(raw.strip().rstrip("%").strip().replace(",", "."))
+                return check_magnitude(Decimal(raw.strip().rstrip("%").strip().replace(",", ".")))
         if kind == "date":
             if isinstance(raw, datetime.date) and not isinstance(raw, datetime.datetime):
                 return raw
@@ -185,16 +219,16 @@ def convert_data(raw: Any, type_expr: s.TypeExpr, parties: frozenset[str]) -> An
             match = re.fullmatch(r"(\d+) +(months?|years?|bulan|tahun)", raw.strip())
             if match:
                 unit = "years" if match.group(2).startswith(("year", "tahun")) else "months"
-                return DurationValue(int(match.group(1)), unit)
+                return DurationValue(check_magnitude(int(match.group(1))), unit)
         if kind == "integer" and isinstance(raw, int) and not isinstance(raw, bool):
-            return raw
+            return check_magnitude(raw)
         if kind == "boolean":
             if isinstance(raw, bool):
                 return raw
             if isinstance(raw, str) and raw.lower() in _YES | _NO:
                 return raw.lower() in _YES
         if kind == "party" and isinstance(raw, str):
-            if raw not in parties:
+            if safe_text(raw) not in parties:
                 raise _unknown("party", raw, parties)
             return raw
         if kind == "choice" and isinstance(raw, str):

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import io
-from pathlib import Path
-
 import pytest
 
 from pkm_docs.cli import main

@@ -1,0 +1,716 @@
+"""Batch builds: one agreement per record of a CSV, JSON or YAML file, built on worker processes with progress.
+
+    pkm batch templates/kesehatan.pkm mitra.csv -o out --name-field nama_yayasan
+
+The template is parsed and the library loaded once; each record is then resolved and rendered on its own
+(``--jobs`` worker processes). A record with a mistake is reported with its row and field and the others are
+still built. ``index.csv`` in the output folder lists every file written with its SHA-256.
+
+CSV cells are text; each is converted by the type of the input its column fills, the same way a value of a
+YAML data file is: a two-language text is two columns ``name.id`` and ``name.en``, and a list is written with
+``;`` between its items (``Puskesmas Oesapa; Puskesmas Penfui``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import io
+import multiprocessing
+import os
+import re
+import time
+import traceback
+import unicodedata
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator, Sequence, TextIO
+
+import yaml
+
+from . import syntax as s
+from .data import DataValue
+from .errors import Diagnostic, ERROR, PkmError, SourceError, UsageError, format_diagnostic, suggest
+from .library import Library, load_library
+from .output import write_all, write_atomic
+from .parser import parse, read_source
+from .pipeline import FORMATS, outputs, render
+from .resolve import resolve
+
+#: Batch data files larger than this are refused before reading.
+MAX_BATCH_BYTES = 50_000_000
+
+#: What separates the items of a list in a CSV cell.
+LIST_SEPARATOR = ";"
+
+#: The column suffixes of a text given in two languages.
+LANGUAGE_SUFFIXES = ("id", "en")
+
+INDEX_NAME = "index.csv"
+INDEX_COLUMNS = ("file", "format", "row", "sha256", "library_version")
+
+_MAX_NAME_LENGTH = 80
+_UNSAFE_NAME = re.compile(r"[^A-Za-z0-9_-]+")
+_WINDOWS_RESERVED = frozenset({"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)),
+                               *(f"lpt{i}" for i in range(1, 10))})
+
+
+# ---------------------------------------------------------------- records
+
+
+@dataclass(frozen=True)
+class Record:
+    """One agreement's inputs: ``row`` is the spreadsheet row (CSV) or the 1-based position (JSON, YAML)."""
+
+    row: int
+    label: str
+    values: dict[str, DataValue]
+    raw: bytes
+    name: str | None = None
+    problems: tuple[Diagnostic, ...] = ()
+
+
+@dataclass(frozen=True)
+class _Cell:
+    value: str
+    span: s.Span
+
+
+def read_records(path: Path, inputs: Sequence[s.ParamDecl], name_field: str | None = None) -> list[Record]:
+    """The records of a CSV, TSV, JSON or YAML file, each a mapping of input name to value with its span."""
+    suffix = path.suffix.lower()
+    if suffix not in (".csv", ".tsv", ".json", ".yaml", ".yml"):
+        raise UsageError(f"cannot read {path}: batch data is a .csv, .tsv, .json or .yaml file")
+    try:
+        size = path.stat().st_size
+        if size > MAX_BATCH_BYTES:
+            raise UsageError(f"{path} is {size:,} bytes; pkm batch reads data files up to {MAX_BATCH_BYTES:,} bytes",
+                             "split the records over several files")
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"cannot read {path}: not UTF-8 text (byte {exc.start})", "save the file as UTF-8") from None
+    except OSError as exc:
+        raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if suffix in (".csv", ".tsv"):
+        records = csv_records(text, str(path), inputs, name_field, delimiter="\t" if suffix == ".tsv" else None)
+    else:
+        records = yaml_records(text, str(path), inputs, name_field)
+    if not records:
+        raise SourceError([Diagnostic("PKM030", ERROR, "the file holds no records", s.Span(str(path), 1, 1, 1, 2),
+                                      "write a header row and one row per agreement" if suffix in (".csv", ".tsv")
+                                      else "write a list with one mapping per agreement")])
+    return records
+
+
+def scan_csv(text: str, path: str, delimiter: str = ",") -> Iterator[tuple[list[_Cell], str]]:
+    """Each record of CSV text as its cells (value and span: line and character column) and its raw text.
+
+    RFC 4180 with ``"`` quoting; a quoted cell may hold the delimiter, doubled quotes and line breaks.
+    """
+    stop = re.compile(f"[{re.escape(delimiter)}\r\n]")
+    i, n, line, column = 0, len(text), 1, 1
+    while i < n:
+        start, cells = i, []
+        while True:
+            cell_line, cell_column = line, column
+            if i < n and text[i] == '"':
+                parts, i, column = [], i + 1, column + 1
+                while True:
+                    close = text.find('"', i)
+                    if close < 0:
+                        raise SourceError([Diagnostic("PKM030", ERROR, "this cell's quote is never closed",
+                                                      s.Span(path, cell_line, cell_column, cell_line, cell_column + 1),
+                                                      'close it with `"`; a quote inside a cell is written `""`')])
+                    chunk = text[i:close]
+                    parts.append(chunk)
+                    line, column = _advance(chunk, line, column)
+                    i, column = close + 1, column + 1
+                    if text.startswith('"', i):
+                        parts.append('"')
+                        i, column = i + 1, column + 1
+                        continue
+                    break
+                found = stop.search(text, i)  # text after the closing quote belongs to the cell, as Excel reads it
+                end = found.start() if found else n
+                parts.append(text[i:end])
+                column += end - i
+                i = end
+                value = "".join(parts)
+            else:
+                found = stop.search(text, i)
+                end = found.start() if found else n
+                value = text[i:end]
+                column += end - i
+                i = end
+            cells.append(_Cell(value, s.Span(path, cell_line, cell_column, line, max(column, cell_column + 1))))
+            if i < n and text[i] == delimiter:
+                i, column = i + 1, column + 1
+                continue
+            raw = text[start:i]
+            if text.startswith("\r\n", i):
+                i += 2
+            elif i < n:
+                i += 1
+            line, column = line + 1, 1
+            yield cells, raw
+            break
+
+
+def _advance(chunk: str, line: int, column: int) -> tuple[int, int]:
+    breaks = chunk.count("\n")
+    if breaks:
+        return line + breaks, len(chunk) - chunk.rfind("\n")
+    return line, column + len(chunk)
+
+
+def _delimiter(first_line: str) -> str:
+    """Comma, or the semicolon or tab an Indonesian spreadsheet writes when the header holds no comma."""
+    if "," not in first_line:
+        for candidate in (";", "\t"):
+            if candidate in first_line:
+                return candidate
+    return ","
+
+
+def csv_records(text: str, path: str, inputs: Sequence[s.ParamDecl], name_field: str | None = None,
+                delimiter: str | None = None) -> list[Record]:
+    """Records of CSV text: a header row of input names (``name.id``, ``name.en`` for two languages)."""
+    delimiter = delimiter or _delimiter(text.split("\n", 1)[0])
+    rows = [(cells, raw) for cells, raw in scan_csv(text, path, delimiter) if any(c.value.strip() for c in cells)]
+    if not rows:
+        return []
+    header, _ = rows[0]
+    columns = _csv_columns(header, rows[1:], {d.name: d for d in inputs}, name_field, path)
+    records = []
+    for cells, raw in rows[1:]:
+        row = cells[0].span.line
+        records.append(_csv_record(cells, raw, row, columns, header, name_field, path))
+    return records
+
+
+@dataclass(frozen=True)
+class _Column:
+    name: str        # the input (or the name field)
+    index: int       # where the value is, or the `.id` half of a two-language text
+    en_index: int | None
+    decl: s.ParamDecl | None
+
+
+def _csv_columns(header: list[_Cell], rows: list, decls: dict[str, s.ParamDecl], name_field: str | None,
+                 path: str) -> list[_Column]:
+    """Check the header row once: every column names an input, and every required input has a column."""
+    problems: list[Diagnostic] = []
+    seen: dict[str, _Cell] = {}
+    halves: dict[str, dict[str, int]] = {}
+    plain: dict[str, int] = {}
+    for index, cell in enumerate(header):
+        title = cell.value.strip()
+        if not title:
+            if any(index < len(cells) and cells[index].value.strip() for cells, _ in rows):
+                problems.append(Diagnostic("PKM030", ERROR, f"column {index + 1} has values but no name in the "
+                                           "header row", cell.span, "write the input it fills in the header row"))
+            continue
+        if title in seen:
+            problems.append(Diagnostic("PKM020", ERROR, f"column `{title}` appears twice", cell.span,
+                                       f"the first is column {header.index(seen[title]) + 1}"))
+            continue
+        seen[title] = cell
+        base, _, lang = title.rpartition(".")
+        if base and lang in LANGUAGE_SUFFIXES and base in decls:
+            decl = decls[base]
+            kind = decl.type.item.kind if decl.type.kind == "list" and decl.type.item else decl.type.kind
+            if kind != "text":
+                problems.append(Diagnostic("PKM030", ERROR, f"`{base}` is a {decl.type.describe()}; only a text "
+                                           "has a column per language", cell.span, f"name the column `{base}`"))
+                continue
+            halves.setdefault(base, {})[lang] = index
+        elif title in decls or title == name_field:
+            plain[title] = index
+        else:
+            problems.append(Diagnostic("PKM033", ERROR, f"column `{title}` is not an input of the template", cell.span,
+                                       suggest(base if lang in LANGUAGE_SUFFIXES else title, decls)
+                                       or "the header row names the template's inputs"))
+    columns = [_Column(name, index, None, decls.get(name)) for name, index in plain.items()]
+    for base, langs in halves.items():
+        missing = [lang for lang in LANGUAGE_SUFFIXES if lang not in langs]
+        if base in plain:
+            problems.append(Diagnostic("PKM020", ERROR, f"`{base}` has a column of its own and one per language",
+                                       header[langs[next(iter(langs))]].span, "keep one or the other"))
+        elif missing:
+            problems.append(Diagnostic("PKM030", ERROR, f"`{base}.{missing[0]}` is missing: a text in two languages "
+                                       f"has a column for each of {', '.join(LANGUAGE_SUFFIXES)}",
+                                       header[next(iter(langs.values()))].span, f"add a `{base}.{missing[0]}` column"))
+        else:
+            columns.append(_Column(base, langs["id"], langs["en"], decls[base]))
+    given = {c.name for c in columns} | set(halves)
+    first = header[0].span
+    for name, decl in decls.items():
+        if name not in given and decl.constraint("default") is None and decl.constraint("optional") is None:
+            problems.append(Diagnostic("PKM032", ERROR, f"no column for the input `{name}`", first,
+                                       f"add a `{name}` column (or `{name}.id` and `{name}.en`)"))
+    if name_field is not None and name_field not in given:
+        problems.append(Diagnostic("PKM030", ERROR, f"no column `{name_field}` to name the files after", first,
+                                   suggest(name_field, [c.value.strip() for c in header]) or None))
+    if problems:
+        raise SourceError(problems)
+    return sorted(columns, key=lambda c: c.index)
+
+
+def _csv_record(cells: list[_Cell], raw: str, row: int, columns: list[_Column], header: list[_Cell],
+                name_field: str | None, path: str) -> Record:
+    label = f"row {row}"
+    problems: list[Diagnostic] = []
+    if len(cells) > len(header):
+        problems.append(Diagnostic("PKM030", ERROR, f"this row has {len(cells)} cells; the header has {len(header)}",
+                                   cells[len(header)].span, "a cell holding the delimiter is written in quotes"))
+
+    def cell(index: int | None) -> _Cell | None:
+        if index is None or index >= len(cells) or not cells[index].value.strip():
+            return None
+        return cells[index]
+
+    values: dict[str, DataValue] = {}
+    name = None
+    for column in columns:
+        first, english = cell(column.index), cell(column.en_index)
+        if column.name == name_field and first is not None:
+            name = first.value.strip()
+        if column.decl is None:
+            continue  # the name field only
+        if column.en_index is None:
+            if first is not None:
+                values[column.name] = DataValue(_cell_value(first.value, column.decl.type), first.span)
+            continue
+        if first is None and english is None:
+            continue
+        if first is None or english is None:
+            there, empty = (first, "en") if english is None else (english, "id")
+            problems.append(Diagnostic("PKM015", ERROR, f"`{column.name}` has no `{empty}` text in this row",
+                                       there.span, f"fill the `{column.name}.{empty}` cell too"))
+            continue
+        if column.decl.type.kind == "list":
+            ids, ens = _split(first.value), _split(english.value)
+            if len(ids) != len(ens):
+                problems.append(Diagnostic("PKM015", ERROR, f"`{column.name}` has {len(ids)} items in `id` and "
+                                           f"{len(ens)} in `en`", first.span,
+                                           f"separate the items with `{LIST_SEPARATOR}` in both cells"))
+                continue
+            value: Any = [{"id": a, "en": b} for a, b in zip(ids, ens)]
+        else:
+            value = {"id": first.value, "en": english.value}
+        values[column.name] = DataValue(value, first.span)
+    return Record(row, label, values, raw.encode("utf-8"), name, tuple(problems))
+
+
+def _split(text: str) -> list[str]:
+    return [item.strip() for item in text.split(LIST_SEPARATOR) if item.strip()]
+
+
+def _cell_value(text: str, type_expr: s.TypeExpr) -> Any:
+    """A cell as a YAML data file would hold it for an input of ``type_expr``: lists split, whole numbers read."""
+    if type_expr.kind == "list" and type_expr.item is not None:
+        return [_cell_value(item, type_expr.item) for item in _split(text)]
+    if type_expr.kind in ("integer", "money") and re.fullmatch(r"\s*-?\d+\s*", text):
+        return int(text)
+    if type_expr.kind == "text":
+        return text
+    return text.strip()
+
+
+def yaml_records(text: str, path: str, inputs: Sequence[s.ParamDecl], name_field: str | None = None) -> list[Record]:
+    """Records of a JSON or YAML file: a list of mappings, each read with the position of every key."""
+    known = {d.name for d in inputs}
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return []
+        if not isinstance(node, yaml.SequenceNode):
+            raise SourceError([Diagnostic("PKM030", ERROR, "a batch data file holds a list of records",
+                                          _mark_span(path, node.start_mark),
+                                          "write `- name: value` per record (YAML) or `[{...}, {...}]` (JSON)")])
+        records = [_yaml_record(loader, item, number, text, path, known, name_field)
+                   for number, item in enumerate(node.value, 1)]
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        span = _mark_span(path, mark) if mark else s.Span(path, 1, 1, 1, 2)
+        raise SourceError([Diagnostic("PKM030", ERROR, f"{exc.problem or exc.context}", span,
+                                      "batch data is CSV, JSON or YAML")]) from None
+    except yaml.YAMLError as exc:
+        raise SourceError([Diagnostic("PKM030", ERROR, str(exc), s.Span(path, 1, 1, 1, 2))]) from None
+    except RecursionError:
+        raise SourceError([Diagnostic("PKM030", ERROR, "the file is nested too deeply to read",
+                                      s.Span(path, 1, 1, 1, 2))]) from None
+    finally:
+        loader.dispose()
+    if name_field is not None and not any(r.name is not None for r in records):
+        raise SourceError([Diagnostic("PKM030", ERROR, f"no record has a field `{name_field}` to name the files after",
+                                      s.Span(path, 1, 1, 1, 2))])
+    return records
+
+
+def _mark_span(path: str, mark: Any) -> s.Span:
+    return s.Span(path, mark.line + 1, mark.column + 1, mark.line + 1, mark.column + 2)
+
+
+def _yaml_record(loader: yaml.SafeLoader, node: Any, number: int, text: str, path: str, known: set[str],
+                 name_field: str | None) -> Record:
+    raw = text[node.start_mark.index:node.end_mark.index].encode("utf-8")
+    label = f"record {number}"
+    if not isinstance(node, yaml.MappingNode):
+        problem = Diagnostic("PKM030", ERROR, f"{label} is not a mapping of input names to values",
+                             _mark_span(path, node.start_mark), "write `name: value` for each input")
+        return Record(number, label, {}, raw, None, (problem,))
+    values: dict[str, DataValue] = {}
+    problems: list[Diagnostic] = []
+    name = None
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        end = key_node.end_mark
+        span = s.Span(path, key_node.start_mark.line + 1, key_node.start_mark.column + 1, end.line + 1, end.column + 1)
+        if not isinstance(key, str):
+            problems.append(Diagnostic("PKM030", ERROR, f"`{key}` is not a field name", span))
+            continue
+        if key in values:
+            problems.append(Diagnostic("PKM020", ERROR, f"`{key}` is given twice", span))
+            continue
+        value = loader.construct_object(value_node, deep=True)
+        if key == name_field:
+            name = str(value.get("id", "")) if isinstance(value, dict) else None if value is None else str(value)
+            if key not in known:
+                continue
+        values[key] = DataValue(value, span)
+    return Record(number, label, values, raw, name, tuple(problems))
+
+
+# ---------------------------------------------------------------- output names
+
+
+def safe_file_name(text: str) -> str:
+    """``text`` as a file name every system accepts: ASCII letters, digits, ``-`` and ``_``; "" when none is left."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    name = _UNSAFE_NAME.sub("-", ascii_text).strip("-_")[:_MAX_NAME_LENGTH].strip("-_")
+    return name + "_" if name.lower() in _WINDOWS_RESERVED else name
+
+
+def output_names(records: Sequence[Record], stem: str) -> list[str]:
+    """One file name per record: its name field made safe, else ``STEM-ROW``; repeats get ``-2``, ``-3``."""
+    width = len(str(max((r.row for r in records), default=1)))
+    used: set[str] = set()
+    names = []
+    for record in records:
+        base = safe_file_name(record.name or "") or f"{safe_file_name(stem) or 'agreement'}-{record.row:0{width}d}"
+        name, counter = base, 1
+        while name.casefold() in used:  # some file systems ignore case
+            counter += 1
+            name = f"{base}-{counter}"
+        used.add(name.casefold())
+        names.append(name)
+    return names
+
+
+# ---------------------------------------------------------------- building (runs in the workers)
+
+
+@dataclass(frozen=True)
+class OutputFile:
+    file: str
+    format: str
+    sha256: str
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one record: the files written, or the diagnostics that stopped it."""
+
+    index: int
+    record: Record
+    name: str
+    files: tuple[OutputFile, ...] = ()
+    diagnostics: tuple[Diagnostic, ...] = ()
+    library_version: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.files) and not any(d.is_error for d in self.diagnostics)
+
+
+@dataclass(frozen=True)
+class _Setup:
+    source: s.SourceFile
+    library: Library
+    data_path: str
+    out_dir: Path
+    formats: tuple[str, ...]
+
+
+_SETUP: _Setup | None = None
+
+
+def _init_worker(setup: _Setup) -> None:
+    global _SETUP
+    _SETUP = setup
+
+
+def _build_one(index: int, record: Record, name: str) -> Outcome:
+    """Resolve and render one record, then write its files atomically; never raises."""
+    setup = _SETUP
+    assert setup is not None, "_init_worker was not called"
+    if record.problems:
+        return Outcome(index, record, name, diagnostics=record.problems)
+    try:
+        resolved = resolve(setup.source, setup.library, record.values, f"{setup.data_path} {record.label}",
+                           record.raw)
+        agreement = resolved.agreement
+        rendered = [(file_name, fmt, render(view, fmt, layout=layout))
+                    for file_name, view, fmt, layout in outputs(agreement, name, setup.formats)]
+        write_all({setup.out_dir / file_name: data for file_name, _, data in rendered})
+    except PkmError as error:
+        return Outcome(index, record, name, diagnostics=error.diagnostics)
+    except OSError as exc:
+        message = f"cannot write {exc.filename or setup.out_dir}: {exc.strerror or exc}"
+        return Outcome(index, record, name, diagnostics=(Diagnostic("PKM000", ERROR, message),))
+    except Exception:  # a bug: report it with this record and go on with the others
+        last = traceback.format_exc().strip().splitlines()[-1]
+        return Outcome(index, record, name, diagnostics=(
+            Diagnostic("PKM900", ERROR, f"internal error (a bug in pkm-docs): {last}"),))
+    files = tuple(OutputFile(file_name, fmt, hashlib.sha256(data).hexdigest()) for file_name, fmt, data in rendered)
+    return Outcome(index, record, name, files, resolved.warnings, agreement.manifest.library_version)
+
+
+# ---------------------------------------------------------------- the run
+
+
+@dataclass
+class BatchResult:
+    outcomes: list[Outcome]
+    seconds: float
+    index_path: Path | None = None
+    warnings: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def built(self) -> int:
+        return sum(o.ok for o in self.outcomes)
+
+    @property
+    def failed(self) -> int:
+        return len(self.outcomes) - self.built
+
+
+class Progress:
+    """Told when the run starts and as each record finishes; the default says nothing."""
+
+    def start(self, total: int) -> None:
+        pass
+
+    def done(self, outcome: Outcome) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+def run_batch(template: Path, data: Path, out_dir: Path, *, formats: Sequence[str] = FORMATS,
+              jobs: int | None = None, name_field: str | None = None, library: Path | Library | None = None,
+              progress: Progress | None = None) -> BatchResult:
+    """Build one agreement per record of ``data`` into ``out_dir``; the template and library are read once."""
+    progress = progress or Progress()
+    started = time.perf_counter()
+    source = parse(read_source(template), str(template))
+    lib = library if isinstance(library, Library) else load_library(library)
+    inputs = [d.decl for d in source.declarations if isinstance(d, s.InputDef)]
+    records = read_records(data, inputs, name_field)
+    names = output_names(records, template.stem)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise UsageError(f"{out_dir} exists and is not a folder") from None
+    except OSError as exc:
+        raise UsageError(f"cannot create {out_dir}: {exc.strerror or exc}") from None
+    setup = _Setup(source, lib, str(data), out_dir, tuple(formats))
+    work = list(enumerate(zip(records, names)))
+    jobs = max(1, min(jobs or os.cpu_count() or 1, len(work)))
+    outcomes: list[Outcome] = []
+    try:
+        if jobs == 1:
+            _init_worker(setup)
+            progress.start(len(work))
+            for index, (record, name) in work:
+                outcomes.append(_build_one(index, record, name))
+                progress.done(outcomes[-1])
+        else:
+            outcomes = _run_pool(setup, work, jobs, progress)
+    finally:
+        progress.close()
+    outcomes.sort(key=lambda o: o.index)
+    index_path = write_index(out_dir, outcomes)
+    warnings = list(dict.fromkeys(d for o in outcomes for d in o.diagnostics if not d.is_error))
+    return BatchResult(outcomes, time.perf_counter() - started, index_path, warnings)
+
+
+def _pool_context() -> multiprocessing.context.BaseContext:
+    """Fresh worker processes, not forks of this one: a fork inherits typst's thread pool without its threads
+    (a render in the parent before the batch makes a forked worker hang) and whatever else the parent holds."""
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+
+
+def _run_pool(setup: _Setup, work: list, jobs: int, progress: Progress) -> list[Outcome]:
+    outcomes: list[Outcome] = []
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=_pool_context(), initializer=_init_worker,
+                             initargs=(setup,)) as pool:
+        futures = {pool.submit(_build_one, index, record, name): (index, record, name)
+                   for index, (record, name) in work}
+        progress.start(len(work))
+        try:
+            for future in as_completed(futures):
+                try:
+                    outcome = future.result()
+                except BrokenProcessPool:
+                    index, record, name = futures[future]
+                    outcome = Outcome(index, record, name, diagnostics=(Diagnostic(
+                        "PKM900", ERROR, "a worker process died while building this record"),))
+                outcomes.append(outcome)
+                progress.done(outcome)
+        except BaseException:
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+    return outcomes
+
+
+def write_index(out_dir: Path, outcomes: Sequence[Outcome]) -> Path:
+    """``index.csv``: each file written, its format, the record it came from, its SHA-256, the library version."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(INDEX_COLUMNS)
+    for outcome in outcomes:
+        if outcome.ok:
+            for f in outcome.files:
+                writer.writerow((f.file, f.format, outcome.record.row, f.sha256, outcome.library_version))
+    path = out_dir / INDEX_NAME
+    write_atomic(path, buffer.getvalue().encode("utf-8"))
+    return path
+
+
+# ---------------------------------------------------------------- reporting
+
+
+class _Reporter(Progress):
+    """Failures with their diagnostics (each template mistake once); a line per record or a progress bar."""
+
+    def __init__(self, stdout: TextIO, stderr: TextIO, sources: dict[str, str], bar: bool):
+        self.stdout, self.stderr, self.sources = stdout, stderr, sources
+        self.use_bar, self.bar, self.total, self.count = bar, None, 0, 0
+        self.shown: set[Diagnostic] = set()
+
+    def start(self, total: int) -> None:
+        self.total = total
+        if self.use_bar:
+            from tqdm import tqdm
+            self.bar = tqdm(total=total, file=self.stderr, unit="agreement", dynamic_ncols=True, leave=True)
+
+    def say(self, text: str, stream: TextIO) -> None:
+        if self.bar is not None:
+            self.bar.write(text, file=self.stderr)
+        else:
+            print(text, file=stream)
+
+    def done(self, outcome: Outcome) -> None:
+        self.count += 1
+        where = f"[{self.count}/{self.total}] {outcome.record.label}"
+        if outcome.ok:
+            if self.bar is None:
+                self.say(f"{where}: wrote {', '.join(f.file for f in outcome.files)}", self.stdout)
+        else:
+            errors = [d for d in outcome.diagnostics if d.is_error]
+            lines = [f"{where} ({outcome.name}): {len(errors)} error{'s' if len(errors) != 1 else ''}"]
+            for diag in errors:
+                if diag in self.shown:
+                    lines.append(f"  (the same as above) {diag.code} {diag.message}")
+                    continue
+                self.shown.add(diag)
+                lines.append(format_diagnostic(diag, self.sources))
+            self.say("\n".join(lines), self.stderr)
+        if self.bar is not None:
+            self.bar.update(1)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"`{text}` is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("give at least 1")
+    return value
+
+
+def add_batch_parser(subparsers: Any) -> argparse.ArgumentParser:
+    """Add ``pkm batch`` to the ``pkm`` command's subparsers."""
+    cmd = subparsers.add_parser("batch", help="build one agreement per row of a CSV, JSON or YAML file",
+                                description="Build one agreement per CSV row or JSON/YAML record, in parallel.")
+    cmd.add_argument("template", type=Path, help="the agreement template (.pkm) with `input` blanks")
+    cmd.add_argument("data", type=Path, help="the records: .csv (a header row of input names), .json or .yaml "
+                     "(a list of mappings)")
+    cmd.add_argument("-o", "--output", type=Path, default=Path("out"), help="output folder (default: out)")
+    cmd.add_argument("--format", default="docx,pdf", help="comma-separated formats: docx, pdf")
+    cmd.add_argument("--jobs", type=_positive_int, default=None,
+                     help=f"worker processes (default: the number of cores, {os.cpu_count() or 1} here)")
+    cmd.add_argument("--name-field", help="the field to name each output after (default: the row number)")
+    cmd.add_argument("--library", type=Path, help="clause library folder (default: the shipped library)")
+    return cmd
+
+
+def batch_command(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    """Run ``pkm batch``: 0 when every record was built, 1 when any failed, 2 for a usage error."""
+    sources: dict[str, str] = {}
+    try:
+        formats = [f.strip() for f in args.format.split(",") if f.strip()]
+        unknown = [f for f in formats if f not in FORMATS]
+        if unknown or not formats:
+            raise UsageError(f"unknown format `{(unknown or [''])[0]}`", f"formats are {', '.join(FORMATS)}")
+        for path in (args.template, args.data):
+            try:
+                sources[str(path)] = path.read_text(encoding="utf-8-sig")
+            except (OSError, UnicodeDecodeError):
+                pass  # read_source and read_records say why
+        bar = _is_terminal(stderr) and _has_tqdm()
+        reporter = _Reporter(stdout, stderr, sources, bar)
+        result = run_batch(args.template, args.data, args.output, formats=formats, jobs=args.jobs,
+                           name_field=args.name_field, library=args.library, progress=reporter)
+    except PkmError as error:
+        for diag in error.diagnostics:
+            print(format_diagnostic(diag, sources), file=stderr)
+        errors = sum(d.is_error for d in error.diagnostics)
+        if error.exit_code == 1 and errors:
+            print(f"{errors} error{'s' if errors != 1 else ''}; nothing was built", file=stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        print("interrupted; the files already written are complete, the others were not started", file=stderr)
+        return 130
+    for diag in result.warnings:
+        print(format_diagnostic(diag, sources), file=stderr)
+    summary = (f"built {result.built}, failed {result.failed} of {len(result.outcomes)} in {result.seconds:.1f} s; "
+               f"index: {result.index_path}")
+    print(summary, file=stdout)
+    return 1 if result.failed else 0
+
+
+def _is_terminal(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def _has_tqdm() -> bool:
+    import importlib.util
+    return importlib.util.find_spec("tqdm") is not None

@@ -1,0 +1,439 @@
+"""The benchmark: ``python -m pkm_docs.bench [--quick] [--json FILE]`` prints a table and writes the same as JSON.
+
+It measures, on this machine:
+
+- each phase for the example agreement (parse, resolve, check, DOCX, PDF, end to end), median of warm runs;
+- scaling: synthetic agreements of 10, 100 and 1,000 articles made of the example's articles, per-article cost;
+- a batch of 200 agreements from ``templates/kesehatan.pkm`` on 1 worker and on every core;
+- the diff of two 200-article drafts, when ``pkm_docs.diff`` exists;
+- the alternatives on the same agreement: LibreOffice converting our DOCX to PDF (when installed), and
+  python-docx writing the same text with no assembly at all (the floor);
+
+and prints each target of the issue next to its number, met or missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import datetime
+import importlib
+import importlib.util
+import io
+import itertools
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+import yaml
+
+from . import __version__
+from . import syntax as s
+from .batch import run_batch
+from .library import Library, load_library
+from .model import Agreement, Text
+from .output import write_all
+from .parser import parse, read_source
+from .pipeline import outputs, render
+from .resolve import resolve
+from .resources import resource_dir
+
+#: The issue's targets.
+E2E_TARGET_MS = 150.0
+BATCH_TARGET_S = 120.0          # 1,000 agreements on 2 cores
+BATCH_TARGET_COUNT = 1000
+LIBREOFFICE_RATIO_TARGET = 10.0  # our PDF at least this many times faster than LibreOffice's conversion
+DIFF_TARGET_S = 1.0             # two 200-article drafts (issue 6)
+
+FULL = {"repeat": 7, "sizes": (10, 100, 1000), "batch": 200, "diff_size": 200, "soffice_runs": 3}
+QUICK = {"repeat": 3, "sizes": (10, 100), "batch": 12, "diff_size": 50, "soffice_runs": 1}
+
+
+def example_path() -> tuple[Path, Path | None]:
+    """The example agreement of a checkout, else the shipped health template with its sample data."""
+    example = Path(__file__).resolve().parents[1] / "examples" / "kemitraan_kesehatan.pkm"
+    if example.is_file():
+        return example, None
+    templates = resource_dir("templates")
+    return templates / "kesehatan.pkm", templates / "kesehatan.sample.yaml"
+
+
+def timed(fn: Callable[[], Any], repeat: int, warmup: int = 1) -> tuple[float, Any]:
+    """The median wall time of ``fn`` in milliseconds over ``repeat`` runs after ``warmup`` runs, and its result."""
+    result = None
+    for _ in range(warmup):
+        result = fn()
+    times = []
+    for _ in range(max(1, repeat)):
+        start = time.perf_counter()
+        result = fn()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times), result
+
+
+# ---------------------------------------------------------------- per agreement
+
+
+def bench_example(library: Library, repeat: int, out_dir: Path) -> tuple[dict[str, Any], Agreement]:
+    path, data_path = example_path()
+    values, data_bytes, data_name = None, None, None
+    if data_path is not None:
+        data_name = str(data_path)
+        from .data import load_data
+        values, data_bytes = load_data(data_path), data_path.read_bytes()
+    text = read_source(path)
+    phases: dict[str, float] = {}
+    phases["parse"], source = timed(lambda: parse(text, str(path)), repeat)
+    phases["resolve"], resolved = timed(lambda: resolve(source, library, values, data_name, data_bytes), repeat)
+    agreement = resolved.agreement
+    checks = _optional("pkm_docs.checks", "run_checks")
+    if checks is not None:
+        phases["check"], _ = timed(lambda: checks(agreement, library), repeat)
+    # each render gets another partner's name, as in a batch: typst memoises, and an unchanged document
+    # would come back from its cache in a fraction of the time a new one takes
+    counter = itertools.count()
+    phases["docx"], docx_bytes = timed(lambda: render(variant(agreement, next(counter)), "docx"), repeat)
+    phases["pdf"], _ = timed(lambda: render(variant(agreement, next(counter)), "pdf"), repeat)
+
+    def end_to_end() -> None:
+        compiled = resolve(parse(read_source(path), str(path)), library, values, data_name, data_bytes)
+        view = variant(compiled.agreement, next(counter))
+        write_all({out_dir / name: render(view, fmt, layout=layout)
+                   for name, view, fmt, layout in outputs(view, path.stem)})
+
+    phases["end_to_end"], _ = timed(end_to_end, repeat)
+    result = {
+        "file": str(path),
+        "articles": len(agreement.articles),
+        "repeat": repeat,
+        "phases_ms": {name: round(ms, 2) for name, ms in phases.items()},
+        "docx_bytes": len(docx_bytes),
+    }
+    if checks is None:
+        result["check_skipped"] = "pkm_docs.checks.run_checks does not exist"
+    return result, agreement
+
+
+def variant(agreement: Agreement, number: int) -> Agreement:
+    """The agreement with its last party renamed ``... (number)``: another agreement from the same template."""
+    *others, last = agreement.parties
+    name = Text({lang: f"{text} ({number})" for lang, text in last.name.by_lang.items()})
+    return dataclasses.replace(agreement, parties=(*others, dataclasses.replace(last, name=name)))
+
+
+def _optional(module: str, name: str) -> Callable | None:
+    if importlib.util.find_spec(module) is None:
+        return None
+    return getattr(importlib.import_module(module), name, None)
+
+
+# ---------------------------------------------------------------- scaling
+
+
+def synthetic_source(articles: int, *, revised: bool = False) -> str:
+    """An agreement of ``articles`` articles: the example's header, parties and preamble, its articles repeated.
+
+    ``revised`` gives a next draft of it: an amount changed, two articles swapped and one dropped.
+    """
+    path, _ = example_path()
+    text = read_source(path)
+    decls = parse(text, str(path)).declarations
+    body = [d for d in decls if isinstance(d, s.ArticleDef) and d.kind == "article"]
+    closing = [d for d in decls if isinstance(d, s.ArticleDef) and d.kind == "closing"]
+    head = text[:_offset(text, body[0].span.line, body[0].span.column)]
+    pieces = list(itertools.islice(itertools.cycle([_slice(text, d.span) for d in body]), articles))
+    if revised and len(pieces) > 3:
+        pieces[1], pieces[2] = pieces[2], pieces[1]
+        del pieces[len(pieces) // 2]
+        pieces = [p.replace("Rp950.000.000", "Rp900.000.000") for p in pieces]
+    return head + "\n".join(pieces) + "\n" + "\n".join(_slice(text, d.span) for d in closing) + "\n"
+
+
+def _offset(text: str, line: int, column: int) -> int:
+    lines = text.split("\n")
+    return sum(len(x) + 1 for x in lines[: line - 1]) + column - 1
+
+
+def _slice(text: str, span: s.Span) -> str:
+    return text[_offset(text, span.line, span.column):_offset(text, span.end_line, span.end_column)]
+
+
+def bench_scaling(library: Library, sizes: Sequence[int], repeat: int) -> dict[str, Any]:
+    rows = []
+    for size in sizes:
+        text = synthetic_source(size)
+        runs = repeat if size < 1000 else 1
+        row: dict[str, Any] = {"articles": size}
+        row["parse_ms"], source = timed(lambda: parse(text, "synthetic.pkm"), runs, warmup=0)
+        row["resolve_ms"], resolved = timed(lambda: resolve(source, library), runs, warmup=0)
+        counter = itertools.count()
+        row["docx_ms"], _ = timed(lambda: render(variant(resolved.agreement, next(counter)), "docx"), runs, warmup=0)
+        row["pdf_ms"], _ = timed(lambda: render(variant(resolved.agreement, next(counter)), "pdf"), runs, warmup=0)
+        row["total_ms"] = sum(row[k] for k in ("parse_ms", "resolve_ms", "docx_ms", "pdf_ms"))
+        row["per_article_ms"] = row["total_ms"] / size
+        rows.append({k: round(v, 3) if isinstance(v, float) else v for k, v in row.items()})
+    marginal = [round((b["total_ms"] - a["total_ms"]) / (b["articles"] - a["articles"]), 3)
+                for a, b in zip(rows, rows[1:])]
+    # linear: the cost of one more article does not grow with the size (within a factor of 2)
+    linear = all(m <= 2 * marginal[0] + 0.5 for m in marginal) if marginal else None
+    return {"sizes": rows, "marginal_ms_per_article": marginal, "linear": linear}
+
+
+# ---------------------------------------------------------------- batch
+
+
+def batch_records(count: int) -> list[dict[str, Any]]:
+    """``count`` records for ``templates/kesehatan.pkm``: its sample data with a different partner each time."""
+    sample = yaml.safe_load((resource_dir("templates") / "kesehatan.sample.yaml").read_text(encoding="utf-8"))
+    records = []
+    for number in range(1, count + 1):
+        record = dict(sample)
+        record["nama_yayasan"] = f"Yayasan Mitra Sehat {number}"
+        record["nomor_mitra"] = f"{number:03d}/YMS/XII/2026"
+        records.append(record)
+    return records
+
+
+def bench_batch(count: int, work: Path) -> dict[str, Any]:
+    template = resource_dir("templates") / "kesehatan.pkm"
+    data = work / "batch.yaml"
+    data.write_text(yaml.safe_dump(batch_records(count), allow_unicode=True, sort_keys=False), encoding="utf-8")
+    cores = os.cpu_count() or 1
+    runs = []
+    for jobs in sorted({1, min(2, cores), cores}):
+        out = work / f"batch-{jobs}"
+        result = run_batch(template, data, out, jobs=jobs)
+        per = result.seconds / count
+        runs.append({"jobs": jobs, "agreements": count, "built": result.built, "seconds": round(result.seconds, 2),
+                     "per_agreement_ms": round(per * 1000, 1),
+                     "projected_1000_s": round(per * BATCH_TARGET_COUNT, 1)})
+        shutil.rmtree(out, ignore_errors=True)
+    two = next((r for r in runs if r["jobs"] == 2), None)
+    if two is not None:
+        projected, how = two["projected_1000_s"], "measured on 2 workers"
+    else:  # one core: two would at best halve the time
+        projected, how = round(runs[0]["projected_1000_s"] / 2, 1), "1 core only: 1-worker time halved (optimistic)"
+    return {"agreements": count, "cores": cores, "runs": runs, "projected_1000_on_2_cores_s": projected,
+            "projection": how}
+
+
+# ---------------------------------------------------------------- diff
+
+
+def bench_diff(library: Library, size: int, repeat: int) -> dict[str, Any]:
+    """``pkm_docs.diff.diff_agreements`` on two drafts of ``size`` articles (skipped while it does not exist)."""
+    fn = _optional("pkm_docs.diff", "diff_agreements")
+    if fn is None:
+        return {"skipped": "pkm_docs.diff.diff_agreements does not exist (issue 6)"}
+    old = resolve(parse(synthetic_source(size), "old.pkm"), library).agreement
+    new = resolve(parse(synthetic_source(size, revised=True), "new.pkm"), library).agreement
+    ms, _ = timed(lambda: fn(old, new, library), repeat)
+    return {"articles": size, "function": "diff_agreements", "median_ms": round(ms, 2)}
+
+
+# ---------------------------------------------------------------- alternatives
+
+
+def bench_alternatives(agreement: Agreement, example: dict[str, Any], work: Path, runs: int,
+                       soffice: bool) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    floor_ms, _ = timed(lambda: python_docx_floor(agreement), max(3, runs))
+    out["python_docx_floor_ms"] = round(floor_ms, 2)
+    out["docx_vs_floor"] = round(example["phases_ms"]["docx"] / floor_ms, 2)
+    path, data = example_path()
+    command = [sys.executable, "-m", "pkm_docs.cli", "build", str(path), "-o", str(work / "cli"), "--format", "pdf"]
+    if data is not None:
+        command += ["--data", str(data)]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(Path(__file__).resolve().parents[1]),
+                                                                      os.environ.get("PYTHONPATH")]))}
+    out["cli_pdf_cold_ms"] = round(timed(lambda: subprocess.run(command, check=True, capture_output=True, env=env),
+                                         runs)[0], 1)
+    binary = shutil.which("soffice") or shutil.which("libreoffice")
+    if not soffice:
+        out["libreoffice"] = {"skipped": "--no-soffice"}
+    elif binary is None:
+        out["libreoffice"] = {"skipped": "LibreOffice (soffice) is not installed"}
+    else:
+        docx_path = work / "agreement.docx"
+        docx_path.write_bytes(render(agreement, "docx"))
+        profile = work / "lo-profile"
+        command = [binary, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", "pdf",
+                   "--outdir", str(work / "lo"), str(docx_path)]
+        try:
+            ms, _ = timed(lambda: subprocess.run(command, check=True, capture_output=True, timeout=300), runs)
+        except (subprocess.SubprocessError, OSError) as exc:
+            out["libreoffice"] = {"skipped": f"soffice failed: {exc}"}
+        else:
+            pdf_ms = example["phases_ms"]["pdf"]
+            out["libreoffice"] = {
+                "convert_ms": round(ms, 1),
+                "vs_our_pdf_render": round(ms / pdf_ms, 1),
+                "vs_our_end_to_end": round(ms / example["phases_ms"]["end_to_end"], 1),
+                "vs_our_cold_cli_pdf": round(ms / out["cli_pdf_cold_ms"], 1),
+            }
+    return out
+
+
+def python_docx_floor(agreement: Agreement) -> bytes:
+    """The same words written with python-docx and nothing else: no template, table, styles or properties."""
+    import docx
+    document = docx.Document()
+    for lang in agreement.languages:
+        document.add_heading(agreement.title[lang], 0)
+        for part in agreement.all_parts():
+            if part.number is not None or part.title[lang]:
+                document.add_heading(f"{agreement.labels['article'][lang]} {part.number} {part.title[lang]}", 1)
+            for paragraph in part.paragraphs:
+                document.add_paragraph(paragraph.text[lang])
+                for item in paragraph.items:
+                    document.add_paragraph(item[lang])
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+# ---------------------------------------------------------------- targets, table, main
+
+
+def targets(report: dict[str, Any]) -> list[dict[str, Any]]:
+    out = [{"name": "example end to end (DOCX and PDF), warm", "target": f"< {E2E_TARGET_MS:.0f} ms",
+            "measured": f"{report['example']['phases_ms']['end_to_end']:.0f} ms",
+            "pass": report["example"]["phases_ms"]["end_to_end"] < E2E_TARGET_MS}]
+    batch = report.get("batch")
+    if batch:
+        projected = batch["projected_1000_on_2_cores_s"]
+        out.append({"name": "1,000 agreements on 2 cores", "target": f"< {BATCH_TARGET_S:.0f} s",
+                    "measured": f"{projected:.0f} s (projected from {batch['agreements']})",
+                    "pass": projected < BATCH_TARGET_S})
+    lo = report["alternatives"].get("libreoffice", {})
+    if "vs_our_pdf_render" in lo:
+        out.append({"name": "our PDF vs LibreOffice converting our DOCX", "target": f">= {LIBREOFFICE_RATIO_TARGET:.0f}x",
+                    "measured": f"{lo['vs_our_pdf_render']:.1f}x", "pass": lo["vs_our_pdf_render"] >= LIBREOFFICE_RATIO_TARGET})
+    diff = report.get("diff", {})
+    if "median_ms" in diff:
+        out.append({"name": f"diff of two {diff['articles']}-article drafts", "target": f"< {DIFF_TARGET_S:.0f} s",
+                    "measured": f"{diff['median_ms']:.0f} ms", "pass": diff["median_ms"] < DIFF_TARGET_S * 1000})
+    return out
+
+
+def format_table(report: dict[str, Any]) -> str:
+    lines = [f"pkm-docs {report['machine']['pkm_docs']} benchmark, {report['machine']['cpus']} cores, "
+             f"Python {report['machine']['python']}, {report['machine']['platform']}", ""]
+    ex = report["example"]
+    lines.append(f"example ({Path(ex['file']).name}, {ex['articles']} articles), median of {ex['repeat']} warm runs")
+    lines += [f"  {name:<12} {ms:>10.1f} ms" for name, ms in ex["phases_ms"].items()]
+    lines.append(f"  {'library load':<12} {report['library_load_ms']:>10.1f} ms (once per run, not in end to end)")
+    if ex.get("check_skipped"):
+        lines.append(f"  check: skipped ({ex['check_skipped']})")
+    sc = report["scaling"]
+    lines += ["", "scaling (synthetic agreements of the example's articles)",
+              f"  {'articles':>8} {'parse':>9} {'resolve':>9} {'docx':>9} {'pdf':>9} {'total':>10} {'per art.':>9}"]
+    for r in sc["sizes"]:
+        lines.append(f"  {r['articles']:>8} {r['parse_ms']:>9.1f} {r['resolve_ms']:>9.1f} {r['docx_ms']:>9.1f} "
+                     f"{r['pdf_ms']:>9.1f} {r['total_ms']:>10.1f} {r['per_article_ms']:>9.2f}  ms")
+    if sc["marginal_ms_per_article"]:
+        lines.append(f"  cost of one more article between sizes: "
+                     f"{', '.join(f'{m:.2f} ms' for m in sc['marginal_ms_per_article'])}"
+                     f" ({'linear' if sc['linear'] else 'NOT linear'})")
+    b = report.get("batch")
+    if b:
+        lines += ["", f"batch of {b['agreements']} agreements (templates/kesehatan.pkm, DOCX and PDF)"]
+        for r in b["runs"]:
+            lines.append(f"  {r['jobs']} worker{'s' if r['jobs'] != 1 else ' '} {r['seconds']:>8.1f} s  "
+                         f"{r['per_agreement_ms']:>7.0f} ms/agreement  -> 1,000 in {r['projected_1000_s']:.0f} s")
+        lines.append(f"  1,000 on 2 cores: {b['projected_1000_on_2_cores_s']:.0f} s ({b['projection']})")
+    d = report["diff"]
+    lines += ["", "diff: " + (d["skipped"] if "skipped" in d else
+                              f"{d['articles']}-article drafts in {d['median_ms']:.1f} ms ({d['function']})")]
+    alt = report["alternatives"]
+    lines += ["", "alternatives on the same agreement",
+              f"  python-docx, same text, no assembly (floor) {alt['python_docx_floor_ms']:>9.1f} ms; "
+              f"our DOCX is {alt['docx_vs_floor']:.1f}x the floor",
+              f"  `pkm build --format pdf` as a new process    {alt['cli_pdf_cold_ms']:>9.1f} ms"]
+    lo = alt["libreoffice"]
+    if "skipped" in lo:
+        lines.append(f"  LibreOffice: skipped ({lo['skipped']})")
+    else:
+        lines.append(f"  LibreOffice converting our DOCX to PDF      {lo['convert_ms']:>9.1f} ms: "
+                     f"{lo['vs_our_pdf_render']:.1f}x our PDF render, {lo['vs_our_end_to_end']:.1f}x our end to end, "
+                     f"{lo['vs_our_cold_cli_pdf']:.1f}x our cold CLI")
+    lines += ["", "targets"]
+    for t in report["targets"]:
+        lines.append(f"  {'pass' if t['pass'] else 'MISS'}  {t['name']}: {t['measured']} (target {t['target']})")
+    return "\n".join(lines)
+
+
+def _sizes(text: str) -> tuple[int, ...]:
+    try:
+        sizes = tuple(int(x) for x in text.split(",") if x.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError("sizes are whole numbers separated by commas, e.g. 10,100,1000") from None
+    if not sizes or min(sizes) < 1:
+        raise argparse.ArgumentTypeError("give at least one size of 1 or more")
+    return sizes
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m pkm_docs.bench", description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="fewer runs and smaller sizes (well under a minute)")
+    parser.add_argument("--json", type=Path, help="also write the results to this JSON file")
+    parser.add_argument("--repeat", type=int, help="warm runs per measurement (median)")
+    parser.add_argument("--sizes", type=_sizes, help="article counts for the scaling runs, e.g. 10,100,1000")
+    parser.add_argument("--batch", type=int, help="agreements in the batch run (0 skips it)")
+    parser.add_argument("--diff-size", type=int, help="articles in each draft of the diff run")
+    parser.add_argument("--no-soffice", action="store_true", help="skip the LibreOffice comparison")
+    return parser
+
+
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    """Every measurement, as the JSON report."""
+    settings = dict(QUICK if args.quick else FULL)
+    for key in ("repeat", "sizes", "batch", "diff_size"):
+        if getattr(args, key) is not None:
+            settings[key] = getattr(args, key)
+    if args.repeat is not None:
+        settings["soffice_runs"] = max(1, args.repeat)
+    start = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="pkm-bench-") as tmp:
+        work = Path(tmp)
+        library_ms, library = timed(load_library, 1, warmup=0)
+        example, agreement = bench_example(library, settings["repeat"], work)
+        report: dict[str, Any] = {
+            "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
+                        "platform": platform.platform(), "pkm_docs": __version__,
+                        "date": datetime.datetime.now().isoformat(timespec="seconds")},
+            "settings": {k: list(v) if isinstance(v, tuple) else v for k, v in settings.items()},
+            "library_load_ms": round(library_ms, 1),
+            "example": example,
+            "scaling": bench_scaling(library, settings["sizes"], settings["repeat"]),
+            "batch": bench_batch(settings["batch"], work) if settings["batch"] else None,
+            "diff": bench_diff(library, settings["diff_size"], settings["repeat"]),
+            "alternatives": bench_alternatives(agreement, example, work, settings["soffice_runs"],
+                                               not args.no_soffice),
+        }
+    report["targets"] = targets(report)
+    report["seconds"] = round(time.perf_counter() - start, 1)
+    return report
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    report = run(args)
+    print(format_table(report))
+    print(f"\n({report['seconds']:.0f} s)")
+    if args.json is not None:
+        args.json.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        print(f"wrote {args.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

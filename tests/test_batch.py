@@ -1,0 +1,360 @@
+"""`pkm batch`: one agreement per CSV row or JSON/YAML record, in parallel, with an index; and the benchmark."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import io
+import json
+from pathlib import Path
+
+import docx
+import pytest
+from docx.oxml.ns import qn
+from hypothesis import given, settings, strategies as st
+
+from pkm_docs import batch, bench
+from pkm_docs.batch import (add_batch_parser, batch_command, csv_records, output_names, read_records,
+                            safe_file_name, scan_csv, yaml_records)
+from pkm_docs.errors import SourceError
+from pkm_docs.library import load_library
+from pkm_docs.parser import parse_file
+from pkm_docs.resolve import resolve
+from pkm_docs import syntax as s
+
+HERE = Path(__file__).parent
+FIXTURES = HERE / "fixtures" / "batch"
+LIBRARY = HERE / "fixtures" / "library"
+TEMPLATE = FIXTURES / "mitra.pkm"
+
+
+def run(*argv: object) -> tuple[int, str, str]:
+    """``pkm batch ARGV`` against the test library: exit code, stdout, stderr."""
+    parser = argparse.ArgumentParser(prog="pkm")
+    add_batch_parser(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(["batch", *map(str, argv), "--library", str(LIBRARY)])
+    out, err = io.StringIO(), io.StringIO()
+    code = batch_command(args, out, err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def inputs() -> list[s.ParamDecl]:
+    return [d.decl for d in parse_file(TEMPLATE).declarations if isinstance(d, s.InputDef)]
+
+
+def index_rows(folder: Path) -> list[dict[str, str]]:
+    with open(folder / "index.csv", encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def docx_text(path: Path) -> str:
+    """Every paragraph of the document body, wherever it sits (tables, content controls), one per line."""
+    body = docx.Document(str(path)).element.body
+    return "\n".join("".join(t.text or "" for t in p.iter(qn("w:t"))) for p in body.iter(qn("w:p")))
+
+
+@pytest.fixture(scope="module")
+def csv_build(tmp_path_factory) -> tuple[Path, int, str, str]:
+    out = tmp_path_factory.mktemp("csv")
+    code, stdout, stderr = run(TEMPLATE, FIXTURES / "mitra.csv", "-o", out, "--jobs", "2", "--name-field", "nama_yayasan")
+    return out, code, stdout, stderr
+
+
+# ---------------------------------------------------------------- CSV, end to end
+
+
+def test_csv_builds_the_good_rows_and_reports_the_broken_row_and_field(csv_build):
+    out, code, stdout, stderr = csv_build
+    assert code == 1
+    assert "built 4, failed 1 of 5" in stdout
+    assert "row 5 (Yayasan-Rusak): 1 error" in stderr
+    assert f"{FIXTURES / 'mitra.csv'}:5:68: PKM015 `anggaran`: expected money" in stderr
+    assert "Rp12 juta" in stderr and "^^^^^^^^^" in stderr  # the row is shown with a caret under the cell
+    assert "Traceback" not in stderr
+    assert sorted(p.name for p in out.iterdir()) == [
+        "Perkumpulan-Lentera.docx", "Perkumpulan-Lentera.pdf", "Yayasan-Kasih-Ibu-2.docx", "Yayasan-Kasih-Ibu-2.pdf",
+        "Yayasan-Kasih-Ibu.docx", "Yayasan-Kasih-Ibu.pdf", "Yayasan-Tunas-Soe.docx", "Yayasan-Tunas-Soe.pdf",
+        "index.csv"]
+
+
+def test_index_lists_every_file_with_its_sha256_and_the_library_version(csv_build):
+    out, *_ = csv_build
+    rows = index_rows(out)
+    assert list(rows[0]) == ["file", "format", "row", "sha256", "library_version"]
+    assert [(r["file"], r["row"]) for r in rows] == [
+        ("Yayasan-Kasih-Ibu.docx", "2"), ("Yayasan-Kasih-Ibu.pdf", "2"), ("Yayasan-Tunas-Soe.docx", "3"),
+        ("Yayasan-Tunas-Soe.pdf", "3"), ("Perkumpulan-Lentera.docx", "4"), ("Perkumpulan-Lentera.pdf", "4"),
+        ("Yayasan-Kasih-Ibu-2.docx", "6"), ("Yayasan-Kasih-Ibu-2.pdf", "6")]
+    for row in rows:
+        assert row["sha256"] == hashlib.sha256((out / row["file"]).read_bytes()).hexdigest()
+        assert row["library_version"] == "1.2.3"
+        assert row["format"] == row["file"].rsplit(".", 1)[1]
+
+
+def test_each_row_becomes_its_own_agreement(csv_build):
+    out, *_ = csv_build
+    tunas = docx_text(out / "Yayasan-Tunas-Soe.docx")
+    assert "Yayasan Tunas, Soe" in tunas and "Marta Tefa" in tunas
+    assert "early childhood education" in tunas and "arbitrase" in tunas
+    lentera = docx_text(out / "Perkumpulan-Lentera.docx")
+    assert "taman bacaan" in lentera and "reading rooms" in lentera
+    assert "Rp750.000.000,00" in lentera  # a plain number in a money column is rupiah, as in a YAML file
+    assert "4 (empat) kali" in lentera    # an empty cell takes the input's default
+
+
+def test_one_and_two_workers_give_byte_identical_files(tmp_path):
+    for jobs in ("1", "2"):
+        code, _, err = run(TEMPLATE, FIXTURES / "mitra.csv", "-o", tmp_path / jobs, "--jobs", jobs, "--format", "docx,pdf")
+        assert code == 1, err
+    one = sorted(p.name for p in (tmp_path / "1").iterdir())
+    assert one == sorted(p.name for p in (tmp_path / "2").iterdir())
+    assert "mitra-2.pdf" in one and "mitra-5.docx" not in one  # named by row when there is no --name-field
+    for name in one:
+        assert (tmp_path / "1" / name).read_bytes() == (tmp_path / "2" / name).read_bytes(), name
+
+
+def test_plain_lines_report_progress_when_not_on_a_terminal(csv_build):
+    _, _, stdout, _ = csv_build
+    lines = [line for line in stdout.splitlines() if line.startswith("[")]
+    assert len(lines) == 4 and all("/5] row " in line and ": wrote " in line for line in lines)
+
+
+def test_a_terminal_gets_a_progress_bar(tmp_path):
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    parser = argparse.ArgumentParser(prog="pkm")
+    add_batch_parser(parser.add_subparsers(dest="command"))
+    args = parser.parse_args(["batch", str(TEMPLATE), str(FIXTURES / "mitra.yaml"), "-o", str(tmp_path),
+                              "--jobs", "1", "--format", "docx", "--library", str(LIBRARY)])
+    out, err = io.StringIO(), Terminal()
+    assert batch_command(args, out, err) == 0
+    assert "2/2" in err.getvalue() and "agreement" in err.getvalue()
+    assert ": wrote " not in out.getvalue()
+    assert "built 2, failed 0 of 2" in out.getvalue()
+
+
+# ---------------------------------------------------------------- JSON and YAML
+
+
+@pytest.mark.parametrize("suffix", ["json", "yaml"])
+def test_json_and_yaml_records_build(tmp_path, suffix):
+    code, stdout, stderr = run(TEMPLATE, FIXTURES / f"mitra.{suffix}", "-o", tmp_path, "--format", "docx")
+    assert code == 0, stderr
+    assert "built 2, failed 0 of 2" in stdout
+    assert [r["file"] for r in index_rows(tmp_path)] == ["mitra-1.docx", "mitra-2.docx"]
+    first, second = docx_text(tmp_path / "mitra-1.docx"), docx_text(tmp_path / "mitra-2.docx")
+    assert "Yayasan Kasih Ibu" in first and "maternal health services" in first and "health posts" in first
+    assert "Yayasan Tunas" in second and "2 (dua) kali" in second
+
+
+def test_a_broken_yaml_record_names_its_line_and_field_and_the_others_build(tmp_path):
+    data = tmp_path / "mitra.yaml"
+    data.write_text((FIXTURES / "mitra.yaml").read_text(encoding="utf-8").replace("rapat: 2", "rapat: dua"),
+                    encoding="utf-8")
+    code, stdout, stderr = run(TEMPLATE, data, "-o", tmp_path / "out", "--format", "docx")
+    assert code == 1
+    assert "built 1, failed 1 of 2" in stdout
+    assert "record 2 (mitra-2): " in stderr
+    assert f"{data}:20:3: PKM015 `rapat`: expected integer" in stderr
+
+
+def test_a_bad_value_is_reported_once_not_again_where_a_text_uses_it():
+    record = yaml_records("- {nama_yayasan: A, ketua: B, tujuan: C, kegiatan: [D], anggaran: Rp1.000.000, "
+                          "bagian_dinas: 50%, bagian_yayasan: 50%, tanggal: 2026-12-01, rapat: dua}\n",
+                          "x.yaml", inputs())[0]
+    with pytest.raises(SourceError) as caught:
+        resolve(parse_file(TEMPLATE), load_library(LIBRARY), record.values, "x.yaml", record.raw)
+    assert [d.code for d in caught.value.diagnostics] == ["PKM015"]
+
+
+def test_name_field_names_the_files(tmp_path):
+    code, _, stderr = run(TEMPLATE, FIXTURES / "mitra.json", "-o", tmp_path, "--format", "docx",
+                          "--name-field", "nama_yayasan")
+    assert code == 0, stderr
+    assert sorted(p.name for p in tmp_path.glob("*.docx")) == ["Yayasan-Kasih-Ibu.docx", "Yayasan-Tunas.docx"]
+
+
+def test_the_manifest_names_the_record_and_hashes_its_own_text(tmp_path):
+    library = load_library(LIBRARY)
+    source = parse_file(TEMPLATE)
+    record = read_records(FIXTURES / "mitra.yaml", inputs())[1]
+    manifest = resolve(source, library, record.values, "mitra.yaml record 2", record.raw).agreement.manifest
+    assert manifest.data_file == "mitra.yaml record 2"
+    assert record.raw.decode().startswith("nama_yayasan: Yayasan Tunas")
+    assert manifest.data_hash == hashlib.sha256(record.raw).hexdigest()
+
+
+# ---------------------------------------------------------------- reading CSV
+
+
+def test_csv_cells_are_converted_by_the_type_of_their_input():
+    records = read_records(FIXTURES / "mitra.csv", inputs())
+    first = records[0].values
+    assert first["tujuan"].value == {"id": "pelayanan kesehatan ibu", "en": "maternal health services"}
+    assert first["kegiatan"].value == [{"id": "kelas ibu", "en": "antenatal classes"},
+                                       {"id": "posyandu", "en": "health posts"}]
+    assert first["rapat"].value == 4 and first["anggaran"].value == "Rp500.000.000"
+    assert records[2].values["anggaran"].value == 750000000
+    assert "forum" not in records[2].values  # an empty cell is no value: the default applies
+    span = first["anggaran"].span
+    assert (span.line, span.column) == (2, 132)  # the cell's first character, for the caret
+    assert [r.row for r in records] == [2, 3, 4, 5, 6]
+
+
+def test_semicolon_separated_csv_from_an_indonesian_spreadsheet_is_read():
+    text = "nama_yayasan;ketua;anggaran\nYayasan A;\"Budi; S.H.\";Rp1.000.000\n"
+    records = csv_records(text, "x.csv", [d for d in inputs() if d.name in ("nama_yayasan", "ketua", "anggaran")])
+    assert records[0].values["ketua"].value == "Budi; S.H."
+    assert records[0].values["anggaran"].span.column == 24
+
+
+def test_an_unknown_column_is_reported_once_and_nothing_is_built(tmp_path):
+    data = tmp_path / "data.csv"
+    lines = (FIXTURES / "mitra.csv").read_text(encoding="utf-8").splitlines()
+    data.write_text("\n".join([lines[0].replace("ketua,", "ketuaa,")] + lines[1:]) + "\n", encoding="utf-8")
+    code, _, stderr = run(TEMPLATE, data, "-o", tmp_path / "out")
+    assert code == 1
+    assert f"{data}:1:14: PKM033 column `ketuaa` is not an input of the template" in stderr
+    assert "did you mean `ketua`?" in stderr
+    assert stderr.count("PKM033") == 1 and "nothing was built" in stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_missing_required_column_is_reported_once():
+    with pytest.raises(SourceError) as caught:
+        csv_records("nama_yayasan,ketua\nA,B\n", "x.csv", inputs())
+    messages = [d.message for d in caught.value.diagnostics]
+    assert "no column for the input `anggaran`" in messages
+    assert not any("`rapat`" in m for m in messages)  # it has a default
+
+
+def test_a_text_in_two_languages_needs_both_columns():
+    with pytest.raises(SourceError) as caught:
+        csv_records("tujuan.id,nama_yayasan\na,b\n", "x.csv", [d for d in inputs() if d.name in ("tujuan", "nama_yayasan")])
+    assert caught.value.diagnostics[0].message.startswith("`tujuan.en` is missing")
+
+
+def test_lists_of_different_lengths_per_language_fail_their_row():
+    decls = [d for d in inputs() if d.name == "kegiatan"]
+    record = csv_records("kegiatan.id,kegiatan.en\na; b,x\n", "x.csv", decls)[0]
+    assert record.problems[0].message == "`kegiatan` has 2 items in `id` and 1 in `en`"
+
+
+def test_a_row_with_more_cells_than_the_header_fails():
+    decls = [d for d in inputs() if d.name == "ketua"]
+    record = csv_records("ketua\nA,B\n", "x.csv", decls)[0]
+    assert record.problems[0].message == "this row has 2 cells; the header has 1"
+
+
+def test_blank_rows_are_skipped_and_row_numbers_are_lines():
+    decls = [d for d in inputs() if d.name == "ketua"]
+    records = csv_records("ketua\r\nA\r\n,\r\n\r\nB\r\n", "x.csv", decls)
+    assert [(r.row, r.values["ketua"].value) for r in records] == [(2, "A"), (5, "B")]
+
+
+table = st.lists(st.lists(st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\r"), max_size=8),
+                          min_size=3, max_size=3), min_size=1, max_size=6)
+
+
+@given(table)
+@settings(max_examples=200, deadline=None, database=None)
+def test_scan_csv_reads_what_the_csv_module_writes(rows):
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    text = buffer.getvalue()
+    scanned = [[cell.value for cell in cells] for cells, _ in scan_csv(text, "x.csv")]
+    assert scanned == rows
+    lines = text.split("\n")
+    for cells, _ in scan_csv(text, "x.csv"):
+        for cell in cells:  # a quoted cell starts at its quote, a plain one at its first character
+            start = lines[cell.span.line - 1][cell.span.column - 1:]
+            assert start.startswith('"') or start.startswith(cell.value.split("\n")[0])
+
+
+# ---------------------------------------------------------------- names
+
+
+def test_output_names_are_safe_and_unique():
+    records = [batch.Record(row, f"row {row}", {}, b"", name) for row, name in enumerate([
+        "Yayasan Kasih Ibu", "../../etc/passwd", "CON", "Yayasan Kasih Ibu", "yayasan kasih ibu", "",
+        "Şükür Çiçek", "漢字", "x" * 500, "a/b\\c:d*e?f\"g<h>i|j", None], start=2)]
+    names = output_names(records, "mitra")
+    assert names[:8] == ["Yayasan-Kasih-Ibu", "etc-passwd", "CON_", "Yayasan-Kasih-Ibu-2", "yayasan-kasih-ibu-3",
+                         "mitra-07", "Sukur-Cicek", "mitra-09"]
+    assert names[8] == "x" * 80
+    assert names[9] == "a-b-c-d-e-f-g-h-i-j" and names[10] == "mitra-12"
+
+
+def test_safe_file_name_never_leaves_a_path():
+    for text in ("..", ".", "/", "~/x", "C:\\Windows", "\x00", "a\nb"):
+        assert "/" not in safe_file_name(text) and "\\" not in safe_file_name(text)
+        assert not safe_file_name(text).startswith(".")
+
+
+# ---------------------------------------------------------------- usage and limits
+
+
+def test_an_unknown_format_is_a_usage_error(tmp_path):
+    code, _, stderr = run(TEMPLATE, FIXTURES / "mitra.csv", "-o", tmp_path, "--format", "odt")
+    assert code == 2 and "unknown format `odt`" in stderr
+
+
+def test_an_unknown_data_file_type_is_a_usage_error(tmp_path):
+    data = tmp_path / "data.xlsx"
+    data.write_bytes(b"PK")
+    code, _, stderr = run(TEMPLATE, data, "-o", tmp_path / "out")
+    assert code == 2 and ".csv, .tsv, .json or .yaml" in stderr
+
+
+def test_a_data_file_over_the_limit_is_refused(tmp_path, monkeypatch):
+    monkeypatch.setattr(batch, "MAX_BATCH_BYTES", 100)
+    code, _, stderr = run(TEMPLATE, FIXTURES / "mitra.csv", "-o", tmp_path)
+    assert code == 2 and "pkm batch reads data files up to 100 bytes" in stderr
+
+
+def test_a_yaml_mapping_instead_of_a_list_is_explained(tmp_path):
+    data = tmp_path / "data.yaml"
+    data.write_text("nama_yayasan: A\n", encoding="utf-8")
+    code, _, stderr = run(TEMPLATE, data, "-o", tmp_path / "out")
+    assert code == 1 and "a batch data file holds a list of records" in stderr
+
+
+def test_a_template_mistake_is_shown_once_not_once_per_row(tmp_path):
+    template = tmp_path / "mitra.pkm"
+    template.write_text(TEMPLATE.read_text(encoding="utf-8").replace("use opening.standard@^1", "use opening.standart@^1"),
+                        encoding="utf-8")
+    code, stdout, stderr = run(template, FIXTURES / "mitra.yaml", "-o", tmp_path / "out", "--jobs", "1")
+    assert code == 1 and "built 0, failed 2 of 2" in stdout
+    assert stderr.count(": PKM010 the library has no clause `opening.standart`") == 1
+    assert "(the same as above) PKM010" in stderr
+
+
+def test_jobs_must_be_positive():
+    parser = argparse.ArgumentParser(prog="pkm")
+    add_batch_parser(parser.add_subparsers(dest="command"))
+    with pytest.raises(SystemExit):
+        parser.parse_args(["batch", "a.pkm", "b.csv", "--jobs", "0"])
+
+
+# ---------------------------------------------------------------- the benchmark
+
+
+def test_bench_writes_a_report_with_every_section(tmp_path, capsys):
+    report_path = tmp_path / "bench.json"
+    assert bench.main(["--repeat", "1", "--sizes", "2,3", "--batch", "2", "--diff-size", "3", "--no-soffice",
+                       "--json", str(report_path)]) == 0
+    report = json.loads(report_path.read_text(encoding="utf-8"))
+    assert {"machine", "settings", "library_load_ms", "example", "scaling", "batch", "diff", "alternatives",
+            "targets", "seconds"} <= set(report)
+    assert {"parse", "resolve", "docx", "pdf", "end_to_end"} <= set(report["example"]["phases_ms"])
+    assert [row["articles"] for row in report["scaling"]["sizes"]] == [2, 3]
+    assert {"per_article_ms", "total_ms"} <= set(report["scaling"]["sizes"][0])
+    assert report["batch"]["runs"][0]["jobs"] == 1 and "projected_1000_on_2_cores_s" in report["batch"]
+    assert "median_ms" in report["diff"] or "skipped" in report["diff"]
+    assert "python_docx_floor_ms" in report["alternatives"] and "skipped" in report["alternatives"]["libreoffice"]
+    assert all({"name", "target", "measured", "pass"} <= set(t) for t in report["targets"])
+    table = capsys.readouterr().out
+    assert "targets" in table and "end to end" in table
