@@ -132,6 +132,19 @@ class Party:
 
 
 @dataclass(frozen=True)
+class Witness:
+    """A person who witnesses the signing (saksi), signing below the parties."""
+
+    key: str
+    name: str
+    position: Text
+    span: Span | None = None
+
+    def to_data(self) -> dict[str, Any]:
+        return {"key": self.key, "name": self.name, "position": self.position.to_data()}
+
+
+@dataclass(frozen=True)
 class ManifestEntry:
     """A clause version that went into the agreement."""
 
@@ -185,6 +198,7 @@ class Agreement:
     manifest: Manifest
     labels: Mapping[str, Text] = field(default_factory=dict)
     span: Span | None = None
+    witnesses: tuple[Witness, ...] = ()
 
     def in_language(self, lang: str) -> Agreement:
         """The same agreement in ``lang`` alone (for one file per language)."""
@@ -210,6 +224,7 @@ class Agreement:
             "preamble": [a.to_data() for a in self.preamble],
             "articles": [a.to_data() for a in self.articles],
             "closing": [a.to_data() for a in self.closing],
+            "witnesses": [w.to_data() for w in self.witnesses],
             "labels": {key: text.to_data() for key, text in self.labels.items()},
             "manifest": self.manifest.to_data(),
         }

@@ -48,7 +48,7 @@ _TERMINAL_NAMES = {
 }
 
 _KEYWORDS = (
-    "agreement", "party", "input", "article", "preamble", "closing", "clause", "scheme", "glossary",
+    "agreement", "party", "witness", "input", "article", "preamble", "closing", "clause", "scheme", "glossary",
     "use", "text", "param", "require", "term", "when", "min", "max", "default", "optional",
 )
 
@@ -242,6 +242,10 @@ class _ToSyntax(Transformer):
     def party_def(self, meta, children):
         key, *fields = children
         return s.PartyDef(str(key), tuple(fields), self.sp(meta), self.tok(key))
+
+    def witness_def(self, meta, children):
+        key, *fields = children
+        return s.WitnessDef(str(key), tuple(fields), self.sp(meta), self.tok(key))
 
     def use(self, meta, children):
         ref, condition, *args = children

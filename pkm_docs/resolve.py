@@ -15,7 +15,8 @@ from . import syntax as s
 from .data import DataValue
 from .errors import Diagnostic, DiagnosticSink, suggest
 from .library import BUILTINS, ClauseVersion, Library, check_type
-from .model import Agreement, Article, ClauseUse, LANGUAGES, Manifest, ManifestEntry, Paragraph, Party, Text
+from .model import (Agreement, Article, ClauseUse, LANGUAGES, Manifest, ManifestEntry, Paragraph, Party, Text,
+                    Witness)
 from .values import (ChoiceValue, DurationValue, ValueProblem, check_bounds, convert, convert_data, describe,
                      format_value)
 from .versions import matches, valid_constraint
@@ -33,6 +34,7 @@ LABELS = {
     "between": Text({"id": "antara", "en": "between"}),
     "and": Text({"id": "dan", "en": "and"}),
     "draft": Text({"id": "RANCANGAN", "en": "DRAFT"}),
+    "witnesses": Text({"id": "Saksi-saksi", "en": "Witnesses"}),
 }
 
 _HEADER_FIELDS = ("title", "number", "scheme", "languages", "governing", "signed_on", "signed_at")
@@ -95,6 +97,7 @@ class _Resolver:
         self._inputs([d.decl for d in decls if isinstance(d, s.InputDef)])
         header = self.header = self._header(headers[0])
         self._parties([d for d in decls if isinstance(d, s.PartyDef)])
+        witnesses = self._witnesses([d for d in decls if isinstance(d, s.WitnessDef)])
         parts: dict[str, list[Article]] = {"preamble": [], "article": [], "closing": []}
         number = 0
         for d in decls:
@@ -114,6 +117,7 @@ class _Resolver:
             signing_place=header["signed_at"], parties=tuple(self.parties.values()),
             preamble=tuple(parts["preamble"]), articles=tuple(parts["article"]), closing=tuple(parts["closing"]),
             manifest=manifest, labels={k: self._text(v) for k, v in LABELS.items()}, span=headers[0].span,
+            witnesses=witnesses,
         )
         return Resolved(agreement, tuple(d for d in self.sink.diagnostics if not d.is_error))
 
@@ -289,6 +293,22 @@ class _Resolver:
         if not decls:
             self.sink.error("PKM037", "the agreement declares no party", s.Span(self.source.path, 1, 1, 1, 2),
                             "declare each party with `party NAME { role: government ... }`")
+
+    def _witnesses(self, decls: list[s.WitnessDef]) -> tuple[Witness, ...]:
+        out: dict[str, Witness] = {}
+        for decl in decls:
+            if decl.key in out or decl.key in self.party_keys:
+                self.sink.error("PKM020", f"`{decl.key}` is declared twice", decl.key_span)
+                continue
+            fields = self._fields(decl.fields, ("name", "position"), f"witness `{decl.key}`")
+            if "name" not in fields:
+                self.sink.error("PKM037", f"witness `{decl.key}` has no `name`", decl.key_span,
+                                'add `name: "..."` with the witness\'s full name')
+            empty = Text.same("", self.languages)
+            name = self._text_field(fields, "name", empty)
+            out[decl.key] = Witness(decl.key, name[self.languages[0]], self._text_field(fields, "position", empty),
+                                    decl.key_span)
+        return tuple(out.values())
 
     # ---- articles ----------------------------------------------------------------------------------
 

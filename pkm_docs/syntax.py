@@ -246,6 +246,16 @@ class PartyDef:
 
 
 @dataclass(frozen=True)
+class WitnessDef:
+    """``witness NAME { name: ... position: ... }``: a person who witnesses the signing."""
+
+    key: str
+    fields: tuple[Field, ...]
+    span: Span
+    key_span: Span
+
+
+@dataclass(frozen=True)
 class InputDef:
     """A blank of the agreement, filled from a data file or a default."""
 
@@ -312,7 +322,7 @@ class Not:
 
 Condition = Union[Compare, BoolOp, Not]
 
-Declaration = Union[ClauseDef, SchemeDef, GlossaryDef, AgreementDef, PartyDef, InputDef, ArticleDef]
+Declaration = Union[ClauseDef, SchemeDef, GlossaryDef, AgreementDef, PartyDef, WitnessDef, InputDef, ArticleDef]
 
 
 @dataclass(frozen=True)

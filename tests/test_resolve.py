@@ -145,3 +145,22 @@ def test_parser_keeps_spans_and_dedents_text_blocks():
     assert clause.body.get("id").text.value == "(1) Satu.\n(2) Dua."
     title = clause.fields[0]
     assert (title.span.line, title.span.column) == (2, 3)
+
+
+def test_witnesses_are_read_with_name_and_position(tmp_path, agreement_text, fixture_library, data_file):
+    path = tmp_path / "a.pkm"
+    path.write_text(agreement_text + '\nwitness saksi1 {\n  name: "Drs. Markus Tanone"\n'
+                    '  position: "Sekretaris Dinas" / "Office Secretary"\n}\n', encoding="utf-8")
+    [witness] = compile_agreement(path, library=fixture_library, data=data_file).agreement.witnesses
+    assert witness.name == "Drs. Markus Tanone"
+    assert witness.position["en"] == "Office Secretary"
+
+
+def test_witness_without_a_name_is_an_error(tmp_path, agreement_text, fixture_library, data_file):
+    from pkm_docs.errors import SourceError
+    path = tmp_path / "a.pkm"
+    path.write_text(agreement_text + '\nwitness saksi1 {\n  position: "Sekretaris"\n}\n', encoding="utf-8")
+    with pytest.raises(SourceError) as raised:
+        compile_agreement(path, library=fixture_library, data=data_file)
+    [diag] = raised.value.diagnostics
+    assert diag.code == "PKM037" and "witness `saksi1` has no `name`" in diag.message

@@ -79,10 +79,12 @@ _FALLBACK_LABELS = {
     "and": {"id": "dan", "en": "and"},
     "draft": {"id": "RANCANGAN", "en": "DRAFT"},
     "initials": {"id": "Paraf", "en": "Initials"},
+    "witnesses": {"id": "Saksi-saksi", "en": "Witnesses"},
 }
 
 _GUTTER = Cm(0.35)  # padding on each side of the line between the language columns
 _SIGNING_SPACE = Cm(2.7)
+_WITNESS_SPACE = Cm(2.0)
 _METERAI_BOX = Cm(3.2)
 _INITIALS_BOX = (Cm(2.8), Cm(1.1))  # width, height
 _DRAFT_RED = RGBColor(0xC0, 0x00, 0x00)
@@ -657,8 +659,43 @@ class _BodyBuilder:
             self.run(p, party.representative, self.langs[0], bold=True, underline=True)
             self.translated(self.column(position).add(SIGNATURE),
                             [(lang, party.position.get(lang)) for lang in self.langs], separator="\n")
-        self.bookmark(table.rows[0].cells[0].paragraphs[0], table.rows[-1].cells[-1].paragraphs[-1],
-                      SIGNATURES_BOOKMARK)
+        last = table.rows[-1].cells[-1].paragraphs[-1]
+        if self.agreement.witnesses:
+            for row in table.rows:  # the witnesses stay on the page of the parties' signatures
+                for cell in row.cells:
+                    for p in cell.paragraphs:
+                        p.paragraph_format.keep_with_next = True
+            last = self.witnesses()
+        self.bookmark(table.rows[0].cells[0].paragraphs[0], last, SIGNATURES_BOOKMARK)
+
+    def witnesses(self) -> DocxParagraph:
+        """Below the parties: "Saksi-saksi / Witnesses", then one column per witness; the last paragraph."""
+        witnesses = self.agreement.witnesses
+        self.spacer(Pt(12), keep_with_next=True)
+        heading = self.add(SIGNATURE)
+        heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        heading.paragraph_format.keep_with_next = True
+        heading.paragraph_format.space_after = Pt(6)
+        self.translated(heading, [(lang, _label(self.agreement, "witnesses", lang)) for lang in self.langs],
+                        bold=True)
+        table, _ = self.table(len(witnesses))
+        rows = [self.row_cells(table) for _ in range(4)]
+        for row in table.rows:
+            docx_xml.set_row_cant_split(row)
+        table.rows[1].height = _WITNESS_SPACE
+        table.rows[1].height_rule = WD_ROW_HEIGHT_RULE.EXACTLY
+        for index, witness in enumerate(witnesses):
+            number, space, name, position = (row[index] for row in rows)
+            self.run(self.column(number).add(SIGNATURE), f"{index + 1}.", self.langs[0])
+            self.column(space).add(SIGNATURE)
+            self.run(self.column(name).add(SIGNATURE), witness.name, self.langs[0], bold=True, underline=True)
+            self.translated(self.column(position).add(SIGNATURE),
+                            [(lang, witness.position.get(lang)) for lang in self.langs], separator="\n")
+        for row in table.rows[:-1]:
+            for cell in row.cells:
+                for p in cell.paragraphs:
+                    p.paragraph_format.keep_with_next = True
+        return table.rows[-1].cells[-1].paragraphs[-1]
 
 
 # -- header mark and document properties ----------------------------------------------------------------
