@@ -33,7 +33,7 @@ import yaml
 
 from . import syntax as s
 from .data import DataValue
-from .errors import Diagnostic, ERROR, PkmError, SourceError, UsageError, format_diagnostic, suggest
+from .errors import Diagnostic, ERROR, PkmError, SourceError, UsageError, format_diagnostic, report_error, suggest
 from .library import Library, load_library
 from .output import write_all, write_atomic
 from .parser import parse, read_source
@@ -687,12 +687,7 @@ def batch_command(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> i
         result = run_batch(args.template, args.data, args.output, formats=formats, jobs=args.jobs,
                            name_field=args.name_field, library=args.library, progress=reporter)
     except PkmError as error:
-        for diag in error.diagnostics:
-            print(format_diagnostic(diag, sources), file=stderr)
-        errors = sum(d.is_error for d in error.diagnostics)
-        if error.exit_code == 1 and errors:
-            print(f"{errors} error{'s' if errors != 1 else ''}; nothing was built", file=stderr)
-        return error.exit_code
+        return report_error(error, sources, stderr, "nothing was built")
     except KeyboardInterrupt:
         print("interrupted; the files already written are complete, the others were not started", file=stderr)
         return 130

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Sequence, TextIO
 
 from . import __version__
-from .errors import PkmError, UsageError, format_diagnostic
+from .errors import PkmError, UsageError, format_diagnostic, report_error
 from .library import load_library
 from .pipeline import FORMATS, LAYOUTS, build, compile_agreement
 
@@ -89,12 +89,7 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
             from .library_cli import library_command
             return library_command(args, stdout)
     except PkmError as error:
-        for diag in error.diagnostics:
-            print(format_diagnostic(diag, sources), file=stderr)
-        errors = sum(d.is_error for d in error.diagnostics)
-        if error.exit_code == 1 and errors:
-            print(f"{errors} error{'s' if errors != 1 else ''}; nothing was written", file=stderr)
-        return error.exit_code
+        return report_error(error, sources, stderr)
     except KeyboardInterrupt:
         print("interrupted; nothing was written", file=stderr)
         return 130

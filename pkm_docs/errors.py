@@ -114,3 +114,13 @@ def format_diagnostic(diag: Diagnostic, sources: dict[str, str] | None = None) -
     if diag.hint:
         lines.append(f"  hint: {diag.hint}")
     return "\n".join(lines)
+
+
+def report_error(error: PkmError, sources: dict[str, str], stream, outcome: str = "nothing was written") -> int:
+    """Print every diagnostic of ``error`` and a count; returns the exit code the command should give."""
+    for diag in error.diagnostics:
+        print(format_diagnostic(diag, sources), file=stream)
+    errors = sum(d.is_error for d in error.diagnostics)
+    if error.exit_code == 1 and errors:
+        print(f"{errors} error{'s' if errors != 1 else ''}; {outcome}", file=stream)
+    return error.exit_code
