@@ -148,3 +148,19 @@ def test_opening_states_the_signing_date_in_words(tmp_path, date, id_words, en_w
     opening = agreement.preamble[0].paragraphs[0].text
     assert opening["id"].startswith(id_words)
     assert opening["en"].startswith(en_words)
+
+
+def test_a_json_data_file_fills_a_template_like_yaml(tmp_path):
+    import datetime
+    import json
+
+    import yaml
+    templates = resource_dir("templates")
+    sample = yaml.safe_load((templates / "kesehatan.sample.yaml").read_text(encoding="utf-8"))
+    as_json = {k: v.isoformat() if isinstance(v, datetime.date) else v for k, v in sample.items()}
+    data = tmp_path / "mitra.json"
+    data.write_text(json.dumps(as_json, ensure_ascii=False, indent=2), encoding="utf-8")
+    from_json = compile_agreement(templates / "kesehatan.pkm", data=data).agreement
+    from_yaml = compile_agreement(templates / "kesehatan.pkm", data=templates / "kesehatan.sample.yaml").agreement
+    assert [p.text for a in from_json.articles for p in a.paragraphs] == \
+        [p.text for a in from_yaml.articles for p in a.paragraphs]
