@@ -8,6 +8,7 @@ an edited copy can be read back clause by clause with ``docx_read.read_docx``.
 
 from __future__ import annotations
 
+import copy
 import datetime
 import io
 import json
@@ -23,7 +24,8 @@ from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE, WD_T
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.opc.exceptions import PackageNotFoundError
 from docx.shared import Cm, Emu, Pt, RGBColor
-from docx.table import Table, _Cell
+from docx.document import Document as DocumentObject
+from docx.table import Table, _Cell, _Row
 from docx.text.paragraph import Paragraph as DocxParagraph
 from docx.text.run import Run
 from docxtpl import DocxTemplate
@@ -109,13 +111,13 @@ def render_docx(agreement: Agreement, *, template: Path | None = None, layout: s
     tpl = _open_template(path, house=template is None)
     document = tpl.get_docx()
     try:
-        subdoc = tpl.new_subdoc()
+        subdoc = _new_subdoc(tpl)
     except ImportError as exc:  # docxtpl's subdoc support is the optional extra docxtpl[subdoc]
         raise BuildError(f"DOCX output needs docxcompose (pip install 'docxtpl[subdoc]'): {exc}") from exc
     section = document.sections[-1]
     width = Emu(section.page_width - section.left_margin - section.right_margin)
     _BodyBuilder(agreement, subdoc, width).build(document, layout)
-    initials = tpl.new_subdoc()
+    initials = _new_subdoc(tpl)
     if agreement.parties:
         _BodyBuilder(agreement, initials, width).initials()
     if draft:
@@ -135,6 +137,29 @@ def render_docx(agreement: Agreement, *, template: Path | None = None, layout: s
     except ValueError as exc:  # lxml refuses text XML cannot hold; check_text should have caught it
         raise BuildError(f"cannot write DOCX: {exc}") from exc
     return docx_xml.deterministic_zip(buffer.getvalue())
+
+
+#: python-docx's default document, parsed once: each subdoc body starts as a copy of its XML.
+_BLANK_DOCUMENT: Any = None
+
+
+def _new_subdoc(tpl: DocxTemplate) -> Any:
+    """What ``tpl.new_subdoc()`` returns, without parsing python-docx's default package again each time.
+
+    docxtpl's Subdoc opens ``Document()`` and points it at the template's part; here its body element is
+    a deep copy of one parsed default document instead (same XML, same element classes).
+    """
+    global _BLANK_DOCUMENT
+    from docxtpl.subdoc import Subdoc  # ImportError without docxcompose, as tpl.new_subdoc() raises
+
+    if _BLANK_DOCUMENT is None:
+        _BLANK_DOCUMENT = open_document().element
+    tpl.init_docx()
+    subdoc = Subdoc.__new__(Subdoc)
+    subdoc.tpl = tpl
+    subdoc.docx = tpl.get_docx()
+    subdoc.subdocx = DocumentObject(copy.deepcopy(_BLANK_DOCUMENT), subdoc.docx._part)
+    return subdoc
 
 
 def check_text(agreement: Agreement) -> None:
@@ -394,6 +419,7 @@ class _BodyBuilder:
                                 item_hang=-(item.first_line_indent or 0) // 635)
         self.lists: _Lists | None = None
         self._bookmark_id = 0
+        self._row_prototypes: dict[Any, Any] = {}  # w:tbl -> an empty row of it, margins set, to copy
 
     def column(self, container: Any = None) -> _Column:
         return _Column(self.doc if container is None else container, self.style_ids)
@@ -430,12 +456,8 @@ class _BodyBuilder:
 
     def run(self, paragraph: DocxParagraph, text: str, lang: str, *, bold: bool | None = None,
             italic: bool | None = None, underline: bool | None = None, caps: bool | None = None) -> Run:
-        run = paragraph.add_run(text)
-        run.bold, run.italic, run.underline = bold, italic, underline
-        if caps:
-            run.font.all_caps = True
-        docx_xml.set_run_language(run, LANGUAGE_TAGS.get(lang, lang))
-        return run
+        return docx_xml.add_run(paragraph, text, props=True, bold=bold, italic=italic, underline=underline,
+                                caps=bool(caps), lang=LANGUAGE_TAGS.get(lang, lang))
 
     def translated(self, paragraph: DocxParagraph, texts: list[tuple[str, str]], *, separator: str = " / ",
                    **fmt: bool) -> None:
@@ -446,9 +468,9 @@ class _BodyBuilder:
                 continue
             if shown:
                 if separator == "\n":
-                    paragraph.add_run().add_break()
+                    docx_xml.add_break_run(paragraph)
                 else:
-                    paragraph.add_run(separator).bold = fmt.get("bold")
+                    docx_xml.add_run(paragraph, separator, props=True, bold=fmt.get("bold"))
             self.run(paragraph, text, lang, **{**fmt, "italic": bool(shown) or fmt.get("italic")})
             shown.append(text)
 
@@ -468,11 +490,19 @@ class _BodyBuilder:
         return table, widths
 
     def row_cells(self, table: Table) -> list[_Cell]:
-        cells = table.add_row().cells
+        tbl = table._tbl
+        prototype = self._row_prototypes.get(tbl)
+        if prototype is not None:  # every new row of a table is the same empty row: copy the first
+            tr = copy.deepcopy(prototype)
+            tbl.append(tr)  # python-docx appends rows last in w:tbl too
+            return _Row(tr, table).cells
+        row = table.add_row()
+        cells = row.cells
         last = len(cells) - 1
         for index, cell in enumerate(cells):
             docx_xml.set_cell_margins(cell, left=0 if index == 0 else _GUTTER // 635,
                                       right=0 if index == last else _GUTTER // 635)
+        self._row_prototypes[tbl] = copy.deepcopy(row._tr)
         return cells
 
     # title block
@@ -558,14 +588,14 @@ class _BodyBuilder:
         if part.number is not None and self.lists.live_headings:
             docx_xml.set_paragraph_numbering(p, self.lists.articles[lang], HEADING_LEVEL)
             if title:
-                p.add_run().add_break()
+                docx_xml.add_break_run(p)
                 self.run(p, title, lang)
         else:
             lines = [f"{label} {part.number}"] if part.number is not None else []
             lines += [title] if title else []
             for index, line in enumerate(lines):
                 if index:
-                    p.add_run().add_break()
+                    docx_xml.add_break_run(p)
                 self.run(p, line, lang)
         where = str(part.number) if part.number is not None else part.kind
         alias = f"{label} {part.number}" if part.number is not None else title
@@ -627,7 +657,7 @@ class _BodyBuilder:
             docx_xml.set_cell_margins(cell, left=57, right=57, top=28)
             p = self.column(cell).add(INITIALS)
             self.run(p, label, self.langs[0])
-            p.add_run().add_break()
+            docx_xml.add_break_run(p)
             self.run(p, party.alias.get(self.langs[0]), self.langs[0])
 
     # signatures

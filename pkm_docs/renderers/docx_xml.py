@@ -19,6 +19,7 @@ from docx.opc.packuri import PackURI
 from docx.opc.part import Part
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
+from docx.oxml.parser import oxml_parser
 from docx.parts.numbering import NumberingPart
 from docx.styles.style import ParagraphStyle
 from docx.table import Table, _Cell, _Row
@@ -38,6 +39,54 @@ _W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 #: A fixed timestamp for every zip member (the earliest a zip can hold), so builds are reproducible.
 _ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+
+
+
+# -- direct element building (python-docx's get_or_add chains are slow) -----------------------------------
+
+_W = "{" + _W_NS + "}"
+_WMAP = {"w": _W_NS}
+_make_element = oxml_parser.makeelement
+_VAL = _W + "val"
+_PPR, _PSTYLE, _NUMPR, _ILVL, _NUMID = _W + "pPr", _W + "pStyle", _W + "numPr", _W + "ilvl", _W + "numId"
+_R, _RPR, _T, _TAB, _BR = _W + "r", _W + "rPr", _W + "t", _W + "tab", _W + "br"
+_B, _I, _CAPS, _U, _LANG = _W + "b", _W + "i", _W + "caps", _W + "u", _W + "lang"
+_XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+#: w:pPr children in schema order (python-docx's CT_PPr sequence).
+_PPR_ORDER = (
+    "w:pStyle", "w:keepNext", "w:keepLines", "w:pageBreakBefore", "w:framePr", "w:widowControl", "w:numPr",
+    "w:suppressLineNumbers", "w:pBdr", "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap",
+    "w:overflowPunct", "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd",
+    "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap", "w:jc",
+    "w:textDirection", "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle",
+    "w:rPr", "w:sectPr", "w:pPrChange",
+)
+_PPR_RANK = {qn(tag): index for index, tag in enumerate(_PPR_ORDER)}
+
+
+def _w(clark: str):
+    """A new ``w:`` element, as ``OxmlElement`` makes it (same namespace map, same element class)."""
+    return _make_element(clark, nsmap=_WMAP)
+
+
+def _get_or_add_ppr(p):
+    ppr = p.find(_PPR)
+    if ppr is None:
+        ppr = _w(_PPR)
+        p.insert(0, ppr)
+    return ppr
+
+
+def _insert_in_order(parent, child, rank: Mapping[str, int]):
+    """Insert ``child`` before the first child of ``parent`` that comes after it in schema order."""
+    own = rank[child.tag]
+    for existing in parent:
+        other = rank.get(existing.tag)
+        if other is not None and other > own:
+            existing.addprevious(child)
+            return child
+    parent.append(child)
+    return child
 
 
 # -- text that must stay data ---------------------------------------------------------------------------
@@ -153,7 +202,79 @@ def set_style_border(style: ParagraphStyle, *, val: str = "single", size: int = 
 
 def set_paragraph_style_id(paragraph: Paragraph, style_id: str) -> None:
     """Apply a paragraph style by id: python-docx's by-name lookup scans every style each time."""
-    paragraph._p.get_or_add_pPr().style = style_id
+    ppr = _get_or_add_ppr(paragraph._p)
+    pstyle = ppr.find(_PSTYLE)
+    if pstyle is None:
+        pstyle = _w(_PSTYLE)
+        ppr.insert(0, pstyle)  # w:pStyle is the first child of w:pPr
+    pstyle.set(_VAL, style_id)
+
+
+def add_run(paragraph: Paragraph, text: str | None = None, *, props: bool = False, bold: bool | None = None,
+            italic: bool | None = None, underline: bool | None = None, caps: bool = False,
+            lang: str | None = None) -> Run:
+    """Append a run as python-docx's ``add_run(text)`` plus its font setters would build it, made directly.
+
+    ``props`` adds a ``w:rPr`` even when empty (python-docx's setters create one when given None). The text
+    is assigned as lxml element text, so it stays data.
+    """
+    p = paragraph._p
+    r = _w(_R)
+    p.append(r)
+    if text:
+        _append_text(r, text)
+    if props or bold is not None or italic is not None or underline is not None or caps or lang is not None:
+        rpr = _w(_RPR)
+        r.insert(0, rpr)
+        if bold is not None:
+            element = _w(_B)
+            if not bold:
+                element.set(_VAL, "0")
+            rpr.append(element)
+        if italic is not None:
+            element = _w(_I)
+            if not italic:
+                element.set(_VAL, "0")
+            rpr.append(element)
+        if caps:
+            rpr.append(_w(_CAPS))
+        if underline is not None:
+            element = _w(_U)
+            element.set(_VAL, "single" if underline else "none")
+            rpr.append(element)
+        if lang is not None:
+            element = _w(_LANG)
+            element.set(_VAL, lang)
+            rpr.append(element)
+    return Run(r, paragraph)
+
+
+def add_break_run(paragraph: Paragraph) -> None:
+    """Append a run holding a line break (``add_run().add_break()``)."""
+    r = _w(_R)
+    paragraph._p.append(r)
+    r.append(_w(_BR))
+
+
+_TEXT_SPLIT = re.compile("([\t\r\n])")
+
+
+def _append_text(r, text: str) -> None:
+    # python-docx's run text appender: a tab becomes w:tab, CR or LF w:br, the rest w:t (space kept when
+    # the text starts or ends with whitespace)
+    for piece in _TEXT_SPLIT.split(text):
+        if not piece:
+            continue
+        if piece == "\t":
+            r.append(_w(_TAB))
+        elif piece == "\r" or piece == "\n":
+            r.append(_w(_BR))
+        else:
+            t = _w(_T)
+            t.text = piece
+            r.append(t)
+            if len(piece.strip()) < len(piece):
+                t.set(_XML_SPACE, "preserve")
 
 
 def move_to_start(paragraph: Paragraph) -> None:
@@ -524,10 +645,20 @@ def add_list_instance(document: Document, abstract_id: int, *, restart: bool = F
 
 def set_paragraph_numbering(paragraph: Paragraph, num_id: int, ilvl: int) -> None:
     """Make the paragraph an item of list ``num_id`` at level ``ilvl``."""
-    ppr = paragraph._p.get_or_add_pPr()
-    numpr = ppr.get_or_add_numPr()
-    numpr.get_or_add_ilvl().val = ilvl
-    numpr.get_or_add_numId().val = num_id
+    ppr = _get_or_add_ppr(paragraph._p)
+    numpr = ppr.find(_NUMPR)
+    if numpr is None:
+        numpr = _insert_in_order(ppr, _w(_NUMPR), _PPR_RANK)
+    ilvl_el = numpr.find(_ILVL)
+    if ilvl_el is None:
+        ilvl_el = _w(_ILVL)
+        numpr.insert(0, ilvl_el)
+    ilvl_el.set(_VAL, str(ilvl))
+    num_el = numpr.find(_NUMID)
+    if num_el is None:
+        num_el = _w(_NUMID)
+        ilvl_el.addnext(num_el)
+    num_el.set(_VAL, str(num_id))
 
 
 # -- content controls and bookmarks ---------------------------------------------------------------------
