@@ -157,8 +157,7 @@ class _Resolver:
                 self.failed_inputs.add(decl.name)
                 continue
             if value is not None:
-                bounds = {k: self._bound(decl, k, parties) for k in ("min", "max")}
-                message = check_bounds(value, decl, bounds)
+                message = check_bounds(value, decl, self._limits(decl))
                 if message:
                     self.sink.error("PKM017", message, given.span if given else decl.span)
             self.inputs[decl.name] = (decl.type, value)
@@ -167,14 +166,16 @@ class _Resolver:
                 self.sink.error("PKM033", f"the data file gives `{key}`, which the agreement does not ask for",
                                 given.span, suggest(key, [d.name for d in decls]))
 
-    def _bound(self, decl: s.ParamDecl, kind: str, parties: frozenset[str]) -> Any:
-        c = decl.constraint(kind)
-        if c is None or c.value is None:
-            return None
-        try:
-            return convert(c.value, decl.type, {}, parties)
-        except ValueProblem:
-            return None
+    def _limits(self, decl: s.ParamDecl) -> dict[str, Any]:
+        """The ``min`` and ``max`` of an input or a clause parameter (None where absent or ill-typed)."""
+        limits: dict[str, Any] = {}
+        for kind in ("min", "max"):
+            c = decl.constraint(kind)
+            try:
+                limits[kind] = convert(c.value, decl.type, {}, self.party_keys) if c and c.value else None
+            except ValueProblem:
+                limits[kind] = None
+        return limits
 
     def _value(self, value: s.Value, type_expr: s.TypeExpr, what: str) -> Any:
         if isinstance(value, s.Name) and value.name in self.failed_inputs:
@@ -408,17 +409,12 @@ class _Resolver:
             if value is None:
                 values[param.name] = None
                 continue
-            bounds = {k: self._clause_bound(param, k) for k in ("min", "max")}
-            message = check_bounds(value, param, bounds)
+            message = check_bounds(value, param, self._limits(param))
             if message:
                 self.sink.error("PKM017", message, span)
             values[param.name] = value
         after = len([d for d in self.sink.diagnostics if d.is_error])
         return values if after == before else None
-
-    def _clause_bound(self, param: s.ParamDecl, kind: str) -> Any:
-        c = param.constraint(kind)
-        return convert(c.value, param.type, {}, frozenset()) if c is not None and c.value is not None else None
 
     # ---- filling clause texts ----------------------------------------------------------------------
 
