@@ -9,6 +9,7 @@ so "PIHAK" is not found inside "PARA PIHAK".
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -80,30 +81,47 @@ class Figures:
     numbers: frozenset[int]
 
 
+_DIGIT = re.compile(r"\d")
+_NO_FIGURES = Figures(frozenset(), frozenset(), frozenset(), frozenset())
+
+
+@functools.lru_cache(maxsize=8192)  # a batch checks the same clause texts agreement after agreement
 def figures(text: str, lang: str | None = None) -> Figures:
     """Amounts, percentages, dates and numbers in ``text`` (see the module docstring)."""
-    rest = list(text)
+    if not _DIGIT.search(text):  # every figure has a digit; most clause texts have none
+        return _NO_FIGURES
+    rest = text
 
     def take(pattern: re.Pattern[str]) -> list[re.Match[str]]:
-        found = [m for m in pattern.finditer("".join(rest))]
-        for m in found:
-            rest[m.start():m.end()] = " " * (m.end() - m.start())
+        """The matches of ``pattern`` in what is left, each then blanked out so no later pattern sees it."""
+        nonlocal rest
+        found: list[re.Match[str]] = []
+
+        def blank(m: re.Match[str]) -> str:
+            found.append(m)
+            return " " * (m.end() - m.start())
+
+        rest = pattern.sub(blank, rest)
         return found
 
+    lowered = text.lower()
+    dashed = "-" in text
+    money = "Rp" in text or "IDR" in text
+    percent = "%" in text or "per" in lowered
+
     dates: set[datetime.date] = set()
-    for m in take(_DMY):
+    for m in take(_DMY) if dashed else ():
         dates.add(_date(m.group(3), m.group(2), m.group(1)))
-    for m in take(_ISO):
+    for m in take(_ISO) if dashed else ():
         dates.add(_date(m.group(1), m.group(2), m.group(3)))
     for m in take(_DAY_MONTH_YEAR):
         dates.add(_date(m.group(3), _MONTHS[m.group(2)], m.group(1)))
     for m in take(_MONTH_DAY_YEAR):
         dates.add(_date(m.group(3), _MONTHS[m.group(1)], m.group(2)))
     # amounts ignore the text's convention: an English text may keep "Rp10.000" in the Indonesian way
-    amounts = {parse_number(m.group(1)) for m in take(_AMOUNT)}
-    percents = {parse_number(m.group(1), lang) for m in take(_PERCENT)}
-    remaining = "".join(rest)
-    numbers = {int(n) for n in _IN_PARENS.findall(remaining)} | {int(n) for n in _BEFORE_WORDS.findall(remaining)}
+    amounts = {parse_number(m.group(1)) for m in (take(_AMOUNT) if money else ())}
+    percents = {parse_number(m.group(1), lang) for m in (take(_PERCENT) if percent else ())}
+    numbers = {int(n) for n in _IN_PARENS.findall(rest)} | {int(n) for n in _BEFORE_WORDS.findall(rest)}
     return Figures(
         frozenset(a.normalize() for a in amounts if a is not None),
         frozenset(p.normalize() for p in percents if p is not None),
@@ -122,7 +140,18 @@ class TermMatcher:
 
     def __init__(self, terms: Iterable[str], *, plural: bool = False):
         self.terms = sorted({t for t in terms if t.strip()}, key=len, reverse=True)
-        self._patterns = [(t, self._compile(t, plural)) for t in self.terms]
+        self._patterns = [(t, self._key(t, plural), self._compile(t, plural)) for t in self.terms]
+        self._found: dict[str, frozenset[str]] = {}  # text -> terms, for texts met again
+
+    @staticmethod
+    def _key(term: str, plural: bool) -> str:
+        """Lower-case text every match of ``term`` contains: its first word, less a plural's ending when the
+        term is one word (a cheap test that spares the regular expression on most texts)."""
+        words = term.split()
+        first = words[0].lower()
+        if plural and len(words) == 1:
+            first = first[:-3] if len(first) > 3 else first[:1]
+        return first
 
     @staticmethod
     def _compile(term: str, plural: bool) -> re.Pattern[str]:
@@ -142,13 +171,28 @@ class TermMatcher:
 
     def find(self, text: str) -> set[str]:
         """The terms that occur in ``text``."""
+        known = self._found.get(text)
+        if known is None:
+            known = self._found[text] = frozenset(self._find(text))
+            if len(self._found) > 8192:
+                self._found.pop(next(iter(self._found)))
+        return set(known)
+
+    def _find(self, text: str) -> set[str]:
         rest = text
+        lowered = text.lower()
         found: set[str] = set()
-        for term, pattern in self._patterns:
-            if pattern.search(rest):
+        for term, key, pattern in self._patterns:
+            if key in lowered and pattern.search(rest):
                 found.add(term)
                 rest = pattern.sub(lambda m: " " * len(m.group(0)), rest)
         return found
+
+
+@functools.lru_cache(maxsize=64)
+def term_matcher(terms: tuple[str, ...], plural: bool = False) -> TermMatcher:
+    """A :class:`TermMatcher` shared by every check of the same terms (a batch checks many agreements)."""
+    return TermMatcher(terms, plural=plural)
 
 
 def english_core(term: str) -> str:

@@ -11,7 +11,7 @@ from typing import Iterator
 from ..errors import ERROR, WARNING
 from ..locale import money_figures
 from ..model import Agreement
-from .figures import Figures, TermMatcher, english_core, figures
+from .figures import Figures, TermMatcher, english_core, figures, term_matcher
 from .registry import Context, Finding, finding, rule
 from .rules_structure import condition_holds, scheme_facts
 from .walk import TextUnit, clause_uses, library_clauses_for, text_units
@@ -161,7 +161,7 @@ def figures_differ(ctx: Context) -> Iterator[Finding]:
 
 def _alias_matchers(agreement: Agreement, lang: str) -> tuple[TermMatcher, dict[str, str]]:
     by_alias = {p.alias.get(lang): p.key for p in agreement.parties if p.alias.get(lang).strip()}
-    return TermMatcher(by_alias, plural=False), by_alias
+    return term_matcher(tuple(by_alias), plural=False), by_alias
 
 
 @rule("PKM163", "aliases-differ", ERROR,
@@ -217,9 +217,9 @@ def glossary_term(ctx: Context) -> Iterator[Finding]:
     pairs = glossary_pairs(ctx)
     if not pairs:
         return
-    id_matcher = TermMatcher([p[0] for p in pairs] + [p.alias.get("id") for p in ctx.agreement.parties])
-    en_matcher = TermMatcher([english_core(p[1]) for p in pairs] + [p.alias.get("en") for p in ctx.agreement.parties],
-                             plural=True)
+    id_matcher = term_matcher(tuple([p[0] for p in pairs] + [p.alias.get("id") for p in ctx.agreement.parties]))
+    en_matcher = term_matcher(tuple([english_core(p[1]) for p in pairs] + [p.alias.get("en") for p in ctx.agreement.parties]),
+                              plural=True)
     to_en = {}
     for id_term, en_term in pairs:
         to_en.setdefault(id_term, []).append(en_term)

@@ -31,6 +31,7 @@ class TextUnit:
     article: Article
     paragraph: Paragraph
     use: ClauseUse | None
+    is_item: bool = False
 
 
 def article_label(article: Article) -> Text:
@@ -63,8 +64,20 @@ def _paragraph_uses(article: Article) -> list[ClauseUse | None]:
     return out
 
 
+#: The units of the agreement last walked: every rule walks the same agreement, so it is walked once.
+_walked: tuple[Agreement, tuple[TextUnit, ...]] | None = None
+
+
 def text_units(agreement: Agreement, *, items: bool = True) -> Iterator[TextUnit]:
     """Every paragraph (and, with ``items``, every item) in document order, with its place and span."""
+    global _walked
+    if _walked is None or _walked[0] is not agreement:  # the model is frozen: same object, same units
+        _walked = (agreement, tuple(_walk(agreement)))
+    units = _walked[1]
+    return iter(units) if items else (u for u in units if not u.is_item)
+
+
+def _walk(agreement: Agreement) -> Iterator[TextUnit]:
     for article in agreement.all_parts():
         where = article_label(article)
         for paragraph, use in zip(article.paragraphs, _paragraph_uses(article)):
@@ -75,11 +88,9 @@ def text_units(agreement: Agreement, *, items: bool = True) -> Iterator[TextUnit
             else:
                 label = where
             yield TextUnit(paragraph.text, Place(label, span), article, paragraph, use)
-            if not items:
-                continue
             for letter, item in zip(letters(len(paragraph.items)), paragraph.items):
                 item_label = Text({"id": f"{label['id']} huruf {letter}", "en": f"{label['en']} item ({letter})"})
-                yield TextUnit(item, Place(item_label, span), article, paragraph, use)
+                yield TextUnit(item, Place(item_label, span), article, paragraph, use, is_item=True)
 
 
 def clause_uses(agreement: Agreement) -> Iterator[tuple[Article, ClauseUse]]:
