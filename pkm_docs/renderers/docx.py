@@ -12,6 +12,7 @@ import copy
 import datetime
 import io
 import json
+import re
 import zipfile
 from dataclasses import dataclass
 from itertools import groupby
@@ -29,7 +30,7 @@ from docx.table import Table, _Cell, _Row
 from docx.text.paragraph import Paragraph as DocxParagraph
 from docx.text.run import Run
 from docxtpl import DocxTemplate
-from jinja2 import TemplateError
+from jinja2 import Environment, Template, TemplateError
 from lxml import etree
 from markupsafe import Markup
 
@@ -125,7 +126,7 @@ def render_docx(agreement: Agreement, *, template: Path | None = None, layout: s
     context = template_context(agreement, str(subdoc), draft=draft)
     context[INITIALS_PLACEHOLDER] = docx_xml.inert_xml(str(initials) if agreement.parties else "")
     try:
-        tpl.render(context, autoescape=True)
+        tpl.render(context, _JINJA, autoescape=True)
     except TemplateError as exc:
         raise BuildError(f"DOCX template {path}: {exc}") from exc
     except etree.XMLSyntaxError as exc:  # the template's own Jinja tags cut its XML apart
@@ -199,10 +200,55 @@ def template_context(agreement: Agreement, body_xml: str, *, draft: bool = False
 # -- template, text checks, labels ----------------------------------------------------------------------
 
 
+class _TemplateEnvironment(Environment):
+    """A Jinja environment that compiles each template source once: docxtpl compiles the house template's
+    body, headers, footers and properties again on every render, and they do not change between renders."""
+
+    def __init__(self) -> None:
+        super().__init__(autoescape=True)
+        self._compiled: dict[str, Template] = {}
+
+    def from_string(self, source: Any, globals: Any = None, template_class: Any = None) -> Template:
+        if globals is not None or template_class is not None or not isinstance(source, str):
+            return super().from_string(source, globals, template_class)
+        template = self._compiled.get(source)
+        if template is None:
+            if len(self._compiled) >= 64:  # templates other than the house one: keep the newest few
+                self._compiled.pop(next(iter(self._compiled)))
+            template = self._compiled[source] = super().from_string(source)
+        return template
+
+
+_JINJA = _TemplateEnvironment()
+
+#: A ``w:t`` whose text holds a tab, bell, newline or form feed: what docxtpl's ``resolve_listing`` rewrites.
+_LISTING_TEXT = re.compile(r"<w:t(?: [^>]*)?>[^<]*[\t\a\n\f]")
+
+
+class _Template(DocxTemplate):
+    """docxtpl's template, with two steps skipped when they would change nothing (same bytes, less time)."""
+
+    _patched: dict[str, str] = {}
+
+    def patch_xml(self, src_xml: str) -> str:
+        """docxtpl's clean-up of the template's Jinja tags, remembered: the template's parts repeat."""
+        patched = self._patched.get(src_xml)
+        if patched is None:
+            if len(self._patched) >= 64:
+                self._patched.pop(next(iter(self._patched)))
+            patched = self._patched[src_xml] = super().patch_xml(src_xml)
+        return patched
+
+    def resolve_listing(self, xml: str) -> str:
+        """docxtpl turns tabs and newlines in a text into Word tabs and breaks; the model's texts hold none,
+        so the whole-document pass runs only when a template's own text has one."""
+        return super().resolve_listing(xml) if _LISTING_TEXT.search(xml) else xml
+
+
 def _open_template(path: Path, *, house: bool) -> DocxTemplate:
     if not path.is_file():
         raise BuildError(f"DOCX template {path} does not exist")
-    tpl = DocxTemplate(io.BytesIO(path.read_bytes()))
+    tpl = _Template(io.BytesIO(path.read_bytes()))
     try:
         document = tpl.get_docx()
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
