@@ -10,7 +10,7 @@ from typing import Sequence, TextIO
 from . import __version__
 from .errors import PkmError, UsageError, format_diagnostic, report_error
 from .library import load_library
-from .pipeline import FORMATS, LAYOUTS, build, compile_agreement
+from .pipeline import FORMATS, LAYOUTS, Rendering, compile_agreement
 
 
 class _Parser(argparse.ArgumentParser):
@@ -111,16 +111,19 @@ def _build(args: argparse.Namespace, stdout: TextIO, stderr: TextIO, sources: di
     library = load_library(args.library)
     compiled = compile_agreement(args.source, library=library, data=args.data)
     sources.update(compiled.sources)
+    # the PDF is laid out while the checks run; it is thrown away if they find an error
+    rendering = Rendering(compiled.agreement, args.source.stem, formats, layout=args.layout, draft=args.draft,
+                          template=args.template)
     found = check_compiled(compiled, library)
     for diag in found:
         print(format_diagnostic(diag, compiled.sources), file=stderr)
     errors = sum(d.is_error for d in found)
     if errors and not args.draft:
+        rendering.discard()
         print(f"{errors} error{'s' if errors != 1 else ''}; nothing was written "
               "(`--draft` builds anyway, marked RANCANGAN / DRAFT)", file=stderr)
         return 1
-    written = build(compiled.agreement, args.output, args.source.stem, formats, layout=args.layout,
-                    draft=args.draft, template=args.template)
+    written = rendering.write(args.output)
     for path in written:
         print(f"wrote {path}", file=stdout)
     return 0

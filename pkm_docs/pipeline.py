@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
@@ -66,10 +68,56 @@ def outputs(agreement: Agreement, name: str, formats: Sequence[str] = FORMATS,
     return [(f"{name}.{fmt}", agreement, fmt, "parallel" if layout == "separate" else layout) for fmt in formats]
 
 
+_pdf_threads: ThreadPoolExecutor | None = None
+_pdf_threads_lock = threading.Lock()
+
+
+def _pdf_thread() -> ThreadPoolExecutor:
+    """One thread for PDF renders: typst releases the GIL, so a PDF is laid out while Python builds the DOCX."""
+    global _pdf_threads
+    with _pdf_threads_lock:
+        if _pdf_threads is None:
+            _pdf_threads = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pkm-pdf")
+        return _pdf_threads
+
+
+class Rendering:
+    """The files of one build, being rendered: each PDF on the PDF thread from the start, each DOCX on the
+    calling thread when :meth:`files` is asked for. Nothing is written until :meth:`write`."""
+
+    def __init__(self, agreement: Agreement, name: str, formats: Sequence[str] = FORMATS, *,
+                 layout: str = "parallel", draft: bool = False, template: Path | None = None):
+        self._jobs = outputs(agreement, name, formats, layout)
+        self._options = {"draft": draft, "template": template}
+        self._pdfs: dict[str, Future[bytes]] = {
+            file_name: _pdf_thread().submit(render, view, fmt, layout=renderer_layout, **self._options)
+            for file_name, view, fmt, renderer_layout in self._jobs if fmt == "pdf"}
+
+    def files(self) -> dict[str, bytes]:
+        """Every file's bytes by file name, in build order; the first render error is raised."""
+        try:
+            rendered = {file_name: render(view, fmt, layout=renderer_layout, **self._options)
+                        for file_name, view, fmt, renderer_layout in self._jobs if fmt != "pdf"}
+            rendered.update({file_name: future.result() for file_name, future in self._pdfs.items()})
+        except BaseException:
+            self.discard()
+            raise
+        return {file_name: rendered[file_name] for file_name, *_ in self._jobs}
+
+    def discard(self) -> None:
+        """Drop the renders: a PDF not yet started never starts, one being laid out is waited for."""
+        for future in self._pdfs.values():
+            future.cancel()
+        wait(list(self._pdfs.values()))
+
+    def write(self, out_dir: Path) -> list[Path]:
+        """Write every file into ``out_dir`` once all are rendered; a failure leaves no file behind."""
+        files = {out_dir / file_name: data for file_name, data in self.files().items()}
+        write_all(files)
+        return list(files)
+
+
 def build(agreement: Agreement, out_dir: Path, name: str, formats: Sequence[str] = FORMATS, *,
           layout: str = "parallel", draft: bool = False, template: Path | None = None) -> list[Path]:
     """Render every file in memory, then write them all; a failure leaves no file behind."""
-    rendered = {out_dir / file_name: render(view, fmt, layout=renderer_layout, draft=draft, template=template)
-                for file_name, view, fmt, renderer_layout in outputs(agreement, name, formats, layout)}
-    write_all(rendered)
-    return list(rendered)
+    return Rendering(agreement, name, formats, layout=layout, draft=draft, template=template).write(out_dir)
