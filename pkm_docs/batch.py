@@ -32,12 +32,13 @@ from typing import Any, Iterator, Sequence, TextIO
 import yaml
 
 from . import syntax as s
+from .checks import run_checks
 from .data import DataValue
 from .errors import Diagnostic, ERROR, PkmError, SourceError, UsageError, format_diagnostic, report_error, suggest
 from .library import Library, load_library
 from .output import write_all, write_atomic
 from .parser import parse, read_source
-from .pipeline import FORMATS, outputs, render
+from .pipeline import FORMATS, Rendering
 from .resolve import resolve
 
 #: Batch data files larger than this are refused before reading.
@@ -465,9 +466,13 @@ def _build_one(index: int, record: Record, name: str) -> Outcome:
         resolved = resolve(setup.source, setup.library, record.values, f"{setup.data_path} {record.label}",
                            record.raw)
         agreement = resolved.agreement
-        rendered = [(file_name, fmt, render(view, fmt, layout=layout))
-                    for file_name, view, fmt, layout in outputs(agreement, name, setup.formats)]
-        write_all({setup.out_dir / file_name: data for file_name, _, data in rendered})
+        rendering = Rendering(agreement, name, setup.formats)  # the PDF is laid out while the checks run
+        found = tuple(resolved.warnings) + tuple(run_checks(agreement, setup.library))
+        if any(d.is_error for d in found):  # the same rule as `pkm build`: an agreement with an error is not written
+            rendering.discard()
+            return Outcome(index, record, name, diagnostics=found)
+        files = rendering.files()
+        write_all({setup.out_dir / file_name: data for file_name, data in files.items()})
     except PkmError as error:
         return Outcome(index, record, name, diagnostics=error.diagnostics)
     except OSError as exc:
@@ -477,8 +482,9 @@ def _build_one(index: int, record: Record, name: str) -> Outcome:
         last = traceback.format_exc().strip().splitlines()[-1]
         return Outcome(index, record, name, diagnostics=(
             Diagnostic("PKM900", ERROR, f"internal error (a bug in pkm-docs): {last}"),))
-    files = tuple(OutputFile(file_name, fmt, hashlib.sha256(data).hexdigest()) for file_name, fmt, data in rendered)
-    return Outcome(index, record, name, files, resolved.warnings, agreement.manifest.library_version)
+    written = tuple(OutputFile(file_name, file_name.rsplit(".", 1)[-1], hashlib.sha256(data).hexdigest())
+                    for file_name, data in files.items())
+    return Outcome(index, record, name, written, found, agreement.manifest.library_version)
 
 
 # ---------------------------------------------------------------- the run

@@ -358,3 +358,17 @@ def test_bench_writes_a_report_with_every_section(tmp_path, capsys):
     assert all({"name", "target", "measured", "pass"} <= set(t) for t in report["targets"])
     table = capsys.readouterr().out
     assert "targets" in table and "end to end" in table
+
+
+def test_a_record_whose_agreement_fails_a_check_is_not_written_and_names_the_rule(tmp_path):
+    """The same rule as `pkm build`: shares of 70% + 50% make a wrong agreement, so that row gets no file."""
+    rows = (FIXTURES / "mitra.csv").read_text(encoding="utf-8").splitlines()
+    data = tmp_path / "mitra.csv"
+    data.write_text("\n".join([rows[0], rows[1], rows[1].replace("60%,40%", "70%,50%")]) + "\n", encoding="utf-8")
+    code, stdout, stderr = run(TEMPLATE, data, "-o", tmp_path / "out", "--format", "docx", "--jobs", "1")
+    assert code == 1
+    assert "built 1, failed 1 of 2" in stdout
+    assert "row 3 (mitra-3): 1 error" in stderr
+    assert "PKM140" in stderr and "70% + 50% = 120%" in stderr
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["index.csv", "mitra-2.docx"]
+    assert [r["file"] for r in index_rows(tmp_path / "out") if r["file"]] == ["mitra-2.docx"]
