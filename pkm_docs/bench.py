@@ -40,9 +40,8 @@ from . import syntax as s
 from .batch import run_batch
 from .library import Library, load_library
 from .model import Agreement, Text
-from .output import write_all
 from .parser import parse, read_source
-from .pipeline import outputs, render
+from .pipeline import Rendering, render
 from .resolve import resolve
 from .resources import resource_dir
 
@@ -104,10 +103,14 @@ def bench_example(library: Library, repeat: int, out_dir: Path) -> tuple[dict[st
     phases["pdf"], _ = timed(lambda: render(variant(agreement, next(counter)), "pdf"), repeat)
 
     def end_to_end() -> None:
+        """What `pkm build` does: read, parse, resolve, check, render (the PDF on its thread while the checks
+        and the DOCX run) and write both files."""
         compiled = resolve(parse(read_source(path), str(path)), library, values, data_name, data_bytes)
         view = variant(compiled.agreement, next(counter))
-        write_all({out_dir / name: render(view, fmt, layout=layout)
-                   for name, view, fmt, layout in outputs(view, path.stem)})
+        rendering = Rendering(view, path.stem)
+        found = list(compiled.warnings) + (checks(view, library) if checks is not None else [])
+        assert not any(d.is_error for d in found), "the example agreement fails its checks"
+        rendering.write(out_dir)
 
     phases["end_to_end"], _ = timed(end_to_end, repeat)
     result = {
