@@ -396,6 +396,24 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def cpu_counters() -> tuple[int, int] | None:
+    """(all, stolen) CPU time in ticks since boot, from /proc/stat; None where there is no /proc/stat."""
+    try:
+        with open("/proc/stat", encoding="ascii") as stat:
+            fields = [int(x) for x in stat.readline().split()[1:]]
+    except (OSError, ValueError):
+        return None
+    # user nice system idle iowait irq softirq steal [guest guest_nice, already counted in user and nice]
+    return sum(fields[:8]), fields[7] if len(fields) > 7 else 0
+
+
+def steal_percent(before: tuple[int, int] | None, after: tuple[int, int] | None) -> float | None:
+    """The share of CPU time the hypervisor gave to other machines between two counters (a shared VM's noise)."""
+    if before is None or after is None or after[0] <= before[0]:
+        return None
+    return round(100 * (after[1] - before[1]) / (after[0] - before[0]), 1)
+
+
 def run(args: argparse.Namespace) -> dict[str, Any]:
     """Every measurement, as the JSON report."""
     settings = dict(QUICK if args.quick else FULL)
@@ -404,7 +422,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             settings[key] = getattr(args, key)
     if args.repeat is not None:
         settings["soffice_runs"] = max(1, args.repeat)
-    start = time.perf_counter()
+    start, counters = time.perf_counter(), cpu_counters()
     with tempfile.TemporaryDirectory(prefix="pkm-bench-") as tmp:
         work = Path(tmp)
         library_ms, library = timed(load_library, 1, warmup=0)
@@ -424,6 +442,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         }
     report["targets"] = targets(report)
     report["seconds"] = round(time.perf_counter() - start, 1)
+    report["machine"]["cpu_steal_percent"] = steal_percent(counters, cpu_counters())
     return report
 
 
@@ -431,7 +450,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     report = run(args)
     print(format_table(report))
-    print(f"\n({report['seconds']:.0f} s)")
+    steal = report["machine"].get("cpu_steal_percent")
+    noise = f"; CPU stolen by other virtual machines during the run: {steal:.0f}%" if steal is not None else ""
+    print(f"\n({report['seconds']:.0f} s{noise})")
     if args.json is not None:
         args.json.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         print(f"wrote {args.json}")
