@@ -94,6 +94,16 @@ def contributions_not_total(ctx: Context) -> Iterator[Finding]:
 _FOREIGN = re.compile(
     r"\b(?:USD|EUR|SGD|AUD|JPY|GBP|MYR|CNY)\b|US\$|[€£¥]|\$\s?\d|\b(?:dolar|dollars?|euro|ringgit)\b",
     re.IGNORECASE)
+#: Lower-case text every match of ``_FOREIGN`` contains one of: a cheap test before the expression.
+_FOREIGN_HINTS = ("usd", "eur", "sgd", "aud", "jpy", "gbp", "myr", "cny", "$", "€", "£", "¥", "dolar", "dollar",
+                  "ringgit")
+
+
+def _foreign_currency(text: str) -> re.Match[str] | None:
+    lowered = text.lower()
+    if not any(hint in lowered for hint in _FOREIGN_HINTS):
+        return None
+    return _FOREIGN.search(text)
 
 
 @rule("PKM143", "foreign-currency", WARNING,
@@ -107,7 +117,7 @@ _FOREIGN = re.compile(
 def foreign_currency(ctx: Context) -> Iterator[Finding]:
     for unit in text_units(ctx.agreement):
         for lang in ctx.agreement.languages:
-            match = _FOREIGN.search(unit.text.get(lang))
+            match = _foreign_currency(unit.text.get(lang))
             if match:
                 yield finding(f"{unit.place.label['id']} menyebut mata uang \"{match.group(0).strip()}\"; "
                               "perjanjian ini memakai rupiah",

@@ -158,6 +158,8 @@ _INSTRUMENT = re.compile(
 def paragraph_references(text: str, lang: str) -> list[int]:
     """Numbers of paragraphs of the same article that ``text`` refers to (``ayat (2)`` / ``paragraphs (2) and (3)``)."""
     out: list[int] = []
+    if "ayat" not in text and "paragraph" not in text:  # what both expressions start with
+        return out
     if lang == "id":
         for m in _AYAT.finditer(text):
             if _ELSEWHERE.match(text, m.end()) or _BEFORE_ELSEWHERE.search(text[:m.start()]):
@@ -174,6 +176,8 @@ def paragraph_references(text: str, lang: str) -> list[int]:
 
 def article_references(text: str) -> list[int]:
     """Numbers in ``Pasal N`` / ``Article N`` that refer to this agreement (not to a law or regulation)."""
+    if "Pasal" not in text and "Article" not in text:  # what the expression starts with
+        return []
     return [int(m.group(1)) for m in _PASAL.finditer(text) if not _INSTRUMENT.match(text, m.end())]
 
 
