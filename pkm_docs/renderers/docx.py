@@ -1,4 +1,4 @@
-"""DOCX renderer: the agreement model becomes a python-docx subdoc inside a docxtpl template, returned as reproducible bytes.
+"""DOCX renderer: the agreement model, written as WordprocessingML, fills a docxtpl template; returned as reproducible bytes.
 
 Article headings, numbered paragraphs and items are Word list items ("Pasal %1", "(%2)", "%3."), so the
 numbers are live: insert an article in Word and the ones after it renumber. Every clause, in every
@@ -21,14 +21,9 @@ from typing import Any, Iterator
 
 from docx import Document as open_document
 from docx.document import Document
-from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.opc.exceptions import PackageNotFoundError
-from docx.shared import Cm, Emu, Pt, RGBColor
-from docx.document import Document as DocumentObject
-from docx.table import Table, _Cell, _Row
-from docx.text.paragraph import Paragraph as DocxParagraph
-from docx.text.run import Run
+from docx.shared import Cm, Emu, Inches, Pt, RGBColor
 from docxtpl import DocxTemplate
 from jinja2 import Environment, Template, TemplateError
 from lxml import etree
@@ -38,6 +33,7 @@ from ..body import letters
 from ..errors import BuildError
 from ..model import Agreement, Article, ClauseUse, Paragraph, Party
 from ..resources import resource_dir
+from . import docx_markup as markup
 from . import docx_xml
 from .docx_read import SIGNATURES_BOOKMARK, TITLE_BOOKMARK, ControlTag
 
@@ -109,22 +105,15 @@ def render_docx(agreement: Agreement, *, template: Path | None = None, layout: s
         raise BuildError(f"unknown DOCX layout `{layout}`; known layouts: {', '.join(LAYOUTS)}")
     check_text(agreement)
     path = Path(template) if template is not None else template_path()
-    tpl = _open_template(path, house=template is None)
+    tpl, info = _open_template(path, house=template is None)
     document = tpl.get_docx()
-    try:
-        subdoc = _new_subdoc(tpl)
-    except ImportError as exc:  # docxtpl's subdoc support is the optional extra docxtpl[subdoc]
-        raise BuildError(f"DOCX output needs docxcompose (pip install 'docxtpl[subdoc]'): {exc}") from exc
-    section = document.sections[-1]
-    width = Emu(section.page_width - section.left_margin - section.right_margin)
-    _BodyBuilder(agreement, subdoc, width).build(document, layout)
-    initials = _new_subdoc(tpl)
-    if agreement.parties:
-        _BodyBuilder(agreement, initials, width).initials()
+    builder = _BodyBuilder(agreement, document, info)
+    body = builder.build(layout)
+    initials = builder.initials() if agreement.parties else ""
     if draft:
         _add_draft_mark(document)
-    context = template_context(agreement, str(subdoc), draft=draft)
-    context[INITIALS_PLACEHOLDER] = docx_xml.inert_xml(str(initials) if agreement.parties else "")
+    context = template_context(agreement, body, draft=draft)
+    context[INITIALS_PLACEHOLDER] = docx_xml.inert_xml(initials)
     try:
         tpl.render(context, _JINJA, autoescape=True)
     except TemplateError as exc:
@@ -132,40 +121,20 @@ def render_docx(agreement: Agreement, *, template: Path | None = None, layout: s
     except etree.XMLSyntaxError as exc:  # the template's own Jinja tags cut its XML apart
         raise BuildError(f"DOCX template {path} renders to broken XML (check its Jinja tags): {exc}") from exc
     _set_properties(document, agreement)
-    buffer = io.BytesIO()
     try:
-        tpl.save(buffer)
+        # what tpl.save() writes (docxtpl's picture and media replacements are not used here), zipped once
+        members = docx_xml.package_members(document.part.package)
     except ValueError as exc:  # lxml refuses text XML cannot hold; check_text should have caught it
         raise BuildError(f"cannot write DOCX: {exc}") from exc
-    return docx_xml.deterministic_zip(buffer.getvalue())
-
-
-#: python-docx's default document, parsed once: each subdoc body starts as a copy of its XML.
-_BLANK_DOCUMENT: Any = None
-
-
-def _new_subdoc(tpl: DocxTemplate) -> Any:
-    """What ``tpl.new_subdoc()`` returns, without parsing python-docx's default package again each time.
-
-    docxtpl's Subdoc opens ``Document()`` and points it at the template's part; here its body element is
-    a deep copy of one parsed default document instead (same XML, same element classes).
-    """
-    global _BLANK_DOCUMENT
-    from docxtpl.subdoc import Subdoc  # ImportError without docxcompose, as tpl.new_subdoc() raises
-
-    if _BLANK_DOCUMENT is None:
-        _BLANK_DOCUMENT = open_document().element
-    tpl.init_docx()
-    subdoc = Subdoc.__new__(Subdoc)
-    subdoc.tpl = tpl
-    subdoc.docx = tpl.get_docx()
-    subdoc.subdocx = DocumentObject(copy.deepcopy(_BLANK_DOCUMENT), subdoc.docx._part)
-    return subdoc
+    return docx_xml.zip_members(members)
 
 
 def check_text(agreement: Agreement) -> None:
     """Raise BuildError naming the first text of the model that holds a character XML cannot."""
-    for where, text in _strings(agreement.to_data(), ""):
+    data = agreement.to_data()
+    if docx_xml.invalid_xml_char("\n".join(_texts(data))) is None:
+        return  # the usual case, told from all the texts at once; only a bad one needs its place named
+    for where, text in _strings(data, ""):
         bad = docx_xml.invalid_xml_char(text)
         if bad is not None:
             raise BuildError(
@@ -226,7 +195,7 @@ _LISTING_TEXT = re.compile(r"<w:t(?: [^>]*)?>[^<]*[\t\a\n\f]")
 
 
 class _Template(DocxTemplate):
-    """docxtpl's template, with two steps skipped when they would change nothing (same bytes, less time)."""
+    """docxtpl's template, with steps skipped when they would change nothing (same bytes, less time)."""
 
     _patched: dict[str, str] = {}
 
@@ -242,15 +211,86 @@ class _Template(DocxTemplate):
     def resolve_listing(self, xml: str) -> str:
         """docxtpl turns tabs and newlines in a text into Word tabs and breaks; the model's texts hold none,
         so the whole-document pass runs only when a template's own text has one."""
+        if not any(char in xml for char in "\t\a\n\f"):  # a quick look before the pattern's slower one
+            return xml
         return super().resolve_listing(xml) if _LISTING_TEXT.search(xml) else xml
 
+    def fix_tables(self, xml: str) -> Any:
+        """docxtpl parses the rendered body and repairs the tables whose rows do not fill their grid (a
+        ``{%tc %}`` loop can leave them so), counting every cell of every row in Python; the repair runs only
+        when a table needs it, and the agreement's tables (one cell per column, no spans) never do."""
+        tree = etree.fromstring(xml, parser=etree.XMLParser(recover=True))
+        ns = "{" + tree.nsmap["w"] + "}"
+        if all(_fills_its_grid(table, ns) for table in tree.iter(ns + "tbl")):
+            return tree
+        return super().fix_tables(xml)
 
-def _open_template(path: Path, *, house: bool) -> DocxTemplate:
+
+def _fills_its_grid(table: Any, ns: str) -> bool:
+    """Does every row of the table hold one cell per grid column, none spanning more? docxtpl's fix_tables
+    leaves such a table as it is."""
+    grid = table.find(ns + "tblGrid")
+    if grid is None:
+        return False
+    columns = len(grid.findall(ns + "gridCol"))
+    rows = 0
+    for row in table.iter(ns + "tr"):
+        if len(row.findall(ns + "tc")) != columns:
+            return False
+        rows += 1
+    return rows > 0 and next(table.iter(ns + "gridSpan"), None) is None
+
+
+@dataclass(frozen=True)
+class _TemplateInfo:
+    """What the body builder reads from a template: the width of its text block, the ids of the house
+    paragraph styles, and the indents (twips) the list numbers hang by."""
+
+    width: Emu
+    style_ids: dict[str, str]
+    indents: _Indents
+
+    @classmethod
+    def of(cls, document: Document) -> _TemplateInfo:
+        section = document.sections[-1]
+        width = Emu(section.page_width - section.left_margin - section.right_margin)
+        styles = document.styles
+        names = (TITLE, HEADING, TEXT, PARAGRAPH, ITEM, SIGNATURE, METERAI, INITIALS)
+        style_ids = {name: styles[name].style_id for name in names}
+        paragraph, item = styles[PARAGRAPH].paragraph_format, styles[ITEM].paragraph_format
+        indents = _Indents(number=(paragraph.left_indent or 0) // 635, item=(item.left_indent or 0) // 635,
+                           item_hang=-(item.first_line_indent or 0) // 635)
+        return cls(width, style_ids, indents)
+
+
+#: Templates as opened and checked, by their bytes (and a user template by the house template's too, whose
+#: styles it receives), with what the builder reads from them. Each render works on a deep copy of the
+#: document: ~3x faster than opening the package again.
+_OPENED: dict[tuple[bytes, bytes | None], tuple[Document, _TemplateInfo]] = {}
+
+
+def _open_template(path: Path, *, house: bool) -> tuple[DocxTemplate, _TemplateInfo]:
     if not path.is_file():
         raise BuildError(f"DOCX template {path} does not exist")
-    tpl = _Template(io.BytesIO(path.read_bytes()))
+    data = path.read_bytes()
+    key = (data, None if house else template_path().read_bytes())
+    opened = _OPENED.get(key)
+    if opened is None:
+        document = _open_document(path, data, house=house)
+        opened = document, _TemplateInfo.of(document)
+        if len(_OPENED) >= 8:  # templates other than the house one: keep the newest few
+            _OPENED.pop(next(iter(_OPENED)))
+        _OPENED[key] = opened
+    document, info = opened
+    tpl = _Template(io.BytesIO(data))
+    tpl.docx = copy.deepcopy(document)
+    return tpl, info
+
+
+def _open_document(path: Path, data: bytes, *, house: bool) -> Document:
+    """The template's document, checked, with the house styles a user template lacks."""
     try:
-        document = tpl.get_docx()
+        document = open_document(io.BytesIO(data))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise BuildError(f"DOCX template {path} is not a Word document (.docx): {exc}") from exc
     if not docx_xml.has_paragraph_placeholder(document, BODY_PLACEHOLDER):
@@ -260,7 +300,21 @@ def _open_template(path: Path, *, house: bool) -> DocxTemplate:
         )
     if not house:
         docx_xml.copy_missing_styles(open_document(str(template_path())), document, STYLE_PREFIX)
-    return tpl
+    return document
+
+
+def _texts(data: Any) -> list[str]:
+    """Every string in ``data`` (dicts, lists and tuples of them, nested)."""
+    texts, pending = [], [data]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            texts.append(item)
+        elif isinstance(item, dict):
+            pending.extend(item.values())
+        elif isinstance(item, (list, tuple)):
+            pending.extend(item)
+    return texts
 
 
 def _strings(data: Any, where: str) -> Iterator[tuple[str, str]]:
@@ -427,57 +481,36 @@ class _Lists:
             docx_xml.ListLevel("lowerLetter", "%1.", left=i.item - i.number, hanging=i.item_hang)])
 
 
-class _Column:
-    """Paragraphs added one after another to the document body or to a table cell."""
-
-    def __init__(self, container: Any, style_ids: dict[str, str]):
-        self.container = container
-        self.style_ids = style_ids
-        self._unused = container.paragraphs[0] if isinstance(container, _Cell) else None
-
-    def add(self, style: str) -> DocxParagraph:
-        if self._unused is not None:  # a new cell holds one empty paragraph: use it first
-            paragraph, self._unused = self._unused, None
-        else:
-            paragraph = self.container.add_paragraph()
-        docx_xml.set_paragraph_style_id(paragraph, self.style_ids[style])
-        return paragraph
-
-
-def _wrap(paragraphs: list[DocxParagraph], tag: ControlTag, alias: str) -> None:
-    if paragraphs:
-        docx_xml.wrap_in_content_control(paragraphs, str(tag), alias)
+#: The text block of python-docx's blank document (6 inches), whose share the cells of the initials table
+#: were created with: their ``w:tcW`` keeps it, the columns' widths (``w:gridCol``) are what Word lays out.
+_BLANK_BLOCK_WIDTH = Inches(6)
 
 
 class _BodyBuilder:
-    """Writes the model into a python-docx (sub)document: title block, articles, signatures; or initials boxes."""
+    """Writes the model as WordprocessingML (``docx_markup``): title block, articles, signatures; or initials boxes.
 
-    def __init__(self, agreement: Agreement, doc: Any, width: Emu):
+    ``document`` is the template: it receives the list definitions; ``info`` gives its text width and styles.
+    """
+
+    def __init__(self, agreement: Agreement, document: Document, info: _TemplateInfo):
         self.agreement = agreement
-        self.doc = doc
+        self.document = document
         self.langs = agreement.languages
-        self.width = width
-        styles = doc.styles
-        names = (TITLE, HEADING, TEXT, PARAGRAPH, ITEM, SIGNATURE, METERAI, INITIALS)
-        self.style_ids = {name: styles[name].style_id for name in names}
-        paragraph, item = styles[PARAGRAPH].paragraph_format, styles[ITEM].paragraph_format
-        self.indents = _Indents(number=(paragraph.left_indent or 0) // 635, item=(item.left_indent or 0) // 635,
-                                item_hang=-(item.first_line_indent or 0) // 635)
+        self.width = info.width
+        self.style_ids = info.style_ids
+        self.indents = info.indents
+        self.body = markup.Story()
         self.lists: _Lists | None = None
         self._bookmark_id = 0
-        self._row_prototypes: dict[Any, Any] = {}  # w:tbl -> an empty row of it, margins set, to copy
 
-    def column(self, container: Any = None) -> _Column:
-        return _Column(self.doc if container is None else container, self.style_ids)
+    def add(self, style: str, story: markup.Story | None = None) -> markup.Paragraph:
+        """A new paragraph in ``style`` at the end of ``story`` (the body when None)."""
+        return (self.body if story is None else story).new_paragraph(self.style_ids[style])
 
-    def add(self, style: str) -> DocxParagraph:
-        """A new paragraph at the end of the (sub)document."""
-        return self.column().add(style)
-
-    def build(self, document: Document, layout: str) -> None:
-        """The whole agreement; ``document`` (the template) receives the list definitions."""
-        self.lists = _Lists(document, self.agreement, self.indents)
-        self._bookmark_id = docx_xml.max_bookmark_id(document) + 1
+    def build(self, layout: str) -> str:
+        """The whole agreement, as the markup of the body's blocks."""
+        self.lists = _Lists(self.document, self.agreement, self.indents)
+        self._bookmark_id = docx_xml.max_bookmark_id(self.document) + 1
         if layout == "sequential" and len(self.langs) > 1:
             for index, lang in enumerate(self.langs):
                 self.title_block((lang,), new_page=index > 0)
@@ -492,20 +525,24 @@ class _BodyBuilder:
                 self.parallel()
         self.spacer(Pt(12), keep_with_next=True)
         self.signatures()
-        self.spacer(Pt(1))  # a document (or subdoc) should not end with a table
+        self.spacer(Pt(1))  # a document (or the body put in one) should not end with a table
+        return self.body.xml()
 
-    def bookmark(self, first: DocxParagraph, last: DocxParagraph, name: str) -> None:
-        docx_xml.add_bookmark(first, last, name, self._bookmark_id)
+    def bookmark(self, first: markup.Paragraph, last: markup.Paragraph, name: str) -> None:
+        first.start_bookmark(self._bookmark_id, name)
+        last.end_bookmark(self._bookmark_id)
         self._bookmark_id += 1
 
     # runs and small pieces
 
-    def run(self, paragraph: DocxParagraph, text: str, lang: str, *, bold: bool | None = None,
-            italic: bool | None = None, underline: bool | None = None, caps: bool | None = None) -> Run:
-        return docx_xml.add_run(paragraph, text, props=True, bold=bold, italic=italic, underline=underline,
-                                caps=bool(caps), lang=LANGUAGE_TAGS.get(lang, lang))
+    def run(self, paragraph: markup.Paragraph, text: str, lang: str, *, bold: bool | None = None,
+            italic: bool | None = None, underline: bool | None = None, caps: bool | None = None,
+            size: Pt | None = None) -> None:
+        paragraph.add(markup.run(text, props=True, bold=bold, italic=italic, caps=bool(caps),
+                                 size=_half_points(size) if size is not None else None, underline=underline,
+                                 lang=LANGUAGE_TAGS.get(lang, lang)))
 
-    def translated(self, paragraph: DocxParagraph, texts: list[tuple[str, str]], *, separator: str = " / ",
+    def translated(self, paragraph: markup.Paragraph, texts: list[tuple[str, str]], *, separator: str = " / ",
                    **fmt: bool) -> None:
         """Several languages' versions in one paragraph; any after the first in italics, repeats dropped."""
         shown: list[str] = []
@@ -514,41 +551,31 @@ class _BodyBuilder:
                 continue
             if shown:
                 if separator == "\n":
-                    docx_xml.add_break_run(paragraph)
+                    paragraph.add(markup.BREAK_RUN)
                 else:
-                    docx_xml.add_run(paragraph, separator, props=True, bold=fmt.get("bold"))
+                    paragraph.add(markup.run(separator, props=True, bold=fmt.get("bold")))
             self.run(paragraph, text, lang, **{**fmt, "italic": bool(shown) or fmt.get("italic")})
             shown.append(text)
 
     def spacer(self, size: Pt, keep_with_next: bool = False) -> None:
-        paragraph = self.doc.add_paragraph()
-        paragraph.paragraph_format.space_after = Pt(0)
-        paragraph.paragraph_format.line_spacing = max(size, Pt(1))
-        if keep_with_next:
-            paragraph.paragraph_format.keep_with_next = True
+        paragraph = self.body.add(markup.Paragraph())
+        paragraph.space_after = 0
+        paragraph.line = Emu(max(size, Pt(1))).twips
+        paragraph.keep_next = keep_with_next
 
-    def table(self, columns: int) -> tuple[Table, list[Emu]]:
-        table = self.doc.add_table(rows=0, cols=columns)
+    def table(self, columns: int) -> tuple[markup.Table, list[Emu]]:
+        """A table of ``columns`` equal columns across the text block, in the body."""
         widths = [Emu(self.width // columns)] * columns
-        docx_xml.set_table_layout(table, sum(widths) // 635)
-        for column, width in zip(table.columns, widths):
-            column.width = width
+        table = self.body.add(markup.Table(sum(widths) // 635, [width.twips for width in widths]))
         return table, widths
 
-    def row_cells(self, table: Table) -> list[_Cell]:
-        tbl = table._tbl
-        prototype = self._row_prototypes.get(tbl)
-        if prototype is not None:  # every new row of a table is the same empty row: copy the first
-            tr = copy.deepcopy(prototype)
-            tbl.append(tr)  # python-docx appends rows last in w:tbl too
-            return _Row(tr, table).cells
-        row = table.add_row()
-        cells = row.cells
-        last = len(cells) - 1
-        for index, cell in enumerate(cells):
-            docx_xml.set_cell_margins(cell, left=0 if index == 0 else _GUTTER // 635,
-                                      right=0 if index == last else _GUTTER // 635)
-        self._row_prototypes[tbl] = copy.deepcopy(row._tr)
+    def row_cells(self, table: markup.Table) -> list[markup.Cell]:
+        """A new row of ``table``: empty cells padded on the inner sides, where the columns meet."""
+        last = len(table.columns) - 1
+        gutter = _GUTTER // 635
+        cells = [markup.Cell(width, {"left": 0 if index == 0 else gutter, "right": 0 if index == last else gutter})
+                 for index, width in enumerate(table.columns)]
+        table.add_row(cells)
         return cells
 
     # title block
@@ -562,10 +589,10 @@ class _BodyBuilder:
             if index == 0:
                 self.run(p, a.title.get(lang), lang, caps=True)
             else:
-                self.run(p, a.title.get(lang), lang, italic=True).font.size = Pt(11.5)
-                p.paragraph_format.space_before = Pt(4)
+                self.run(p, a.title.get(lang), lang, italic=True, size=Pt(11.5))
+                p.space_before = Pt(4).twips
         if new_page:
-            written[0].paragraph_format.page_break_before = True
+            written[0].page_break_before = True
         written.append(self.title_line(langs, "between", before=10))
         for index, party in enumerate(a.parties):
             if index:
@@ -574,21 +601,21 @@ class _BodyBuilder:
         name = TITLE_BOOKMARK if langs == self.langs else f"{TITLE_BOOKMARK}_{langs[0]}"
         self.bookmark(written[0], written[-1], name)
 
-    def title_line(self, langs: tuple[str, ...], key: str, before: float) -> DocxParagraph:
+    def title_line(self, langs: tuple[str, ...], key: str, before: float) -> markup.Paragraph:
         p = self.add(TITLE)
-        p.paragraph_format.space_before = Pt(before)
-        p.paragraph_format.space_after = Pt(6)
+        p.space_before = Pt(before).twips
+        p.space_after = Pt(6).twips
         self.translated(p, [(lang, _label(self.agreement, key, lang)) for lang in langs], bold=False)
         return p
 
-    def party_heading(self, langs: tuple[str, ...], party: Party) -> list[DocxParagraph]:
+    def party_heading(self, langs: tuple[str, ...], party: Party) -> list[markup.Paragraph]:
         p = self.add(TITLE)
         written = [p]
         self.translated(p, [(lang, party.name.get(lang)) for lang in langs], separator="\n")
         if party.number:
             p = self.add(TITLE)
             written.append(p)
-            p.paragraph_format.space_before = Pt(2)
+            p.space_before = Pt(2).twips
             self.translated(p, [(lang, _label(self.agreement, "number", lang)) for lang in langs], bold=False)
             self.run(p, ": ", langs[0], bold=False)
             self.run(p, party.number, langs[0], bold=False)
@@ -597,87 +624,87 @@ class _BodyBuilder:
     # articles
 
     def single_column(self, lang: str) -> None:
-        column = self.column()
         for index, part in enumerate(self.agreement.all_parts()):
             if self.has_heading(part):
-                self.heading(column, part, lang)
+                self.heading(self.body, part, lang)
             part_list = self.lists.for_part(index, part, lang)
             for block in clause_blocks(part):
-                self.block(column, part, block, lang, part_list)
+                self.block(self.body, part, block, lang, part_list)
 
     def parallel(self) -> None:
         table, _ = self.table(len(self.langs))
         for index, part in enumerate(self.agreement.all_parts()):
             if self.has_heading(part):
                 cells = self.row_cells(table)
-                docx_xml.set_row_cant_split(table.rows[-1])
+                table.rows[-1].cant_split = True
                 for lang, cell in zip(self.langs, cells):
-                    self.heading(self.column(cell), part, lang)
+                    self.heading(cell, part, lang)
             part_lists = {lang: self.lists.for_part(index, part, lang) for lang in self.langs}
             for block in clause_blocks(part):
                 for lang, cell in zip(self.langs, self.row_cells(table)):
-                    written = self.block(self.column(cell), part, block, lang, part_lists[lang])
+                    written = self.block(cell, part, block, lang, part_lists[lang])
                     if part.kind == "closing":  # the closing words stay on the page of the signatures
                         for p in written:
-                            p.paragraph_format.keep_with_next = True
+                            p.keep_next = True
                 if part.kind == "closing":
-                    docx_xml.set_row_cant_split(table.rows[-1])
+                    table.rows[-1].cant_split = True
 
     def has_heading(self, part: Article) -> bool:
         return part.number is not None or any(part.title.get(lang) for lang in self.langs)
 
-    def heading(self, column: _Column, part: Article, lang: str) -> None:
+    def heading(self, story: markup.Story, part: Article, lang: str) -> None:
         """The article's heading: "Pasal 1" drawn by the list, then the title on a line of its own."""
-        p = column.add(HEADING)
+        p = self.add(HEADING, story)
         label = _label(self.agreement, "article", lang)
         title = part.title.get(lang)
         if part.number is not None and self.lists.live_headings:
-            docx_xml.set_paragraph_numbering(p, self.lists.articles[lang], HEADING_LEVEL)
+            p.numbering = (self.lists.articles[lang], HEADING_LEVEL)
             if title:
-                docx_xml.add_break_run(p)
+                p.add(markup.BREAK_RUN)
                 self.run(p, title, lang)
         else:
             lines = [f"{label} {part.number}"] if part.number is not None else []
             lines += [title] if title else []
             for index, line in enumerate(lines):
                 if index:
-                    docx_xml.add_break_run(p)
+                    p.add(markup.BREAK_RUN)
                 self.run(p, line, lang)
         where = str(part.number) if part.number is not None else part.kind
         alias = f"{label} {part.number}" if part.number is not None else title
-        _wrap([p], ControlTag("heading", "", "", "", lang, where), alias)
+        story.wrap([p], str(ControlTag("heading", "", "", "", lang, where)), alias)
 
-    def block(self, column: _Column, part: Article, block: ClauseBlock, lang: str,
-              part_list: _PartList) -> list[DocxParagraph]:
+    def block(self, story: markup.Story, part: Article, block: ClauseBlock, lang: str,
+              part_list: _PartList) -> list[markup.Paragraph]:
         """The paragraphs of one clause in one language, in one content control tagged with the clause."""
-        written: list[DocxParagraph] = []
+        written: list[markup.Paragraph] = []
         for paragraph in block.paragraphs:
-            written += self.paragraph(column, part, paragraph, lang, part_list)
+            written += self.paragraph(story, part, paragraph, lang, part_list)
         tag = block.tag(part, lang)
-        _wrap(written, tag, tag.clause_id)
+        if written:
+            story.wrap(written, str(tag), tag.clause_id)
         return written
 
-    def paragraph(self, column: _Column, part: Article, paragraph: Paragraph, lang: str,
-                  part_list: _PartList) -> list[DocxParagraph]:
+    def paragraph(self, story: markup.Story, part: Article, paragraph: Paragraph, lang: str,
+                  part_list: _PartList) -> list[markup.Paragraph]:
         """A paragraph and its items; the list draws "(1)" and "a." (typed only when the model's numbers skip)."""
         if paragraph.number is None:
-            p = column.add(TEXT)
+            p = self.add(TEXT, story)
             num_id, level = (self.lists.items_of_unnumbered(lang) if paragraph.items else None), 0
         else:
-            p = column.add(PARAGRAPH)
+            p = self.add(PARAGRAPH, story)
             num_id, level = part_list.num_id, part_list.item
             if num_id is not None:
-                docx_xml.set_paragraph_numbering(p, num_id, part_list.numbered)
+                p.numbering = (num_id, part_list.numbered)
             else:
                 marker = f"({paragraph.number})" if part.kind == "article" else f"{paragraph.number}."
                 self.run(p, marker + "\t", lang)
         self.run(p, paragraph.text.get(lang), lang)
         written = [p]
         for letter, item in zip(letters(len(paragraph.items)), paragraph.items):
-            p = column.add(ITEM)
+            p = self.add(ITEM, story)
             written.append(p)
             if num_id is not None:
-                docx_xml.set_paragraph_numbering(p, num_id, level)
+                p.numbering = (num_id, level)
             else:
                 self.run(p, f"{letter}.\t", lang)
             self.run(p, item.get(lang), lang)
@@ -685,26 +712,24 @@ class _BodyBuilder:
 
     # initials (paraf) boxes for the footer
 
-    def initials(self) -> None:
-        """One box per party, right-aligned, for initialling every page."""
+    def initials(self) -> str:
+        """One box per party, right-aligned, for initialling every page; the markup of the table."""
         parties = self.agreement.parties
         width, height = _INITIALS_BOX
         width = Emu(min(width, self.width // (len(parties) + 1)))
-        table = self.doc.add_table(rows=1, cols=len(parties))
-        docx_xml.set_table_layout(table, width * len(parties) // 635)
-        table.alignment = WD_TABLE_ALIGNMENT.RIGHT
-        for column in table.columns:
-            column.width = width
-        row = table.rows[0]
-        row.height, row.height_rule = height, WD_ROW_HEIGHT_RULE.AT_LEAST
+        table = markup.Table(width * len(parties) // 635, [width.twips] * len(parties), align="right")
+        cell_width = Emu(_BLANK_BLOCK_WIDTH // len(parties)).twips
+        row = table.add_row([markup.Cell(cell_width) for _ in parties])
+        row.height, row.height_rule = height.twips, "atLeast"
         label = _joined(self.agreement, "initials")
         for party, cell in zip(parties, row.cells):
-            docx_xml.set_cell_borders(cell, size=4, color="808080")
-            docx_xml.set_cell_margins(cell, left=57, right=57, top=28)
-            p = self.column(cell).add(INITIALS)
+            cell.set_borders(size=4, color="808080")
+            cell.margins = {"left": 57, "right": 57, "top": 28}
+            p = self.add(INITIALS, cell)
             self.run(p, label, self.langs[0])
-            docx_xml.add_break_run(p)
+            p.add(markup.BREAK_RUN)
             self.run(p, party.alias.get(self.langs[0]), self.langs[0])
+        return table.xml()
 
     # signatures
 
@@ -715,63 +740,67 @@ class _BodyBuilder:
         table, widths = self.table(len(parties))
         rows = [self.row_cells(table) for _ in range(5)]
         for row in table.rows:
-            docx_xml.set_row_cant_split(row)
-        table.rows[2].height = _SIGNING_SPACE
-        table.rows[2].height_rule = WD_ROW_HEIGHT_RULE.EXACTLY
+            row.cant_split = True
+        table.rows[2].height, table.rows[2].height_rule = _SIGNING_SPACE.twips, "exact"
         for index, party in enumerate(parties):
             alias, name, space, representative, position = (row[index] for row in rows)
-            self.translated(self.column(alias).add(SIGNATURE),
-                            [(lang, party.alias.get(lang)) for lang in self.langs], bold=True)
-            self.translated(self.column(name).add(SIGNATURE),
-                            [(lang, party.name.get(lang)) for lang in self.langs], separator="\n")
-            space.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-            box = self.column(space).add(METERAI if party.meterai else SIGNATURE)
+            self.translated(self.add(SIGNATURE, alias), [(lang, party.alias.get(lang)) for lang in self.langs],
+                            bold=True)
+            self.translated(self.add(SIGNATURE, name), [(lang, party.name.get(lang)) for lang in self.langs],
+                            separator="\n")
+            space.v_align = "center"
+            box = self.add(METERAI if party.meterai else SIGNATURE, space)
             if party.meterai:
-                indent = Emu(max(0, (widths[index] - _METERAI_BOX) // 2))
-                box.paragraph_format.left_indent = box.paragraph_format.right_indent = indent
+                indent = Emu(max(0, (widths[index] - _METERAI_BOX) // 2)).twips
+                box.indent = (indent, indent)
                 self.translated(box, [(lang, _label(self.agreement, "meterai", lang)) for lang in self.langs],
                                 separator="\n")
-            p = self.column(representative).add(SIGNATURE)
+            p = self.add(SIGNATURE, representative)
             self.run(p, party.representative, self.langs[0], bold=True, underline=True)
-            self.translated(self.column(position).add(SIGNATURE),
+            self.translated(self.add(SIGNATURE, position),
                             [(lang, party.position.get(lang)) for lang in self.langs], separator="\n")
         last = table.rows[-1].cells[-1].paragraphs[-1]
         if self.agreement.witnesses:
-            for row in table.rows:  # the witnesses stay on the page of the parties' signatures
-                for cell in row.cells:
-                    for p in cell.paragraphs:
-                        p.paragraph_format.keep_with_next = True
+            _keep_with_next(table.rows)  # the witnesses stay on the page of the parties' signatures
             last = self.witnesses()
         self.bookmark(table.rows[0].cells[0].paragraphs[0], last, SIGNATURES_BOOKMARK)
 
-    def witnesses(self) -> DocxParagraph:
+    def witnesses(self) -> markup.Paragraph:
         """Below the parties: "Saksi-saksi / Witnesses", then one column per witness; the last paragraph."""
         witnesses = self.agreement.witnesses
         self.spacer(Pt(12), keep_with_next=True)
         heading = self.add(SIGNATURE)
-        heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        heading.paragraph_format.keep_with_next = True
-        heading.paragraph_format.space_after = Pt(6)
+        heading.align = "center"
+        heading.keep_next = True
+        heading.space_after = Pt(6).twips
         self.translated(heading, [(lang, _label(self.agreement, "witnesses", lang)) for lang in self.langs],
                         bold=True)
         table, _ = self.table(len(witnesses))
         rows = [self.row_cells(table) for _ in range(4)]
         for row in table.rows:
-            docx_xml.set_row_cant_split(row)
-        table.rows[1].height = _WITNESS_SPACE
-        table.rows[1].height_rule = WD_ROW_HEIGHT_RULE.EXACTLY
+            row.cant_split = True
+        table.rows[1].height, table.rows[1].height_rule = _WITNESS_SPACE.twips, "exact"
         for index, witness in enumerate(witnesses):
             number, space, name, position = (row[index] for row in rows)
-            self.run(self.column(number).add(SIGNATURE), f"{index + 1}.", self.langs[0])
-            self.column(space).add(SIGNATURE)
-            self.run(self.column(name).add(SIGNATURE), witness.name, self.langs[0], bold=True, underline=True)
-            self.translated(self.column(position).add(SIGNATURE),
+            self.run(self.add(SIGNATURE, number), f"{index + 1}.", self.langs[0])
+            self.add(SIGNATURE, space)
+            self.run(self.add(SIGNATURE, name), witness.name, self.langs[0], bold=True, underline=True)
+            self.translated(self.add(SIGNATURE, position),
                             [(lang, witness.position.get(lang)) for lang in self.langs], separator="\n")
-        for row in table.rows[:-1]:
-            for cell in row.cells:
-                for p in cell.paragraphs:
-                    p.paragraph_format.keep_with_next = True
+        _keep_with_next(table.rows[:-1])
         return table.rows[-1].cells[-1].paragraphs[-1]
+
+
+def _keep_with_next(rows: list[markup.Row]) -> None:
+    for row in rows:
+        for cell in row.cells:
+            for p in cell.paragraphs:
+                p.keep_next = True
+
+
+def _half_points(size: Pt) -> int:
+    """A font size as ``w:sz`` holds it (python-docx's rounding: down to a half point)."""
+    return int(Emu(size).pt * 2)
 
 
 # -- header mark and document properties ----------------------------------------------------------------

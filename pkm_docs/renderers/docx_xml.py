@@ -6,6 +6,8 @@ import copy
 import datetime
 import io
 import re
+import struct
+import threading
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -15,18 +17,19 @@ from docx.document import Document
 from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.oxml import serialize_part_xml
-from docx.opc.packuri import PackURI
+from docx.opc.packuri import CONTENT_TYPES_URI, PACKAGE_URI, PackURI
 from docx.opc.part import Part
+from docx.opc.pkgwriter import _ContentTypesItem
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
-from docx.oxml.parser import oxml_parser
 from docx.parts.numbering import NumberingPart
 from docx.styles.style import ParagraphStyle
-from docx.table import Table, _Cell, _Row
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 from lxml import etree
 from markupsafe import Markup, escape
+
+from .docx_markup import attr
 
 #: Characters XML 1.0 cannot hold (C0 controls except tab, newline, carriage return; surrogates; U+FFFE/F).
 INVALID_XML_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -39,54 +42,6 @@ _W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 #: A fixed timestamp for every zip member (the earliest a zip can hold), so builds are reproducible.
 _ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
-
-
-
-# -- direct element building (python-docx's get_or_add chains are slow) -----------------------------------
-
-_W = "{" + _W_NS + "}"
-_WMAP = {"w": _W_NS}
-_make_element = oxml_parser.makeelement
-_VAL = _W + "val"
-_PPR, _PSTYLE, _NUMPR, _ILVL, _NUMID = _W + "pPr", _W + "pStyle", _W + "numPr", _W + "ilvl", _W + "numId"
-_R, _RPR, _T, _TAB, _BR = _W + "r", _W + "rPr", _W + "t", _W + "tab", _W + "br"
-_B, _I, _CAPS, _U, _LANG = _W + "b", _W + "i", _W + "caps", _W + "u", _W + "lang"
-_XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
-#: w:pPr children in schema order (python-docx's CT_PPr sequence).
-_PPR_ORDER = (
-    "w:pStyle", "w:keepNext", "w:keepLines", "w:pageBreakBefore", "w:framePr", "w:widowControl", "w:numPr",
-    "w:suppressLineNumbers", "w:pBdr", "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap",
-    "w:overflowPunct", "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd",
-    "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap", "w:jc",
-    "w:textDirection", "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle",
-    "w:rPr", "w:sectPr", "w:pPrChange",
-)
-_PPR_RANK = {qn(tag): index for index, tag in enumerate(_PPR_ORDER)}
-
-
-def _w(clark: str):
-    """A new ``w:`` element, as ``OxmlElement`` makes it (same namespace map, same element class)."""
-    return _make_element(clark, nsmap=_WMAP)
-
-
-def _get_or_add_ppr(p):
-    ppr = p.find(_PPR)
-    if ppr is None:
-        ppr = _w(_PPR)
-        p.insert(0, ppr)
-    return ppr
-
-
-def _insert_in_order(parent, child, rank: Mapping[str, int]):
-    """Insert ``child`` before the first child of ``parent`` that comes after it in schema order."""
-    own = rank[child.tag]
-    for existing in parent:
-        other = rank.get(existing.tag)
-        if other is not None and other > own:
-            existing.addprevious(child)
-            return child
-    parent.append(child)
-    return child
 
 
 # -- text that must stay data ---------------------------------------------------------------------------
@@ -110,7 +65,7 @@ def inert_text(value: str) -> Markup:
 
 
 def inert_xml(xml: str) -> Markup:
-    """Well-formed WordprocessingML (a subdoc body) for a ``{{p ...}}`` placeholder, inert the same way."""
+    """Well-formed WordprocessingML (body blocks) for a ``{{p ...}}`` placeholder, inert the same way."""
     return Markup(_braces_as_references(xml))
 
 
@@ -200,83 +155,6 @@ def set_style_border(style: ParagraphStyle, *, val: str = "single", size: int = 
         borders.append(edge)
 
 
-def set_paragraph_style_id(paragraph: Paragraph, style_id: str) -> None:
-    """Apply a paragraph style by id: python-docx's by-name lookup scans every style each time."""
-    ppr = _get_or_add_ppr(paragraph._p)
-    pstyle = ppr.find(_PSTYLE)
-    if pstyle is None:
-        pstyle = _w(_PSTYLE)
-        ppr.insert(0, pstyle)  # w:pStyle is the first child of w:pPr
-    pstyle.set(_VAL, style_id)
-
-
-def add_run(paragraph: Paragraph, text: str | None = None, *, props: bool = False, bold: bool | None = None,
-            italic: bool | None = None, underline: bool | None = None, caps: bool = False,
-            lang: str | None = None) -> Run:
-    """Append a run as python-docx's ``add_run(text)`` plus its font setters would build it, made directly.
-
-    ``props`` adds a ``w:rPr`` even when empty (python-docx's setters create one when given None). The text
-    is assigned as lxml element text, so it stays data.
-    """
-    p = paragraph._p
-    r = _w(_R)
-    p.append(r)
-    if text:
-        _append_text(r, text)
-    if props or bold is not None or italic is not None or underline is not None or caps or lang is not None:
-        rpr = _w(_RPR)
-        r.insert(0, rpr)
-        if bold is not None:
-            element = _w(_B)
-            if not bold:
-                element.set(_VAL, "0")
-            rpr.append(element)
-        if italic is not None:
-            element = _w(_I)
-            if not italic:
-                element.set(_VAL, "0")
-            rpr.append(element)
-        if caps:
-            rpr.append(_w(_CAPS))
-        if underline is not None:
-            element = _w(_U)
-            element.set(_VAL, "single" if underline else "none")
-            rpr.append(element)
-        if lang is not None:
-            element = _w(_LANG)
-            element.set(_VAL, lang)
-            rpr.append(element)
-    return Run(r, paragraph)
-
-
-def add_break_run(paragraph: Paragraph) -> None:
-    """Append a run holding a line break (``add_run().add_break()``)."""
-    r = _w(_R)
-    paragraph._p.append(r)
-    r.append(_w(_BR))
-
-
-_TEXT_SPLIT = re.compile("([\t\r\n])")
-
-
-def _append_text(r, text: str) -> None:
-    # python-docx's run text appender: a tab becomes w:tab, CR or LF w:br, the rest w:t (space kept when
-    # the text starts or ends with whitespace)
-    for piece in _TEXT_SPLIT.split(text):
-        if not piece:
-            continue
-        if piece == "\t":
-            r.append(_w(_TAB))
-        elif piece == "\r" or piece == "\n":
-            r.append(_w(_BR))
-        else:
-            t = _w(_T)
-            t.text = piece
-            r.append(t)
-            if len(piece.strip()) < len(piece):
-                t.set(_XML_SPACE, "preserve")
-
-
 def move_to_start(paragraph: Paragraph) -> None:
     """Move a paragraph to the top of its story (above a letterhead table, say)."""
     element = paragraph._p
@@ -317,88 +195,6 @@ def add_text_watermark(paragraph: Paragraph, text: str) -> None:
     paragraph._p.append(run)
 
 
-# -- tables ---------------------------------------------------------------------------------------------
-
-
-def _tbl_pr(table: Table):
-    return table._tbl.tblPr
-
-
-def _replace_child(parent, tag: str, successors: tuple[str, ...]):
-    """A fresh child ``tag`` of ``parent``, placed before the first present successor (schema order)."""
-    old = parent.find(qn(tag))
-    if old is not None:
-        parent.remove(old)
-    new = OxmlElement(tag)
-    for succ in successors:
-        found = parent.find(qn(succ))
-        if found is not None:
-            found.addprevious(new)
-            return new
-    parent.append(new)
-    return new
-
-
-_TBLPR_AFTER_BORDERS = ("w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption", "w:tblDescription")
-
-
-def set_table_layout(table: Table, width_twips: int) -> None:
-    """Fixed width, fixed layout, no borders, no cell padding left/right, no indent: columns are set by code."""
-    tbl_pr = _tbl_pr(table)
-    width = _replace_child(tbl_pr, "w:tblW", ("w:jc", "w:tblCellSpacing", "w:tblInd", "w:tblBorders") + _TBLPR_AFTER_BORDERS)
-    width.set(qn("w:w"), str(width_twips))
-    width.set(qn("w:type"), "dxa")
-    indent = _replace_child(tbl_pr, "w:tblInd", ("w:tblBorders",) + _TBLPR_AFTER_BORDERS)
-    indent.set(qn("w:w"), "0")
-    indent.set(qn("w:type"), "dxa")
-    borders = _replace_child(tbl_pr, "w:tblBorders", _TBLPR_AFTER_BORDERS)
-    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        edge = OxmlElement(f"w:{side}")
-        edge.set(qn("w:val"), "nil")
-        borders.append(edge)
-    layout = _replace_child(tbl_pr, "w:tblLayout", ("w:tblCellMar", "w:tblLook", "w:tblCaption", "w:tblDescription"))
-    layout.set(qn("w:type"), "fixed")
-    margins = _replace_child(tbl_pr, "w:tblCellMar", ("w:tblLook", "w:tblCaption", "w:tblDescription"))
-    for side in ("top", "left", "bottom", "right"):
-        edge = OxmlElement(f"w:{side}")
-        edge.set(qn("w:w"), "0")
-        edge.set(qn("w:type"), "dxa")
-        margins.append(edge)
-
-
-def set_cell_margins(cell: _Cell, **twips: int) -> None:
-    """Padding of one cell: ``left=170, right=170`` (twips)."""
-    tc_pr = cell._tc.get_or_add_tcPr()
-    margins = _replace_child(tc_pr, "w:tcMar", ("w:textDirection", "w:tcFitText", "w:vAlign", "w:hideMark"))
-    for side in ("top", "left", "bottom", "right"):
-        if side in twips:
-            edge = OxmlElement(f"w:{side}")
-            edge.set(qn("w:w"), str(twips[side]))
-            edge.set(qn("w:type"), "dxa")
-            margins.append(edge)
-
-
-def set_cell_borders(cell: _Cell, *, val: str = "single", size: int = 4, color: str = "auto") -> None:
-    """A box around one cell (``size`` in eighths of a point)."""
-    tc_pr = cell._tc.get_or_add_tcPr()
-    borders = _replace_child(tc_pr, "w:tcBorders", ("w:shd", "w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText",
-                                                     "w:vAlign", "w:hideMark"))
-    for side in ("top", "left", "bottom", "right"):
-        edge = OxmlElement(f"w:{side}")
-        edge.set(qn("w:val"), val)
-        edge.set(qn("w:sz"), str(size))
-        edge.set(qn("w:space"), "0")
-        edge.set(qn("w:color"), color)
-        borders.append(edge)
-
-
-def set_row_cant_split(row: _Row) -> None:
-    """Keep a table row on one page."""
-    tr_pr = row._tr.get_or_add_trPr()
-    if tr_pr.find(qn("w:cantSplit")) is None:
-        tr_pr.insert(0, OxmlElement("w:cantSplit"))
-
-
 # -- styles and package parts ---------------------------------------------------------------------------
 
 
@@ -409,8 +205,8 @@ def set_doc_defaults(document: Document, font: str, size_half_points: int, lang:
     for child in list(rpr):
         rpr.remove(child)
     fonts = OxmlElement("w:rFonts")
-    for attr in ("ascii", "hAnsi", "eastAsia", "cs"):
-        fonts.set(qn(f"w:{attr}"), font)
+    for script in ("ascii", "hAnsi", "eastAsia", "cs"):
+        fonts.set(qn(f"w:{script}"), font)
     rpr.append(fonts)
     for tag in ("w:sz", "w:szCs"):
         el = OxmlElement(tag)
@@ -544,17 +340,99 @@ def deterministic_zip(data: bytes) -> bytes:
     """Rewrite a DOCX zip with fixed timestamps and attributes and a fixed member order."""
     with zipfile.ZipFile(io.BytesIO(data)) as source:
         members = {info.filename: source.read(info) for info in source.infolist()}
+    return zip_members(members)
+
+
+def package_members(package: Any) -> dict[str, bytes]:
+    """The zip members python-docx's ``package.save()`` writes, by name, without zipping them.
+
+    ``deterministic_zip`` of a saved package unzips it only to zip the same members again;
+    ``zip_members(package_members(package))`` gives the same bytes, compressing each member once.
+    """
+    parts = list(package.parts)
+    for part in parts:
+        part.before_marshal()
+    members = {
+        CONTENT_TYPES_URI.membername: _ContentTypesItem.from_parts(parts).blob,
+        PACKAGE_URI.rels_uri.membername: package.rels.xml,
+    }
+    for part in parts:
+        members[part.partname.membername] = part.blob
+        if len(part.rels):
+            members[part.partname.rels_uri.membername] = part.rels.xml
+    return members
+
+
+#: The zip records written by ``zip_members``, laid out as Python's zipfile lays them out.
+_LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")
+_CENTRAL_HEADER = struct.Struct("<4s4B4HL2L5H2L")
+_END_RECORD = struct.Struct("<4s4H2LH")
+_ZIP_VERSION = 20  # 2.0: deflate
+_UTF8_NAME = 0x800  # general purpose flag: the name is UTF-8, not ASCII
+_OWNER_READ_WRITE = 0o600 << 16  # the external attributes zipfile writes for a ZipInfo whose are 0
+_DOS_DATE = (_ZIP_EPOCH[0] - 1980) << 9 | _ZIP_EPOCH[1] << 5 | _ZIP_EPOCH[2]
+_DOS_TIME = _ZIP_EPOCH[3] << 11 | _ZIP_EPOCH[4] << 5 | _ZIP_EPOCH[5] // 2
+
+
+def zip_members(members: Mapping[str, bytes]) -> bytes:
+    """A zip of ``members`` with fixed timestamps and attributes and a fixed member order, each deflated at
+    level 9.
+
+    The bytes are those Python's zipfile writes for a ``ZipInfo`` with that date, ``create_system`` and
+    ``external_attr`` 0 and ``compresslevel=9`` (as house.docx and the DOCX files before were written);
+    laid out here so that a member already deflated in an earlier render is not deflated again.
+    """
     first = [name for name in ("[Content_Types].xml", "_rels/.rels") if name in members]
     order = first + sorted(name for name in members if name not in first)
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for name in order:
-            info = zipfile.ZipInfo(name, date_time=_ZIP_EPOCH)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 0
-            info.external_attr = 0
-            target.writestr(info, members[name], compresslevel=9)
-    return out.getvalue()
+    out = bytearray()
+    directory = bytearray()
+    for name in order:
+        data = members[name]
+        crc, deflated = _deflate(data)
+        try:
+            encoded, flags = name.encode("ascii"), 0
+        except UnicodeEncodeError:
+            encoded, flags = name.encode("utf-8"), _UTF8_NAME
+        sizes = (crc, len(deflated), len(data), len(encoded))
+        directory += _CENTRAL_HEADER.pack(b"PK\x01\x02", _ZIP_VERSION, 0, _ZIP_VERSION, 0, flags,
+                                          zipfile.ZIP_DEFLATED, _DOS_TIME, _DOS_DATE, *sizes, 0, 0, 0, 0,
+                                          _OWNER_READ_WRITE, len(out))
+        directory += encoded
+        out += _LOCAL_HEADER.pack(b"PK\x03\x04", _ZIP_VERSION, 0, flags, zipfile.ZIP_DEFLATED, _DOS_TIME,
+                                  _DOS_DATE, *sizes, 0)
+        out += encoded
+        out += deflated
+    start = len(out)
+    out += directory
+    out += _END_RECORD.pack(b"PK\x05\x06", 0, 0, len(order), len(order), len(directory), start, 0)
+    return bytes(out)
+
+
+#: Deflated members (CRC-32, data) by content, least recently used first. The members that recur from one
+#: render to the next are the template's own (styles, theme, fonts, settings), all small; the larger ones
+#: (the document) are new each time and not kept.
+_DEFLATED: dict[bytes, tuple[int, bytes]] = {}
+_DEFLATED_LOCK = threading.Lock()
+_DEFLATED_ENTRIES, _DEFLATED_MAX_SIZE = 64, 64 * 1024
+
+
+def _deflate(data: bytes) -> tuple[int, bytes]:
+    """``data``'s CRC-32 and its raw deflate stream at level 9, as zipfile makes them."""
+    cacheable = len(data) <= _DEFLATED_MAX_SIZE
+    if cacheable:
+        with _DEFLATED_LOCK:
+            found = _DEFLATED.pop(data, None)
+            if found is not None:
+                _DEFLATED[data] = found
+                return found
+    compressor = zlib.compressobj(9, zlib.DEFLATED, -15)
+    found = zlib.crc32(data), compressor.compress(data) + compressor.flush()
+    if cacheable:
+        with _DEFLATED_LOCK:
+            if len(_DEFLATED) >= _DEFLATED_ENTRIES:
+                del _DEFLATED[next(iter(_DEFLATED))]
+            _DEFLATED[data] = found
+    return found
 
 
 # -- live numbering -------------------------------------------------------------------------------------
@@ -590,38 +468,24 @@ def _numbering_root(document: Document):
         return numbering.element
 
 
-def _child(parent, tag: str, **attrs: str):
-    element = OxmlElement(tag)
-    for name, value in attrs.items():
-        element.set(qn(f"w:{name}"), value)
-    parent.append(element)
-    return element
+#: Clark names of the numbering elements and attributes read here.
+_ABSTRACT_NUM, _ABSTRACT_NUM_ID = qn("w:abstractNum"), qn("w:abstractNumId")
+_NUM, _NUM_ID, _LVL, _ILVL = qn("w:num"), qn("w:numId"), qn("w:lvl"), qn("w:ilvl")
+_NUM_SUCCESSOR = qn("w:numIdMacAtCleanup")
+_NSDECL = f'xmlns:w="{_W_NS}"'
 
 
 def add_list(document: Document, name: str, levels: Sequence[ListLevel]) -> int:
     """Define a multilevel list (a ``w:abstractNum``) named ``name``; return the id of its definition."""
     root = _numbering_root(document)
-    abstracts = root.findall(qn("w:abstractNum"))
-    abstract_id = max((int(a.get(qn("w:abstractNumId"))) for a in abstracts), default=-1) + 1
-    abstract = OxmlElement("w:abstractNum")
-    abstract.set(qn("w:abstractNumId"), str(abstract_id))
+    abstracts = root.findall(_ABSTRACT_NUM)
+    abstract_id = max((int(a.get(_ABSTRACT_NUM_ID)) for a in abstracts), default=-1) + 1
     # nsid identifies the list when Word merges pasted lists; derived from the name, so builds are reproducible
-    _child(abstract, "w:nsid", val=f"{zlib.crc32(name.encode('utf-8')):08X}")
-    _child(abstract, "w:multiLevelType", val="multilevel")
-    _child(abstract, "w:name", val=name)
-    for ilvl, level in enumerate(levels):
-        lvl = _child(abstract, "w:lvl", ilvl=str(ilvl))
-        _child(lvl, "w:start", val="1")
-        _child(lvl, "w:numFmt", val=level.fmt)
-        if level.restart_after is not None:
-            _child(lvl, "w:lvlRestart", val=str(level.restart_after + 1))
-        _child(lvl, "w:suff", val=level.suffix)
-        _child(lvl, "w:lvlText", val=level.text)
-        _child(lvl, "w:lvlJc", val="left")
-        ppr = _child(lvl, "w:pPr")
-        if level.suffix == "tab" and level.hanging:
-            _child(_child(ppr, "w:tabs"), "w:tab", val="num", pos=str(level.left))
-        _child(ppr, "w:ind", left=str(level.left), hanging=str(level.hanging))
+    nsid = f"{zlib.crc32(name.encode('utf-8')):08X}"
+    abstract = parse_xml(
+        f'<w:abstractNum {_NSDECL} w:abstractNumId="{abstract_id}"><w:nsid w:val="{nsid}"/>'
+        f'<w:multiLevelType w:val="multilevel"/><w:name w:val={attr(name)}/>'
+        + "".join(_level_markup(ilvl, level) for ilvl, level in enumerate(levels)) + "</w:abstractNum>")
     # every w:abstractNum precedes every w:num (schema order)
     if abstracts:
         abstracts[-1].addnext(abstract)
@@ -630,57 +494,40 @@ def add_list(document: Document, name: str, levels: Sequence[ListLevel]) -> int:
     return abstract_id
 
 
+def _level_markup(ilvl: int, level: ListLevel) -> str:
+    restart = f'<w:lvlRestart w:val="{level.restart_after + 1}"/>' if level.restart_after is not None else ""
+    tabs = (f'<w:tabs><w:tab w:val="num" w:pos="{level.left}"/></w:tabs>'
+            if level.suffix == "tab" and level.hanging else "")
+    return (f'<w:lvl w:ilvl="{ilvl}"><w:start w:val="1"/><w:numFmt w:val={attr(level.fmt)}/>{restart}'
+            f'<w:suff w:val={attr(level.suffix)}/><w:lvlText w:val={attr(level.text)}/><w:lvlJc w:val="left"/>'
+            f'<w:pPr>{tabs}<w:ind w:left="{level.left}" w:hanging="{level.hanging}"/></w:pPr></w:lvl>')
+
+
 def add_list_instance(document: Document, abstract_id: int, *, restart: bool = False) -> int:
     """A new list (``w:num``) on the definition ``abstract_id``; ``restart`` makes it count from 1 again
-    (Word continues the count of earlier instances of the same definition otherwise)."""
-    root = _numbering_root(document)
-    num = root.add_num(abstract_id)
-    if restart:
-        definition = root.find(f"{qn('w:abstractNum')}[@{qn('w:abstractNumId')}='{abstract_id}']")
-        for lvl in definition.findall(qn("w:lvl")):
-            override = _child(num, "w:lvlOverride", ilvl=lvl.get(qn("w:ilvl")))
-            _child(override, "w:startOverride", val="1")
-    return int(num.numId)
+    (Word continues the count of earlier instances of the same definition otherwise).
 
-
-def set_paragraph_numbering(paragraph: Paragraph, num_id: int, ilvl: int) -> None:
-    """Make the paragraph an item of list ``num_id`` at level ``ilvl``."""
-    ppr = _get_or_add_ppr(paragraph._p)
-    numpr = ppr.find(_NUMPR)
-    if numpr is None:
-        numpr = _insert_in_order(ppr, _w(_NUMPR), _PPR_RANK)
-    ilvl_el = numpr.find(_ILVL)
-    if ilvl_el is None:
-        ilvl_el = _w(_ILVL)
-        numpr.insert(0, ilvl_el)
-    ilvl_el.set(_VAL, str(ilvl))
-    num_el = numpr.find(_NUMID)
-    if num_el is None:
-        num_el = _w(_NUMID)
-        ilvl_el.addnext(num_el)
-    num_el.set(_VAL, str(num_id))
-
-
-# -- content controls and bookmarks ---------------------------------------------------------------------
-
-
-def wrap_in_content_control(paragraphs: Sequence[Paragraph], tag: str, alias: str):
-    """Wrap consecutive paragraphs of one body or cell in a rich-text content control (a block-level ``w:sdt``).
-
-    The tag and alias are attribute values, escaped by lxml.
+    The new list takes the first unused ``numId`` from 1, as python-docx's ``add_num`` numbers them.
     """
-    if not paragraphs:
-        raise ValueError("a content control needs at least one paragraph")
-    sdt = OxmlElement("w:sdt")
-    sdt_pr = _child(sdt, "w:sdtPr")
-    _child(sdt_pr, "w:alias", val=alias)
-    _child(sdt_pr, "w:tag", val=tag)
-    _child(sdt, "w:sdtEndPr")
-    content = _child(sdt, "w:sdtContent")
-    paragraphs[0]._p.addprevious(sdt)
-    for paragraph in paragraphs:
-        content.append(paragraph._p)  # lxml moves the element
-    return sdt
+    root = _numbering_root(document)
+    used = {int(value) for value in (num.get(_NUM_ID) for num in root.iterchildren(_NUM)) if value is not None}
+    num_id = next(n for n in range(1, len(used) + 2) if n not in used)
+    overrides = ""
+    if restart:
+        definition = root.find(f"{_ABSTRACT_NUM}[@{_ABSTRACT_NUM_ID}='{abstract_id}']")
+        overrides = "".join(f'<w:lvlOverride w:ilvl={attr(lvl.get(_ILVL))}><w:startOverride w:val="1"/>'
+                            "</w:lvlOverride>" for lvl in definition.findall(_LVL))
+    num = parse_xml(f'<w:num {_NSDECL} w:numId="{num_id}"><w:abstractNumId w:val="{abstract_id}"/>'
+                    f"{overrides}</w:num>")
+    successor = root.find(_NUM_SUCCESSOR)
+    if successor is not None:
+        successor.addprevious(num)
+    else:
+        root.append(num)
+    return num_id
+
+
+# -- bookmarks ------------------------------------------------------------------------------------------
 
 
 def max_bookmark_id(document: Document) -> int:
@@ -688,18 +535,3 @@ def max_bookmark_id(document: Document) -> int:
     ids = [int(b.get(qn("w:id"))) for b in document.element.body.iter(qn("w:bookmarkStart"))
            if (b.get(qn("w:id")) or "").isdigit()]
     return max(ids, default=-1)
-
-
-def add_bookmark(first: Paragraph, last: Paragraph, name: str, bookmark_id: int) -> None:
-    """A bookmark from the start of paragraph ``first`` to the end of paragraph ``last``."""
-    start = OxmlElement("w:bookmarkStart")
-    start.set(qn("w:id"), str(bookmark_id))
-    start.set(qn("w:name"), name)
-    ppr = first._p.pPr
-    if ppr is not None:
-        ppr.addnext(start)
-    else:
-        first._p.insert(0, start)
-    end = OxmlElement("w:bookmarkEnd")
-    end.set(qn("w:id"), str(bookmark_id))
-    last._p.append(end)
