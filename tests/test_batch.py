@@ -356,8 +356,15 @@ def test_bench_writes_a_report_with_every_section(tmp_path, capsys):
     assert "median_ms" in report["diff"] or "skipped" in report["diff"]
     assert "python_docx_floor_ms" in report["alternatives"] and "skipped" in report["alternatives"]["libreoffice"]
     assert all({"name", "target", "measured", "pass"} <= set(t) for t in report["targets"])
+    assert report["machine"]["cpu_steal_percent"] is None or 0 <= report["machine"]["cpu_steal_percent"] <= 100
     table = capsys.readouterr().out
     assert "targets" in table and "end to end" in table
+
+
+def test_bench_reports_the_share_of_cpu_time_stolen_by_other_machines():
+    assert bench.steal_percent((1000, 50), (1400, 150)) == 25.0
+    assert bench.steal_percent(None, (1400, 150)) is None
+    assert bench.steal_percent((1000, 50), (1000, 50)) is None  # no time passed: no share
 
 
 def test_a_record_whose_agreement_fails_a_check_is_not_written_and_names_the_rule(tmp_path):
