@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import datetime
+import functools
 import io
 import json
 import re
@@ -23,7 +24,7 @@ from docx import Document as open_document
 from docx.document import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.opc.exceptions import PackageNotFoundError
-from docx.shared import Cm, Emu, Inches, Pt, RGBColor
+from docx.shared import Cm, Emu, Inches, Length, Pt, RGBColor
 from docxtpl import DocxTemplate
 from jinja2 import Environment, Template, TemplateError
 from lxml import etree
@@ -132,7 +133,7 @@ def render_docx(agreement: Agreement, *, template: Path | None = None, layout: s
 def check_text(agreement: Agreement) -> None:
     """Raise BuildError naming the first text of the model that holds a character XML cannot."""
     data = agreement.to_data()
-    if docx_xml.invalid_xml_char("\n".join(_texts(data))) is None:
+    if docx_xml.invalid_xml_char("\n".join(text for _, text in _strings(data, ""))) is None:
         return  # the usual case, told from all the texts at once; only a bad one needs its place named
     for where, text in _strings(data, ""):
         bad = docx_xml.invalid_xml_char(text)
@@ -175,17 +176,13 @@ class _TemplateEnvironment(Environment):
 
     def __init__(self) -> None:
         super().__init__(autoescape=True)
-        self._compiled: dict[str, Template] = {}
+        # templates other than the house one: the newest few are kept
+        self._cached_from_string = functools.lru_cache(maxsize=64)(super().from_string)
 
     def from_string(self, source: Any, globals: Any = None, template_class: Any = None) -> Template:
         if globals is not None or template_class is not None or not isinstance(source, str):
             return super().from_string(source, globals, template_class)
-        template = self._compiled.get(source)
-        if template is None:
-            if len(self._compiled) >= 64:  # templates other than the house one: keep the newest few
-                self._compiled.pop(next(iter(self._compiled)))
-            template = self._compiled[source] = super().from_string(source)
-        return template
+        return self._cached_from_string(source)
 
 
 _JINJA = _TemplateEnvironment()
@@ -197,16 +194,9 @@ _LISTING_TEXT = re.compile(r"<w:t(?: [^>]*)?>[^<]*[\t\a\n\f]")
 class _Template(DocxTemplate):
     """docxtpl's template, with steps skipped when they would change nothing (same bytes, less time)."""
 
-    _patched: dict[str, str] = {}
-
     def patch_xml(self, src_xml: str) -> str:
         """docxtpl's clean-up of the template's Jinja tags, remembered: the template's parts repeat."""
-        patched = self._patched.get(src_xml)
-        if patched is None:
-            if len(self._patched) >= 64:
-                self._patched.pop(next(iter(self._patched)))
-            patched = self._patched[src_xml] = super().patch_xml(src_xml)
-        return patched
+        return _patched_xml(src_xml)
 
     def resolve_listing(self, xml: str) -> str:
         """docxtpl turns tabs and newlines in a text into Word tabs and breaks; the model's texts hold none,
@@ -263,31 +253,31 @@ class _TemplateInfo:
         return cls(width, style_ids, indents)
 
 
-#: Templates as opened and checked, by their bytes (and a user template by the house template's too, whose
-#: styles it receives), with what the builder reads from them. Each render works on a deep copy of the
-#: document: ~3x faster than opening the package again.
-_OPENED: dict[tuple[bytes, bytes | None], tuple[Document, _TemplateInfo]] = {}
+@functools.lru_cache(maxsize=64)
+def _patched_xml(src_xml: str) -> str:
+    # docxtpl's patch_xml reads nothing of its template object (docxtpl is pinned to 0.20): a function of the XML
+    return DocxTemplate.patch_xml(None, src_xml)
 
 
 def _open_template(path: Path, *, house: bool) -> tuple[DocxTemplate, _TemplateInfo]:
     if not path.is_file():
         raise BuildError(f"DOCX template {path} does not exist")
     data = path.read_bytes()
-    key = (data, None if house else template_path().read_bytes())
-    opened = _OPENED.get(key)
-    if opened is None:
-        document = _open_document(path, data, house=house)
-        opened = document, _TemplateInfo.of(document)
-        if len(_OPENED) >= 8:  # templates other than the house one: keep the newest few
-            _OPENED.pop(next(iter(_OPENED)))
-        _OPENED[key] = opened
-    document, info = opened
+    document, info = _opened(path, data, None if house else template_path().read_bytes())
     tpl = _Template(io.BytesIO(data))
-    tpl.docx = copy.deepcopy(document)
+    tpl.docx = copy.deepcopy(document)  # each render works on its own copy: ~3x faster than opening again
     return tpl, info
 
 
-def _open_document(path: Path, data: bytes, *, house: bool) -> Document:
+@functools.lru_cache(maxsize=8)  # the house template, and the newest few of the others
+def _opened(path: Path, data: bytes, house_data: bytes | None) -> tuple[Document, _TemplateInfo]:
+    """A template as opened and checked, by its bytes (and a user template by the bytes of the house template,
+    whose styles it receives: ``house_data``), with what the builder reads from it."""
+    document = _open_document(path, data, house_data)
+    return document, _TemplateInfo.of(document)
+
+
+def _open_document(path: Path, data: bytes, house_data: bytes | None) -> Document:
     """The template's document, checked, with the house styles a user template lacks."""
     try:
         document = open_document(io.BytesIO(data))
@@ -298,23 +288,9 @@ def _open_document(path: Path, data: bytes, *, house: bool) -> Document:
             f"DOCX template {path} has no `{{{{p {BODY_PLACEHOLDER} }}}}` paragraph: add a paragraph holding "
             f"exactly `{{{{p {BODY_PLACEHOLDER} }}}}` where the agreement text should go"
         )
-    if not house:
-        docx_xml.copy_missing_styles(open_document(str(template_path())), document, STYLE_PREFIX)
+    if house_data is not None:
+        docx_xml.copy_missing_styles(open_document(io.BytesIO(house_data)), document, STYLE_PREFIX)
     return document
-
-
-def _texts(data: Any) -> list[str]:
-    """Every string in ``data`` (dicts, lists and tuples of them, nested)."""
-    texts, pending = [], [data]
-    while pending:
-        item = pending.pop()
-        if isinstance(item, str):
-            texts.append(item)
-        elif isinstance(item, dict):
-            pending.extend(item.values())
-        elif isinstance(item, (list, tuple)):
-            pending.extend(item)
-    return texts
 
 
 def _strings(data: Any, where: str) -> Iterator[tuple[str, str]]:
@@ -733,15 +709,21 @@ class _BodyBuilder:
 
     # signatures
 
+    def signing_table(self, columns: int, rows: int, *, space_row: int, space: Length):
+        """A table of one column per signer and ``rows`` rows that never split, row ``space_row`` exactly
+        ``space`` high (the space to sign in): the table, its column widths, and each row's cells."""
+        table, widths = self.table(columns)
+        cells = [self.row_cells(table) for _ in range(rows)]
+        for row in table.rows:
+            row.cant_split = True
+        table.rows[space_row].height, table.rows[space_row].height_rule = space.twips, "exact"
+        return table, widths, cells
+
     def signatures(self) -> None:
         parties = self.agreement.parties
         if not parties:
             return
-        table, widths = self.table(len(parties))
-        rows = [self.row_cells(table) for _ in range(5)]
-        for row in table.rows:
-            row.cant_split = True
-        table.rows[2].height, table.rows[2].height_rule = _SIGNING_SPACE.twips, "exact"
+        table, widths, rows = self.signing_table(len(parties), 5, space_row=2, space=_SIGNING_SPACE)
         for index, party in enumerate(parties):
             alias, name, space, representative, position = (row[index] for row in rows)
             self.translated(self.add(SIGNATURE, alias), [(lang, party.alias.get(lang)) for lang in self.langs],
@@ -775,11 +757,7 @@ class _BodyBuilder:
         heading.space_after = Pt(6).twips
         self.translated(heading, [(lang, _label(self.agreement, "witnesses", lang)) for lang in self.langs],
                         bold=True)
-        table, _ = self.table(len(witnesses))
-        rows = [self.row_cells(table) for _ in range(4)]
-        for row in table.rows:
-            row.cant_split = True
-        table.rows[1].height, table.rows[1].height_rule = _WITNESS_SPACE.twips, "exact"
+        table, _, rows = self.signing_table(len(witnesses), 4, space_row=1, space=_WITNESS_SPACE)
         for index, witness in enumerate(witnesses):
             number, space, name, position = (row[index] for row in rows)
             self.run(self.add(SIGNATURE, number), f"{index + 1}.", self.langs[0])

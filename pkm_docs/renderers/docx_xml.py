@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import copy
 import datetime
+import functools
 import io
 import re
 import struct
-import threading
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -408,31 +408,24 @@ def zip_members(members: Mapping[str, bytes]) -> bytes:
     return bytes(out)
 
 
-#: Deflated members (CRC-32, data) by content, least recently used first. The members that recur from one
-#: render to the next are the template's own (styles, theme, fonts, settings), all small; the larger ones
-#: (the document) are new each time and not kept.
-_DEFLATED: dict[bytes, tuple[int, bytes]] = {}
-_DEFLATED_LOCK = threading.Lock()
-_DEFLATED_ENTRIES, _DEFLATED_MAX_SIZE = 64, 64 * 1024
+#: Members up to this size are kept deflated by content: the ones that recur from one render to the next are
+#: the template's own (styles, theme, fonts, settings), all small; the larger ones (the document) are new each time.
+_DEFLATED_MAX_SIZE = 64 * 1024
 
 
 def _deflate(data: bytes) -> tuple[int, bytes]:
     """``data``'s CRC-32 and its raw deflate stream at level 9, as zipfile makes them."""
-    cacheable = len(data) <= _DEFLATED_MAX_SIZE
-    if cacheable:
-        with _DEFLATED_LOCK:
-            found = _DEFLATED.pop(data, None)
-            if found is not None:
-                _DEFLATED[data] = found
-                return found
+    return _deflate_recurring(data) if len(data) <= _DEFLATED_MAX_SIZE else _deflate_once(data)
+
+
+@functools.lru_cache(maxsize=64)
+def _deflate_recurring(data: bytes) -> tuple[int, bytes]:
+    return _deflate_once(data)
+
+
+def _deflate_once(data: bytes) -> tuple[int, bytes]:
     compressor = zlib.compressobj(9, zlib.DEFLATED, -15)
-    found = zlib.crc32(data), compressor.compress(data) + compressor.flush()
-    if cacheable:
-        with _DEFLATED_LOCK:
-            if len(_DEFLATED) >= _DEFLATED_ENTRIES:
-                del _DEFLATED[next(iter(_DEFLATED))]
-            _DEFLATED[data] = found
-    return found
+    return zlib.crc32(data), compressor.compress(data) + compressor.flush()
 
 
 # -- live numbering -------------------------------------------------------------------------------------
