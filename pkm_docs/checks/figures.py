@@ -141,7 +141,7 @@ class TermMatcher:
     def __init__(self, terms: Iterable[str], *, plural: bool = False):
         self.terms = sorted({t for t in terms if t.strip()}, key=len, reverse=True)
         self._patterns = [(t, self._key(t, plural), self._compile(t, plural)) for t in self.terms]
-        self._found: dict[str, frozenset[str]] = {}  # text -> terms, for texts met again
+        self._find_cached = functools.lru_cache(maxsize=8192)(self._find)  # for texts met again
 
     @staticmethod
     def _key(term: str, plural: bool) -> str:
@@ -171,14 +171,9 @@ class TermMatcher:
 
     def find(self, text: str) -> set[str]:
         """The terms that occur in ``text``."""
-        known = self._found.get(text)
-        if known is None:
-            known = self._found[text] = frozenset(self._find(text))
-            if len(self._found) > 8192:
-                self._found.pop(next(iter(self._found)))
-        return set(known)
+        return set(self._find_cached(text))
 
-    def _find(self, text: str) -> set[str]:
+    def _find(self, text: str) -> frozenset[str]:
         rest = text
         lowered = text.lower()
         found: set[str] = set()
@@ -186,7 +181,7 @@ class TermMatcher:
             if key in lowered and pattern.search(rest):
                 found.add(term)
                 rest = pattern.sub(lambda m: " " * len(m.group(0)), rest)
-        return found
+        return frozenset(found)
 
 
 @functools.lru_cache(maxsize=64)

@@ -31,7 +31,6 @@ class TextUnit:
     article: Article
     paragraph: Paragraph
     use: ClauseUse | None
-    is_item: bool = False
 
 
 def article_label(article: Article) -> Text:
@@ -68,13 +67,12 @@ def _paragraph_uses(article: Article) -> list[ClauseUse | None]:
 _walked: tuple[Agreement, tuple[TextUnit, ...]] | None = None
 
 
-def text_units(agreement: Agreement, *, items: bool = True) -> Iterator[TextUnit]:
-    """Every paragraph (and, with ``items``, every item) in document order, with its place and span."""
+def text_units(agreement: Agreement) -> Iterator[TextUnit]:
+    """Every paragraph and every item in document order, with its place and span."""
     global _walked
     if _walked is None or _walked[0] is not agreement:  # the model is frozen: same object, same units
         _walked = (agreement, tuple(_walk(agreement)))
-    units = _walked[1]
-    return iter(units) if items else (u for u in units if not u.is_item)
+    return iter(_walked[1])
 
 
 def _walk(agreement: Agreement) -> Iterator[TextUnit]:
@@ -90,7 +88,7 @@ def _walk(agreement: Agreement) -> Iterator[TextUnit]:
             yield TextUnit(paragraph.text, Place(label, span), article, paragraph, use)
             for letter, item in zip(letters(len(paragraph.items)), paragraph.items):
                 item_label = Text({"id": f"{label['id']} huruf {letter}", "en": f"{label['en']} item ({letter})"})
-                yield TextUnit(item, Place(item_label, span), article, paragraph, use, is_item=True)
+                yield TextUnit(item, Place(item_label, span), article, paragraph, use)
 
 
 def clause_uses(agreement: Agreement) -> Iterator[tuple[Article, ClauseUse]]:
