@@ -32,13 +32,13 @@ from typing import Any, Iterator, Sequence, TextIO
 import yaml
 
 from . import syntax as s
-from .checks import run_checks
+from .check_cli import check_compiled
 from .data import DataValue
 from .errors import Diagnostic, ERROR, PkmError, SourceError, UsageError, format_diagnostic, report_error, suggest
 from .library import Library, load_library
 from .output import write_all, write_atomic
 from .parser import parse, read_source
-from .pipeline import FORMATS, Rendering
+from .pipeline import FORMATS, Compiled, Rendering
 from .resolve import resolve
 
 #: Batch data files larger than this are refused before reading.
@@ -467,7 +467,7 @@ def _build_one(index: int, record: Record, name: str) -> Outcome:
                            record.raw)
         agreement = resolved.agreement
         rendering = Rendering(agreement, name, setup.formats)  # the PDF is laid out while the checks run
-        found = tuple(resolved.warnings) + tuple(run_checks(agreement, setup.library))
+        found = tuple(check_compiled(Compiled(agreement, resolved.warnings, {}), setup.library))
         if any(d.is_error for d in found):  # the same rule as `pkm build`: an agreement with an error is not written
             rendering.discard()
             return Outcome(index, record, name, diagnostics=found)
