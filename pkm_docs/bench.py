@@ -17,8 +17,6 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import datetime
-import importlib
-import importlib.util
 import io
 import itertools
 import json
@@ -38,10 +36,13 @@ import yaml
 from . import __version__
 from . import syntax as s
 from .batch import run_batch
+from .check_cli import check_compiled
+from .checks import run_checks
+from .diff import diff_agreements
 from .library import Library, load_library
 from .model import Agreement, Text
 from .parser import parse, read_source
-from .pipeline import Rendering, render
+from .pipeline import Compiled, Rendering, render
 from .resolve import resolve
 from .resources import resource_dir
 
@@ -93,9 +94,7 @@ def bench_example(library: Library, repeat: int, out_dir: Path) -> tuple[dict[st
     phases["parse"], source = timed(lambda: parse(text, str(path)), repeat)
     phases["resolve"], resolved = timed(lambda: resolve(source, library, values, data_name, data_bytes), repeat)
     agreement = resolved.agreement
-    checks = _optional("pkm_docs.checks", "run_checks")
-    if checks is not None:
-        phases["check"], _ = timed(lambda: checks(agreement, library), repeat)
+    phases["check"], _ = timed(lambda: run_checks(agreement, library), repeat)
     # each render gets another partner's name, as in a batch: typst memoises, and an unchanged document
     # would come back from its cache in a fraction of the time a new one takes
     counter = itertools.count()
@@ -105,10 +104,10 @@ def bench_example(library: Library, repeat: int, out_dir: Path) -> tuple[dict[st
     def end_to_end() -> None:
         """What `pkm build` does: read, parse, resolve, check, render (the PDF on its thread while the checks
         and the DOCX run) and write both files."""
-        compiled = resolve(parse(read_source(path), str(path)), library, values, data_name, data_bytes)
-        view = variant(compiled.agreement, next(counter))
+        resolved = resolve(parse(read_source(path), str(path)), library, values, data_name, data_bytes)
+        view = variant(resolved.agreement, next(counter))
         rendering = Rendering(view, path.stem)
-        found = list(compiled.warnings) + (checks(view, library) if checks is not None else [])
+        found = check_compiled(Compiled(view, resolved.warnings, {}), library)
         assert not any(d.is_error for d in found), "the example agreement fails its checks"
         rendering.write(out_dir)
 
@@ -120,8 +119,6 @@ def bench_example(library: Library, repeat: int, out_dir: Path) -> tuple[dict[st
         "phases_ms": {name: round(ms, 2) for name, ms in phases.items()},
         "docx_bytes": len(docx_bytes),
     }
-    if checks is None:
-        result["check_skipped"] = "pkm_docs.checks.run_checks does not exist"
     return result, agreement
 
 
@@ -130,12 +127,6 @@ def variant(agreement: Agreement, number: int) -> Agreement:
     *others, last = agreement.parties
     name = Text({lang: f"{text} ({number})" for lang, text in last.name.by_lang.items()})
     return dataclasses.replace(agreement, parties=(*others, dataclasses.replace(last, name=name)))
-
-
-def _optional(module: str, name: str) -> Callable | None:
-    if importlib.util.find_spec(module) is None:
-        return None
-    return getattr(importlib.import_module(module), name, None)
 
 
 # ---------------------------------------------------------------- scaling
@@ -232,13 +223,10 @@ def bench_batch(count: int, work: Path) -> dict[str, Any]:
 
 
 def bench_diff(library: Library, size: int, repeat: int) -> dict[str, Any]:
-    """``pkm_docs.diff.diff_agreements`` on two drafts of ``size`` articles (skipped while it does not exist)."""
-    fn = _optional("pkm_docs.diff", "diff_agreements")
-    if fn is None:
-        return {"skipped": "pkm_docs.diff.diff_agreements does not exist (issue 6)"}
+    """``pkm_docs.diff.diff_agreements`` on two drafts of ``size`` articles."""
     old = resolve(parse(synthetic_source(size), "old.pkm"), library).agreement
     new = resolve(parse(synthetic_source(size, revised=True), "new.pkm"), library).agreement
-    ms, _ = timed(lambda: fn(old, new, library), repeat)
+    ms, _ = timed(lambda: diff_agreements(old, new, library), repeat)
     return {"articles": size, "function": "diff_agreements", "median_ms": round(ms, 2)}
 
 
@@ -320,10 +308,9 @@ def targets(report: dict[str, Any]) -> list[dict[str, Any]]:
     if "vs_our_pdf_render" in lo:
         out.append({"name": "our PDF vs LibreOffice converting our DOCX", "target": f">= {LIBREOFFICE_RATIO_TARGET:.0f}x",
                     "measured": f"{lo['vs_our_pdf_render']:.1f}x", "pass": lo["vs_our_pdf_render"] >= LIBREOFFICE_RATIO_TARGET})
-    diff = report.get("diff", {})
-    if "median_ms" in diff:
-        out.append({"name": f"diff of two {diff['articles']}-article drafts", "target": f"< {DIFF_TARGET_S:.0f} s",
-                    "measured": f"{diff['median_ms']:.0f} ms", "pass": diff["median_ms"] < DIFF_TARGET_S * 1000})
+    diff = report["diff"]
+    out.append({"name": f"diff of two {diff['articles']}-article drafts", "target": f"< {DIFF_TARGET_S:.0f} s",
+                "measured": f"{diff['median_ms']:.0f} ms", "pass": diff["median_ms"] < DIFF_TARGET_S * 1000})
     return out
 
 
@@ -334,8 +321,6 @@ def format_table(report: dict[str, Any]) -> str:
     lines.append(f"example ({Path(ex['file']).name}, {ex['articles']} articles), median of {ex['repeat']} warm runs")
     lines += [f"  {name:<12} {ms:>10.1f} ms" for name, ms in ex["phases_ms"].items()]
     lines.append(f"  {'library load':<12} {report['library_load_ms']:>10.1f} ms (once per run, not in end to end)")
-    if ex.get("check_skipped"):
-        lines.append(f"  check: skipped ({ex['check_skipped']})")
     sc = report["scaling"]
     lines += ["", "scaling (synthetic agreements of the example's articles)",
               f"  {'articles':>8} {'parse':>9} {'resolve':>9} {'docx':>9} {'pdf':>9} {'total':>10} {'per art.':>9}"]
@@ -354,8 +339,7 @@ def format_table(report: dict[str, Any]) -> str:
                          f"{r['per_agreement_ms']:>7.0f} ms/agreement  -> 1,000 in {r['projected_1000_s']:.0f} s")
         lines.append(f"  1,000 on 2 cores: {b['projected_1000_on_2_cores_s']:.0f} s ({b['projection']})")
     d = report["diff"]
-    lines += ["", "diff: " + (d["skipped"] if "skipped" in d else
-                              f"{d['articles']}-article drafts in {d['median_ms']:.1f} ms ({d['function']})")]
+    lines += ["", f"diff: {d['articles']}-article drafts in {d['median_ms']:.1f} ms ({d['function']})"]
     alt = report["alternatives"]
     lines += ["", "alternatives on the same agreement",
               f"  python-docx, same text, no assembly (floor) {alt['python_docx_floor_ms']:>9.1f} ms; "
