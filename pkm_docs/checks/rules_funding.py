@@ -91,12 +91,15 @@ def contributions_not_total(ctx: Context) -> Iterator[Finding]:
                 ("sesuaikan kontribusi atau `total`", "adjust the contributions or `total`"))
 
 
+_CURRENCY_CODES = ("USD", "EUR", "SGD", "AUD", "JPY", "GBP", "MYR", "CNY")
+_CURRENCY_SIGNS = "€£¥"  # and the dollar sign, matched only as "US$" or before a figure
+_CURRENCY_WORDS = ("dolar", "dollars?", "euro", "ringgit")  # as regular expressions
 _FOREIGN = re.compile(
-    r"\b(?:USD|EUR|SGD|AUD|JPY|GBP|MYR|CNY)\b|US\$|[€£¥]|\$\s?\d|\b(?:dolar|dollars?|euro|ringgit)\b",
+    rf"\b(?:{'|'.join(_CURRENCY_CODES)})\b|US\$|[{_CURRENCY_SIGNS}]|\$\s?\d|\b(?:{'|'.join(_CURRENCY_WORDS)})\b",
     re.IGNORECASE)
-#: Lower-case text every match of ``_FOREIGN`` contains one of: a cheap test before the expression.
-_FOREIGN_HINTS = ("usd", "eur", "sgd", "aud", "jpy", "gbp", "myr", "cny", "$", "€", "£", "¥", "dolar", "dollar",
-                  "ringgit")
+#: Lower-case text every match of ``_FOREIGN`` contains one of, made from the same lists: a cheap test first.
+_FOREIGN_HINTS = (*(code.lower() for code in _CURRENCY_CODES), *_CURRENCY_SIGNS, "$",
+                  *(word.removesuffix("s?") for word in _CURRENCY_WORDS))
 
 
 def _foreign_currency(text: str) -> re.Match[str] | None:
