@@ -185,13 +185,33 @@ def bench_scaling(library: Library, sizes: Sequence[int], repeat: int) -> dict[s
 
 
 def batch_records(count: int) -> list[dict[str, Any]]:
-    """``count`` records for ``templates/kesehatan.pkm``: its sample data with a different partner each time."""
+    """``count`` records for ``templates/kesehatan.pkm``: its sample data with another partner each time.
+
+    Each record differs where a district's spreadsheet would: the foundation, its chair, deed and
+    address, both agreement numbers, the signing date, the area, the budget and its split.
+    """
     sample = yaml.safe_load((resource_dir("templates") / "kesehatan.sample.yaml").read_text(encoding="utf-8"))
     records = []
     for number in range(1, count + 1):
         record = dict(sample)
-        record["nama_yayasan"] = f"Yayasan Mitra Sehat {number}"
-        record["nomor_mitra"] = f"{number:03d}/YMS/XII/2026"
+        name = f"Yayasan Mitra Sehat {number}"
+        chair = f"Maria Ndun {number}, S.K.M."
+        record.update({
+            "nama_yayasan": name,
+            "nomor_mitra": f"{number:03d}/YMS/XII/2026",
+            "nomor_dinas": f"440/{1000 + number}/DINKES/XII/2026",
+            "tanggal_tanda_tangan": datetime.date(2026, 12, 1) + datetime.timedelta(days=number % 28),
+            "ketua_yayasan": chair,
+            "jabatan_ketua_yayasan": {"id": f"Ketua Pengurus {name}", "en": f"Chair of the Board of {name}"},
+            "akta_yayasan": {"id": f"Akta Pendirian Nomor {number} tanggal 3 Maret 2015",
+                             "en": f"Deed of Establishment Number {number} dated 3 March 2015"},
+            "alamat_yayasan": f"Jalan Timor Raya Nomor {number}, Oesapa, Kota Kupang, Nusa Tenggara Timur",
+            "wilayah": {"id": f"wilayah kerja Puskesmas nomor {number}, Kota Kupang",
+                        "en": f"the service area of Community Health Centre number {number}, Kupang City"},
+            "total_anggaran": "Rp" + f"{(100 + number) * 1_000_000:,}".replace(",", "."),
+            "bagian_dinas": f"{50 + number % 41}%",
+            "bagian_yayasan": f"{50 - number % 41}%",
+        })
         records.append(record)
     return records
 

@@ -7,11 +7,13 @@ import io
 import json
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pypdf
 import typst
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from model_factory import make_agreement
 from pkm_docs.errors import BuildError, UsageError
@@ -214,7 +216,7 @@ def test_typst_failure_becomes_a_build_error(
     agreement: Agreement, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     broken = tmp_path / "agreement.typ"
-    broken.write_text("#let x = (\n", encoding="utf-8")
+    broken.write_text("// pkm-data: begin\n// pkm-data: end\n#let x = (\n", encoding="utf-8")
     monkeypatch.setattr(pdf_renderer, "template_path", lambda: broken)
     with pytest.raises(BuildError, match="PDF rendering failed"):
         render_pdf(agreement)
@@ -235,6 +237,63 @@ def test_missing_template_becomes_a_build_error(
     monkeypatch.setattr(pdf_renderer, "template_path", lambda: tmp_path / "missing.typ")
     with pytest.raises(BuildError, match="PDF rendering failed"):
         render_pdf(agreement)
+
+
+def test_template_without_a_data_block_is_a_build_error(
+    agreement: Agreement, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bare = tmp_path / "agreement.typ"
+    bare.write_text("#let data = json(bytes(sys.inputs.model))\n#data.number\n", encoding="utf-8")
+    monkeypatch.setattr(pdf_renderer, "template_path", lambda: bare)
+    with pytest.raises(BuildError, match="has no data block") as caught:
+        render_pdf(agreement)
+    assert "// pkm-data: begin" in caught.value.diagnostics[0].message
+
+
+# ---------------------------------------------------------------- the data in the source
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text())
+def test_typst_string_reads_back_as_the_same_text(text: str) -> None:
+    literal = pdf_renderer.typst_string(text)
+    assert literal.isascii() and "\n" not in literal
+    assert json.loads(typst.Compiler(input=b"").eval(literal, format="json")) == text
+
+
+def test_main_source_holds_the_data_and_reads_no_inputs(agreement: Agreement) -> None:
+    source = pdf_renderer.main_source(agreement, layout="sequential", draft=True).decode("utf-8")
+    head = source.split("// pkm-data: written by pkm_docs.renderers.pdf\n", 1)[1].split("\n\n", 1)[0]
+    assert "sys.inputs" not in source
+    assert '#let layout-name = "sequential"' in head
+    assert "#let draft = true" in head
+    model = pdf_renderer.render_inputs(agreement)["model"]
+    assert pdf_renderer.typst_string(model) in head
+
+
+@pytest.mark.parametrize("layout", ["parallel", "sequential"])
+def test_template_built_with_typst_inputs_gives_the_same_pdf(agreement: Agreement, layout: str) -> None:
+    """The template's data block also serves the typst CLI (`--input model=...`): both give the same bytes."""
+    template = pdf_renderer.template_path()
+    by_inputs = typst.compile(
+        template, root=template.parent, ignore_system_fonts=True, format="pdf",
+        sys_inputs=pdf_renderer.render_inputs(agreement, layout=layout, draft=True),
+        pdf_standards=[pdf_renderer.PDF_STANDARD], pdf_tags=True,
+        timestamp=pdf_renderer.signing_timestamp(agreement.signing_date),
+    )
+    assert by_inputs == render_pdf(agreement, layout=layout, draft=True)
+
+
+def test_a_render_does_not_depend_on_the_renders_before_it(tmp_path: Path) -> None:
+    """typst reuses layouts between renders in a process; the bytes must be those of a first render."""
+    for name in ("Yayasan Satu", "Yayasan Dua", "Yayasan Tiga"):
+        render_pdf(make_agreement(party_name=name), draft=name.endswith("a"))
+    here = render_pdf(make_agreement(party_name="Yayasan Empat"))
+    script = ("import sys; from model_factory import make_agreement; from pkm_docs.renderers.pdf import render_pdf; "
+              "sys.stdout.buffer.write(render_pdf(make_agreement(party_name='Yayasan Empat')))")
+    tests = Path(__file__).parent
+    fresh = subprocess.run([sys.executable, "-c", script], cwd=tests, capture_output=True, check=True).stdout
+    assert fresh == here
 
 
 # ---------------------------------------------------------------- the sequential layout

@@ -19,6 +19,7 @@ import calendar
 import datetime
 import json
 import re
+import threading
 from pathlib import Path
 from typing import Iterator
 
@@ -63,13 +64,67 @@ def document_language(agreement: Agreement) -> str:
 
 
 def render_inputs(agreement: Agreement, *, layout: str = "parallel", draft: bool = False) -> dict[str, str]:
-    """The ``sys.inputs`` of the template: the model as JSON data plus the render options, all plain strings."""
+    """The template's data as plain strings: the model as JSON, the manifest, and the render options.
+
+    These are the values of the ``--input`` options that the typst CLI needs to build the
+    template; :func:`render_pdf` writes the same values into the template's data block.
+    """
     return {
         "model": json.dumps(agreement.to_data(), ensure_ascii=False, sort_keys=True),
         "manifest": manifest_json(agreement),
         "layout": layout,
         "draft": "true" if draft else "false",
     }
+
+
+#: The template's data block, which :func:`main_source` replaces with the agreement's data.
+_DATA_BLOCK = re.compile(r"^// pkm-data: begin\n.*?^// pkm-data: end\n", re.S | re.M)
+_NOT_PLAIN = re.compile(r'[\\"]|[^\x20-\x7e]')
+
+
+def typst_string(text: str) -> str:
+    """``text`` as a typst string literal, in printable ASCII: ``\\`` and ``"`` escaped, any other
+    character as ``\\u{hex}``, so that no character of the text can end the literal or the line."""
+    def escape(match: re.Match[str]) -> str:
+        char = match.group()
+        return "\\" + char if char in '\\"' else f"\\u{{{ord(char):x}}}"
+    return '"' + _NOT_PLAIN.sub(escape, text) + '"'
+
+
+def main_source(agreement: Agreement, *, layout: str = "parallel", draft: bool = False) -> bytes:
+    """The typst source of one agreement: the template, with its data block holding the data as literals.
+
+    The data go into the source rather than into typst's ``sys.inputs``: the inputs are part of
+    typst's standard library, so new inputs would make typst lay out everything again, while a new
+    source lets it reuse the layout of every paragraph whose text and styles it has seen before.
+    """
+    template = template_path()
+    text = template.read_text(encoding="utf-8")
+    inputs = render_inputs(agreement, layout=layout, draft=draft)
+    block = "\n".join((
+        "// pkm-data: written by pkm_docs.renderers.pdf",
+        f"#let data = json(bytes({typst_string(inputs['model'])}))",
+        f"#let layout-name = {typst_string(layout)}",
+        f"#let draft = {inputs['draft']}",
+        f"#let manifest = {typst_string(inputs['manifest'])}",
+    )) + "\n"
+    source, found = _DATA_BLOCK.subn(lambda _: block, text, count=1)
+    if not found:
+        raise BuildError(f"PDF rendering failed: the template {template} has no data block "
+                         "(the lines from `// pkm-data: begin` to `// pkm-data: end`)")
+    return source.encode("utf-8")
+
+
+_local = threading.local()
+
+
+def _compiler(root: Path) -> typst.Compiler:
+    """This thread's typst compiler: kept, so that typst can reuse what it laid out before."""
+    compiler = getattr(_local, "compiler", None)
+    if compiler is None or _local.root != root:
+        compiler = typst.Compiler(root=root, ignore_system_fonts=True)
+        _local.compiler, _local.root = compiler, root
+    return compiler
 
 
 def render_pdf(agreement: Agreement, *, layout: str = "parallel", draft: bool = False) -> bytes:
@@ -82,16 +137,13 @@ def render_pdf(agreement: Agreement, *, layout: str = "parallel", draft: bool = 
     if layout not in LAYOUTS:
         raise UsageError(f"unknown PDF layout {layout!r}", hint="use one of: " + ", ".join(LAYOUTS))
     try:
-        template = template_path()
-        pdf = typst.compile(
-            template,
-            root=template.parent,
-            sys_inputs=render_inputs(agreement, layout=layout, draft=draft),
+        source = main_source(agreement, layout=layout, draft=draft)
+        pdf = _compiler(template_path().parent).compile(
+            input=source,
             format="pdf",
             pdf_standards=[PDF_STANDARD],
             pdf_tags=True,
             timestamp=signing_timestamp(agreement.signing_date),
-            ignore_system_fonts=True,
         )
     except typst.TypstError as exc:
         missing = missing_glyph_texts(exc)
