@@ -349,7 +349,8 @@ def test_bench_writes_a_report_with_every_section(tmp_path, capsys):
     report = json.loads(report_path.read_text(encoding="utf-8"))
     assert {"machine", "settings", "library_load_ms", "example", "scaling", "batch", "diff", "alternatives",
             "targets", "seconds"} <= set(report)
-    assert {"parse", "resolve", "docx", "pdf", "end_to_end"} <= set(report["example"]["phases_ms"])
+    assert {"parse", "resolve", "docx", "pdf", "end_to_end", "pdf_new_text", "end_to_end_new_text"} <= set(
+        report["example"]["phases_ms"])
     assert [row["articles"] for row in report["scaling"]["sizes"]] == [2, 3]
     assert {"per_article_ms", "total_ms"} <= set(report["scaling"]["sizes"][0])
     assert report["batch"]["runs"][0]["jobs"] == 1 and "projected_1000_on_2_cores_s" in report["batch"]
@@ -359,6 +360,29 @@ def test_bench_writes_a_report_with_every_section(tmp_path, capsys):
     assert report["machine"]["cpu_steal_percent"] is None or 0 <= report["machine"]["cpu_steal_percent"] <= 100
     table = capsys.readouterr().out
     assert "targets" in table and "end to end" in table
+
+
+def test_bench_new_text_runs_share_no_paragraph_and_add_no_figure_or_finding():
+    """`distinct` is how the benchmark keeps typst from reusing layouts: every run is new text, and the
+    mark adds nothing the checks would have to look at (no figure, no "Pasal N")."""
+    from pkm_docs.checks import run_checks
+    from pkm_docs.library import load_library
+    from pkm_docs.pipeline import compile_agreement
+
+    path, _ = bench.example_path()
+    library = load_library(None)
+    agreement = compile_agreement(path, library=library).agreement
+    runs = [bench.distinct(agreement, run) for run in (0, 1, 2)]
+
+    def texts(view):
+        return [para.text[lang] for article in view.articles for para in article.paragraphs for lang in view.languages]
+
+    seen = [set(texts(view)) for view in runs]
+    assert not (seen[0] & seen[1]) and not (seen[1] & seen[2]) and not (seen[0] & seen[2])
+    for before, after in zip(texts(agreement), texts(runs[1])):
+        mark = after[len(before):]
+        assert after.startswith(before) and mark.startswith(" (kode ") and not any(c.isdigit() for c in mark)
+    assert [d.code for d in run_checks(runs[1], library)] == [d.code for d in run_checks(agreement, library)]
 
 
 def test_bench_reports_the_share_of_cpu_time_stolen_by_other_machines():

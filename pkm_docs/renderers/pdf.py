@@ -79,16 +79,14 @@ def render_inputs(agreement: Agreement, *, layout: str = "parallel", draft: bool
 
 #: The template's data block, which :func:`main_source` replaces with the agreement's data.
 _DATA_BLOCK = re.compile(r"^// pkm-data: begin\n.*?^// pkm-data: end\n", re.S | re.M)
-_NOT_PLAIN = re.compile(r'[\\"]|[^\x20-\x7e]')
+_NOT_PRINTABLE_ASCII = re.compile(r"[^\x20-\x7e]")
 
 
 def typst_string(text: str) -> str:
     """``text`` as a typst string literal, in printable ASCII: ``\\`` and ``"`` escaped, any other
     character as ``\\u{hex}``, so that no character of the text can end the literal or the line."""
-    def escape(match: re.Match[str]) -> str:
-        char = match.group()
-        return "\\" + char if char in '\\"' else f"\\u{{{ord(char):x}}}"
-    return '"' + _NOT_PLAIN.sub(escape, text) + '"'
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
+    return '"' + _NOT_PRINTABLE_ASCII.sub(lambda match: f"\\u{{{ord(match.group()):x}}}", escaped) + '"'
 
 
 def main_source(agreement: Agreement, *, layout: str = "parallel", draft: bool = False) -> bytes:
