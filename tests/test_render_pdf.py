@@ -212,14 +212,22 @@ def test_layouts_are_parallel_and_sequential() -> None:
     assert pdf_renderer.LAYOUTS == ("parallel", "sequential")
 
 
-def test_typst_failure_becomes_a_build_error(
-    agreement: Agreement, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(("template", "message"), [
+    # a typst error in the template itself
+    ("// pkm-data: begin\n// pkm-data: end\n#let x = (\n", "PDF rendering failed: "),
+    # a template without the block where the data go
+    ("#let data = json(bytes(sys.inputs.model))\n#data.number\n",
+     "has no data block (the lines from `// pkm-data: begin` to `// pkm-data: end`)"),
+])
+def test_a_broken_template_is_a_build_error(
+    agreement: Agreement, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, template: str, message: str
 ) -> None:
     broken = tmp_path / "agreement.typ"
-    broken.write_text("// pkm-data: begin\n// pkm-data: end\n#let x = (\n", encoding="utf-8")
+    broken.write_text(template, encoding="utf-8")
     monkeypatch.setattr(pdf_renderer, "template_path", lambda: broken)
-    with pytest.raises(BuildError, match="PDF rendering failed"):
+    with pytest.raises(BuildError) as caught:
         render_pdf(agreement)
+    assert message in caught.value.diagnostics[0].message
 
 
 @pytest.mark.skipif(shutil.which("qpdf") is None, reason="qpdf is not installed")
@@ -237,17 +245,6 @@ def test_missing_template_becomes_a_build_error(
     monkeypatch.setattr(pdf_renderer, "template_path", lambda: tmp_path / "missing.typ")
     with pytest.raises(BuildError, match="PDF rendering failed"):
         render_pdf(agreement)
-
-
-def test_template_without_a_data_block_is_a_build_error(
-    agreement: Agreement, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    bare = tmp_path / "agreement.typ"
-    bare.write_text("#let data = json(bytes(sys.inputs.model))\n#data.number\n", encoding="utf-8")
-    monkeypatch.setattr(pdf_renderer, "template_path", lambda: bare)
-    with pytest.raises(BuildError, match="has no data block") as caught:
-        render_pdf(agreement)
-    assert "// pkm-data: begin" in caught.value.diagnostics[0].message
 
 
 # ---------------------------------------------------------------- the data in the source
