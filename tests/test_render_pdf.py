@@ -247,6 +247,16 @@ def test_missing_template_becomes_a_build_error(
         render_pdf(agreement)
 
 
+def test_a_template_with_windows_line_ends_gives_the_same_pdf(
+    agreement: Agreement, pdf_bytes: bytes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A checkout with core.autocrlf turns the template's line ends into CRLF; its data block is still found."""
+    crlf = tmp_path / "agreement.typ"
+    crlf.write_bytes(pdf_renderer.template_path().read_bytes().replace(b"\n", b"\r\n"))
+    monkeypatch.setattr(pdf_renderer, "template_path", lambda: crlf)
+    assert render_pdf(agreement) == pdf_bytes
+
+
 # ---------------------------------------------------------------- the data in the source
 
 
