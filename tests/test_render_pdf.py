@@ -291,6 +291,13 @@ def test_template_built_with_typst_inputs_gives_the_same_pdf(agreement: Agreemen
     assert by_inputs == render_pdf(agreement, layout=layout, draft=True)
 
 
+def test_a_failed_render_leaves_the_next_one_unharmed(agreement: Agreement, pdf_bytes: bytes) -> None:
+    """The thread's typst compiler is kept between renders: an error in one must not reach the next."""
+    with pytest.raises(BuildError, match="U\\+1F600"):
+        render_pdf(make_agreement(party_name="Yayasan \U0001F600"))
+    assert render_pdf(agreement) == pdf_bytes
+
+
 def test_a_render_does_not_depend_on_the_renders_before_it(tmp_path: Path) -> None:
     """typst reuses layouts between renders in a process; the bytes must be those of a first render."""
     for name in ("Yayasan Satu", "Yayasan Dua", "Yayasan Tiga"):
