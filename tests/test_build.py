@@ -10,6 +10,7 @@ import docx
 import pytest
 from pypdf import PdfReader
 
+from pdf_text import pdf_texts
 from pkm_docs import pipeline
 from pkm_docs.cli import main
 from pkm_docs.pipeline import compile_agreement
@@ -85,22 +86,10 @@ def test_docx_holds_every_article_in_order_in_each_language(built, agreement, la
 def pdf_columns(path: Path) -> tuple[str, str]:
     """The text of the left (Indonesian) and right (English) columns of every page, as a reader sees them.
 
-    Page headers and footers (the top 2.8 cm and bottom 3.2 cm, the template's margins) are left out.
+    Page headers and footers (the template's top and bottom margins) are left out.
     """
-    left, right = [], []
-    cm_ = 72 / 2.54
-    for page in PdfReader(str(path)).pages:
-        middle = float(page.mediabox.width) / 2
-        top, bottom = float(page.mediabox.height) - 2.8 * cm_, 3.2 * cm_
-
-        def visit(text, cm, tm, font, size):
-            x = cm[0] * tm[4] + cm[2] * tm[5] + cm[4]
-            y = cm[1] * tm[4] + cm[3] * tm[5] + cm[5]
-            if bottom - 2 <= y <= top + 2:
-                (left if x < middle else right).append(text)
-
-        page.extract_text(visitor_text=visit)
-    return norm("".join(left)), norm("".join(right))
+    _, left, right = pdf_texts(path.read_bytes())
+    return norm(left), norm(right)
 
 
 def test_pdf_holds_every_article_in_order_in_each_language(built, agreement):

@@ -24,8 +24,8 @@ import pytest
 import yaml
 from docx.oxml.ns import qn
 from hypothesis import HealthCheck, given, settings, strategies as st
-from pypdf import PdfReader
 
+from pdf_text import pdf_texts
 from pkm_docs.checks import run_checks
 from pkm_docs.data import load_data, parse_data
 from pkm_docs.errors import BuildError, PkmError, SourceError, UsageError
@@ -297,28 +297,6 @@ def docx_text(data: bytes) -> str:
     for section in document.sections:
         parts += [section.header._element, section.footer._element]
     return "\n".join("".join(t.text or "" for t in p.iter(qn("w:t"))) for part in parts for p in part.iter(qn("w:p")))
-
-
-def pdf_texts(data: bytes) -> tuple[str, str, str]:
-    """The whole text, then the left and the right half of each page's body (the two language columns).
-
-    The columns leave out the page header and footer (the top 2.8 cm and bottom 3.2 cm, the template's margins),
-    so that a text running over a page break reads as one.
-    """
-    whole, left, right = [], [], []
-    cm_ = 72 / 2.54
-    for page in PdfReader(io.BytesIO(data)).pages:
-        middle = float(page.mediabox.width) / 2
-        top, bottom = float(page.mediabox.height) - 2.8 * cm_, 3.2 * cm_
-
-        def visit(text, cm, tm, font, size):
-            x = cm[0] * tm[4] + cm[2] * tm[5] + cm[4]
-            y = cm[1] * tm[4] + cm[3] * tm[5] + cm[5]
-            if bottom - 2 <= y <= top + 2:
-                (left if x < middle else right).append(text)
-
-        whole.append(page.extract_text(visitor_text=visit))
-    return "".join(whole), "".join(left), "".join(right)
 
 
 def squeeze(text: str) -> str:
