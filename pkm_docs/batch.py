@@ -38,7 +38,7 @@ from .errors import Diagnostic, ERROR, PkmError, SourceError, UsageError, format
 from .library import Library, load_library
 from .output import write_all, write_atomic
 from .parser import parse, read_source
-from .pipeline import FORMATS, Compiled, Rendering
+from .pipeline import FORMATS, Compiled, Rendering, parse_formats
 from .resolve import resolve
 
 #: Batch data files larger than this are refused before reading.
@@ -679,10 +679,7 @@ def batch_command(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> i
     """Run ``pkm batch``: 0 when every record was built, 1 when any failed, 2 for a usage error."""
     sources: dict[str, str] = {}
     try:
-        formats = [f.strip() for f in args.format.split(",") if f.strip()]
-        unknown = [f for f in formats if f not in FORMATS]
-        if unknown or not formats:
-            raise UsageError(f"unknown format `{(unknown or [''])[0]}`", f"formats are {', '.join(FORMATS)}")
+        formats = parse_formats(args.format)
         for path in (args.template, args.data):
             try:
                 sources[str(path)] = path.read_text(encoding="utf-8-sig")

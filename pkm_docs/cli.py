@@ -10,7 +10,7 @@ from typing import Sequence, TextIO
 from . import __version__
 from .errors import PkmError, UsageError, format_diagnostic, report_error
 from .library import load_library
-from .pipeline import FORMATS, LAYOUTS, Rendering, compile_agreement
+from .pipeline import LAYOUTS, Rendering, compile_agreement, parse_formats
 
 
 class _Parser(argparse.ArgumentParser):
@@ -101,10 +101,7 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
 
 
 def _build(args: argparse.Namespace, stdout: TextIO, stderr: TextIO, sources: dict[str, str]) -> int:
-    formats = [f.strip() for f in args.format.split(",") if f.strip()]
-    unknown = [f for f in formats if f not in FORMATS]
-    if unknown or not formats:
-        raise UsageError(f"unknown format `{(unknown or [''])[0]}`", f"formats are {', '.join(FORMATS)}")
+    formats = parse_formats(args.format)
     if args.template is not None and not args.template.is_file():
         raise UsageError(f"cannot read template {args.template}")
     from .check_cli import check_compiled

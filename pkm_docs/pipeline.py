@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Sequence
 
 from .data import load_data
-from .errors import Diagnostic
+from .errors import Diagnostic, UsageError
 from .library import Library, load_library
 from .model import Agreement
 from .output import write_all
@@ -17,6 +17,15 @@ from .parser import parse, read_source
 from .resolve import resolve
 
 FORMATS = ("docx", "pdf")
+
+
+def parse_formats(text: str) -> list[str]:
+    """The formats of a ``--format`` option (``docx,pdf``), or a :class:`UsageError` naming an unknown one."""
+    formats = [f.strip() for f in text.split(",") if f.strip()]
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown or not formats:
+        raise UsageError(f"unknown format `{(unknown or [''])[0]}`", f"formats are {', '.join(FORMATS)}")
+    return formats
 
 
 @dataclass(frozen=True)

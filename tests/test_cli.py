@@ -6,6 +6,8 @@ import io
 import json
 from pathlib import Path
 
+import pytest
+
 from pkm_docs.cli import main
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -43,3 +45,18 @@ def test_pkm_check_is_wired_and_passes_the_example():
 def test_no_command_is_a_usage_error():
     code, _, err = run()
     assert code == 2 and "pkm" in err
+
+
+@pytest.mark.parametrize("command", [
+    ("build", "examples/kemitraan_kesehatan.pkm"),
+    ("batch", "tests/fixtures/batch/mitra.pkm", "tests/fixtures/batch/mitra.yaml"),
+])
+@pytest.mark.parametrize("formats", ["odt", "docx,odt", ","])
+def test_an_unknown_format_is_a_usage_error_and_nothing_is_written(tmp_path, command, formats):
+    root = Path(__file__).resolve().parents[1]
+    args = [command[0], *(str(root / a) for a in command[1:]), "-o", str(tmp_path / "out"), "--format", formats]
+    code, _, err = run(*args)
+    assert code == 2
+    named = "odt" if "odt" in formats else ""
+    assert f"unknown format `{named}`" in err and "formats are docx, pdf" in err
+    assert not (tmp_path / "out").exists()
