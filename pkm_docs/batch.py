@@ -680,11 +680,6 @@ def batch_command(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> i
     sources: dict[str, str] = {}
     try:
         formats = parse_formats(args.format)
-        for path in (args.template, args.data):
-            try:
-                sources[str(path)] = path.read_text(encoding="utf-8-sig")
-            except (OSError, UnicodeDecodeError):
-                pass  # read_source and read_records say why
         bar = _is_terminal(stderr) and _has_tqdm()
         reporter = _Reporter(stdout, stderr, sources, bar)
         result = run_batch(args.template, args.data, args.output, formats=formats, jobs=args.jobs,

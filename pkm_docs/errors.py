@@ -86,8 +86,12 @@ class DiagnosticSink:
 
 
 def format_diagnostic(diag: Diagnostic, sources: dict[str, str] | None = None) -> str:
-    """``file:line:col: CODE message``, then the source line with a caret under the span, then the hint."""
-    sources = sources or {}
+    """``file:line:col: CODE message``, then the source line with a caret under the span, then the hint.
+
+    The line comes from ``sources`` (file name to text), or else from the file, which is then kept in
+    ``sources``: a run that reports many rows of one data file reads it once.
+    """
+    sources = {} if sources is None else sources
     severity = "" if diag.is_error else f"{diag.severity}: "
     if diag.span is None:
         lines = [f"pkm: {severity or 'error: '}{diag.message}" if diag.code == "PKM000"
@@ -98,8 +102,8 @@ def format_diagnostic(diag: Diagnostic, sources: dict[str, str] | None = None) -
         text = sources.get(span.file)
         if text is None:
             try:
-                with open(span.file, encoding="utf-8") as handle:
-                    text = handle.read()
+                with open(span.file, encoding="utf-8-sig") as handle:  # -sig: a spreadsheet's CSV starts with a BOM
+                    text = sources[span.file] = handle.read()
             except (OSError, UnicodeDecodeError):
                 text = None
         if text is not None:

@@ -403,3 +403,18 @@ def test_a_record_whose_agreement_fails_a_check_is_not_written_and_names_the_rul
     assert "PKM140" in stderr and "70% + 50% = 120%" in stderr
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["index.csv", "mitra-2.docx"]
     assert [r["file"] for r in index_rows(tmp_path / "out") if r["file"]] == ["mitra-2.docx"]
+
+
+def test_a_csv_saved_with_a_byte_order_mark_is_reported_with_the_caret_under_its_cell(tmp_path):
+    """Excel's "CSV UTF-8" starts the file with a BOM: the reported line must not carry it, nor shift the caret."""
+    text = (FIXTURES / "mitra.csv").read_text(encoding="utf-8").replace("nama_yayasan,", "nama_yayasn,", 1)
+    data = tmp_path / "mitra.csv"
+    data.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    code, _, stderr = run(TEMPLATE, data, "-o", tmp_path / "out", "--jobs", "1")
+    assert code == 1
+    assert f"{data}:1:1: PKM033 column `nama_yayasn` is not an input of the template" in stderr
+    lines = stderr.splitlines()
+    shown = next(i for i, line in enumerate(lines) if line.startswith("    1 | "))
+    assert lines[shown] == "    1 | " + text.splitlines()[0]
+    assert lines[shown + 1] == "      | " + "^" * len("nama_yayasn")
+    assert "nama_yayasan" in stderr  # the suggestion
