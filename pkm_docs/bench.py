@@ -5,7 +5,7 @@ It measures, on this machine:
 - each phase for the example agreement (parse, resolve, check, DOCX, PDF, end to end), median of warm runs;
 - scaling: synthetic agreements of 10, 100 and 1,000 articles made of the example's articles, per-article cost;
 - a batch of 200 agreements from ``templates/kesehatan.pkm`` on 1 worker and on every core;
-- the diff of two 200-article drafts, when ``pkm_docs.diff`` exists;
+- the diff of two 200-article drafts;
 - the alternatives on the same agreement: LibreOffice converting our DOCX to PDF (when installed), and
   python-docx writing the same text with no assembly at all (the floor);
 
