@@ -10,7 +10,7 @@ import docx
 import pytest
 from pypdf import PdfReader
 
-from pdf_text import pdf_texts
+from read_back import pdf_texts
 from pkm_docs import pipeline
 from pkm_docs.cli import main
 from pkm_docs.pipeline import compile_agreement

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime
 import functools
 import importlib
-import io
 import os
 import re
 import subprocess
@@ -19,13 +18,11 @@ import tempfile
 from pathlib import Path
 from typing import Any, Callable
 
-import docx
 import pytest
 import yaml
-from docx.oxml.ns import qn
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from pdf_text import pdf_texts
+from read_back import docx_text, pdf_texts
 from pkm_docs.checks import run_checks
 from pkm_docs.data import load_data, parse_data
 from pkm_docs.errors import BuildError, PkmError, SourceError, UsageError
@@ -288,15 +285,6 @@ def with_values(values: dict[str, Any]) -> str:
 
 def resolve_data(text: str, path: str = "hostile.yaml"):
     return resolve(KESEHATAN, library(), parse_data(text, path), path, text.encode("utf-8")).agreement
-
-
-def docx_text(data: bytes) -> str:
-    """Every paragraph of the body, headers and footers, one per line (tables and content controls included)."""
-    document = docx.Document(io.BytesIO(data))
-    parts = [document.element.body]
-    for section in document.sections:
-        parts += [section.header._element, section.footer._element]
-    return "\n".join("".join(t.text or "" for t in p.iter(qn("w:t"))) for part in parts for p in part.iter(qn("w:p")))
 
 
 def squeeze(text: str) -> str:

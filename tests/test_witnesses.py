@@ -5,11 +5,11 @@ from __future__ import annotations
 import dataclasses
 import io
 
-import docx
 import pypdf
 import pytest
 
 from model_factory import make_agreement
+from read_back import docx_text
 from pkm_docs.model import Agreement, Text, Witness
 from pkm_docs.pipeline import compile_agreement
 from pkm_docs.renderers.docx import LAYOUTS, render_docx
@@ -25,17 +25,6 @@ def example() -> Agreement:
     agreement = compile_agreement(EXAMPLE).agreement
     assert len(agreement.witnesses) == 2
     return agreement
-
-
-def docx_text(data: bytes) -> str:
-    """Every paragraph of the body, table cells included."""
-    document = docx.Document(io.BytesIO(data))
-    out = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            for cell in row.cells:
-                out += [p.text for p in cell.paragraphs]
-    return "\n".join(out)
 
 
 def pdf_text(data: bytes) -> str:

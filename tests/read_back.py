@@ -1,9 +1,11 @@
-"""Reading a built PDF's text as a reader sees it: the whole text, and each language column of the page body."""
+"""Reading built files back as a reader sees them: a DOCX's text, a PDF's text and its language columns."""
 
 from __future__ import annotations
 
 import io
 
+import docx
+from docx.oxml.ns import qn
 from pypdf import PdfReader
 
 #: The template's page margins: the header sits in the top 2.8 cm and the footer in the bottom 3.2 cm.
@@ -29,3 +31,12 @@ def pdf_texts(data: bytes) -> tuple[str, str, str]:
 
         whole.append(page.extract_text(visitor_text=visit))
     return "".join(whole), "".join(left), "".join(right)
+
+
+def docx_text(data: bytes) -> str:
+    """Every paragraph of the body, headers and footers, one per line (tables and content controls included)."""
+    document = docx.Document(io.BytesIO(data))
+    parts = [document.element.body]
+    for section in document.sections:
+        parts += [section.header._element, section.footer._element]
+    return "\n".join("".join(t.text or "" for t in p.iter(qn("w:t"))) for part in parts for p in part.iter(qn("w:p")))
