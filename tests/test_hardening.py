@@ -556,3 +556,52 @@ def test_the_same_input_gives_identical_bytes_in_separate_processes(tmp_path):
 def test_the_same_input_gives_identical_bytes_in_one_process(example):
     for fmt in ("docx", "pdf"):
         assert render(example, fmt) == render(example, fmt)
+
+
+# -- a letterhead is data, not code ---------------------------------------------------------------------
+
+LETTERHEAD_CODE = {
+    "os command": "{{ cycler.__init__.__globals__.os.popen('touch pwned.txt; id').read() }}",
+    "include": '{% include "/etc/passwd" %}',
+    "import": '{% import "x" as x %}',
+    "macro": "{% macro m() %}{{ m() }}{% endmacro %}{{ m() }}",
+    "division by zero": "{{ 1/0 }}",
+    "attribute": "{{ number.__class__ }}",
+    "loop": "{% for x in range(3) %}X{% endfor %}",
+    "filter": "{{ number|upper }}",
+    "unknown name": "{{ secret }}",
+}
+
+
+@pytest.mark.parametrize("case", sorted(LETTERHEAD_CODE))
+def test_a_letterhead_with_jinja_beyond_placeholders_is_refused_and_runs_nothing(case, tmp_path):
+    import docx
+
+    letterhead = docx.Document()
+    letterhead.add_paragraph(LETTERHEAD_CODE[case])
+    letterhead.add_paragraph("{{p body }}")
+    letterhead.save(tmp_path / "letterhead.docx")
+    result = subprocess.run(
+        [sys.executable, "-m", "pkm_docs.cli", "build", str(EXAMPLE), "--template", "letterhead.docx",
+         "-o", "out", "--format", "docx"], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1, result.stderr
+    assert "is not a placeholder pkm-docs fills" in result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "pwned.txt").exists()
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_letterhead_with_every_documented_placeholder_builds(tmp_path):
+    import docx
+
+    letterhead = docx.Document()
+    letterhead.add_paragraph("Kop {{ title }} {% if page_label_2 %}[{{ number_label }}]{% else %}-{% endif %}")
+    letterhead.add_paragraph("{{p body }}")
+    letterhead.save(tmp_path / "letterhead.docx")
+    result = subprocess.run(
+        [sys.executable, "-m", "pkm_docs.cli", "build", str(EXAMPLE), "--template", "letterhead.docx",
+         "-o", "out", "--format", "docx"], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+    text = docx_text((tmp_path / "out" / "kemitraan_kesehatan.docx").read_bytes())
+    assert "Kop Perjanjian Kemitraan tentang Pelayanan Kesehatan Ibu dan Anak di Kota Kupang [Nomor / Number:]" in text
+    assert "{{" not in text and "{%" not in text

@@ -26,7 +26,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.opc.exceptions import PackageNotFoundError
 from docx.shared import Cm, Emu, Inches, Length, Pt, RGBColor
 from docxtpl import DocxTemplate
-from jinja2 import Environment, Template, TemplateError
+from jinja2 import Template, TemplateError, nodes
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 from lxml import etree
 from markupsafe import Markup
 
@@ -170,19 +171,72 @@ def template_context(agreement: Agreement, body_xml: str, *, draft: bool = False
 # -- template, text checks, labels ----------------------------------------------------------------------
 
 
-class _TemplateEnvironment(Environment):
-    """A Jinja environment that compiles each template source once: docxtpl compiles the house template's
-    body, headers, footers and properties again on every render, and they do not change between renders."""
+#: Every name a letterhead may show with ``{{ name }}`` (or test with ``{% if name %}``): the values of
+#: ``template_context`` plus ``title_<language>``; nothing else of Jinja is allowed in a template.
+PLACEHOLDERS = ("number", "number_label", "title", "signing_place", "signing_date", "page_label", "of_label",
+                "page_label_2", "of_label_2", DRAFT_PLACEHOLDER, BODY_PLACEHOLDER, INITIALS_PLACEHOLDER)
+
+
+class TemplateContentError(TemplateError):
+    """A template holds Jinja that is not a documented placeholder (a letterhead is data, not code)."""
+
+
+class _TemplateEnvironment(ImmutableSandboxedEnvironment):
+    """A sandboxed Jinja environment that accepts only the documented placeholders and compiles each template
+    source once: docxtpl compiles the house template's body, headers, footers and properties again on every
+    render, and they do not change between renders. No loader, so nothing can be included or imported."""
 
     def __init__(self) -> None:
         super().__init__(autoescape=True)
         # templates other than the house one: the newest few are kept
-        self._cached_from_string = functools.lru_cache(maxsize=64)(super().from_string)
+        self._cached_from_string = functools.lru_cache(maxsize=64)(self._checked_from_string)
 
     def from_string(self, source: Any, globals: Any = None, template_class: Any = None) -> Template:
         if globals is not None or template_class is not None or not isinstance(source, str):
-            return super().from_string(source, globals, template_class)
+            raise TemplateContentError("pkm-docs renders a letterhead only from its own XML text")
         return self._cached_from_string(source)
+
+    def _checked_from_string(self, source: str) -> Template:
+        for node in self.parse(source).body:
+            _check_placeholder(node)
+        return super().from_string(source)
+
+
+def _check_placeholder(node: nodes.Node) -> None:
+    """Raise TemplateContentError unless ``node`` is template text, ``{{ name }}`` of a placeholder, or an
+    ``{% if name %}`` over such nodes."""
+    if isinstance(node, nodes.TemplateData):
+        return
+    if isinstance(node, nodes.Output):
+        for child in node.nodes:
+            _check_placeholder(child)
+        return
+    if isinstance(node, nodes.Name) and node.ctx == "load" and _is_placeholder(node.name):
+        return
+    if isinstance(node, nodes.If) and isinstance(node.test, nodes.Name) and _is_placeholder(node.test.name):
+        for child in (*node.body, *node.elif_, *node.else_):
+            _check_placeholder(child)
+        return
+    raise TemplateContentError(
+        f"{_describe(node)} is not a placeholder pkm-docs fills; a letterhead may hold only"
+        " {{ name }} or {% if name %} ... {% endif %} with a name from: "
+        + ", ".join(PLACEHOLDERS) + ", title_<language>"
+    )
+
+
+def _is_placeholder(name: str) -> bool:
+    return name in PLACEHOLDERS or re.fullmatch(r"title_[a-z]{2,3}", name) is not None
+
+
+def _describe(node: nodes.Node) -> str:
+    if isinstance(node, nodes.Name):
+        return "`{{ " + node.name + " }}`"
+    if isinstance(node, nodes.Expr):
+        return f"`{{{{ ... }}}}` holding a {type(node).__name__.lower()} expression"
+    return "`" + {nodes.For: "{% for %}", nodes.Macro: "{% macro %}", nodes.Include: "{% include %}",
+            nodes.Import: "{% import %}", nodes.FromImport: "{% from ... import %}", nodes.Extends: "{% extends %}",
+            nodes.Assign: "{% set %}", nodes.If: "{% if %} over an expression", nodes.CallBlock: "{% call %}",
+            nodes.FilterBlock: "{% filter %}"}.get(type(node), f"{{% {type(node).__name__.lower()} %}}") + "`"
 
 
 _JINJA = _TemplateEnvironment()
