@@ -178,8 +178,9 @@ def distinct(agreement: Agreement, run: int) -> Agreement:
         code = _letters(run * 10_000 + number)
         return Text({lang: f"{value} (kode {code})" for lang, value in text.by_lang.items()})
 
-    articles = tuple(dataclasses.replace(article, paragraphs=tuple(
-        dataclasses.replace(para, text=mark(para.text, article.number or 0)) for para in article.paragraphs))
+    articles = tuple(dataclasses.replace(article, clauses=tuple(
+        dataclasses.replace(use, paragraphs=tuple(dataclasses.replace(para, text=mark(para.text, article.number or 0))
+                                                  for para in use.paragraphs)) for use in article.clauses))
         for article in agreement.articles)
     return dataclasses.replace(agreement, articles=articles)
 

@@ -12,23 +12,78 @@ from typing import Any
 
 from . import body as b
 from . import syntax as s
+from .conditions import SCHEME_FACTS, Condition, compile_condition
 from .errors import DiagnosticSink, UsageError, suggest
+from .meanings import Meaning, check_meaning
 from .model import Text
 from .parser import parse_file
 from .resources import resource_dir
-from .values import ALL_TYPES, SIMPLE_TYPES, ValueProblem, convert
+from .values import (ALL_TYPES, PARTY_FIELDS, SIMPLE_TYPES, UNITS, Env, ListType, PartyType, ValueProblem,
+                     ValueType, compile_type)
 from .versions import Version, format_version, matches, parse_version, valid_constraint
 
 STATUSES = ("approved", "draft", "deprecated")
 
-#: Placeholders every clause may use besides its own parameters, with the fields each has.
+#: The roles a party may have; ``{government}`` / ``{organisation}`` in a text name the one party with it.
+ROLES = ("government", "organisation")
+
+#: Placeholders every clause may use besides its own parameters, with the fields each has. ``{parties}`` lists
+#: every party by its alias ("PIHAK PERTAMA, PIHAK KEDUA, dan PIHAK KETIGA"), ``{parties.count}`` counts them
+#: in figures and words ("3 (tiga)"); a party's key (``{kth.name}``) names that party in an agreement's text.
 BUILTINS: dict[str, tuple[str, ...]] = {
-    "government": ("alias", "name", "representative", "position", "authority", "address", "number"),
-    "organisation": ("alias", "name", "representative", "position", "authority", "address", "number"),
+    "government": PARTY_FIELDS,
+    "organisation": PARTY_FIELDS,
     "signing": ("day", "date", "date_in_words", "place"),
     "agreement": ("title", "number"),
+    "parties": ("count", "count_words", "names"),
 }
-PARTY_FIELDS = BUILTINS["government"]
+
+
+@dataclass(frozen=True)
+class ParamSpec:
+    """A parameter of a clause (or an input of an agreement), compiled: its type object, what it means to the
+    checks, whether it may be left out, its default and bounds as values of its type."""
+
+    name: str
+    type: ValueType
+    meaning: Meaning | None
+    optional: bool
+    default: Any
+    minimum: Any
+    maximum: Any
+    span: s.Span
+    has_default: bool = False
+    #: the constraints as written, in order (``means`` included): kind, the value read (or None), its source form
+    written: tuple[tuple[str, Any, str | None], ...] = ()
+
+    @property
+    def bounds(self) -> dict[str, Any]:
+        return {"min": self.minimum, "max": self.maximum}
+
+    def declared(self) -> str:
+        """The declaration as the library writes it, for the library's listings and diff."""
+        parts = [self.type.describe()]
+        if self.minimum is not None:
+            parts.append(f"min {self.type.plain(self.minimum)}")
+        if self.maximum is not None:
+            parts.append(f"max {self.type.plain(self.maximum)}")
+        if self.has_default:
+            parts.append(f"default {self.default if isinstance(self.type, PartyType) else self.type.plain(self.default)}")
+        if self.optional:
+            parts.append("optional")
+        if self.meaning is not None:
+            parts.append(f"means {self.meaning}")
+        return " ".join(parts)
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """A section a scheme requires, with its title and the condition under which it is required."""
+
+    section: str
+    title: Text
+    condition: Condition | None
+    span: s.Span
 
 _CLAUSE_FIELDS = ("status", "replaced_by", "approved_by", "approved_on", "section", "title", "note")
 
@@ -42,7 +97,7 @@ class ClauseVersion:
     status: str
     section: str
     title: Text
-    params: tuple[s.ParamDecl, ...]
+    params: tuple[ParamSpec, ...]
     body: dict[str, str]
     blocks: dict[str, tuple[b.BlockTemplate, ...]]
     content_hash: str
@@ -60,7 +115,7 @@ class ClauseVersion:
     def ref(self) -> str:
         return f"{self.clause_id}@{self.version_text}"
 
-    def param(self, name: str) -> s.ParamDecl | None:
+    def param(self, name: str) -> ParamSpec | None:
         return next((p for p in self.params if p.name == name), None)
 
 
@@ -69,7 +124,7 @@ class Scheme:
     name: str
     title: Text
     provisional: bool
-    requirements: tuple[s.Requirement, ...]
+    requirements: tuple[Requirement, ...]
     span: s.Span
 
 
@@ -129,7 +184,8 @@ def content_hash(clause_id: str, version: str, title: Text, body: dict[str, str]
                 "name": p.name,
                 "type": p.type.describe(),
                 "labels": [value_form(label) for label in p.type.labels],
-                "constraints": [[c.kind, value_form(c.value)] for c in p.constraints],
+                # what the checks make of a value (`means`) is the library's annotation, not the clause's text
+                "constraints": [[c.kind, value_form(c.value)] for c in p.constraints if c.kind != "means"],
             }
             for p in params
         ],
@@ -231,7 +287,7 @@ def _load_clause(decl: s.ClauseDef, text: str, sink: DiagnosticSink,
     if status == "deprecated" and (replaced_by is None or not isinstance(replaced_by.value, s.ClauseRef)):
         sink.error("PKM024", f"{what} {decl.version} is deprecated but names no replacement", decl.id_span,
                    "add `replaced_by: other.clause@2.0.0`")
-    params = _check_params(decl.params, sink)
+    specs = compile_params(decl.params, sink)
     body: dict[str, str] = {}
     body_spans: dict[str, s.Span] = {}
     if decl.body is None:
@@ -247,7 +303,7 @@ def _load_clause(decl: s.ClauseDef, text: str, sink: DiagnosticSink,
             if lang not in body:
                 sink.error("PKM025", f"{what} {decl.version} has no `{lang}` text", decl.body.span,
                            "every clause is written in every language")
-    names = {p.name: p for p in params}
+    names = {p.name: p for p in specs}
     for lang, text_value in body.items():
         _check_placeholders(text_value, body_spans[lang], text, names, sink)
     if len(sink.diagnostics) > before and sink.has_errors:
@@ -260,10 +316,10 @@ def _load_clause(decl: s.ClauseDef, text: str, sink: DiagnosticSink,
         status=status or "draft",
         section=section or "",
         title=title_text,
-        params=params,
+        params=specs,
         body=body,
         blocks=blocks,
-        content_hash=content_hash(decl.clause_id, decl.version, title_text, body, params),
+        content_hash=content_hash(decl.clause_id, decl.version, title_text, body, decl.params),
         approved_by=approved_by.value.value if approved_by and isinstance(approved_by.value, s.Str) else None,
         approved_on=approved_on.value.value if approved_on and isinstance(approved_on.value, s.Date) else None,
         replaced_by=replaced_by.value if replaced_by and isinstance(replaced_by.value, s.ClauseRef) else None,
@@ -283,38 +339,111 @@ def _name_field(fields: dict[str, s.Field], name: str, sink: DiagnosticSink, spa
     return f.value.name
 
 
-def _check_params(params: tuple[s.ParamDecl, ...], sink: DiagnosticSink) -> tuple[s.ParamDecl, ...]:
+def compile_params(params: tuple[s.ParamDecl, ...], sink: DiagnosticSink) -> tuple[ParamSpec, ...]:
+    """Each declaration as a ParamSpec; a wrong type, bound, default or meaning is reported."""
     seen: set[str] = set()
+    out: list[ParamSpec] = []
     for p in params:
         if p.name in seen:
             sink.error("PKM020", f"parameter `{p.name}` is declared twice", p.span)
         seen.add(p.name)
-        check_type(p.type, sink)
-        for c in p.constraints:
-            if c.value is None:
-                continue
-            if c.kind in ("min", "max") and p.type.kind not in ("money", "percent", "integer", "date", "duration"):
-                sink.error("PKM026", f"`{c.kind}` does not apply to a {p.type.describe()}", c.span)
-                continue
-            try:
-                convert(c.value, p.type, {}, frozenset())
-            except ValueProblem as problem:
-                if p.type.kind != "party":
-                    sink.error("PKM026", f"{c.kind} of `{p.name}`: {problem.message}", c.span, problem.hint)
-    return params
+        spec = compile_param(p, sink)
+        if spec is not None:
+            out.append(spec)
+    return tuple(out)
+
+
+def compile_param(p: s.ParamDecl, sink: DiagnosticSink) -> ParamSpec | None:
+    """One declaration as a ParamSpec (None when its type is unknown)."""
+    before = _errors(sink)
+    check_type(p.type, sink)
+    if _errors(sink) > before:
+        return None
+    type_ = compile_type(p.type)
+    values: dict[str, Any] = {}
+    meaning: Meaning | None = None
+    for c in p.constraints:
+        if c.kind == "means":
+            assert isinstance(c.value, s.Name)
+            meaning = Meaning(c.value.name, c.arg.name if c.arg else None)
+            problem = check_meaning(meaning, type_, ROLES)
+            if problem:
+                from .meanings import MEANINGS
+                sink.error("PKM039", problem, c.span,
+                           suggest(meaning.name, MEANINGS) if meaning.name not in MEANINGS
+                           else "see the meanings in `pkm check --explain PKM039`")
+                meaning = None
+            continue
+        if c.value is None:
+            continue
+        if c.kind in ("min", "max") and not type_.bounded:
+            sink.error("PKM026", f"`{c.kind}` does not apply to a {type_.describe()}", c.span)
+            continue
+        if isinstance(type_, PartyType) and isinstance(c.value, s.Name):
+            values[c.kind] = c.value.name  # a party's key, checked where the clause is used
+            continue
+        try:
+            values[c.kind] = type_.from_source(c.value, Env.empty())
+        except ValueProblem as problem:
+            sink.error("PKM026", f"{c.kind} of `{p.name}`: {problem.message}", c.span, problem.hint)
+    optional = p.constraint("optional") is not None
+    written = tuple((c.kind, values.get(c.kind), source_form(c.value, c.arg) if c.value is not None else None)
+                    for c in p.constraints)
+    return ParamSpec(p.name, type_, meaning, optional, values.get("default"), values.get("min"), values.get("max"),
+                     p.span, has_default="default" in values, written=written)
+
+
+def source_form(value: s.Value, arg: s.Name | None = None) -> str:
+    """A constraint's value as it is written in a clause file."""
+    from .locale import money_figures
+    if isinstance(value, s.Pair):
+        return f'"{value.id.value}" / "{value.en.value}"'
+    if isinstance(value, s.Str):
+        return f'"{value.value}"'
+    if isinstance(value, s.Money):
+        return "Rp" + money_figures(value.amount).removeprefix("Rp")
+    if isinstance(value, s.Percent):
+        return f"{value.value.normalize():f}%"
+    if isinstance(value, s.Duration):
+        return f"{value.amount} {value.unit}"
+    if isinstance(value, s.Date):
+        return value.value.isoformat()
+    if isinstance(value, s.Number):
+        return value.raw or f"{value.value.normalize():f}"
+    if isinstance(value, s.Name):
+        return value.name + (f"({arg.name})" if arg is not None else "")
+    return str(value)
+
+
+def _errors(sink: DiagnosticSink) -> int:
+    return sum(d.is_error for d in sink.diagnostics)
 
 
 def check_type(type_expr: s.TypeExpr, sink: DiagnosticSink) -> None:
     if type_expr.kind not in ALL_TYPES:
         sink.error("PKM027", f"unknown type `{type_expr.kind}`", type_expr.span,
                    suggest(type_expr.kind, ALL_TYPES) or f"types are {', '.join(SIMPLE_TYPES)}, choice(...), list of ...")
-    if type_expr.kind == "list" and type_expr.item is not None:
-        if type_expr.item.kind == "list":
-            sink.error("PKM027", "a list of lists is not supported", type_expr.span)
+        return
+    if type_expr.unit is not None and type_expr.kind != "quantity":
+        sink.error("PKM027", f"`{type_expr.kind}` takes no unit", type_expr.span)
+    if type_expr.kind == "quantity":
+        if type_expr.unit is None:
+            sink.error("PKM027", "a quantity names its unit: `quantity(ha)`", type_expr.span)
+        elif type_expr.unit not in UNITS:
+            sink.error("PKM027", f"unknown unit `{type_expr.unit}`", type_expr.span,
+                       suggest(type_expr.unit, UNITS) or f"units are {', '.join(UNITS)}")
+    if type_expr.kind in ("list", "allocation") and type_expr.item is not None:
+        if type_expr.item.kind in ("list", "allocation", "period"):
+            sink.error("PKM027", f"a {type_expr.kind} of {type_expr.item.kind}s is not supported", type_expr.span)
+            return
+        if type_expr.kind == "allocation" and type_expr.item.kind not in ("percent", "money", "integer", "quantity"):
+            sink.error("PKM027", "an allocation gives percentages, amounts, whole numbers or quantities",
+                       type_expr.item.span, "write `allocation of percent`, `of money` or `of integer`")
+            return
         check_type(type_expr.item, sink)
 
 
-def _check_placeholders(text: str, span: s.Span, source: str, params: dict[str, s.ParamDecl],
+def _check_placeholders(text: str, span: s.Span, source: str, params: dict[str, ParamSpec],
                         sink: DiagnosticSink) -> None:
     raw = _raw_token(source, span)
     for use in b.placeholders(text):
@@ -322,10 +451,10 @@ def _check_placeholders(text: str, span: s.Span, source: str, params: dict[str, 
         offset = raw.find(needle) if raw else -1
         where = span.at_offset(raw, offset, len(needle)) if offset >= 0 else span
         if use.name in params:
-            param = params[use.name]
-            if use.field and not (param.type.kind == "party" and use.field in PARTY_FIELDS):
+            fields = params[use.name].type.fields()
+            if use.field and use.field not in fields:
                 sink.error("PKM028", f"`{use.name}` has no field `{use.field}`", where,
-                           suggest(use.field, PARTY_FIELDS) if param.type.kind == "party" else None)
+                           suggest(use.field, fields) or (f"its fields are {', '.join(fields)}" if fields else None))
         elif use.name in BUILTINS:
             if use.field is None and use.name in ("signing", "agreement"):
                 sink.error("PKM028", f"`{{{use.name}}}` needs a field", where,
@@ -356,7 +485,19 @@ def _load_scheme(decl: s.SchemeDef, sink: DiagnosticSink) -> Scheme:
     provisional = fields.get("provisional")
     is_provisional = bool(provisional and isinstance(provisional.value, s.Name)
                           and provisional.value.name.lower() in ("yes", "ya", "true"))
-    return Scheme(decl.name, title_text, is_provisional, decl.requirements, decl.span)
+    requirements = tuple(
+        Requirement(req.section, _requirement_title(req), compile_condition(
+            req.condition, SCHEME_FACTS, sink, what="a fact a scheme can test") if req.condition else None, req.span)
+        for req in decl.requirements)
+    return Scheme(decl.name, title_text, is_provisional, requirements, decl.span)
+
+
+def _requirement_title(req: s.Requirement) -> Text:
+    if isinstance(req.title, s.Pair):
+        return Text({"id": req.title.id.value, "en": req.title.en.value})
+    if isinstance(req.title, s.Str):
+        return Text.same(req.title.value)
+    return Text.same(req.section)
 
 
 def _check_replacements(clauses: dict[str, list[ClauseVersion]], sink: DiagnosticSink) -> None:

@@ -51,31 +51,10 @@ def _show(clause: ClauseVersion, out: TextIO) -> None:
         print(f"  replaced by: {ref.clause_id}{'@' + ref.constraint if ref.constraint else ''}", file=out)
     print(f"  sha256:   {clause.content_hash}", file=out)
     for param in clause.params:
-        extras = " ".join(f"{c.kind}" + (f" {_plain(c.value)}" if c.value is not None else "") for c in param.constraints)
+        extras = " ".join(kind + (f" {written}" if written is not None else "") for kind, _, written in param.written)
         print(f"  param {param.name}: {param.type.describe()} {extras}".rstrip(), file=out)
     for lang, text in clause.body.items():
         print(f"  --- {lang} ---", file=out)
         for line in text.splitlines():
             print(f"  {line}", file=out)
     print(file=out)
-
-
-def _plain(value: s.Value) -> str:
-    """A constraint's value as it is written in a clause file."""
-    if isinstance(value, s.Pair):
-        return f'"{value.id.value}" / "{value.en.value}"'
-    if isinstance(value, s.Str):
-        return f'"{value.value}"'
-    if isinstance(value, s.Money):
-        return "Rp" + money_figures(value.amount).removeprefix("Rp")
-    if isinstance(value, s.Percent):
-        return f"{value.value.normalize():f}%"
-    if isinstance(value, s.Duration):
-        return f"{value.amount} {value.unit}"
-    if isinstance(value, s.Date):
-        return value.value.isoformat()
-    if isinstance(value, s.Number):
-        return f"{value.value.normalize():f}"
-    if isinstance(value, s.Name):
-        return value.name
-    return str(value)

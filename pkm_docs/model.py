@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field, fields, is_dataclass, replace
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
 from .syntax import Span
+
+if TYPE_CHECKING:
+    from .meanings import Meaning
+    from .values import ValueType
 
 #: Languages the toolkit writes, in their conventional order (Indonesian first: it governs by default).
 LANGUAGES = ("id", "en")
@@ -52,8 +56,24 @@ class Paragraph:
 
 
 @dataclass(frozen=True)
+class Value:
+    """A parameter's resolved value with its declared type and meaning, and where it was written."""
+
+    name: str
+    type: ValueType
+    meaning: Meaning | None
+    value: Any
+    span: Span | None = None
+
+    def format(self, lang: str, parties: Mapping[str, Text]) -> str:
+        from .values import Env
+        return self.type.format(self.value, lang, Env({}, parties))
+
+
+@dataclass(frozen=True)
 class ClauseUse:
-    """One library clause (or ad-hoc text) as used in the agreement, with what it was resolved to."""
+    """One library clause (or ad-hoc text) as used in the agreement: its identity, its typed values and the
+    paragraphs it gave, numbered as they appear in the article."""
 
     clause_id: str
     version: str | None
@@ -62,7 +82,18 @@ class ClauseUse:
     section: str | None
     vetted: bool
     span: Span | None = None
-    params: Mapping[str, Any] = field(default_factory=dict)
+    values: Mapping[str, Value] = field(default_factory=dict)
+    paragraphs: tuple[Paragraph, ...] = ()
+
+    @property
+    def params(self) -> dict[str, Any]:
+        """Each parameter's plain value, by name."""
+        return {name: v.value for name, v in self.values.items()}
+
+    def with_meaning(self, meaning: str) -> list[Value]:
+        """The values whose declared meaning is ``meaning`` (and that were given)."""
+        return [v for v in self.values.values() if v.meaning is not None and v.meaning.name == meaning
+                and v.value is not None]
 
     def to_data(self) -> dict[str, Any]:
         return {
@@ -77,14 +108,18 @@ class ClauseUse:
 
 @dataclass(frozen=True)
 class Article:
-    """A numbered article ("Pasal N" / "Article N"), or an unnumbered part (preamble, closing) when number is None."""
+    """A numbered article ("Pasal N" / "Article N"), or an unnumbered part (preamble, closing) when number is None.
+    Its paragraphs are those of its clause uses, in order."""
 
     number: int | None
     title: Text
-    paragraphs: tuple[Paragraph, ...]
     clauses: tuple[ClauseUse, ...]
     kind: str = "article"  # "preamble", "article" or "closing"
     span: Span | None = None
+
+    @property
+    def paragraphs(self) -> tuple[Paragraph, ...]:
+        return tuple(p for use in self.clauses for p in use.paragraphs)
 
     @property
     def sections(self) -> frozenset[str]:
@@ -207,6 +242,14 @@ class Agreement:
     def party(self, key: str) -> Party:
         return next(p for p in self.parties if p.key == key)
 
+    def uses(self) -> tuple[tuple[Article, ClauseUse], ...]:
+        """Every clause use (ad-hoc texts included) with its article, in document order."""
+        return tuple((article, use) for article in self.all_parts() for use in article.clauses)
+
+    def values(self, meaning: str) -> list[tuple[Article, ClauseUse, Value]]:
+        """Every given value whose declared meaning is ``meaning``, with its clause use and article."""
+        return [(article, use, value) for article, use in self.uses() for value in use.with_meaning(meaning)]
+
     def all_parts(self) -> tuple[Article, ...]:
         """Preamble, articles and closing, in document order."""
         return self.preamble + self.articles + self.closing
@@ -238,7 +281,9 @@ def _only(value: Any, lang: str) -> Any:
         return tuple(_only(v, lang) for v in value)
     if isinstance(value, dict):
         return {k: _only(v, lang) for k, v in value.items()}
-    if is_dataclass(value) and not isinstance(value, (Manifest, ManifestEntry, ClauseUse)):
+    if isinstance(value, ClauseUse):
+        return replace(value, paragraphs=_only(value.paragraphs, lang))
+    if is_dataclass(value) and not isinstance(value, (Manifest, ManifestEntry, Value)):
         return replace(value, **{f.name: _only(getattr(value, f.name), lang) for f in fields(value)
                                  if f.init and f.name != "span"})
     return value

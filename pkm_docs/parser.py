@@ -50,6 +50,7 @@ _TERMINAL_NAMES = {
 _KEYWORDS = (
     "agreement", "party", "witness", "input", "article", "preamble", "closing", "clause", "scheme", "glossary",
     "use", "text", "param", "require", "term", "when", "min", "max", "default", "optional",
+    "means", "allocation",
 )
 
 
@@ -153,13 +154,23 @@ class _ToSyntax(Transformer):
 
     def number(self, meta, children):
         self._digits(children[0])
-        return s.Number(Decimal(str(children[0]).replace(",", ".")), self.tok(children[0]))
+        return s.Number(Decimal(str(children[0]).replace(",", ".")), self.tok(children[0]), str(children[0]))
 
     def name(self, meta, children):
         return s.Name(str(children[0]), self.tok(children[0]))
 
     def list(self, meta, children):
         return s.ListValue(tuple(c for c in children if c is not None), self.sp(meta))
+
+    def mapping(self, meta, children):
+        entries = tuple(child for child in children if child is not None)
+        return s.Mapping(entries, self.sp(meta))
+
+    def entry(self, meta, children):
+        key, value = children
+        if isinstance(key, Token):
+            key = s.Name(str(key), self.tok(key))
+        return key, value
 
     def clause_ref(self, meta, children):
         clause_id, constraint = children
@@ -183,6 +194,20 @@ class _ToSyntax(Transformer):
 
     def list_type(self, meta, children):
         return s.TypeExpr("list", self.sp(meta), item=children[0])
+
+    def unit_type(self, meta, children):
+        return s.TypeExpr(str(children[0]), self.sp(meta), unit=str(children[1]))
+
+    def allocation_type(self, meta, children):
+        return s.TypeExpr("allocation", self.sp(meta), item=children[0], over_parties=children[1] is not None)
+
+    def over(self, meta, children):
+        return True
+
+    def means(self, meta, children):
+        name, arg = children
+        return s.Constraint("means", s.Name(str(name), self.tok(name)), self.sp(meta),
+                            s.Name(str(arg), self.tok(arg)) if arg is not None else None)
 
     def min(self, meta, children):
         return s.Constraint("min", children[0], self.sp(meta))

@@ -12,16 +12,29 @@ from . import __version__
 from . import body as b
 from . import locale
 from . import syntax as s
+from .conditions import ConditionError, compile_condition, evaluate
 from .data import DataValue
 from .errors import Diagnostic, DiagnosticSink, suggest
-from .library import BUILTINS, ClauseVersion, Library, check_type
+from .library import BUILTINS, ROLES, ClauseVersion, Library, ParamSpec, compile_param
 from .model import (Agreement, Article, ClauseUse, LANGUAGES, Manifest, ManifestEntry, Paragraph, Party, Text,
-                    Witness)
-from .values import (ChoiceValue, DurationValue, ValueProblem, check_bounds, convert, convert_data, describe,
-                     format_value)
+                    Value, Witness)
+from .values import (PARTY_FIELDS, AllocationType, BooleanType, ChoiceValue, DateType, DurationValue, Env,
+                     ListType, PartyType, TextType, ValueProblem, ValueType, check_bounds)
 from .versions import matches, valid_constraint
 
-ROLES = ("government", "organisation")
+#: Aliases of parties declared without one, by their place: PIHAK PERTAMA ... / FIRST PARTY ...
+_ORDINALS = (("PERTAMA", "FIRST"), ("KEDUA", "SECOND"), ("KETIGA", "THIRD"), ("KEEMPAT", "FOURTH"),
+             ("KELIMA", "FIFTH"), ("KEENAM", "SIXTH"), ("KETUJUH", "SEVENTH"), ("KEDELAPAN", "EIGHTH"),
+             ("KESEMBILAN", "NINTH"), ("KESEPULUH", "TENTH"))
+
+
+def party_alias(index: int) -> Text:
+    """The alias of the party declared ``index``-th (0-based): ``PIHAK KETIGA`` / ``THIRD PARTY``."""
+    if index < len(_ORDINALS):
+        id_word, en_word = _ORDINALS[index]
+        return Text({"id": f"PIHAK {id_word}", "en": f"{en_word} PARTY"})
+    n = index + 1
+    return Text({"id": f"PIHAK KE-{n}", "en": f"PARTY {n}"})
 
 #: Words the documents print around the clauses (headings, page footer, signature block).
 LABELS = {
@@ -39,11 +52,11 @@ LABELS = {
 
 _HEADER_FIELDS = ("title", "number", "scheme", "languages", "governing", "signed_on", "signed_at")
 _PARTY_FIELDS = ("role", "alias", "name", "representative", "position", "authority", "address", "number", "meterai")
-_REQUIRED_PARTY_FIELDS = ("role", "alias", "name", "representative", "position", "address")
+_REQUIRED_PARTY_FIELDS = ("role", "name", "representative", "position", "address")
 
-_TEXT = s.TypeExpr("text", s.Span("", 0, 0, 0, 0))
-_DATE = s.TypeExpr("date", s.Span("", 0, 0, 0, 0))
-_BOOLEAN = s.TypeExpr("boolean", s.Span("", 0, 0, 0, 0))
+_TEXT = TextType()
+_DATE = DateType()
+_BOOLEAN = BooleanType()
 
 
 @dataclass(frozen=True)
@@ -69,7 +82,7 @@ class _Resolver:
         self.data_path = data_path
         self.data_bytes = data_bytes
         self.sink = DiagnosticSink()
-        self.inputs: dict[str, tuple[s.TypeExpr, Any]] = {}
+        self.inputs: dict[str, tuple[ValueType, Any]] = {}
         self.parties: dict[str, Party] = {}
         self.languages: tuple[str, ...] = LANGUAGES
         self.used: dict[tuple[str, str], ClauseVersion] = {}
@@ -77,6 +90,11 @@ class _Resolver:
         self._reported: set[tuple] = set()
         self.failed_inputs: set[str] = set()
         self.party_keys = frozenset(d.key for d in source.declarations if isinstance(d, s.PartyDef))
+        self.aliases: dict[str, Text] = {key: Text.same(key) for key in self.party_keys}
+
+    def env(self) -> Env:
+        """What a written value may name: the inputs so far, and the parties (by alias once they are known)."""
+        return Env(self.inputs, self.aliases)
 
     # ---- the whole agreement ----------------------------------------------------------------------
 
@@ -136,52 +154,49 @@ class _Resolver:
             if decl.name in parties:
                 self.sink.error("PKM020", f"`{decl.name}` names both an input and a party", decl.span,
                                 "rename one of them")
-            check_type(decl.type, self.sink)
+            spec = compile_param(decl, self.sink)
+            if spec is None:
+                self.failed_inputs.add(decl.name)
+                continue
             value: Any = None
             given = self.data.get(decl.name)
-            default = decl.constraint("default")
             try:
                 if given is not None:
-                    value = convert_data(given.value, decl.type, parties)
-                elif default is not None and default.value is not None:
-                    value = convert(default.value, decl.type, {}, parties)
-                elif decl.constraint("optional") is None:
+                    value = spec.type.from_data(given.value, self.env())
+                elif spec.has_default:
+                    value = self._default(spec)
+                elif not spec.optional:
                     where = f" in {self.data_path}" if self.data_path else " (give it with --data FILE)"
-                    self.sink.error("PKM032", f"no value for `{decl.name}` ({describe(decl.type)}){where}",
+                    self.sink.error("PKM032", f"no value for `{decl.name}` ({spec.type.for_message()}){where}",
                                     decl.span, f"add `{decl.name}: ...` to the data file")
                     self.failed_inputs.add(decl.name)
                     continue
             except ValueProblem as problem:
-                span = given.span if given is not None else default.span if default else decl.span
+                span = given.span if given is not None else decl.span
                 self.sink.error("PKM015", f"`{decl.name}`: {problem.message}", span, problem.hint)
                 self.failed_inputs.add(decl.name)
                 continue
             if value is not None:
-                message = check_bounds(value, decl, self._limits(decl))
+                message = check_bounds(value, decl.name, spec.type, spec.bounds)
                 if message:
                     self.sink.error("PKM017", message, given.span if given else decl.span)
-            self.inputs[decl.name] = (decl.type, value)
+            self.inputs[decl.name] = (spec.type, value)
         for key, given in self.data.items():
             if key not in self.inputs and all(d.name != key for d in decls):
                 self.sink.error("PKM033", f"the data file gives `{key}`, which the agreement does not ask for",
                                 given.span, suggest(key, [d.name for d in decls]))
 
-    def _limits(self, decl: s.ParamDecl) -> dict[str, Any]:
-        """The ``min`` and ``max`` of an input or a clause parameter (None where absent or ill-typed)."""
-        limits: dict[str, Any] = {}
-        for kind in ("min", "max"):
-            c = decl.constraint(kind)
-            try:
-                limits[kind] = convert(c.value, decl.type, {}, self.party_keys) if c and c.value else None
-            except ValueProblem:
-                limits[kind] = None
-        return limits
+    def _default(self, spec: ParamSpec) -> Any:
+        """A declared default; a party's key is checked against the agreement's parties."""
+        if isinstance(spec.type, PartyType) and spec.default not in self.party_keys:
+            raise ValueProblem(f"the default party `{spec.default}` is not declared in this agreement")
+        return spec.default
 
-    def _value(self, value: s.Value, type_expr: s.TypeExpr, what: str) -> Any:
+    def _value(self, value: s.Value, type_: ValueType, what: str) -> Any:
         if isinstance(value, s.Name) and value.name in self.failed_inputs:
             return None  # already reported where the input got its value
         try:
-            return convert(value, type_expr, self.inputs, self.party_keys)
+            return type_.from_source(value, self.env())
         except ValueProblem as problem:
             self.sink.error("PKM015", f"{what}: {problem.message}", value.span, problem.hint)
             return None
@@ -277,13 +292,14 @@ class _Resolver:
                 else:
                     role = value.name
             empty = Text.same("", self.languages)
+            derived = self._text(party_alias(len(self.parties)))
             meterai = True
             if "meterai" in fields:
                 meterai = bool(self._value(fields["meterai"].value, _BOOLEAN, "`meterai`"))
             representative = self._text_field(fields, "representative", empty)
             number = self._text_field(fields, "number", empty)
             self.parties[decl.key] = Party(
-                key=decl.key, role=role, alias=self._text_field(fields, "alias", empty),
+                key=decl.key, role=role, alias=self._text_field(fields, "alias", derived),
                 name=self._text_field(fields, "name", empty),
                 representative=representative[self.languages[0]],
                 position=self._text_field(fields, "position", empty),
@@ -294,6 +310,10 @@ class _Resolver:
         if not decls:
             self.sink.error("PKM037", "the agreement declares no party", s.Span(self.source.path, 1, 1, 1, 2),
                             "declare each party with `party NAME { role: government ... }`")
+        elif len(decls) == 1:
+            self.sink.error("PKM037", "an agreement has at least two parties; this one declares one",
+                            decls[0].key_span, "declare the other party with `party NAME { ... }`")
+        self.aliases = {key: party.alias for key, party in self.parties.items()}
 
     def _witnesses(self, decls: list[s.WitnessDef]) -> tuple[Witness, ...]:
         out: dict[str, Witness] = {}
@@ -314,7 +334,6 @@ class _Resolver:
     # ---- articles ----------------------------------------------------------------------------------
 
     def _article(self, decl: s.ArticleDef, number: int | None) -> Article | None:
-        paragraphs: list[Paragraph] = []
         clauses: list[ClauseUse] = []
         title: Text | None = None
         if decl.title is not None:
@@ -329,19 +348,18 @@ class _Resolver:
                 resolved = self._adhoc(item, counter)
             if resolved is None:
                 continue
-            use, paras, clause_title = resolved
+            use, clause_title = resolved
             clauses.append(use)
-            paragraphs.extend(paras)
             if title is None:
                 title = clause_title
         if not clauses:
             return None
         if decl.kind != "article" and decl.title is None:
             title = None  # the opening and the closing carry no heading of their own
-        return Article(number, self._text(title) if title else Text.same("", self.languages), tuple(paragraphs),
-                       tuple(clauses), kind=decl.kind, span=decl.span)
+        return Article(number, self._text(title) if title else Text.same("", self.languages), tuple(clauses),
+                       kind=decl.kind, span=decl.span)
 
-    def _use(self, use: s.Use, counter: list[int]) -> tuple[ClauseUse, list[Paragraph], Text] | None:
+    def _use(self, use: s.Use, counter: list[int]) -> tuple[ClauseUse, Text] | None:
         ref = use.ref
         versions = self.library.versions_of(ref.clause_id)
         if not versions:
@@ -373,9 +391,9 @@ class _Resolver:
         self.used.setdefault((clause.clause_id, clause.version_text), clause)
         paragraphs = self._fill(clause, values, counter, use.span)
         return (ClauseUse(clause.clause_id, clause.version_text, clause.content_hash, clause.status, clause.section,
-                          True, use.span, values), paragraphs, clause.title)
+                          True, use.span, values, tuple(paragraphs)), clause.title)
 
-    def _arguments(self, clause: ClauseVersion, use: s.Use) -> dict[str, Any] | None:
+    def _arguments(self, clause: ClauseVersion, use: s.Use) -> dict[str, Value] | None:
         before = len([d for d in self.sink.diagnostics if d.is_error])
         given: dict[str, s.Field] = {}
         for arg in use.args:
@@ -388,40 +406,38 @@ class _Resolver:
                 self.sink.error("PKM020", f"`{arg.name}` is given twice", arg.name_span)
             else:
                 given[arg.name] = arg
-        values: dict[str, Any] = {}
-        parties = self.party_keys
+        values: dict[str, Value] = {}
         for param in clause.params:
             arg = given.get(param.name)
             if arg is not None:
                 value = self._value(arg.value, param.type, f"`{param.name}`")
                 span = arg.value.span
             else:
-                default = param.constraint("default")
-                if default is not None and default.value is not None:
-                    value = convert(default.value, param.type, self.inputs, parties)
-                elif param.constraint("optional") is not None:
-                    value = () if param.type.kind == "list" else None
+                span = use.ref.span
+                if param.has_default:
+                    try:
+                        value = self._default(param)
+                    except ValueProblem as problem:
+                        self.sink.error("PKM015", f"`{param.name}`: {problem.message}", span, problem.hint)
+                        continue
+                elif param.optional:
+                    value = () if isinstance(param.type, ListType) else None
                 else:
-                    self.sink.error("PKM016", f"`{clause.ref}` needs `{param.name}` ({describe(param.type)})",
+                    self.sink.error("PKM016", f"`{clause.ref}` needs `{param.name}` ({param.type.for_message()})",
                                     use.ref.span, f"add `{param.name}: ...` inside the `{{ }}` after the clause")
                     continue
-                span = use.ref.span
-            if value is None:
-                values[param.name] = None
-                continue
-            message = check_bounds(value, param, self._limits(param))
-            if message:
-                self.sink.error("PKM017", message, span)
-            values[param.name] = value
+            if value is not None:
+                message = check_bounds(value, param.name, param.type, param.bounds)
+                if message:
+                    self.sink.error("PKM017", message, span)
+            values[param.name] = Value(param.name, param.type, param.meaning, value, span)
         after = len([d for d in self.sink.diagnostics if d.is_error])
         return values if after == before else None
 
     # ---- filling clause texts ----------------------------------------------------------------------
 
-    def _fill(self, clause: ClauseVersion, values: dict[str, Any], counter: list[int],
+    def _fill(self, clause: ClauseVersion, values: Mapping[str, Value], counter: list[int],
               span: s.Span) -> list[Paragraph]:
-        params = {p.name: p for p in clause.params}
-        aliases = {key: party.alias for key, party in self.parties.items()}
         base = counter[0]
         renumber = lambda n: base + n  # noqa: E731
         blocks_by_lang = {lang: clause.blocks[lang] for lang in self.languages}
@@ -432,6 +448,7 @@ class _Resolver:
                                 f"`{lang}`", clause.body_spans.get(lang, clause.span),
                                 "every language of a clause has the same numbered paragraphs")
                 return []
+        env = self.env()
         out: list[Paragraph] = []
         for index, block in enumerate(first):
             texts: dict[str, str] = {}
@@ -440,16 +457,20 @@ class _Resolver:
                 bl = blocks_by_lang[lang][index]
 
                 def lookup(name: str, field: str | None, lang: str = lang) -> str:
-                    return self._placeholder(name, field, lang, params, values, aliases, span, clause.ref)
+                    return self._placeholder(name, field, lang, values, span, clause.ref)
 
                 texts[lang] = b.fill(bl.text, lookup, renumber)
                 items: list[str] = []
                 for item in bl.items:
                     list_name = b.lone_list_name(item)
-                    if list_name in params and params[list_name].type.kind == "list":
-                        item_type = params[list_name].type.item
-                        listed = [self._format(v, item_type, lang, aliases) for v in values.get(list_name) or ()]
+                    value = values.get(list_name) if list_name else None
+                    if value is not None and isinstance(value.type, ListType):
+                        listed = [value.type.item.format(v, lang, env) for v in value.value or ()]
                         items.extend(punctuate_items(listed, lang))
+                    elif value is not None and isinstance(value.type, AllocationType) and value.value is not None:
+                        items.extend(punctuate_items(value.type.items(value.value, lang, env), lang))
+                    elif list_name == "parties":
+                        items.extend(punctuate_items([p.alias[lang] for p in self.parties.values()], lang))
                     else:
                         items.append(b.fill(item, lookup, renumber))
                 items_by_lang[lang] = items
@@ -468,22 +489,32 @@ class _Resolver:
             ))
         return out
 
-    def _format(self, value: Any, type_expr: s.TypeExpr | None, lang: str, aliases: Mapping[str, Text]) -> str:
-        assert type_expr is not None
-        return format_value(value, type_expr, lang, aliases)
-
-    def _placeholder(self, name: str, field: str | None, lang: str, params: Mapping[str, s.ParamDecl],
-                     values: Mapping[str, Any], aliases: Mapping[str, Text], span: s.Span, ref: str) -> str:
-        if name in params:
-            value = values.get(name)
-            if value is None:
+    def _placeholder(self, name: str, field: str | None, lang: str, values: Mapping[str, Value],
+                     span: s.Span, ref: str) -> str:
+        env = self.env()
+        if name in values:
+            value = values[name]
+            if value.value is None:
                 return ""
-            if params[name].type.kind == "party" and field:
-                return self._party_field(self.parties[value], field, lang)
-            return self._format(value, params[name].type, lang, aliases)
+            if isinstance(value.type, PartyType) and field:
+                return self._party_field(self.parties[value.value], field, lang)
+            if field:
+                return value.type.field(value.value, field, lang, env)
+            return value.type.format(value.value, lang, env)
+        if name in self.parties:
+            return self._party_field(self.parties[name], field or "alias", lang)
         if name in ROLES:
             party = self._party_with_role(name, span, ref)
             return self._party_field(party, field or "alias", lang) if party else ""
+        if name == "parties":
+            count = len(self.parties)
+            if field == "count":
+                return locale.number(count, lang)
+            if field == "count_words":
+                return locale.terbilang(count, lang)
+            if field == "names":
+                return locale.join_list([p.name[lang] for p in self.parties.values()], lang)
+            return locale.join_list([p.alias[lang] for p in self.parties.values()], lang)
         if name == "signing":
             date = self._signing_date()
             return {
@@ -495,8 +526,10 @@ class _Resolver:
         if name == "agreement":
             return self._agreement_field(field or "title", lang)
         if name in self.inputs:
-            type_expr, value = self.inputs[name]
-            return "" if value is None else self._format(value, type_expr, lang, aliases)
+            type_, value = self.inputs[name]
+            if value is None:
+                return ""
+            return type_.field(value, field, lang, env) if field else type_.format(value, lang, env)
         return "{" + name + "}"
 
     def _party_with_role(self, role: str, span: s.Span, ref: str) -> Party | None:
@@ -507,8 +540,11 @@ class _Resolver:
         if key not in self._reported:
             self._reported.add(key)
             problem = "no party has" if not found else f"{len(found)} parties have"
+            keys = ", ".join(f"`{p.key}`" for p in found)
             self.sink.error("PKM038", f"`{ref}` refers to the {role} party, but {problem} `role: {role}`", span,
-                            "the standard clauses expect one government party and one organisation")
+                            f"use a clause that names its parties with `party` parameters, or write "
+                            f"{{{found[0].key}.name}} in an ad-hoc text (parties with that role: {keys})" if found
+                            else f"give one party `role: {role}`")
         return None
 
     def _party_field(self, party: Party, field: str, lang: str) -> str:
@@ -530,7 +566,7 @@ class _Resolver:
 
     # ---- ad-hoc text and conditions ----------------------------------------------------------------
 
-    def _adhoc(self, item: s.AdHoc, counter: list[int]) -> tuple[ClauseUse, list[Paragraph], Text] | None:
+    def _adhoc(self, item: s.AdHoc, counter: list[int]) -> tuple[ClauseUse, Text] | None:
         texts: dict[str, str] = {}
         for lang_text in item.body.texts:
             if lang_text.lang not in LANGUAGES:
@@ -543,16 +579,19 @@ class _Resolver:
             self.sink.error("PKM025", f"this text has no `{missing[0]}` version", item.span,
                             "write the text in every language of the agreement")
             return None
+        known = [*self.inputs, *BUILTINS, *self.parties]
         for lang, text in texts.items():
             for ph in b.placeholders(text):
                 if ph.name in self.failed_inputs:
                     continue  # its value was already reported
-                if ph.name not in self.inputs and ph.name not in BUILTINS:
-                    self.sink.error("PKM028", f"the text uses `{{{ph.name}}}`, which is not an input of the agreement",
-                                    item.span, suggest(ph.name, list(self.inputs) + list(BUILTINS)))
-                elif ph.name in BUILTINS and ph.field and ph.field not in BUILTINS[ph.name]:
+                fields = (PARTY_FIELDS if ph.name in self.parties else BUILTINS.get(ph.name)
+                          or (self.inputs[ph.name][0].fields() if ph.name in self.inputs else None))
+                if ph.name not in known:
+                    self.sink.error("PKM028", f"the text uses `{{{ph.name}}}`, which is not an input or a party of "
+                                    "the agreement", item.span, suggest(ph.name, known))
+                elif ph.field and ph.field not in (fields or ()):
                     self.sink.error("PKM028", f"`{ph.name}` has no field `{ph.field}`", item.span,
-                                    suggest(ph.field, BUILTINS[ph.name]))
+                                    suggest(ph.field, fields or ()))
         if self.sink.has_errors:
             return None
         digest = hashlib.sha256("\x00".join(texts[lang] for lang in sorted(texts)).encode("utf-8")).hexdigest()
@@ -561,51 +600,18 @@ class _Resolver:
                              item.span, {})
         paragraphs = self._fill(fake, {}, counter, item.span)
         paragraphs = [Paragraph(p.text, p.number, p.items, None) for p in paragraphs]
-        use = ClauseUse("adhoc", None, digest, "ad-hoc", None, False, item.span)
-        return use, paragraphs, Text.same("", self.languages)
+        use = ClauseUse("adhoc", None, digest, "ad-hoc", None, False, item.span, {}, tuple(paragraphs))
+        return use, Text.same("", self.languages)
 
     def _holds(self, condition: s.Condition) -> bool:
-        if isinstance(condition, s.BoolOp):
-            results = [self._holds(c) for c in condition.operands]
-            return all(results) if condition.op == "and" else any(results)
-        if isinstance(condition, s.Not):
-            return not self._holds(condition.operand)
-        left = self._operand(condition.left)
-        if condition.op is None:
-            return bool(left)
-        right = self._operand(condition.right, left)
+        known = {**dict.fromkeys(self.failed_inputs), **self.inputs}
+        compiled = compile_condition(condition, known, self.sink)
         try:
-            return {
-                "==": lambda: left == right, "!=": lambda: left != right, "<": lambda: left < right,
-                "<=": lambda: left <= right, ">": lambda: left > right, ">=": lambda: left >= right,
-            }[condition.op]()
-        except TypeError:
-            self.sink.error("PKM018", "these two values cannot be compared", condition.span,
+            return evaluate(compiled, lambda name: _comparable(self.inputs[name][1]) if name in self.inputs else None)
+        except ConditionError as error:
+            self.sink.error("PKM018", "these two values cannot be compared", error.span,
                             "compare an amount with an amount, a date with a date, a choice with one of its options")
             return False
-
-    def _operand(self, value: s.Value | None, other: Any = None) -> Any:
-        if isinstance(value, s.Name):
-            if value.name in self.inputs:
-                return _comparable(self.inputs[value.name][1])
-            if value.name.lower() in ("yes", "ya", "true", "no", "tidak", "false"):
-                return value.name.lower() in ("yes", "ya", "true")
-            if isinstance(other, str):
-                return value.name
-            self.sink.error("PKM019", f"`{value.name}` is not an input of this agreement", value.span,
-                            suggest(value.name, self.inputs) or "conditions test the agreement's inputs")
-            return None
-        if isinstance(value, (s.Money, s.Percent)):
-            return value.amount if isinstance(value, s.Money) else value.value
-        if isinstance(value, (s.Number, s.Date)):
-            return value.value
-        if isinstance(value, s.Duration):
-            return DurationValue(value.amount, value.unit).months
-        if isinstance(value, s.Str):
-            return value.value
-        if value is not None:
-            self.sink.error("PKM018", "this value cannot be used in a condition", value.span)
-        return None
 
     # ---- manifest ----------------------------------------------------------------------------------
 

@@ -80,6 +80,7 @@ class Duration:
 class Number:
     value: Decimal
     span: Span
+    raw: str = ""  # as written (``125,5``), so a type can refuse an ambiguous ``1.250``
 
 
 @dataclass(frozen=True)
@@ -105,7 +106,15 @@ class ListValue:
     span: Span
 
 
-Value = Union[Str, Pair, Money, Percent, Date, Duration, Number, Name, ClauseRef, ListValue]
+@dataclass(frozen=True)
+class Mapping:
+    """``{ kth: 70%, "Kas Desa" / "Village fund": 10% }``: keys (a name or a text) with values, in order."""
+
+    entries: tuple[tuple[Union[Name, Str, Pair], Value], ...]
+    span: Span
+
+
+Value = Union[Str, Pair, Money, Percent, Date, Duration, Number, Name, ClauseRef, ListValue, Mapping]
 
 
 # ---- declarations -----------------------------------------------------------------------------
@@ -130,6 +139,8 @@ class TypeExpr:
     choices: tuple[str, ...] = ()
     item: TypeExpr | None = None
     labels: tuple[Pair | None, ...] = ()  # for choices: how each is written in the text
+    unit: str | None = None  # for a quantity: ``quantity(ha)``
+    over_parties: bool = False  # ``allocation of integer over parties``
 
     def label(self, choice: str) -> Pair | None:
         return dict(zip(self.choices, self.labels)).get(choice)
@@ -137,6 +148,10 @@ class TypeExpr:
     def describe(self) -> str:
         if self.kind == "list" and self.item is not None:
             return f"list of {self.item.describe()}"
+        if self.kind == "allocation" and self.item is not None:
+            return f"allocation of {self.item.describe()}" + (" over parties" if self.over_parties else "")
+        if self.kind == "quantity":
+            return f"quantity({self.unit})"
         if self.kind == "choice":
             return f"choice({', '.join(self.choices)})"
         return self.kind
@@ -144,11 +159,13 @@ class TypeExpr:
 
 @dataclass(frozen=True)
 class Constraint:
-    """``min X``, ``max X``, ``default X`` or ``optional`` after a parameter's type."""
+    """``min X``, ``max X``, ``default X``, ``optional`` or ``means M`` / ``means M(arg)`` after a parameter's
+    type (for ``means``, ``value`` is the meaning's Name and ``arg`` its argument)."""
 
     kind: str
     value: Value | None
     span: Span
+    arg: Name | None = None
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,9 @@
-"""Parameter types: checking a written value against its declared type, and writing it out in each language."""
+"""Parameter types: one object per type reads a value (from source, a data file or a CSV cell), bounds and
+compares it, and writes it out in each language. Adding a type touches this module only.
+
+The library compiles every ``param``/``input`` type expression into one of these objects
+(:func:`compile_type`); nothing after the library sees a syntax type.
+"""
 
 from __future__ import annotations
 
@@ -13,24 +18,11 @@ from . import locale
 from . import syntax as s
 from .model import Text
 
-#: The parameter types a clause or an agreement input may declare.
-SIMPLE_TYPES = ("text", "money", "percent", "date", "duration", "integer", "party", "boolean")
-ALL_TYPES = SIMPLE_TYPES + ("choice", "list")
-
 _YES = {"yes", "ya", "true"}
 _NO = {"no", "tidak", "false"}
 
-#: How a value of each type is written, for "expected ..." messages.
-EXAMPLES = {
-    "text": '"text" or "Indonesian" / "English"',
-    "money": "Rp500.000.000",
-    "percent": "40%",
-    "date": "2026-12-01",
-    "duration": "12 months or 3 years",
-    "integer": "a whole number such as 3",
-    "party": "the name of a declared party",
-    "boolean": "yes or no",
-}
+
+# ---- values that are not plain Python values ---------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -49,6 +41,67 @@ class ChoiceValue:
 
     name: str
     label: Text | None
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """Who receives a share of an allocation: a declared party (``party`` its key) or a named non-party
+    recipient (``name`` in each language), e.g. a village fund."""
+
+    party: str | None
+    name: Text | None
+
+    @property
+    def key(self) -> str:
+        return self.party if self.party is not None else (self.name.get("id") if self.name else "")
+
+
+@dataclass(frozen=True)
+class Allocation:
+    """Amounts, percentages or counts given to parties and named recipients, in the order written."""
+
+    shares: tuple[tuple[Recipient, Any], ...]
+
+    def total(self) -> Any:
+        return sum((amount for _, amount in self.shares), Decimal(0))
+
+    def for_party(self, key: str) -> Any:
+        return next((amount for recipient, amount in self.shares if recipient.party == key), None)
+
+
+@dataclass(frozen=True)
+class Period:
+    """A term from its first to its last day; the length is derived from the dates, never written twice."""
+
+    starts_on: datetime.date
+    ends_on: datetime.date
+
+    @property
+    def months(self) -> int:
+        """Whole calendar months from the start to the day after the end, a part month counting as one."""
+        after = self.ends_on + datetime.timedelta(days=1)
+        months = (after.year - self.starts_on.year) * 12 + after.month - self.starts_on.month
+        if after.day < self.starts_on.day:
+            months -= 1
+        return months + (add_months(self.starts_on, months) < after)
+
+    @property
+    def whole_months(self) -> bool:
+        """Does the period last a whole number of calendar months (ending the day before the same date)?"""
+        return add_months(self.starts_on, self.months) == self.ends_on + datetime.timedelta(days=1)
+
+    @property
+    def duration(self) -> DurationValue:
+        months = self.months
+        return DurationValue(months // 12, "years") if months % 12 == 0 else DurationValue(months, "months")
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """``day`` plus ``months`` calendar months (31 January + 1 month = 28 or 29 February)."""
+    import calendar
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 class ValueProblem(Exception):
@@ -93,72 +146,25 @@ def check_magnitude(number: Any) -> Any:
     return number
 
 
-def describe(type_expr: s.TypeExpr) -> str:
-    """The type as a user reads it, with an example: ``money, e.g. Rp500.000.000``."""
-    if type_expr.kind in EXAMPLES:
-        return f"{type_expr.kind}, e.g. {EXAMPLES[type_expr.kind]}"
-    return type_expr.describe()
+# ---- what a value is read against ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Env:
+    """What a written value may refer to: the agreement's inputs (type and value) and its parties' aliases."""
+
+    inputs: Mapping[str, tuple[ValueType, Any]]
+    parties: Mapping[str, Text]
+
+    @staticmethod
+    def empty() -> Env:
+        return Env({}, {})
 
 
 def _text_of(value: s.Str | s.Pair) -> Text:
     if isinstance(value, s.Pair):
         return Text({"id": safe_text(value.id.value), "en": safe_text(value.en.value)})
     return Text.same(safe_text(value.value))
-
-
-def convert(value: s.Value, type_expr: s.TypeExpr, names: Mapping[str, tuple[s.TypeExpr, Any]],
-            parties: frozenset[str]) -> Any:
-    """The Python value of a written ``value`` of type ``type_expr``.
-
-    ``names`` maps agreement inputs to their (type, value), so an argument can be a blank of the template;
-    ``parties`` are the declared party keys.
-    """
-    kind = type_expr.kind
-    if isinstance(value, s.Name) and value.name in names:
-        input_type, input_value = names[value.name]
-        if input_type.describe() != type_expr.describe() and not (
-                kind == "list" and type_expr.item and input_type.describe() == type_expr.item.describe()):
-            raise ValueProblem(f"`{value.name}` is a {input_type.describe()}, but a {type_expr.describe()} is expected")
-        if kind == "list" and input_type.kind != "list":
-            return (input_value,)
-        return input_value
-    if kind == "list":
-        assert type_expr.item is not None
-        items = value.items if isinstance(value, s.ListValue) else (value,)
-        return tuple(convert(item, type_expr.item, names, parties) for item in items)
-    if isinstance(value, s.ListValue):
-        raise ValueProblem(f"expected one {describe(type_expr)}, got a list of {len(value.items)}")
-    if kind == "text" and isinstance(value, (s.Str, s.Pair)):
-        return _text_of(value)
-    if kind == "money" and isinstance(value, s.Money):
-        return check_magnitude(value.amount)
-    if kind == "percent" and isinstance(value, s.Percent):
-        return check_magnitude(value.value)
-    if kind == "date" and isinstance(value, s.Date):
-        return value.value
-    if kind == "duration" and isinstance(value, s.Duration):
-        return DurationValue(check_magnitude(value.amount), value.unit)
-    if kind == "integer" and isinstance(value, s.Number):
-        if value.value != value.value.to_integral_value():
-            raise ValueProblem(f"expected a whole number, got `{value.value}`")
-        return int(check_magnitude(value.value))
-    if kind == "party" and isinstance(value, s.Name):
-        if value.name not in parties:
-            raise _unknown("party", value.name, parties)
-        return value.name
-    if kind == "boolean" and isinstance(value, s.Name) and value.name.lower() in _YES | _NO:
-        return value.name.lower() in _YES
-    if kind == "choice" and isinstance(value, s.Name):
-        if value.name not in type_expr.choices:
-            raise _unknown("choice", value.name, type_expr.choices)
-        label = type_expr.label(value.name)
-        return ChoiceValue(value.name, _text_of(label) if label else None)
-    if isinstance(value, s.Name):
-        from .errors import suggest
-        hint = suggest(value.name, names) or f"write {EXAMPLES.get(kind, type_expr.describe())}"
-        raise ValueProblem(f"`{value.name}` is not a declared input, and a {type_expr.describe()} is expected", hint)
-    raise ValueProblem(f"expected {type_expr.describe()}, got {_kind_of(value)}",
-                       f"write {EXAMPLES.get(kind, type_expr.describe())}")
 
 
 def _unknown(what: str, name: str, known) -> ValueProblem:
@@ -171,127 +177,700 @@ def _kind_of(value: s.Value) -> str:
     return {
         s.Str: "a text", s.Pair: "a text pair", s.Money: "an amount", s.Percent: "a percentage",
         s.Date: "a date", s.Duration: "a duration", s.Number: "a number", s.Name: "a name",
-        s.ClauseRef: "a clause reference", s.ListValue: "a list",
+        s.ClauseRef: "a clause reference", s.ListValue: "a list", s.Mapping: "a mapping",
     }[type(value)]
 
 
-def convert_data(raw: Any, type_expr: s.TypeExpr, parties: frozenset[str]) -> Any:
-    """The Python value of ``raw`` read from a YAML or JSON data file, for an input of ``type_expr``."""
-    kind = type_expr.kind
-    if kind == "list":
-        assert type_expr.item is not None
-        items = raw if isinstance(raw, list) else [raw]
-        return tuple(convert_data(item, type_expr.item, parties) for item in items)
-    if isinstance(raw, (list, dict)) and not (kind == "text" and isinstance(raw, dict)):
-        raise ValueProblem(f"expected {describe(type_expr)}, got a {'list' if isinstance(raw, list) else 'mapping'}")
-    try:
-        if kind == "text":
-            if isinstance(raw, dict):
-                if set(raw) != {"id", "en"} or not all(isinstance(v, str) for v in raw.values()):
-                    extra = ", ".join(f"`{k}`" for k in raw if k not in ("id", "en"))
-                    raise ValueProblem("a text in two languages is written as `{id: ..., en: ...}`"
-                                       + (f"; this one also has {extra}" if extra else ""),
-                                       "put a text that holds a comma or a colon in quotes: "
-                                       '{id: "Desa A, Kecamatan B", en: "..."}' if extra else None)
-                return Text({"id": safe_text(raw["id"]), "en": safe_text(raw["en"])})
-            if isinstance(raw, bool) or raw is None:
-                raise ValueProblem(f"expected {describe(type_expr)}, got {raw!r}")
-            return Text.same(safe_text(str(raw)))
-        if kind == "money":
-            if isinstance(raw, bool):
-                raise ValueProblem("expected an amount")
-            if isinstance(raw, int):
-                return check_magnitude(Decimal(raw))
-            if isinstance(raw, str) and re.fullmatch(r"Rp ?\d[\d.]*(,\d\d)?", raw.strip()):
-                from .parser import parse_amount
-                return check_magnitude(parse_amount(raw.strip()))
-        if kind == "percent" and not isinstance(raw, bool):
-            if isinstance(raw, (int, float)):
-                return check_magnitude(Decimal(str(raw)))
-            if isinstance(raw, str) and re.fullmatch(r"\d+([.,]\d+)? ?%?", raw.strip()):
-                return check_magnitude(Decimal(raw.strip().rstrip("%").strip().replace(",", ".")))
-        if kind == "date":
-            if isinstance(raw, datetime.date) and not isinstance(raw, datetime.datetime):
-                return raw
-            if isinstance(raw, str):
-                return datetime.date.fromisoformat(raw.strip())
-        if kind == "duration" and isinstance(raw, str):
+# ---- the types -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ValueType:
+    """A parameter type. Subclasses read values of their kind and write them out."""
+
+    #: the name written in the library (``money``); ``describe()`` gives the full form (``list of text``)
+    kind = ""
+    example = ""
+    bounded = False  # `min` and `max` apply
+
+    def describe(self) -> str:
+        return self.kind
+
+    def for_message(self) -> str:
+        """The type as a user reads it, with an example: ``money, e.g. Rp500.000.000``."""
+        return f"{self.describe()}, e.g. {self.example}" if self.example else self.describe()
+
+    def fields(self) -> tuple[str, ...]:
+        """The ``{param.field}`` a text may write of a value of this type."""
+        return ()
+
+    # reading ----------------------------------------------------------------------------------------------
+    def from_source(self, value: s.Value, env: Env) -> Any:
+        """The Python value of a written ``value``; a Name naming an input of the same type is that input."""
+        if isinstance(value, s.Name) and value.name in env.inputs:
+            input_type, input_value = env.inputs[value.name]
+            if input_type.describe() == self.describe():
+                return self.adopt(input_value)
+            if isinstance(self, ListType) and input_type.describe() == self.item.describe():
+                return (self.item.adopt(input_value),)
+            raise ValueProblem(f"`{value.name}` is a {input_type.describe()}, but a {self.describe()} is expected")
+        if isinstance(value, s.ListValue) and not isinstance(self, ListType):
+            raise ValueProblem(f"expected one {self.for_message()}, got a list of {len(value.items)}")
+        result = self.read(value, env)
+        if result is _NOT_READ:
+            if isinstance(value, s.Name):
+                from .errors import suggest
+                hint = suggest(value.name, env.inputs) or f"write {self.example or self.describe()}"
+                raise ValueProblem(f"`{value.name}` is not a declared input, and a {self.describe()} is expected",
+                                   hint)
+            raise ValueProblem(f"expected {self.describe()}, got {_kind_of(value)}",
+                               f"write {self.example or self.describe()}")
+        return result
+
+    def read(self, value: s.Value, env: Env) -> Any:
+        return _NOT_READ
+
+    def adopt(self, value: Any) -> Any:
+        """An input's value of the same type, as this parameter holds it (a choice takes this one's labels)."""
+        return value
+
+    def from_data(self, raw: Any, env: Env) -> Any:
+        """The Python value of ``raw`` read from a YAML or JSON data file."""
+        if isinstance(raw, (list, dict)) and not self.takes_mapping:
+            raise ValueProblem(f"expected {self.for_message()}, got a {'list' if isinstance(raw, list) else 'mapping'}")
+        try:
+            result = self.read_data(raw, env)
+        except (ValueError, InvalidOperation) as exc:
+            if isinstance(exc, ValueProblem):
+                raise
+            raise ValueProblem(f"expected {self.for_message()}, got {raw!r}") from None
+        if result is _NOT_READ:
+            raise ValueProblem(f"expected {self.for_message()}, got {raw!r}")
+        return result
+
+    takes_mapping = False
+
+    def read_data(self, raw: Any, env: Env) -> Any:
+        return _NOT_READ
+
+    def from_cell(self, text: str) -> Any:
+        """A CSV cell as a YAML data file would hold it (then read with :meth:`from_data`)."""
+        return text
+
+    # comparing and writing ---------------------------------------------------------------------------------
+    def order(self, value: Any) -> Any:
+        """A value that compares as this value does (for bounds and conditions)."""
+        return value
+
+    def plain(self, value: Any) -> str:
+        """A short form for messages and the diff: ``Rp1.000,00``, ``40%``, ``2026-12-01``."""
+        return str(value)
+
+    def format(self, value: Any, lang: str, env: Env) -> str:
+        """The value as the agreement writes it in ``lang``."""
+        return str(value)
+
+    def field(self, value: Any, name: str, lang: str, env: Env) -> str:
+        """``{param.name}`` of a value of this type."""
+        raise AssertionError(name)
+
+    def to_data(self, value: Any) -> Any:
+        """A JSON-able form that two equal values share (hashes, manifests)."""
+        return self.plain(value)
+
+
+_NOT_READ = object()
+
+
+@dataclass(frozen=True)
+class TextType(ValueType):
+    kind = "text"
+    example = '"text" or "Indonesian" / "English"'
+    takes_mapping = True
+
+    def read(self, value, env):
+        return _text_of(value) if isinstance(value, (s.Str, s.Pair)) else _NOT_READ
+
+    def read_data(self, raw, env):
+        if isinstance(raw, list):
+            raise ValueProblem(f"expected {self.for_message()}, got a list")
+        if isinstance(raw, dict):
+            if set(raw) != {"id", "en"} or not all(isinstance(v, str) for v in raw.values()):
+                extra = ", ".join(f"`{k}`" for k in raw if k not in ("id", "en"))
+                raise ValueProblem("a text in two languages is written as `{id: ..., en: ...}`"
+                                   + (f"; this one also has {extra}" if extra else ""),
+                                   "put a text that holds a comma or a colon in quotes: "
+                                   '{id: "Desa A, Kecamatan B", en: "..."}' if extra else None)
+            return Text({"id": safe_text(raw["id"]), "en": safe_text(raw["en"])})
+        if isinstance(raw, bool) or raw is None:
+            raise ValueProblem(f"expected {self.for_message()}, got {raw!r}")
+        return Text.same(safe_text(str(raw)))
+
+    def plain(self, value):
+        return value.get("id")
+
+    def format(self, value, lang, env):
+        return value[lang]
+
+    def order(self, value):
+        return value.get("id")
+
+    def to_data(self, value):
+        return value.to_data()
+
+
+@dataclass(frozen=True)
+class MoneyType(ValueType):
+    kind = "money"
+    example = "Rp500.000.000"
+    bounded = True
+
+    def read(self, value, env):
+        return check_magnitude(value.amount) if isinstance(value, s.Money) else _NOT_READ
+
+    def read_data(self, raw, env):
+        if isinstance(raw, bool):
+            raise ValueProblem("expected an amount")
+        if isinstance(raw, int):
+            return check_magnitude(Decimal(raw))
+        if isinstance(raw, str) and re.fullmatch(r"Rp ?\d[\d.]*(,\d\d)?", raw.strip()):
+            from .parser import parse_amount
+            return check_magnitude(parse_amount(raw.strip()))
+        return _NOT_READ
+
+    def from_cell(self, text):
+        return int(text) if re.fullmatch(r"\s*-?\d+\s*", text) else text
+
+    def plain(self, value):
+        return locale.money_figures(value)
+
+    def format(self, value, lang, env):
+        return locale.rupiah(value, lang)
+
+
+@dataclass(frozen=True)
+class PercentType(ValueType):
+    kind = "percent"
+    example = "40%"
+    bounded = True
+
+    def read(self, value, env):
+        return check_magnitude(value.value) if isinstance(value, s.Percent) else _NOT_READ
+
+    def read_data(self, raw, env):
+        if isinstance(raw, bool):
+            return _NOT_READ
+        if isinstance(raw, (int, float)):
+            return check_magnitude(Decimal(str(raw)))
+        if isinstance(raw, str) and re.fullmatch(r"\d+([.,]\d+)? ?%?", raw.strip()):
+            return check_magnitude(Decimal(raw.strip().rstrip("%").strip().replace(",", ".")))
+        return _NOT_READ
+
+    def plain(self, value):
+        return f"{value.normalize():f}%"
+
+    def format(self, value, lang, env):
+        return locale.percent(value, lang)
+
+
+@dataclass(frozen=True)
+class DateType(ValueType):
+    kind = "date"
+    example = "2026-12-01"
+    bounded = True
+
+    def read(self, value, env):
+        return value.value if isinstance(value, s.Date) else _NOT_READ
+
+    def read_data(self, raw, env):
+        if isinstance(raw, datetime.date) and not isinstance(raw, datetime.datetime):
+            return raw
+        if isinstance(raw, str):
+            return datetime.date.fromisoformat(raw.strip())
+        return _NOT_READ
+
+    def plain(self, value):
+        return value.isoformat()
+
+    def format(self, value, lang, env):
+        return locale.format_date(value, lang)
+
+
+@dataclass(frozen=True)
+class DurationType(ValueType):
+    kind = "duration"
+    example = "12 months or 3 years"
+    bounded = True
+
+    def read(self, value, env):
+        if isinstance(value, s.Duration):
+            return DurationValue(check_magnitude(value.amount), value.unit)
+        return _NOT_READ
+
+    def read_data(self, raw, env):
+        if isinstance(raw, str):
             match = re.fullmatch(r"(\d+) +(months?|years?|bulan|tahun)", raw.strip())
             if match:
                 unit = "years" if match.group(2).startswith(("year", "tahun")) else "months"
                 return DurationValue(check_magnitude(int(match.group(1))), unit)
-        if kind == "integer" and isinstance(raw, int) and not isinstance(raw, bool):
+        return _NOT_READ
+
+    def order(self, value):
+        return value.months
+
+    def plain(self, value):
+        return f"{value.amount} {value.unit}"
+
+    def format(self, value, lang, env):
+        return locale.duration(value.amount, value.unit, lang)
+
+
+@dataclass(frozen=True)
+class IntegerType(ValueType):
+    kind = "integer"
+    example = "a whole number such as 3"
+    bounded = True
+
+    def read(self, value, env):
+        if not isinstance(value, s.Number):
+            return _NOT_READ
+        if value.value != value.value.to_integral_value():
+            raise ValueProblem(f"expected a whole number, got `{value.value}`")
+        return int(check_magnitude(value.value))
+
+    def read_data(self, raw, env):
+        if isinstance(raw, int) and not isinstance(raw, bool):
             return check_magnitude(raw)
-        if kind == "boolean":
-            if isinstance(raw, bool):
-                return raw
-            if isinstance(raw, str) and raw.lower() in _YES | _NO:
-                return raw.lower() in _YES
-        if kind == "party" and isinstance(raw, str):
-            if safe_text(raw) not in parties:
-                raise _unknown("party", raw, parties)
+        return _NOT_READ
+
+    def from_cell(self, text):
+        return int(text) if re.fullmatch(r"\s*-?\d+\s*", text) else text
+
+    def format(self, value, lang, env):
+        return locale.number(value, lang)
+
+
+#: Units a quantity may have: how each is written after the figures, and in words, per language.
+UNITS: dict[str, dict[str, tuple[str, str, str]]] = {
+    # unit: {lang: (symbol, singular word, plural word)}
+    "ha": {"id": ("ha", "hektare", "hektare"), "en": ("ha", "hectare", "hectares")},
+    "km": {"id": ("km", "kilometer", "kilometer"), "en": ("km", "kilometre", "kilometres")},
+    "m2": {"id": ("m²", "meter persegi", "meter persegi"), "en": ("m²", "square metre", "square metres")},
+    "orang": {"id": ("orang", "orang", "orang"), "en": ("persons", "person", "persons")},
+}
+
+
+@dataclass(frozen=True)
+class QuantityType(ValueType):
+    """A measured amount with a unit, decimals allowed: ``quantity(ha)`` takes ``125,5`` (or ``125.5``)."""
+
+    unit: str = "ha"
+    kind = "quantity"
+    bounded = True
+
+    @property
+    def example(self) -> str:  # type: ignore[override]
+        return "125,5"
+
+    def describe(self) -> str:
+        return f"quantity({self.unit})"
+
+    def read(self, value, env):
+        if not isinstance(value, s.Number):
+            return _NOT_READ
+        return self._checked(value.raw or str(value.value), value.value)
+
+    def _checked(self, raw: str, number: Decimal) -> Decimal:
+        if re.fullmatch(r"\d{1,3}\.\d{3}", raw.strip()):
+            raise ValueProblem(f"`{raw}` could be read as {raw.replace('.', '')} or as {raw.replace('.', ',')}",
+                               "write a quantity without thousands dots, with a decimal comma: "
+                               f"`{raw.replace('.', '')}` or `{raw.replace('.', ',')}`")
+        if number < 0:
+            raise ValueProblem(f"a quantity cannot be negative: `{raw}`")
+        return check_magnitude(number)
+
+    def read_data(self, raw, env):
+        if isinstance(raw, bool):
+            return _NOT_READ
+        if isinstance(raw, int):
+            return self._checked(str(raw), Decimal(raw))
+        if isinstance(raw, float):
+            return self._checked(repr(raw), Decimal(repr(raw)))
+        if isinstance(raw, str):
+            text = raw.strip()
+            unit = UNITS[self.unit]["id"][0]
+            if text.endswith(unit):
+                text = text[: -len(unit)].strip()
+            if re.fullmatch(r"\d+([.,]\d+)?", text):
+                return self._checked(text, Decimal(text.replace(",", ".")))
+        return _NOT_READ
+
+    def plain(self, value):
+        return f"{_decimal_figures(value, 'id')} {self.unit}"
+
+    def format(self, value, lang, env):
+        symbol, one, many = UNITS[self.unit][lang]
+        words = _decimal_words(value, lang)
+        return f"{_decimal_figures(value, lang)} {symbol} ({words} {one if value == 1 else many})"
+
+
+def _decimal_figures(value: Decimal, lang: str) -> str:
+    plain = format(value.normalize(), "f")
+    whole, _, fraction = plain.partition(".")
+    grouped = f"{int(whole):,}".replace(",", "." if lang == "id" else ",")
+    return grouped + ((("," if lang == "id" else ".") + fraction) if fraction else "")
+
+
+def _decimal_words(value: Decimal, lang: str) -> str:
+    plain = format(value.normalize(), "f")
+    whole, _, fraction = plain.partition(".")
+    words = locale.terbilang(int(whole), lang)
+    if fraction:
+        point = "koma" if lang == "id" else "point"
+        digits = " ".join(locale.terbilang(int(d), lang) for d in fraction)
+        words += f" {point} {digits}"
+    return words
+
+
+@dataclass(frozen=True)
+class PartyType(ValueType):
+    kind = "party"
+    example = "the name of a declared party"
+
+    def fields(self):
+        return PARTY_FIELDS
+
+    def read(self, value, env):
+        if not isinstance(value, s.Name):
+            return _NOT_READ
+        if value.name not in env.parties:
+            raise _unknown("party", value.name, env.parties)
+        return value.name
+
+    def read_data(self, raw, env):
+        if isinstance(raw, str):
+            if safe_text(raw) not in env.parties:
+                raise _unknown("party", raw, env.parties)
             return raw
-        if kind == "choice" and isinstance(raw, str):
-            if raw not in type_expr.choices:
-                raise _unknown("choice", raw, type_expr.choices)
-            label = type_expr.label(raw)
-            return ChoiceValue(raw, _text_of(label) if label else None)
-    except (ValueError, InvalidOperation) as exc:
-        if isinstance(exc, ValueProblem):
-            raise
-        raise ValueProblem(f"expected {describe(type_expr)}, got {raw!r}") from None
-    raise ValueProblem(f"expected {describe(type_expr)}, got {raw!r}")
+        return _NOT_READ
+
+    def format(self, value, lang, env):
+        return env.parties[value][lang]
 
 
-def check_bounds(value: Any, decl: s.ParamDecl, bound_values: Mapping[str, Any]) -> str | None:
+#: The fields of a party that a text may write: ``{party.name}``, ``{kth.address}`` ...
+PARTY_FIELDS = ("alias", "name", "representative", "position", "authority", "address", "number")
+
+
+@dataclass(frozen=True)
+class BooleanType(ValueType):
+    kind = "boolean"
+    example = "yes or no"
+
+    def read(self, value, env):
+        if isinstance(value, s.Name) and value.name.lower() in _YES | _NO:
+            return value.name.lower() in _YES
+        return _NOT_READ
+
+    def read_data(self, raw, env):
+        if isinstance(raw, bool):
+            return raw
+        if isinstance(raw, str) and raw.lower() in _YES | _NO:
+            return raw.lower() in _YES
+        return _NOT_READ
+
+    def plain(self, value):
+        return "yes" if value else "no"
+
+    def format(self, value, lang, env):
+        return {"id": ("tidak", "ya"), "en": ("no", "yes")}[lang][bool(value)]
+
+
+@dataclass(frozen=True)
+class ChoiceType(ValueType):
+    """``choice(court, arbitration "arbitrase" / "arbitration")``: one of the names, each with its label."""
+
+    choices: tuple[str, ...] = ()
+    labels: tuple[Text | None, ...] = ()
+    kind = "choice"
+
+    def describe(self) -> str:
+        return f"choice({', '.join(self.choices)})"
+
+    def _value(self, name: str) -> ChoiceValue:
+        if name not in self.choices:
+            raise _unknown("choice", name, self.choices)
+        return ChoiceValue(name, dict(zip(self.choices, self.labels)).get(name))
+
+    def read(self, value, env):
+        return self._value(value.name) if isinstance(value, s.Name) else _NOT_READ
+
+    def adopt(self, value):
+        return self._value(value.name) if isinstance(value, ChoiceValue) else value
+
+    def read_data(self, raw, env):
+        return self._value(raw) if isinstance(raw, str) else _NOT_READ
+
+    def order(self, value):
+        return value.name
+
+    def plain(self, value):
+        return value.name
+
+    def format(self, value, lang, env):
+        return value.label[lang] if value.label else value.name
+
+
+@dataclass(frozen=True)
+class ListType(ValueType):
+    item: ValueType = TextType()
+    kind = "list"
+    takes_mapping = True
+
+    def describe(self) -> str:
+        return f"list of {self.item.describe()}"
+
+    def for_message(self) -> str:
+        return self.describe()
+
+    def adopt(self, value):
+        return tuple(self.item.adopt(v) for v in value)
+
+    def read(self, value, env):
+        items = value.items if isinstance(value, s.ListValue) else (value,)
+        return tuple(self.item.from_source(item, env) for item in items)
+
+    def from_data(self, raw, env):
+        items = raw if isinstance(raw, list) else [raw]
+        return tuple(self.item.from_data(item, env) for item in items)
+
+    def from_cell(self, text):
+        return [self.item.from_cell(part) for part in split_cell(text)]
+
+    def order(self, value):
+        return tuple(self.item.order(v) for v in value)
+
+    def plain(self, value):
+        return "[" + ", ".join(self.item.plain(v) for v in value) + "]"
+
+    def format(self, value, lang, env):
+        return locale.join_list([self.item.format(v, lang, env) for v in value], lang)
+
+    def to_data(self, value):
+        return [self.item.to_data(v) for v in value]
+
+
+def split_cell(text: str) -> list[str]:
+    """A CSV cell holding a list: items separated by ``;`` (a comma may be part of an item)."""
+    return [part.strip() for part in text.split(";") if part.strip()]
+
+
+@dataclass(frozen=True)
+class AllocationType(ValueType):
+    """``allocation of percent``: percentages, amounts or counts given to parties and named recipients,
+    written ``{ kth: 70%, kphl: 20%, "Kas Desa Sesaot" / "Sesaot village fund": 10% }``. ``parties_only``
+    (``allocation of integer over parties``) refuses named recipients."""
+
+    of: ValueType = PercentType()
+    parties_only: bool = False
+    kind = "allocation"
+    takes_mapping = True
+
+    def describe(self) -> str:
+        return f"allocation of {self.of.describe()}" + (" over parties" if self.parties_only else "")
+
+    @property
+    def example(self) -> str:  # type: ignore[override]
+        sample = {"percent": "70%", "money": "Rp500.000.000", "integer": "2"}.get(self.of.kind, "...")
+        return "{ pemda: " + sample + ", yayasan: " + sample + " }"
+
+    def fields(self):
+        return ("list", "total", "count")
+
+    def read(self, value, env):
+        if not isinstance(value, s.Mapping):
+            return _NOT_READ
+        shares: list[tuple[Recipient, Any]] = []
+        for key, item in value.entries:
+            recipient = self._recipient(key, env)
+            if any(r == recipient for r, _ in shares):
+                raise ValueProblem(f"`{recipient.key}` is given twice in this allocation")
+            shares.append((recipient, self.of.from_source(item, env)))
+        return self._checked(shares)
+
+    def _recipient(self, key: s.Name | s.Str | s.Pair, env: Env) -> Recipient:
+        if isinstance(key, s.Name):
+            if key.name not in env.parties:
+                raise _unknown("party", key.name, env.parties)
+            return Recipient(key.name, None)
+        if self.parties_only:
+            raise ValueProblem("only declared parties take part in this allocation",
+                               "write a party's key, e.g. `pemda: 2`")
+        return Recipient(None, _text_of(key))
+
+    def _checked(self, shares: list[tuple[Recipient, Any]]) -> Allocation:
+        if not shares:
+            raise ValueProblem("an allocation names at least one recipient")
+        return Allocation(tuple(shares))
+
+    def read_data(self, raw, env):
+        if not isinstance(raw, dict):
+            return _NOT_READ
+        shares: list[tuple[Recipient, Any]] = []
+        for key, item in raw.items():
+            key = safe_text(str(key))
+            if key in env.parties:
+                recipient = Recipient(key, None)
+            elif self.parties_only:
+                raise _unknown("party", key, env.parties)
+            else:
+                recipient = Recipient(None, Text.same(key))
+            shares.append((recipient, self.of.from_data(item, env)))
+        return self._checked(shares)
+
+    def order(self, value):
+        return value.total()
+
+    def plain(self, value):
+        return "{" + ", ".join(f"{r.key}: {self.of.plain(a)}" for r, a in value.shares) + "}"
+
+    def recipient_name(self, recipient: Recipient, lang: str, env: Env) -> str:
+        if recipient.party is not None:
+            return env.parties[recipient.party][lang]
+        return recipient.name[lang] if recipient.name else ""
+
+    def format(self, value, lang, env):
+        """``PIHAK PERTAMA 70% (tujuh puluh persen), PIHAK KEDUA 20% (...), dan Kas Desa 10% (...)``."""
+        word = {"id": "sebesar", "en": ""}[lang]
+        parts = [f"{self.recipient_name(r, lang, env)} {word + ' ' if word else ''}{self.of.format(a, lang, env)}"
+                 for r, a in value.shares]
+        return locale.join_list(parts, lang)
+
+    def items(self, value: Allocation, lang: str, env: Env) -> list[str]:
+        """One line per recipient, for a lone ``{param}`` line of a clause body (an enumeration)."""
+        word = {"id": "untuk", "en": "to"}[lang]
+        return [f"{self.of.format(a, lang, env)} {word} {self.recipient_name(r, lang, env)}" for r, a in value.shares]
+
+    def field(self, value, name, lang, env):
+        if name == "total":
+            return self.of.format(value.total(), lang, env)
+        if name == "count":
+            return locale.number(len(value.shares), lang)
+        return self.format(value, lang, env)
+
+    def to_data(self, value):
+        return [[r.party or (r.name.to_data() if r.name else None), self.of.to_data(a)] for r, a in value.shares]
+
+
+@dataclass(frozen=True)
+class PeriodType(ValueType):
+    """A term by its dates: ``{ from: 2027-02-01, until: 2030-01-31 }`` or by its start and length
+    ``{ from: 2027-02-01, months: 36 }`` (the end is then the day before the same date 36 months on).
+    A text writes ``{term.starts}``, ``{term.ends}`` and ``{term.duration}`` (derived from the dates)."""
+
+    kind = "period"
+    example = "{ from: 2027-02-01, until: 2030-01-31 }"
+    takes_mapping = True
+    bounded = False
+
+    def fields(self):
+        return ("starts", "ends", "duration")
+
+    def read(self, value, env):
+        if not isinstance(value, s.Mapping):
+            return _NOT_READ
+        given: dict[str, Any] = {}
+        for key, item in value.entries:
+            name = key.name if isinstance(key, s.Name) else None
+            if name not in ("from", "until", "months", "years"):
+                raise ValueProblem(f"a period is written with `from:` and `until:` (or `months:`/`years:`), "
+                                   f"not `{name or 'a text'}`", f"write {self.example}")
+            if name in given:
+                raise ValueProblem(f"`{name}` is given twice in this period")
+            given[name] = (DateType() if name in ("from", "until") else IntegerType()).from_source(item, env)
+        return self._period(given)
+
+    def read_data(self, raw, env):
+        if not isinstance(raw, dict):
+            return _NOT_READ
+        given: dict[str, Any] = {}
+        for key, item in raw.items():
+            if key not in ("from", "until", "months", "years"):
+                raise ValueProblem(f"a period is written with `from:` and `until:` (or `months:`), not `{key}`")
+            given[key] = (DateType() if key in ("from", "until") else IntegerType()).from_data(item, env)
+        return self._period(given)
+
+    def _period(self, given: dict[str, Any]) -> Period:
+        if "from" not in given:
+            raise ValueProblem("a period needs its first day: `from: 2027-02-01`", f"write {self.example}")
+        lengths = [k for k in ("until", "months", "years") if k in given]
+        if len(lengths) != 1:
+            raise ValueProblem("a period has one end: `until:` a date, or its length in `months:` or `years:`",
+                               "the other is derived and written out")
+        start = given["from"]
+        if "until" in given:
+            end = given["until"]
+            if end <= start:
+                raise ValueProblem(f"the period ends ({end.isoformat()}) before it starts ({start.isoformat()})")
+            return Period(start, end)
+        months = given["months"] if "months" in given else given["years"] * 12
+        if months < 1:
+            raise ValueProblem("a period lasts at least one month")
+        return Period(start, add_months(start, check_magnitude(months)) - datetime.timedelta(days=1))
+
+    def order(self, value):
+        return value.months
+
+    def plain(self, value):
+        return f"{value.starts_on.isoformat()} .. {value.ends_on.isoformat()}"
+
+    def format(self, value, lang, env):
+        return self.field(value, "duration", lang, env)
+
+    def field(self, value, name, lang, env):
+        if name == "starts":
+            return locale.format_date(value.starts_on, lang)
+        if name == "ends":
+            return locale.format_date(value.ends_on, lang)
+        if not value.whole_months:
+            days = (value.ends_on - value.starts_on).days + 1
+            return f"{locale.number(days, lang)} {'hari' if lang == 'id' else 'days'}"
+        length = value.duration
+        return locale.duration(length.amount, length.unit, lang)
+
+    def to_data(self, value):
+        return [value.starts_on.isoformat(), value.ends_on.isoformat()]
+
+
+#: Every type name a library may write, and the object for the simple ones.
+SIMPLE: dict[str, ValueType] = {t.kind: t for t in (TextType(), MoneyType(), PercentType(), DateType(),
+                                                    DurationType(), IntegerType(), PartyType(), BooleanType(),
+                                                    PeriodType())}
+SIMPLE_TYPES = tuple(SIMPLE)
+ALL_TYPES = SIMPLE_TYPES + ("quantity", "choice", "list", "allocation")
+
+
+def compile_type(expr: s.TypeExpr) -> ValueType:
+    """The type object of a written type expression (the library reports unknown names first)."""
+    if expr.kind == "list" and expr.item is not None:
+        return ListType(compile_type(expr.item))
+    if expr.kind == "allocation" and expr.item is not None:
+        return AllocationType(compile_type(expr.item), parties_only=expr.over_parties)
+    if expr.kind == "choice":
+        return ChoiceType(expr.choices, tuple(_text_of(label) if label else None for label in expr.labels))
+    if expr.kind == "quantity":
+        return QuantityType(expr.unit or "ha")
+    return SIMPLE.get(expr.kind, TextType())
+
+
+def check_bounds(value: Any, name: str, type_: ValueType, bounds: Mapping[str, Any]) -> str | None:
     """A message when ``value`` breaks the ``min`` / ``max`` of its declaration (already converted)."""
-    for kind, bound in bound_values.items():
+    for kind, bound in bounds.items():
         if bound is None:
             continue
-        left = value.months if isinstance(value, DurationValue) else value
-        right = bound.months if isinstance(bound, DurationValue) else bound
+        left, right = type_.order(value), type_.order(bound)
         if kind == "min" and left < right:
-            return f"`{decl.name}` must be at least {format_plain(bound, decl.type)}"
+            return f"`{name}` must be at least {type_.plain(bound)}"
         if kind == "max" and left > right:
-            return f"`{decl.name}` must be at most {format_plain(bound, decl.type)}"
+            return f"`{name}` must be at most {type_.plain(bound)}"
     return None
-
-
-def format_plain(value: Any, type_expr: s.TypeExpr) -> str:
-    """A short form for messages: ``Rp1.000,00``, ``40%``, ``2026-12-01``."""
-    if type_expr.kind == "money":
-        return locale.money_figures(value)
-    if type_expr.kind == "percent":
-        return f"{value.normalize():f}%"
-    if isinstance(value, DurationValue):
-        return f"{value.amount} {value.unit}"
-    if isinstance(value, Text):
-        return value.get("id")
-    return str(value)
-
-
-def format_value(value: Any, type_expr: s.TypeExpr, lang: str, party_alias: Mapping[str, Text]) -> str:
-    """A value as the agreement writes it in ``lang``: amounts and numbers in figures and words."""
-    kind = type_expr.kind
-    if kind == "list":
-        assert type_expr.item is not None
-        return locale.join_list([format_value(v, type_expr.item, lang, party_alias) for v in value], lang)
-    if kind == "text":
-        return value[lang]
-    if kind == "money":
-        return locale.rupiah(value, lang)
-    if kind == "percent":
-        return locale.percent(value, lang)
-    if kind == "date":
-        return locale.format_date(value, lang)
-    if kind == "duration":
-        return locale.duration(value.amount, value.unit, lang)
-    if kind == "integer":
-        return locale.number(value, lang)
-    if kind == "party":
-        return party_alias[value][lang]
-    if kind == "boolean":
-        return {"id": ("tidak", "ya"), "en": ("no", "yes")}[lang][bool(value)]
-    if kind == "choice":
-        return value.label[lang] if value.label else value.name
-    raise AssertionError(kind)

@@ -13,28 +13,26 @@ def T(id_text: str, en_text: str) -> Text:
 
 def make_agreement(party_name: str = "Yayasan Kasih Ibu Flobamora", articles: int = 3) -> Agreement:
     """A small bilingual agreement; ``party_name`` lets tests put hostile text where users type."""
-    clause = ClauseUse("purpose.scope", "1.0.0", "ab" * 32, "approved", "purpose", True)
     arts = []
     for n in range(1, articles + 1):
         arts.append(Article(
             number=n,
             title=T(f"JUDUL PASAL {n}", f"ARTICLE TITLE {n}"),
-            paragraphs=(
+            clauses=(ClauseUse("purpose.scope", "1.0.0", "ab" * 32, "approved", "purpose", True, paragraphs=(
                 Paragraph(T(f"Isi pertama pasal {n} sebesar Rp950.000.000,00 (sembilan ratus lima puluh juta rupiah).",
                             f"First content of article {n} amounting to IDR 950,000,000.00 (nine hundred fifty million rupiah)."), 1,
                           clause_id="purpose.scope"),
                 Paragraph(T("Kegiatan meliputi:", "The activities include:"), 2,
                           (T("kelas ibu hamil;", "antenatal classes;"), T("posyandu.", "integrated health posts.")),
                           clause_id="purpose.scope"),
-            ),
-            clauses=(clause,),
+            )),),
         ))
-    opening = Article(None, T("", ""), (Paragraph(T("Pada hari ini Selasa, tanggal satu, bulan Desember, tahun dua ribu dua puluh enam (01-12-2026), bertempat di Kupang, kami yang bertanda tangan di bawah ini:",
-                                                   "On this day, Tuesday, the first day of December, two thousand twenty-six (01-12-2026), at Kupang, we the undersigned:")),),
-                      (ClauseUse("opening.standard", "1.0.0", "cd" * 32, "approved", "opening", True),), kind="preamble")
-    closing = Article(None, T("", ""), (Paragraph(T("Demikian Perjanjian ini dibuat dalam rangkap 2 (dua), masing-masing bermeterai cukup dan mempunyai kekuatan hukum yang sama.",
-                                                   "This Agreement is made in 2 (two) originals, each bearing sufficient duty stamps and having equal legal force.")),),
-                      (ClauseUse("closing.standard", "1.0.0", "ef" * 32, "approved", "closing", True),), kind="closing")
+    opening = Article(None, T("", ""), (ClauseUse("opening.standard", "1.0.0", "cd" * 32, "approved", "opening", True, paragraphs=(Paragraph(T("Pada hari ini Selasa, tanggal satu, bulan Desember, tahun dua ribu dua puluh enam (01-12-2026), bertempat di Kupang, kami yang bertanda tangan di bawah ini:",
+                                                   "On this day, Tuesday, the first day of December, two thousand twenty-six (01-12-2026), at Kupang, we the undersigned:")),)),),
+                      kind="preamble")
+    closing = Article(None, T("", ""), (ClauseUse("closing.standard", "1.0.0", "ef" * 32, "approved", "closing", True, paragraphs=(Paragraph(T("Demikian Perjanjian ini dibuat dalam rangkap 2 (dua), masing-masing bermeterai cukup dan mempunyai kekuatan hukum yang sama.",
+                                                   "This Agreement is made in 2 (two) originals, each bearing sufficient duty stamps and having equal legal force.")),)),),
+                      kind="closing")
     parties = (
         Party("dinkes", "government", T("PIHAK PERTAMA", "FIRST PARTY"), T("Dinas Kesehatan Kota Kupang", "Kupang City Health Office"),
               "dr. Maria Y. Lerik, M.Kes.", T("Kepala Dinas Kesehatan Kota Kupang", "Head of the Kupang City Health Office"),
@@ -60,3 +58,10 @@ def make_agreement(party_name: str = "Yayasan Kasih Ibu Flobamora", articles: in
         signing_date=datetime.date(2026, 12, 1), signing_place=Text.same("Kupang"), parties=parties,
         preamble=(opening,), articles=tuple(arts), closing=(closing,), manifest=manifest, labels=labels,
     )
+
+
+def with_paragraphs(article: Article, paragraphs: tuple[Paragraph, ...]) -> Article:
+    """``article`` whose one clause use holds ``paragraphs`` instead of its own."""
+    import dataclasses
+    (use,) = article.clauses
+    return dataclasses.replace(article, clauses=(dataclasses.replace(use, paragraphs=tuple(paragraphs)),))

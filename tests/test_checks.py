@@ -143,14 +143,14 @@ BREAKS = [
      "party yayasan", "organisation `yayasan` states no authority", "organisasi `yayasan` tidak menyebut", WARNING),
     ("PKM124", TWO_ORGANISATIONS, "agreement {", "the agreement has no government party (`role: government`)",
      "perjanjian tidak memiliki pihak pemerintah", ERROR),
-    ("PKM130", [("members_per_party: 2", "members_per_party: 0")], "use governance.steering_committee",
+    ("PKM130", [("members_per_party: 2", "members_per_party: 0")], "members_per_party: 0",
      "`members_per_party` of `governance.steering_committee` is 0", "`members_per_party` pada", ERROR),
     ("PKM131", [BOARD], "use governance.board",
      "the steering committee seats of `governance.board` are unequal (`dinkes` 3, `yayasan` 2)",
      "kursi komite pengarah pada `governance.board` tidak sama", ERROR),
     ("PKM140", [("organisation_share: 40%", "organisation_share: 30%")], "use funding.cost_sharing",
-     "the funding shares of `funding.cost_sharing` add up to 60% + 30% = 90%, not 100%",
-     "bagian pendanaan pada `funding.cost_sharing` berjumlah 60% + 30% = 90%, bukan 100%", ERROR),
+     "the shares of `funding.cost_sharing` add up to 60% + 30% = 90%, not 100% (10% short)",
+     "bagian pada `funding.cost_sharing` berjumlah 60% + 30% = 90%, bukan 100% (10% kurang)", ERROR),
     ("PKM141", [("total: Rp100.000.000", "total: Rp0")], "use funding.cost_sharing",
      "`total` of `funding.cost_sharing` is IDR 0.00", "`total` pada `funding.cost_sharing` bernilai Rp0,00", ERROR),
     ("PKM142", [("  use funding.cost_sharing@^1 {\n    total: Rp100.000.000\n    government_share: 60%\n"
@@ -158,7 +158,8 @@ BREAKS = [
                  "  use funding.contributions@^1 {\n    total: Rp100.000.000\n"
                  "    government_contribution: Rp60.000.000\n    organisation_contribution: Rp30.000.000\n  }")],
      "use funding.contributions",
-     "the contributions of `funding.contributions` add up to IDR 90,000,000.00, but `total` is IDR 100,000,000.00",
+     "the contributions of `funding.contributions` add up to IDR 90,000,000.00, but the total cost `total` is "
+     "IDR 100,000,000.00 (a difference of IDR 10,000,000.00)",
      "kontribusi pada `funding.contributions` berjumlah Rp90.000.000,00", ERROR),
     ("PKM143", [extra("(1) Hibah sebesar USD 5.000 dicatat terpisah.",
                       "(1) A grant of USD 5,000 is recorded separately.")],

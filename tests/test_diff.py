@@ -4,6 +4,7 @@ JSON and HTML, the exit codes, and DOCX drafts read back."""
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 import functools
 import html.parser
 import io
@@ -24,9 +25,10 @@ from pkm_docs.diff.library_diff import library_diff
 from pkm_docs.diff.model_diff import diff_agreements, diff_drafts
 from pkm_docs.diff.snapshot import from_agreement
 from pkm_docs.diff.text_diff import DELETE, EQUAL, INSERT, align, word_diff
+from pkm_docs.values import IntegerType, MoneyType
 from pkm_docs.errors import UsageError
 from pkm_docs.library import load_library
-from pkm_docs.model import Agreement, Article, ClauseUse, Manifest, Paragraph, Party, Text
+from pkm_docs.model import Agreement, Article, ClauseUse, Manifest, Paragraph, Party, Text, Value
 from pkm_docs.pipeline import compile_agreement
 
 FIXTURES = Path(__file__).parent / "fixtures" / "diff"
@@ -507,9 +509,11 @@ def synthetic(articles: int, *, insert_at: int | None = None, edit_every: int = 
                       k, (T("kegiatan pertama;", "first activity;"), T("kegiatan kedua.", "second activity."))
                       if k == 3 else (), f"clause.c{n}")
             for k in range(1, 6))
-        params = {"total": amount, "days": 30}
-        use = ClauseUse(f"clause.c{n}", "1.0.0", f"{n:064x}", "approved", f"section{n % 7}", True, None, params)
-        parts.append(Article(position, T(f"Judul {n}", f"Title {n}"), paragraphs, (use,)))
+        values = {"total": Value("total", MoneyType(), None, Decimal(amount[2:-3].replace(".", ""))),
+                  "days": Value("days", IntegerType(), None, 30)}
+        use = ClauseUse(f"clause.c{n}", "1.0.0", f"{n:064x}", "approved", f"section{n % 7}", True, None, values,
+                        paragraphs)
+        parts.append(Article(position, T(f"Judul {n}", f"Title {n}"), (use,)))
     party = Party("dinkes", "government", T("PIHAK PERTAMA", "FIRST PARTY"), T("Dinas", "Office"), "dr. A",
                   T("Kepala", "Head"), T("Kuasa", "Attorney"), Text.same("Kupang"), "1")
     return Agreement(T("Perjanjian", "Agreement"), "1/2026", "pkm-standar", ("id", "en"), "id",

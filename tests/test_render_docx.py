@@ -20,7 +20,7 @@ import pytest
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from lxml import etree
 
-from model_factory import T, make_agreement
+from model_factory import T, make_agreement, with_paragraphs
 from pkm_docs.errors import BuildError
 from pkm_docs.model import Agreement, Article, ClauseUse, Paragraph, Text
 from pkm_docs.renderers.docx import LAYOUTS, render_docx, template_path
@@ -123,13 +123,14 @@ def stress_agreement() -> Agreement:
                       (T("butir satu;", "item one;"), T("butir dua.", "item two.")), "intro.plain")
     more = tuple(dataclasses.replace(p, number=p.number + 2, clause_id="more.clause") for p in second.paragraphs)
     second = dataclasses.replace(
-        second, paragraphs=(intro,) + second.paragraphs + more,
-        clauses=(ClauseUse("intro.plain", "1.0.0", "12" * 32, "approved", None, True),) + second.clauses
-        + (ClauseUse("more.clause", "2.1.0", "34" * 32, "approved", None, True),))
+        second,
+        clauses=(ClauseUse("intro.plain", "1.0.0", "12" * 32, "approved", None, True, paragraphs=(intro,)),)
+        + second.clauses
+        + (ClauseUse("more.clause", "2.1.0", "34" * 32, "approved", None, True, paragraphs=more),))
     basis = Article(None, T("DASAR HUKUM", "LEGAL BASIS"),
-                    (Paragraph(T("Dasar satu;", "Basis one;"), 1, (T("butir dasar", "basis item"),)),
-                     Paragraph(T("Dasar dua.", "Basis two."), 2)),
-                    (ClauseUse("adhoc", None, "56" * 32, "ad-hoc", None, False),), kind="preamble")
+                    (ClauseUse("adhoc", None, "56" * 32, "ad-hoc", None, False, paragraphs=(
+                        Paragraph(T("Dasar satu;", "Basis one;"), 1, (T("butir dasar", "basis item"),)),
+                        Paragraph(T("Dasar dua.", "Basis two."), 2))),), kind="preamble")
     return dataclasses.replace(base, preamble=base.preamble + (basis,),
                                articles=(base.articles[0], second, base.articles[2]))
 
@@ -324,8 +325,8 @@ def test_numbers_run_on_across_clauses_and_restart_for_items_of_unnumbered_parag
 
 def test_paragraph_numbers_that_skip_are_typed_as_the_model_has_them(agreement):
     first = agreement.articles[0]
-    skipping = dataclasses.replace(first, paragraphs=(dataclasses.replace(first.paragraphs[0], number=1),
-                                                      dataclasses.replace(first.paragraphs[1], number=3)))
+    skipping = with_paragraphs(first, (dataclasses.replace(first.paragraphs[0], number=1),
+                                       dataclasses.replace(first.paragraphs[1], number=3)))
     model = dataclasses.replace(agreement, articles=(skipping,) + agreement.articles[1:])
     data = render_docx(model)
     assert shown_blocks(data, "id") == expected_shown(model, "id")
@@ -393,8 +394,8 @@ def test_ad_hoc_text_is_tagged_adhoc_with_its_hash():
 def test_hostile_clause_text_comes_back_verbatim(agreement, name):
     first = agreement.articles[0]
     paragraph = dataclasses.replace(first.paragraphs[0], text=T(name, name))
-    model = dataclasses.replace(agreement, articles=(dataclasses.replace(
-        first, paragraphs=(paragraph,) + first.paragraphs[1:]),) + agreement.articles[1:])
+    model = dataclasses.replace(agreement, articles=(with_paragraphs(
+        first, (paragraph,) + first.paragraphs[1:]),) + agreement.articles[1:])
     back = read_docx(render_docx(model, layout="sequential"))
     assert back.clause("purpose.scope", "id", 1).paragraphs[0].text == name
     assert "49" not in all_text(render_docx(model))

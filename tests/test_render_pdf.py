@@ -15,7 +15,7 @@ import typst
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from model_factory import make_agreement
+from model_factory import make_agreement, with_paragraphs
 from pkm_docs.errors import BuildError, UsageError
 from pkm_docs.model import Agreement, Paragraph, Text
 from pkm_docs.renderers import pdf as pdf_renderer
@@ -567,9 +567,9 @@ def test_missing_glyph_names_the_first_text_in_document_order(agreement: Agreeme
     article = agreement.articles[1]
     para = article.paragraphs[1]
     items = (Text({"id": "kelas ibu hamil 🤰;", "en": "antenatal classes 🤰;"}),) + para.items[1:]
-    changed = dataclasses.replace(article, paragraphs=(article.paragraphs[0], dataclasses.replace(para, items=items)))
+    changed = with_paragraphs(article, (article.paragraphs[0], dataclasses.replace(para, items=items)))
     closing = agreement.closing[0]
-    closing = dataclasses.replace(closing, paragraphs=(Paragraph(Text({"id": "Demikian 中.", "en": "Thus 中."})),))
+    closing = with_paragraphs(closing, (Paragraph(Text({"id": "Demikian 中.", "en": "Thus 中."})),))
     broken = dataclasses.replace(agreement, articles=(agreement.articles[0], changed) + agreement.articles[2:],
                                  closing=(closing,))
     with pytest.raises(BuildError) as caught:

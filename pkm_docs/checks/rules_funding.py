@@ -1,9 +1,10 @@
 """Funding checks: shares add up to 100 %, contributions to the total, amounts above zero, rupiah only.
 
-Naming conventions read from clause parameters: percent parameters named ``*_share`` in one clause are the
-parties' shares; money parameters named ``*_contribution`` in a clause that also has a money ``total`` are
-contributions to that total. Amounts in the agreement are rupiah by construction (the ``money`` type is
-written ``Rp...``); PKM143 looks for other currencies in the texts.
+What a value is comes from its declared meaning (``means`` in the library, see ``meanings.py``), never from its
+name: an allocation that ``means shares`` must total 100 %, the percent values of one clause that each
+``means share`` together must; an allocation that ``means contributions`` (or the money values that each
+``means contribution``) must total the clause's value that ``means total_cost``. Amounts in the agreement are
+rupiah by construction (the ``money`` type is written ``Rp...``); PKM143 looks for other currencies in the texts.
 """
 
 from __future__ import annotations
@@ -15,7 +16,22 @@ from typing import Iterator
 from ..errors import ERROR, WARNING
 from ..locale import money_figures
 from .registry import Context, Finding, finding, rule
+from ..model import ClauseUse, Value
+from ..values import Allocation, AllocationType
 from .walk import clause_uses, text_units, typed_params, use_span
+
+
+def _parts(use: ClauseUse, whole: str, part: str) -> list[tuple[Value | None, dict[str, Decimal]]]:
+    """The sets of values of ``use`` that must add up: each allocation meaning ``whole`` (its recipients'
+    amounts), and the scalar values meaning ``part`` together (None for their value: they share no line)."""
+    out: list[tuple[Value | None, dict[str, Decimal]]] = []
+    for value in use.with_meaning(whole):
+        if isinstance(value.value, Allocation):
+            out.append((value, {r.key: a for r, a in value.value.shares}))
+    scalars = use.with_meaning(part)
+    if len(scalars) >= 2 or (scalars and part == "contribution"):
+        out.append((None, {v.name: v.value for v in scalars}))
+    return out
 
 
 def _pct(value: Decimal) -> str:
@@ -32,24 +48,26 @@ def _money(value: Decimal, lang: str) -> str:
 @rule("PKM140", "shares-not-100", ERROR,
       title=("Jumlah bagian tidak 100%", "Shares do not add up to 100%"),
       explanation=(
-          "Bagian pendanaan setiap pihak dalam satu klausul (parameter persen yang namanya berakhiran `_share`) "
-          "harus berjumlah tepat 100%; kalau tidak, sebagian biaya tidak ditanggung siapa pun atau ditanggung dua "
-          "kali.",
-          "The parties' funding shares in one clause (percent parameters named `*_share`) must add up to exactly "
-          "100%; otherwise part of the cost is borne by no one, or twice."))
+          "Bagian setiap penerima dalam satu klausul (pembagian yang dinyatakan `means shares`, atau parameter "
+          "persen yang masing-masing `means share`) harus berjumlah tepat 100%; kalau tidak, sebagian biaya atau "
+          "hasil tidak ditanggung atau diterima siapa pun, atau dihitung dua kali.",
+          "The recipients' shares in one clause (an allocation declared `means shares`, or percent parameters "
+          "each declared `means share`) must add up to exactly 100%; otherwise part of the cost or of the "
+          "proceeds is borne or received by no one, or counted twice."))
 def shares_not_100(ctx: Context) -> Iterator[Finding]:
     for article, use in clause_uses(ctx.agreement):
-        shares = {k: v for k, v in typed_params(use, ctx.library, "percent").items() if k.endswith("_share")}
-        if len(shares) < 2:
-            continue
-        total = sum(shares.values(), Decimal(0))
-        if total != 100:
+        for value, shares in _parts(use, "shares", "share"):
+            total = sum(shares.values(), Decimal(0))
+            if total == 100 or not shares:
+                continue
             listed = " + ".join(_pct(v) for v in shares.values())
             names = ", ".join(f"`{k}`" for k in shares)
-            yield finding(f"bagian pendanaan pada `{use.clause_id}` berjumlah {listed} = {_pct(total)}, bukan 100%",
-                          f"the funding shares of `{use.clause_id}` add up to {listed} = {_pct(total)}, not 100%",
-                          use_span(ctx.agreement, article, use),
-                          (f"sesuaikan {names} agar berjumlah 100%", f"adjust {names} so they add up to 100%"))
+            off = f"{_pct(abs(total - 100))} {'terlalu banyak' if total > 100 else 'kurang'}"
+            off_en = f"{_pct(abs(total - 100))} {'too much' if total > 100 else 'short'}"
+            span = value.span if value is not None and value.span else use_span(ctx.agreement, article, use)
+            yield finding(f"bagian pada `{use.clause_id}` berjumlah {listed} = {_pct(total)}, bukan 100% ({off})",
+                          f"the shares of `{use.clause_id}` add up to {listed} = {_pct(total)}, not 100% ({off_en})",
+                          span, (f"sesuaikan {names} agar berjumlah 100%", f"adjust {names} so they add up to 100%"))
 
 
 @rule("PKM141", "amount-not-positive", ERROR,
@@ -59,7 +77,10 @@ def shares_not_100(ctx: Context) -> Iterator[Finding]:
           "Every amount a clause asks for (a cost, a contribution) must be more than zero."))
 def amount_not_positive(ctx: Context) -> Iterator[Finding]:
     for article, use in clause_uses(ctx.agreement):
-        for name, value in typed_params(use, ctx.library, "money").items():
+        amounts = list(typed_params(use, ctx.library, "money").items())
+        amounts += [(f"{v.name}.{r.key}", a) for v in use.values.values() if isinstance(v.type, AllocationType)
+                    and v.type.of.kind == "money" and v.value is not None for r, a in v.value.shares]
+        for name, value in amounts:
             if value <= 0:
                 yield finding(f"`{name}` pada `{use.clause_id}` bernilai {_money(value, 'id')}",
                               f"`{name}` of `{use.clause_id}` is {_money(value, 'en')}",
@@ -71,24 +92,29 @@ def amount_not_positive(ctx: Context) -> Iterator[Finding]:
 @rule("PKM142", "contributions-not-total", ERROR,
       title=("Kontribusi tidak sama dengan jumlah biaya", "Contributions do not add up to the total"),
       explanation=(
-          "Bila klausul menyebut jumlah biaya (`total`) dan kontribusi setiap pihak (parameter uang yang namanya "
-          "berakhiran `_contribution`), jumlah kontribusi harus sama dengan `total`.",
-          "When a clause states a total cost (`total`) and each party's contribution (money parameters named "
-          "`*_contribution`), the contributions must add up to `total`."))
+          "Bila klausul menyebut jumlah biaya (`means total_cost`) dan kontribusi setiap pihak (pembagian "
+          "`means contributions`, atau parameter uang yang masing-masing `means contribution`), jumlah kontribusi "
+          "harus sama dengan jumlah biaya.",
+          "When a clause states a total cost (`means total_cost`) and each party's contribution (an allocation "
+          "`means contributions`, or money parameters each `means contribution`), the contributions must add up "
+          "to the total cost."))
 def contributions_not_total(ctx: Context) -> Iterator[Finding]:
     for article, use in clause_uses(ctx.agreement):
-        money = typed_params(use, ctx.library, "money")
-        parts = {k: v for k, v in money.items() if k.endswith("_contribution")}
-        if "total" not in money or not parts:
+        totals = use.with_meaning("total_cost")
+        if not totals:
             continue
-        added = sum(parts.values(), Decimal(0))
-        if added != money["total"]:
+        total = totals[0].value
+        for value, parts in _parts(use, "contributions", "contribution"):
+            added = sum(parts.values(), Decimal(0))
+            if added == total or not parts:
+                continue
+            span = value.span if value is not None and value.span else use_span(ctx.agreement, article, use)
             yield finding(
-                f"kontribusi pada `{use.clause_id}` berjumlah {_money(added, 'id')}, sedangkan `total` "
-                f"{_money(money['total'], 'id')}",
-                f"the contributions of `{use.clause_id}` add up to {_money(added, 'en')}, but `total` is "
-                f"{_money(money['total'], 'en')}", use_span(ctx.agreement, article, use),
-                ("sesuaikan kontribusi atau `total`", "adjust the contributions or `total`"))
+                f"kontribusi pada `{use.clause_id}` berjumlah {_money(added, 'id')}, sedangkan jumlah biaya "
+                f"`{totals[0].name}` {_money(total, 'id')} (selisih {_money(abs(added - total), 'id')})",
+                f"the contributions of `{use.clause_id}` add up to {_money(added, 'en')}, but the total cost "
+                f"`{totals[0].name}` is {_money(total, 'en')} (a difference of {_money(abs(added - total), 'en')})",
+                span, ("sesuaikan kontribusi atau jumlah biaya", "adjust the contributions or the total cost"))
 
 
 _CURRENCY_CODES = ("USD", "EUR", "SGD", "AUD", "JPY", "GBP", "MYR", "CNY")

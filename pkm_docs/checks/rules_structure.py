@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from .. import syntax as s
+from ..conditions import Condition, evaluate
+from ..library import Requirement
 from ..errors import ERROR, WARNING
 from ..model import Agreement, Text
 from .registry import Context, Finding, finding, rule
@@ -27,26 +28,13 @@ def scheme_facts(agreement: Agreement) -> dict[str, bool]:
     }
 
 
-def condition_holds(condition: s.Condition | None, facts: dict[str, bool]) -> bool:
-    """Evaluate a requirement's ``when``; a name the checks do not know counts as true (the section stays required)."""
-    if condition is None:
-        return True
-    if isinstance(condition, s.BoolOp):
-        results = [condition_holds(c, facts) for c in condition.operands]
-        return all(results) if condition.op == "and" else any(results)
-    if isinstance(condition, s.Not):
-        return not condition_holds(condition.operand, facts)
-    if condition.op is None and isinstance(condition.left, s.Name):
-        return facts.get(condition.left.name, True)
-    return True
+def condition_holds(condition: Condition | None, facts: dict[str, bool]) -> bool:
+    """Evaluate a requirement's ``when`` (its names were checked when the library loaded)."""
+    return evaluate(condition, lambda name: facts.get(name, False))
 
 
-def requirement_title(req: s.Requirement) -> Text:
-    if isinstance(req.title, s.Pair):
-        return Text({"id": req.title.id.value, "en": req.title.en.value})
-    if isinstance(req.title, s.Str):
-        return Text.same(req.title.value)
-    return Text.same(req.section)
+def requirement_title(req: Requirement) -> Text:
+    return req.title
 
 
 @rule("PKM101", "missing-section", ERROR,

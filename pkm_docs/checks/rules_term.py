@@ -1,14 +1,14 @@
 """Date and term checks: start on or after signing, end after start, duration matching the dates, reporting
 periods inside the term.
 
-Parameters are recognised by name: a date ``starts_on`` (or ``*_starts_on``) starts the term, a date
-``ends_on`` (or ``*_ends_on``) ends it, a duration ``duration`` of a ``term`` clause is its length, and a
-duration ``report_every`` (or ``*_every``) is a reporting or evaluation period.
+Values are recognised by their declared meaning (``meanings.py``), never by name: a period that ``means term``
+gives the start and the end (its length is derived); a date that ``means term_start`` starts the term, one that
+``means term_end`` ends it, a duration that ``means term_length`` is its length, and a duration that ``means
+period`` is a reporting or evaluation period.
 """
 
 from __future__ import annotations
 
-import calendar
 import datetime
 from dataclasses import dataclass
 from typing import Iterator
@@ -18,16 +18,9 @@ from ..locale import duration as spell_duration
 from ..locale import format_date
 from ..model import Agreement, Article, ClauseUse
 from ..syntax import Span
-from ..values import DurationValue
+from ..values import DurationValue, Period, add_months
 from .registry import Context, Finding, finding, rule
-from .walk import clause_uses, typed_params, use_span
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """``day`` plus ``months`` calendar months (31 January + 1 month = 28 or 29 February)."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+from .walk import clause_uses, use_span
 
 
 @dataclass(frozen=True)
@@ -54,22 +47,18 @@ class Term:
         return None
 
 
-def _is_start(name: str) -> bool:
-    return name == "starts_on" or name.endswith("_starts_on")
-
-
-def _is_end(name: str) -> bool:
-    return name == "ends_on" or name.endswith("_ends_on")
-
-
 def terms(ctx: Context) -> Iterator[tuple[Article, ClauseUse, Term]]:
-    """Every clause that states a start, an end or (in section ``term``) a duration."""
+    """Every clause that states a start, an end or a length of the term."""
     for article, use in clause_uses(ctx.agreement):
-        dates = typed_params(use, ctx.library, "date")
-        durations = typed_params(use, ctx.library, "duration")
-        start = next((v for k, v in dates.items() if _is_start(k)), None)
-        end = next((v for k, v in dates.items() if _is_end(k)), None)
-        length = durations.get("duration") if use.section == "term" else None
+        periods = [v for v in use.with_meaning("term") if isinstance(v.value, Period)]
+        if periods:
+            period = periods[0]
+            yield article, use, Term(period.value.starts_on, period.value.ends_on, None,
+                                     period.span or use_span(ctx.agreement, article, use), use.clause_id)
+            continue
+        start = next((v.value for v in use.with_meaning("term_start")), None)
+        end = next((v.value for v in use.with_meaning("term_end")), None)
+        length = next((v.value for v in use.with_meaning("term_length")), None)
         if start or end or length:
             yield article, use, Term(start, end, length, use_span(ctx.agreement, article, use), use.clause_id)
 
@@ -150,9 +139,9 @@ def duration_mismatch(ctx: Context) -> Iterator[Finding]:
 @rule("PKM153", "period-longer-than-term", ERROR,
       title=("Periode pelaporan melebihi jangka waktu", "Reporting period longer than the term"),
       explanation=(
-          "Periode pelaporan atau evaluasi (`report_every`) harus muat dalam jangka waktu perjanjian; kalau lebih "
+          "Periode pelaporan atau evaluasi (nilai yang `means period`) harus muat dalam jangka waktu perjanjian; kalau lebih "
           "panjang, laporan pertama jatuh sesudah perjanjian berakhir dan kewajiban akuntabilitas kosong.",
-          "A reporting or evaluation period (`report_every`) must fit inside the agreement's term; if it is "
+          "A reporting or evaluation period (a value that `means period`) must fit inside the agreement's term; if it is "
           "longer, the first report falls due after the agreement has ended and accountability is void."))
 def period_longer_than_term(ctx: Context) -> Iterator[Finding]:
     found = [(use, term) for _, use, term in terms(ctx) if term.months is not None]
@@ -161,8 +150,9 @@ def period_longer_than_term(ctx: Context) -> Iterator[Finding]:
     term_use, term = found[0]
     length = term.months or 0
     for article, use in clause_uses(ctx.agreement):
-        for name, period in typed_params(use, ctx.library, "duration").items():
-            if not (name == "report_every" or name.endswith("_every")) or not isinstance(period, DurationValue):
+        for value in use.with_meaning("period"):
+            name, period = value.name, value.value
+            if not isinstance(period, DurationValue):
                 continue
             if period.months > length:
                 spelled = {lang: spell_duration(period.amount, period.unit, lang) for lang in ("id", "en")}

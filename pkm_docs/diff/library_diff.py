@@ -9,8 +9,7 @@ from typing import Any, Sequence
 from .. import syntax as s
 from ..body import letters
 from ..errors import UsageError, suggest
-from ..library import ClauseVersion, Library
-from ..values import ValueProblem, convert
+from ..library import ClauseVersion, Library, ParamSpec
 from ..versions import matches, valid_constraint
 from .changes import CHANGED, ClauseChange, DiffWarning, FieldChange, ParagraphChange, ParamChange
 from .model_diff import TextComparer
@@ -99,19 +98,17 @@ def _details(clause: ClauseVersion) -> dict[str, dict[str, str]]:
     }.items()}
 
 
-def _declared(param: s.ParamDecl | None) -> str:
+def _declared(param: ParamSpec | None) -> str:
     """A parameter declaration as a user reads it: ``integer min 7 max 90 default 30``."""
     if param is None:
         return NO_VALUE
     words = [param.type.describe()]
-    for constraint in param.constraints:
-        words.append(constraint.kind)
-        if constraint.value is not None:
-            try:
-                value = convert(constraint.value, param.type, {}, frozenset())
-                words.append(param_text(value, param.type))
-            except ValueProblem:
-                words.append(str(getattr(constraint.value, "value", constraint.value)))
+    for kind, value, written in param.written:
+        words.append(kind)
+        if kind == "means":
+            words.append(written or "")
+        elif written is not None:
+            words.append(param_text(value, param.type) if value is not None else written)
     return " ".join(words)
 
 

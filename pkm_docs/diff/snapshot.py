@@ -17,7 +17,7 @@ from .. import syntax as s
 from ..body import letters
 from ..library import Library
 from ..model import Agreement, Article, ClauseUse, Paragraph, Party, Text
-from ..values import ChoiceValue, format_plain
+from ..values import Allocation, ChoiceValue, ListType, Period, ValueType
 from .text_diff import normalize
 
 if TYPE_CHECKING:
@@ -166,20 +166,15 @@ def _paragraph(paragraph: Paragraph, langs: tuple[str, ...]) -> DraftParagraph:
 
 
 def _params(use: ClauseUse, library: Library | None) -> dict[str, str]:
-    types: dict[str, s.TypeExpr] = {}
-    if library is not None:
-        version = next((c for c in library.versions_of(use.clause_id) if c.version_text == use.version), None)
-        if version is not None:
-            types = {p.name: p.type for p in version.params}
-    return {name: param_text(value, types.get(name)) for name, value in use.params.items()}
+    return {name: param_text(value.value, value.type) for name, value in use.values.items()}
 
 
-def param_text(value: Any, type_expr: s.TypeExpr | None) -> str:
+def param_text(value: Any, type_: ValueType | None) -> str:
     """A parameter value as a user reads it: ``Rp450.000.000,00``, ``40%``, ``3 years``, ``"id" / "en"``."""
     if value is None or value == ():
         return NO_VALUE
     if isinstance(value, tuple):
-        item = type_expr.item if type_expr is not None and type_expr.kind == "list" else None
+        item = type_.item if isinstance(type_, ListType) else None
         return "; ".join(param_text(v, item) for v in value)
     if isinstance(value, Text):
         texts = list(dict.fromkeys(v for v in value.by_lang.values() if v))
@@ -190,8 +185,8 @@ def param_text(value: Any, type_expr: s.TypeExpr | None) -> str:
         return "yes" if value else "no"
     if isinstance(value, datetime.date):
         return value.isoformat()
-    if type_expr is not None and type_expr.kind != "list":
-        return format_plain(value, type_expr)
+    if type_ is not None and (not isinstance(type_, ListType) or isinstance(value, (Allocation, Period))):
+        return type_.plain(value)
     return str(value)
 
 

@@ -1,0 +1,91 @@
+"""What a parameter's value means to the checks, declared in the library with ``means``: never read from a name.
+
+    param shares: allocation of percent means shares        # must total 100 %
+    param government_share: percent means share             # one of the clause's shares, summed
+    param total: money means total_cost
+    param contributions: allocation of money means contributions   # must total the clause's total_cost
+    param seats: allocation of integer over parties means seats    # each party >= 1, equal unless a reason
+    param members_per_party: integer means seats(each)
+    param government_members: integer means seats(government)      # the seats of the party with that role
+    param unequal_seats_reason: text means seats_reason
+    param term: period means term
+    param starts_on: date means term_start
+    param duration: duration means term_length
+    param report_every: duration means period
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .values import (AllocationType, DateType, DurationType, IntegerType, MoneyType, PercentType, PeriodType,
+                     TextType, ValueType)
+
+
+@dataclass(frozen=True)
+class MeaningSpec:
+    """A meaning the checks know: the types it applies to, whether it takes an argument, and what it says."""
+
+    name: str
+    types: tuple[type[ValueType], ...]
+    description: tuple[str, str]  # Indonesian, English
+    arg: str | None = None  # what the argument names, when one is allowed
+    allocation_of: type[ValueType] | None = None  # for an allocation: the type of its amounts
+
+
+MEANINGS: dict[str, MeaningSpec] = {m.name: m for m in (
+    MeaningSpec("shares", (AllocationType,), ("bagian setiap penerima, berjumlah 100%",
+                                              "each recipient's share, adding up to 100%"),
+                allocation_of=PercentType),
+    MeaningSpec("share", (PercentType,), ("satu bagian; bagian-bagian satu klausul berjumlah 100%",
+                                          "one share; the shares of one clause add up to 100%"), arg="role"),
+    MeaningSpec("total_cost", (MoneyType,), ("jumlah seluruh biaya", "the total cost")),
+    MeaningSpec("contributions", (AllocationType,), ("kontribusi setiap pihak, berjumlah sama dengan biaya",
+                                                     "each party's contribution, adding up to the total cost"),
+                allocation_of=MoneyType),
+    MeaningSpec("contribution", (MoneyType,), ("satu kontribusi; kontribusi satu klausul berjumlah sama dengan "
+                                               "biaya", "one contribution; those of one clause add up to the "
+                                               "total cost"), arg="role"),
+    MeaningSpec("seats", (AllocationType, IntegerType), ("kursi komite pengarah per pihak",
+                                                         "steering committee seats per party"),
+                arg="role or each", allocation_of=IntegerType),
+    MeaningSpec("seats_reason", (TextType,), ("alasan jumlah kursi yang tidak sama",
+                                              "the reason for unequal seats")),
+    MeaningSpec("term", (PeriodType,), ("jangka waktu perjanjian", "the agreement's term")),
+    MeaningSpec("term_start", (DateType,), ("tanggal mulai berlaku", "the date the term starts")),
+    MeaningSpec("term_end", (DateType,), ("tanggal berakhir", "the date the term ends")),
+    MeaningSpec("term_length", (DurationType,), ("lamanya jangka waktu", "the length of the term")),
+    MeaningSpec("period", (DurationType,), ("periode pelaporan atau evaluasi", "a reporting or evaluation period")),
+)}
+
+
+@dataclass(frozen=True)
+class Meaning:
+    """A declared meaning: its name and its argument (``seats(government)``: ``arg`` is ``government``)."""
+
+    name: str
+    arg: str | None = None
+
+    def __str__(self) -> str:
+        return f"{self.name}({self.arg})" if self.arg else self.name
+
+
+def check_meaning(meaning: Meaning, type_: ValueType, roles: tuple[str, ...]) -> str | None:
+    """Why ``meaning`` cannot be declared on a parameter of ``type_``, or None."""
+    spec = MEANINGS.get(meaning.name)
+    if spec is None:
+        return f"unknown meaning `{meaning.name}`"
+    if not isinstance(type_, spec.types):
+        kinds = " or ".join(t.kind for t in spec.types)
+        return f"`means {meaning.name}` applies to a {kinds}, not to a {type_.describe()}"
+    if spec.allocation_of is not None and isinstance(type_, AllocationType) \
+            and not isinstance(type_.of, spec.allocation_of):
+        return f"`means {meaning.name}` applies to an allocation of {spec.allocation_of.kind}"
+    if meaning.arg is not None:
+        if spec.arg is None or isinstance(type_, AllocationType):
+            return f"`means {meaning.name}` takes no argument here"
+        if meaning.arg not in roles and not (spec.arg == "role or each" and meaning.arg == "each"):
+            return f"`{meaning.arg}` is not a role" + (" or `each`" if spec.arg == "role or each" else "")
+    elif spec.name == "seats" and isinstance(type_, IntegerType):
+        return "`means seats` on an integer names whose seats: `seats(each)` or `seats(government)`"
+    return None
