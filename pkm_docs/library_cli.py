@@ -51,7 +51,8 @@ def _show(clause: ClauseVersion, out: TextIO) -> None:
         print(f"  replaced by: {ref.clause_id}{'@' + ref.constraint if ref.constraint else ''}", file=out)
     print(f"  sha256:   {clause.content_hash}", file=out)
     for param in clause.params:
-        extras = " ".join(f"{c.kind}" + (f" {_plain(c.value)}" if c.value is not None else "") for c in param.constraints)
+        extras = " ".join(f"{c.kind}" + (f" {_plain(c.value)}" if c.value is not None else "")
+                          for c in param.constraints)
         print(f"  param {param.name}: {param.type.describe()} {extras}".rstrip(), file=out)
     for lang, text in clause.body.items():
         print(f"  --- {lang} ---", file=out)

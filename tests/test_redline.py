@@ -35,18 +35,18 @@ PAIRS = [("base", "params"), ("base", "inserted"), ("base", "removed"), ("base",
 IDS = [f"{old}-{new}" for old, new in PAIRS]
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def draft(name: str):
     library = load_library()
     return from_agreement(compile_agreement(FIXTURES / f"{name}.pkm", library=library).agreement, library, name)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def built(name: str) -> bytes:
     return render_docx(draft(name).agreement)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def redlined(old: str, new: str) -> bytes:
     return redline_drafts(draft(old), draft(new), author="Biro Hukum")
 

@@ -1,4 +1,4 @@
-"""Tests for pkm_docs.renderers.docx: what a reader of the DOCX sees, read back with python-docx, pandoc and LibreOffice."""
+"""Tests for pkm_docs.renderers.docx: what a reader of the DOCX sees, read back by python-docx, pandoc, LibreOffice."""
 
 from __future__ import annotations
 
@@ -371,7 +371,8 @@ def test_each_clause_has_one_content_control_per_language_with_its_tag(agreement
                 tag = f"pkm:clause|{use.clause_id}|{use.version}|{use.content_hash}|{lang}|{where}"
                 assert tags.count(tag) == 1, tag
                 assert aliases[tags.index(tag)] == use.clause_id
-    assert len([t for t in tags if t.startswith("pkm:clause")]) == 2 * sum(len(p.clauses) for p in agreement.all_parts())
+    clauses = sum(len(p.clauses) for p in agreement.all_parts())
+    assert len([t for t in tags if t.startswith("pkm:clause")]) == 2 * clauses
     second = "pkm:heading||||en|1" if layout == "parallel" else "pkm:heading||||id|2"
     assert [t for t in tags if t.startswith("pkm:heading")][:2] == ["pkm:heading||||id|1", second]
 
@@ -465,7 +466,7 @@ def core_properties(data: bytes) -> dict[str, str]:
     return {child.tag: child.text or "" for child in root}
 
 
-DC, CP, DCTERMS = "{http://purl.org/dc/elements/1.1/}", "{%s}" % CORE_NS, "{http://purl.org/dc/terms/}"
+DC, CP, DCTERMS = "{http://purl.org/dc/elements/1.1/}", f"{{{CORE_NS}}}", "{http://purl.org/dc/terms/}"
 
 
 def test_core_properties_come_from_the_model(agreement, docx_bytes):
@@ -577,7 +578,7 @@ def test_template_with_broken_jinja_raises_build_error(agreement, tmp_path):
     broken.add_paragraph("{{p body }}")
     path = tmp_path / "broken.docx"
     broken.save(path)
-    with pytest.raises(BuildError, match="broken.docx"):
+    with pytest.raises(BuildError, match=r"broken\.docx"):
         render_docx(agreement, template=path)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import datetime
+import itertools
 from typing import Iterable, Iterator
 
 from docx.oxml import OxmlElement
@@ -131,7 +132,7 @@ def split_run(r: etree._Element, cuts: Iterable[int]) -> list[etree._Element]:
     if len(points) == 2:
         return [r]
     rpr = r.find(RPR)
-    pieces = [make_run(rpr, text[a:b]) for a, b in zip(points, points[1:])]
+    pieces = [make_run(rpr, text[a:b]) for a, b in itertools.pairwise(points)]
     for piece in pieces:
         r.addprevious(piece)
     r.getparent().remove(r)

@@ -140,7 +140,8 @@ def set_style_border(style: ParagraphStyle, *, val: str = "single", size: int = 
         borders = OxmlElement("w:pBdr")
         # w:pBdr comes after keep/page-break/frame/numbering elements and before shading, tabs, spacing, ind, jc
         successor = next((ppr.find(qn(tag)) for tag in ("w:shd", "w:tabs", "w:suppressAutoHyphens", "w:spacing",
-                                                         "w:ind", "w:jc", "w:rPr") if ppr.find(qn(tag)) is not None), None)
+                                                         "w:ind", "w:jc", "w:rPr")
+                          if ppr.find(qn(tag)) is not None), None)
         if successor is not None:
             successor.addprevious(borders)
         else:
@@ -289,7 +290,10 @@ def remove_style(document: Document, name: str) -> None:
 
 
 def drop_related_parts(source: Any, reltype: str) -> None:
-    """Unlink parts of ``reltype`` from a package or part (the thumbnail and stylesWithEffects of python-docx's default)."""
+    """Unlink parts of ``reltype`` from a package or part.
+
+    Used for the thumbnail and stylesWithEffects of python-docx's default template.
+    """
     for r_id, rel in list(source.rels.items()):
         if rel.reltype == reltype:
             del source.rels[r_id]
