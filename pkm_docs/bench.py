@@ -54,8 +54,8 @@ BATCH_TARGET_COUNT = 1000
 LIBREOFFICE_RATIO_TARGET = 10.0  # our PDF at least this many times faster than LibreOffice's conversion
 DIFF_TARGET_S = 1.0             # two 200-article drafts (issue 6)
 
-FULL = {"repeat": 7, "sizes": (10, 100, 1000), "batch": 200, "diff_size": 200, "soffice_runs": 3}
-QUICK = {"repeat": 3, "sizes": (10, 100), "batch": 12, "diff_size": 50, "soffice_runs": 1}
+FULL: dict[str, Any] = {"repeat": 7, "sizes": (10, 100, 1000), "batch": 200, "diff_size": 200, "soffice_runs": 3}
+QUICK: dict[str, Any] = {"repeat": 3, "sizes": (10, 100), "batch": 12, "diff_size": 50, "soffice_runs": 1}
 
 
 def example_path() -> tuple[Path, Path | None]:
