@@ -338,6 +338,7 @@ def test_jobs_must_be_positive():
 # ---------------------------------------------------------------- the benchmark
 
 
+@pytest.mark.slow
 def test_bench_writes_a_report_with_every_section(tmp_path, capsys):
     report_path = tmp_path / "bench.json"
     assert bench.main(["--repeat", "1", "--sizes", "2,3", "--batch", "2", "--diff-size", "3", "--no-soffice",

@@ -160,6 +160,7 @@ HOSTILE = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", HOSTILE)
 def test_hostile_party_name_lands_as_plain_text(tmp_path, name):
     source = EXAMPLE.read_text(encoding="utf-8").replace('name: "Yayasan Kasih Ibu Flobamora"',

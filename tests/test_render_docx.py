@@ -676,6 +676,7 @@ def drawn_numbers(agreement: Agreement, lang: str) -> list[str]:
     return out
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
 def test_libreoffice_converts_it_to_pdf(agreement, docx_bytes, tmp_path):
     reader = libreoffice_pdf(docx_bytes, tmp_path)
@@ -684,6 +685,7 @@ def test_libreoffice_converts_it_to_pdf(agreement, docx_bytes, tmp_path):
     assert squeeze("Pasal 1") in text and squeeze(agreement.parties[0].representative) in text
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
 @pytest.mark.parametrize("layout", LAYOUTS)
 def test_libreoffice_draws_the_numbers_the_model_has(layout, tmp_path):
@@ -697,6 +699,7 @@ def test_libreoffice_draws_the_numbers_the_model_has(layout, tmp_path):
         assert text.index(squeeze("Pasal 3")) < text.index(squeeze("Article 1"))
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
 def test_libreoffice_renumbers_the_articles_after_one_inserted_by_hand(agreement, tmp_path):
     # what a lawyer does in Word: copy an article (heading and clause) in front of Pasal 2
