@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import TYPE_CHECKING, Iterable, Sequence
 
-from .syntax import Span
+if TYPE_CHECKING:  # only in annotations: `pkm --version` need not build the syntax tree's classes
+    from .syntax import Span
 
 ERROR = "error"
 WARNING = "warning"
