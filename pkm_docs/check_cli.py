@@ -125,8 +125,9 @@ def _nearest_rule(wanted: str) -> str:
     if fixed in RULES:
         return f"did you mean `{fixed}`?"
     if re.fullmatch(r"PKM\d{1,3}", fixed):
-        shared = max(len(os.path.commonprefix([fixed, c])) for c in RULES)
-        close = [c for c in sorted(RULES) if len(os.path.commonprefix([fixed, c])) == shared]
+        # commonprefix of codes, not of paths (RUF071 warns about paths)
+        shared = max(len(os.path.commonprefix([fixed, c])) for c in RULES)  # noqa: RUF071
+        close = [c for c in sorted(RULES) if len(os.path.commonprefix([fixed, c])) == shared]  # noqa: RUF071
         if shared > 3:
             best = min(close, key=lambda c: abs(int(c[3:]) - int(fixed[3:]))) if len(fixed) == 6 else close[0]
             return f"did you mean `{best}`?"

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from pathlib import Path
-from typing import Sequence, TextIO
+from typing import Any, Sequence, TextIO
 
 from . import __version__
 from .errors import PkmError, UsageError, format_diagnostic, report_error
-from .library import load_library
-from .pipeline import LAYOUTS, Rendering, compile_agreement, parse_formats
 
 
 class _Parser(argparse.ArgumentParser):
@@ -20,12 +19,42 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{self.prog}: {message}", f"run `{self.prog} --help`")
 
 
-def _parser() -> argparse.ArgumentParser:
+# Each sub-command: its one-line help for `pkm --help`, and the function that adds its full parser ("module:name",
+# or a name in this module). Only the command being run gets its full parser, so `pkm --version` and `pkm --help`
+# import no sub-command (their modules bring in the parser, the renderers and the checks).
+COMMANDS: dict[str, tuple[str, str]] = {
+    "build": ("build an agreement to DOCX and PDF", "add_build_parser"),
+    "new": ("start an agreement from a standard template", "pkm_docs.templates_cli:add_new_parser"),
+    "check": ("check an agreement: mandatory sections, consistency, bilingual parity",
+              "pkm_docs.check_cli:add_check_parser"),
+    "diff": ("compare two drafts clause by clause; --redline writes a Word redline",
+             "pkm_docs.diff.cli:add_diff_parser"),
+    "batch": ("build one agreement per row of a CSV, JSON or YAML file", "pkm_docs.batch:add_batch_parser"),
+    "library": ("browse the clause library", "add_library_parser"),
+}
+
+
+def _parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The ``pkm`` parser: the full parser of the sub-command ``argv`` names, the others' names and help only."""
     parser = _Parser(prog="pkm", description="Draft Indonesian community partnership agreements (PKM).")
     parser.add_argument("--version", action="version", version=f"pkm-docs {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    chosen = next((a for a in (sys.argv[1:] if argv is None else argv) if not a.startswith("-")), None)
+    for name, (help_text, adder) in COMMANDS.items():
+        if name != chosen:
+            commands.add_parser(name, help=help_text)
+            continue
+        module, _, function = adder.rpartition(":")
+        add = getattr(importlib.import_module(module), function) if module else globals()[function]
+        add(commands)
+    return parser
 
-    build_cmd = commands.add_parser("build", help="build an agreement to DOCX and PDF")
+
+def add_build_parser(commands: Any) -> None:
+    """Register ``pkm build``."""
+    from .pipeline import LAYOUTS
+
+    build_cmd = commands.add_parser("build", help=COMMANDS["build"][0])
     build_cmd.add_argument("source", type=Path, help="the agreement (.pkm)")
     build_cmd.add_argument("-o", "--output", type=Path, default=Path("out"), help="output folder (default: out)")
     build_cmd.add_argument("--data", type=Path, help="a YAML or JSON file that fills the agreement's inputs")
@@ -38,19 +67,10 @@ def _parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("--draft", action="store_true",
                            help="build even when the checks find errors, and mark every page RANCANGAN / DRAFT")
 
-    from .templates_cli import add_new_parser
-    add_new_parser(commands)
 
-    from .check_cli import add_check_parser
-    add_check_parser(commands)
-
-    from .diff.cli import add_diff_parser
-    add_diff_parser(commands)
-
-    from .batch import add_batch_parser
-    add_batch_parser(commands)
-
-    library_cmd = commands.add_parser("library", help="browse the clause library")
+def add_library_parser(commands: Any) -> None:
+    """Register ``pkm library`` and its sub-commands."""
+    library_cmd = commands.add_parser("library", help=COMMANDS["library"][0])
     library_cmd.add_argument("--library", type=Path, help="clause library folder (default: the shipped library)")
     library_sub = library_cmd.add_subparsers(dest="library_command", required=True, parser_class=_Parser)
     library_sub.add_parser("list", help="list every clause with its versions")
@@ -61,7 +81,6 @@ def _parser() -> argparse.ArgumentParser:
     compare.add_argument("ref_b")
     compare.add_argument("--format", choices=("text", "json", "html"), default="text")
     compare.add_argument("--lang", choices=("id", "en", "all"), default="all")
-    return parser
 
 
 def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
@@ -70,7 +89,7 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
     stderr = stderr or sys.stderr
     sources: dict[str, str] = {}
     try:
-        args = _parser().parse_args(argv)
+        args = _parser(argv).parse_args(argv)
         if args.command == "build":
             return _build(args, stdout, stderr, sources)
         if args.command == "check":
@@ -101,10 +120,13 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
 
 
 def _build(args: argparse.Namespace, stdout: TextIO, stderr: TextIO, sources: dict[str, str]) -> int:
+    from .check_cli import check_compiled
+    from .library import load_library
+    from .pipeline import Rendering, compile_agreement, parse_formats
+
     formats = parse_formats(args.format)
     if args.template is not None and not args.template.is_file():
         raise UsageError(f"cannot read template {args.template}")
-    from .check_cli import check_compiled
     library = load_library(args.library)
     compiled = compile_agreement(args.source, library=library, data=args.data)
     sources.update(compiled.sources)

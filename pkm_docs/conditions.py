@@ -38,7 +38,7 @@ class Literal:
     span: s.Span
 
 
-Operand = Union[Ref, Literal]
+Operand = Ref | Literal
 
 
 @dataclass(frozen=True)
@@ -62,7 +62,7 @@ class Not:
     span: s.Span
 
 
-Condition = Union[Compare, BoolOp, Not]
+Condition = Compare | BoolOp | Not
 
 
 class ConditionError(Exception):

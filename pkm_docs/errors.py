@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import difflib
+import functools
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import TYPE_CHECKING, Iterable, Sequence
 
-from .syntax import Span
+if TYPE_CHECKING:  # only in annotations: `pkm --version` need not build the syntax tree's classes
+    from .syntax import Span
 
 ERROR = "error"
 WARNING = "warning"
@@ -89,7 +91,7 @@ def format_diagnostic(diag: Diagnostic, sources: dict[str, str] | None = None) -
     """``file:line:col: CODE message``, then the source line with a caret under the span, then the hint.
 
     The line comes from ``sources`` (file name to text), or else from the file, which is then kept in
-    ``sources``: a run that reports many rows of one data file reads it once.
+    ``sources``: a run that reports many rows of one data file reads it once, and splits it into lines once.
     """
     sources = {} if sources is None else sources
     severity = "" if diag.is_error else f"{diag.severity}: "
@@ -107,7 +109,7 @@ def format_diagnostic(diag: Diagnostic, sources: dict[str, str] | None = None) -
             except (OSError, UnicodeDecodeError):
                 text = None
         if text is not None:
-            source_lines = text.splitlines()
+            source_lines = _lines(text)
             if 0 < span.line <= len(source_lines):
                 line = source_lines[span.line - 1].expandtabs(1)
                 width = span.end_column - span.column if span.end_line == span.line else len(line) - span.column + 1
@@ -118,6 +120,12 @@ def format_diagnostic(diag: Diagnostic, sources: dict[str, str] | None = None) -
     if diag.hint:
         lines.append(f"  hint: {diag.hint}")
     return "\n".join(lines)
+
+
+@functools.lru_cache(maxsize=8)
+def _lines(text: str) -> tuple[str, ...]:
+    """The lines of a source, split once however many diagnostics quote it (a run has few sources)."""
+    return tuple(text.splitlines())
 
 
 def report_error(error: PkmError, sources: dict[str, str], stream, outcome: str = "nothing was written") -> int:

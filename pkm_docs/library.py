@@ -18,7 +18,7 @@ from .meanings import Meaning, check_meaning
 from .model import Text
 from .parser import parse_file
 from .resources import resource_dir
-from .values import (ALL_TYPES, PARTY_FIELDS, SIMPLE_TYPES, UNITS, Env, ListType, PartyType, ValueProblem,
+from .values import (ALL_TYPES, PARTY_FIELDS, SIMPLE_TYPES, UNITS, Env, PartyType, ValueProblem,
                      ValueType, compile_type)
 from .versions import Version, format_version, matches, parse_version, valid_constraint
 

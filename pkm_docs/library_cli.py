@@ -5,9 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import TextIO
 
-from . import syntax as s
 from .errors import UsageError, suggest
-from .locale import money_figures
 from .library import ClauseVersion, load_library
 from .versions import matches, valid_constraint
 

@@ -6,7 +6,7 @@ import threading
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Sequence
 
 from .data import load_data
 from .errors import Diagnostic, UsageError
@@ -97,7 +97,7 @@ class Rendering:
     def __init__(self, agreement: Agreement, name: str, formats: Sequence[str] = FORMATS, *,
                  layout: str = "parallel", draft: bool = False, template: Path | None = None):
         self._jobs = outputs(agreement, name, formats, layout)
-        self._options = {"draft": draft, "template": template}
+        self._options: dict[str, Any] = {"draft": draft, "template": template}
         self._pdfs: dict[str, Future[bytes]] = {
             file_name: _pdf_thread().submit(render, view, fmt, layout=renderer_layout, **self._options)
             for file_name, view, fmt, renderer_layout in self._jobs if fmt == "pdf"}

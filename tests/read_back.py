@@ -23,7 +23,7 @@ def pdf_texts(data: bytes) -> tuple[str, str, str]:
         middle = float(page.mediabox.width) / 2
         top, bottom = float(page.mediabox.height) - HEADER_CM * _CM, FOOTER_CM * _CM
 
-        def visit(text, cm, tm, font, size):
+        def visit(text, cm, tm, font, size, middle=middle, top=top, bottom=bottom):
             x = cm[0] * tm[4] + cm[2] * tm[5] + cm[4]
             y = cm[1] * tm[4] + cm[3] * tm[5] + cm[5]
             if bottom - 2 <= y <= top + 2:

@@ -50,7 +50,8 @@ def index_rows(folder: Path) -> list[dict[str, str]]:
 @pytest.fixture(scope="module")
 def csv_build(tmp_path_factory) -> tuple[Path, int, str, str]:
     out = tmp_path_factory.mktemp("csv")
-    code, stdout, stderr = run(TEMPLATE, FIXTURES / "mitra.csv", "-o", out, "--jobs", "2", "--name-field", "nama_yayasan")
+    code, stdout, stderr = run(TEMPLATE, FIXTURES / "mitra.csv", "-o", out, "--jobs", "2",
+                               "--name-field", "nama_yayasan")
     return out, code, stdout, stderr
 
 
@@ -98,7 +99,8 @@ def test_each_row_becomes_its_own_agreement(csv_build):
 
 def test_one_and_two_workers_give_byte_identical_files(tmp_path):
     for jobs in ("1", "2"):
-        code, _, err = run(TEMPLATE, FIXTURES / "mitra.csv", "-o", tmp_path / jobs, "--jobs", jobs, "--format", "docx,pdf")
+        code, _, err = run(TEMPLATE, FIXTURES / "mitra.csv", "-o", tmp_path / jobs, "--jobs", jobs,
+                           "--format", "docx,pdf")
         assert code == 1, err
     one = sorted(p.name for p in (tmp_path / "1").iterdir())
     assert one == sorted(p.name for p in (tmp_path / "2").iterdir())
@@ -226,7 +228,8 @@ def test_a_missing_required_column_is_reported_once():
 
 def test_a_text_in_two_languages_needs_both_columns():
     with pytest.raises(SourceError) as caught:
-        csv_records("tujuan.id,nama_yayasan\na,b\n", "x.csv", [d for d in inputs() if d.name in ("tujuan", "nama_yayasan")])
+        csv_records("tujuan.id,nama_yayasan\na,b\n", "x.csv",
+                    [d for d in inputs() if d.name in ("tujuan", "nama_yayasan")])
     assert caught.value.diagnostics[0].message.startswith("`tujuan.en` is missing")
 
 
@@ -317,8 +320,8 @@ def test_a_yaml_mapping_instead_of_a_list_is_explained(tmp_path):
 
 def test_a_template_mistake_is_shown_once_not_once_per_row(tmp_path):
     template = tmp_path / "mitra.pkm"
-    template.write_text(TEMPLATE.read_text(encoding="utf-8").replace("use opening.standard@^1", "use opening.standart@^1"),
-                        encoding="utf-8")
+    mistyped = TEMPLATE.read_text(encoding="utf-8").replace("use opening.standard@^1", "use opening.standart@^1")
+    template.write_text(mistyped, encoding="utf-8")
     code, stdout, stderr = run(template, FIXTURES / "mitra.yaml", "-o", tmp_path / "out", "--jobs", "1")
     assert code == 1 and "built 0, failed 2 of 2" in stdout
     assert stderr.count(": PKM010 the library has no clause `opening.standart`") == 1
@@ -335,6 +338,7 @@ def test_jobs_must_be_positive():
 # ---------------------------------------------------------------- the benchmark
 
 
+@pytest.mark.slow
 def test_bench_writes_a_report_with_every_section(tmp_path, capsys):
     report_path = tmp_path / "bench.json"
     assert bench.main(["--repeat", "1", "--sizes", "2,3", "--batch", "2", "--diff-size", "3", "--no-soffice",

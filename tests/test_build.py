@@ -160,6 +160,7 @@ HOSTILE = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", HOSTILE)
 def test_hostile_party_name_lands_as_plain_text(tmp_path, name):
     source = EXAMPLE.read_text(encoding="utf-8").replace('name: "Yayasan Kasih Ibu Flobamora"',
@@ -240,8 +241,8 @@ def test_pdftotext_reads_every_article_in_order_in_each_column(built, agreement)
     top, height = round(2.8 * points_per_cm), round(842 - 2.8 * points_per_cm - 3.2 * points_per_cm)
 
     def column(x: int) -> str:
-        result = subprocess.run(["pdftotext", "-layout", "-r", "72", "-x", str(x), "-y", str(top), "-W", "298", "-H", str(height),
-                                 str(pdf), "-"], capture_output=True, text=True, check=True)
+        result = subprocess.run(["pdftotext", "-layout", "-r", "72", "-x", str(x), "-y", str(top), "-W", "298",
+                                 "-H", str(height), str(pdf), "-"], capture_output=True, text=True, check=True)
         return norm(result.stdout).replace("-", "")
 
     # pdftotext joins a word broken after a hyphen ("hal-" / "hal" becomes "halhal"): compare without hyphens

@@ -110,7 +110,7 @@ def test_errors_that_stop_resolution_cannot_be_ignored():
 def test_sarif_output_validates_against_the_schema():
     schema = json.loads(SARIF_SCHEMA.read_text(encoding="utf-8"))
     for name in ("warnings_only.pkm", "one_sided.pkm", "syntax_error.pkm"):
-        code, out, _ = run(str(BROKEN / name), "--library", str(LIBRARY), "--format", "sarif")
+        _, out, _ = run(str(BROKEN / name), "--library", str(LIBRARY), "--format", "sarif")
         log = json.loads(out)
         jsonschema.validate(log, schema, format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER)
         driver = log["runs"][0]["tool"]["driver"]

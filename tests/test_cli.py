@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import io
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from pkm_docs.cli import main
+from pkm_docs.cli import COMMANDS, _parser, main
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -60,3 +62,29 @@ def test_an_unknown_format_is_a_usage_error_and_nothing_is_written(tmp_path, com
     named = "odt" if "odt" in formats else ""
     assert f"unknown format `{named}`" in err and "formats are docx, pdf" in err
     assert not (tmp_path / "out").exists()
+
+
+def test_version_and_help_import_no_sub_command_and_no_renderer():
+    """`pkm --version` and `pkm --help` answer at once: no parser, renderer, check or Jinja is imported."""
+    probe = ("import contextlib, io, sys\n"
+             "from pkm_docs.cli import main\n"
+             "for argv in (['--version'], ['--help']):\n"
+             "    with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):\n"
+             "        main(argv)\n"
+             "print(' '.join(sorted(sys.modules)))\n")
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.split()
+    heavy = ("lark", "docx", "docxtpl", "typst", "jinja2", "lxml", "pypdf", "babel", "yaml",
+             "pkm_docs.parser", "pkm_docs.library", "pkm_docs.pipeline", "pkm_docs.checks", "pkm_docs.renderers",
+             "pkm_docs.diff", "pkm_docs.batch", "pkm_docs.check_cli")
+    assert [m for m in loaded if any(m == h or m.startswith(h + ".") for h in heavy)] == []
+
+
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+def test_pkm_help_lists_each_command_as_its_own_parser_describes_it(command):
+    # `pkm --help` shows the short help kept in cli.COMMANDS; the command's module registers its own
+    assert _parser([command]).format_help() == _parser([]).format_help()
+
+
+def test_a_mistyped_command_is_a_usage_error_naming_the_choices():
+    code, _, err = run("chek", "x.pkm")
+    assert code == 2 and "invalid choice: 'chek'" in err and "check" in err

@@ -35,12 +35,12 @@ FIXTURES = Path(__file__).parent / "fixtures" / "diff"
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def library():
     return load_library()
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def agreement(name: str) -> Agreement:
     return compile_agreement(FIXTURES / f"{name}.pkm", library=library()).agreement
 
@@ -382,7 +382,7 @@ def test_html_sets_old_and_new_side_by_side_with_words_marked():
 # ---- DOCX drafts ------------------------------------------------------------------------------------------
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def built(name: str) -> bytes:
     from pkm_docs.renderers.docx import render_docx
     return render_docx(agreement(name))

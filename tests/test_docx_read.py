@@ -29,7 +29,10 @@ def example() -> Agreement:
 
 
 def clause_texts(agreement: Agreement, lang: str) -> list[tuple[str | None, int | None, str]]:
-    """(clause id, article number, text) of each run of paragraphs from one clause: paragraphs and items, a line each."""
+    """(clause id, article number, text) of each run of paragraphs from one clause.
+
+    Its paragraphs and items, a line each.
+    """
     out = []
     for part in agreement.all_parts():
         for clause_id, group in groupby(part.paragraphs, key=lambda p: p.clause_id):

@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 
 from pkm_docs.cli import main
+from pkm_docs.errors import ERROR, Diagnostic, format_diagnostic
+from pkm_docs.syntax import Span
 
 
 def run(tmp_path: Path, source: str, library: Path, data: Path | None = None) -> tuple[int, str]:
@@ -34,8 +36,8 @@ MISTAKES = [
     ("missing parameter", "    government_share: 60%\n", "",
      "PKM016 `funding.cost_sharing@2.0.0` needs `government_share` (percent, e.g. 40%)",
      "add `government_share: ...`", "funding.cost_sharing@^2"),
-    ("unknown parameter", "total: budget", "total: budget\n    totl: Rp5", "PKM014 `funding.cost_sharing@2.0.0` has no parameter `totl`",
-     "did you mean `total`?", "totl"),
+    ("unknown parameter", "total: budget", "total: budget\n    totl: Rp5",
+     "PKM014 `funding.cost_sharing@2.0.0` has no parameter `totl`", "did you mean `total`?", "totl"),
     ("missing colon", "scheme: pkm-standar", "scheme pkm-standar", "PKM001 unexpected `pkm-standar`; expected `:`",
      "a field is written `name: value`", "pkm-standar"),
     ("misspelt role", "role: organisation", "role: organization", "PKM037 unknown role `organization`",
@@ -136,3 +138,17 @@ def test_binary_garbage_is_refused_without_traceback(tmp_path, fixture_library):
     code = main(["build", str(path), "--library", str(fixture_library)], stdout=io.StringIO(), stderr=err)
     assert code == 2
     assert "not UTF-8" in err.getvalue()
+
+
+def test_thousands_of_diagnostics_of_one_long_file_each_quote_their_own_line_and_caret():
+    # a source is split into lines once per run, not once per diagnostic; every quote must still be its own line
+    lines = [f"{' ' * (i % 7)}amount_{i}: Rp{i * 1000} {'x' * (i % 13)}" for i in range(1, 5001)]
+    sources = {"big.pkm": "\n".join(lines) + "\n"}
+    for number, line in enumerate(lines, start=1):
+        column = line.index("Rp") + 1
+        width = len(f"Rp{number * 1000}")
+        diag = Diagnostic("PKM015", ERROR, "expected percent", Span("big.pkm", number, column, number, column + width))
+        heading, quoted, caret = format_diagnostic(diag, sources).splitlines()
+        assert heading == f"big.pkm:{number}:{column}: PKM015 expected percent"
+        assert quoted == f"{number:>5} | {line}"
+        assert caret == "      | " + " " * (column - 1) + "^" * width

@@ -83,6 +83,7 @@ settings_fast = settings(max_examples=300, deadline=FAST, database=None,
                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 
+@pytest.mark.slow
 @given(st.text(max_size=400))
 @settings_fast
 def test_random_text_ends_in_a_diagnostic_or_success(text):
@@ -95,6 +96,7 @@ def test_random_token_soup_ends_in_a_diagnostic_or_success(text):
     compile_text(text)
 
 
+@pytest.mark.slow
 @given(st.sampled_from(sorted(SOURCES)), st.data())
 @settings_fast
 def test_truncated_sources_end_in_a_diagnostic_or_success(name, data):
@@ -102,6 +104,7 @@ def test_truncated_sources_end_in_a_diagnostic_or_success(name, data):
     compile_text(text[: data.draw(st.integers(0, len(text)), label="cut")])
 
 
+@pytest.mark.slow
 @given(st.sampled_from(sorted(SOURCES)), st.data())
 @settings_fast
 def test_sources_with_deleted_lines_end_in_a_diagnostic_or_success(name, data):
@@ -110,6 +113,7 @@ def test_sources_with_deleted_lines_end_in_a_diagnostic_or_success(name, data):
     compile_text("".join(line for i, line in enumerate(lines) if i not in deleted))
 
 
+@pytest.mark.slow
 @given(st.sampled_from(sorted(SOURCES)), st.data())
 @settings_fast
 def test_sources_with_spliced_tokens_end_in_a_diagnostic_or_success(name, data):
@@ -158,11 +162,13 @@ HUGE = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", sorted(DEEP))
 def test_deep_nesting_ends_in_a_diagnostic_or_success(case):
     within(FAST, compile_text, DEEP[case])
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", sorted(HUGE))
 def test_huge_literals_end_in_a_diagnostic_or_success(case):
     assert len(HUGE[case].encode("utf-8")) <= MAX_SOURCE_BYTES
@@ -245,6 +251,7 @@ def test_a_data_file_over_the_size_limit_is_refused(tmp_path):
         load_data(path)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("nested", ["[" * 10_000 + "]" * 10_000, "{a: " * 5_000 + "1" + "}" * 5_000])
 def test_a_deeply_nested_data_file_is_a_diagnostic(nested):
     with pytest.raises(SourceError):
@@ -315,6 +322,7 @@ def passwd() -> str | None:
     return path.read_text(encoding="utf-8", errors="replace").splitlines()[0] if path.is_file() else None
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", sorted(HOSTILE))
 def test_hostile_text_lands_verbatim_in_docx_and_pdf_and_runs_nothing(case, passwd):
     value = HOSTILE[case]
@@ -431,6 +439,7 @@ def test_characters_the_pdf_fonts_lack_land_in_the_docx_and_the_pdf_refuses_them
 LONG = " ".join(("kesehatan ibu anak posyandu gizi layanan " * 2_600).split()[:15_000])  # over 100 kB
 
 
+@pytest.mark.slow
 def test_a_100_kb_text_lands_verbatim_in_docx_and_pdf():
     assert len(LONG.encode("utf-8")) >= 100_000
     agreement = resolve_data(with_values({"tujuan": LONG}))
@@ -439,6 +448,7 @@ def test_a_100_kb_text_lands_verbatim_in_docx_and_pdf():
     assert squeeze(LONG) in squeeze(left) and squeeze(LONG) in squeeze(right)
 
 
+@pytest.mark.slow
 def test_a_100_kb_party_name_lands_verbatim_in_docx_and_pdf():
     agreement = resolve_data(with_values({"nama_yayasan": LONG}))
     assert LONG in docx_text(render(agreement, "docx"))
@@ -455,6 +465,7 @@ values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=3)
                       | st.dictionaries(st.sampled_from(["id", "en", "x"]), inner, max_size=3), max_leaves=6)
 
 
+@pytest.mark.slow
 @given(st.dictionaries(st.sampled_from(sorted(INPUTS) + ["unknown_field"]), values, min_size=1, max_size=6))
 @settings(max_examples=300, deadline=FAST, database=None, suppress_health_check=[HealthCheck.too_slow])
 def test_random_data_values_end_in_a_diagnostic_or_success(changes):
@@ -539,6 +550,7 @@ def test_a_build_into_a_new_folder_interrupted_leaves_no_file(example, tmp_path,
 # ---------------------------------------------------------------- reproducible bytes
 
 
+@pytest.mark.slow
 def test_the_same_input_gives_identical_bytes_in_separate_processes(tmp_path):
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     for seed in ("1", "2"):
@@ -573,6 +585,7 @@ LETTERHEAD_CODE = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", sorted(LETTERHEAD_CODE))
 def test_a_letterhead_with_jinja_beyond_placeholders_is_refused_and_runs_nothing(case, tmp_path):
     import docx

@@ -35,18 +35,18 @@ PAIRS = [("base", "params"), ("base", "inserted"), ("base", "removed"), ("base",
 IDS = [f"{old}-{new}" for old, new in PAIRS]
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def draft(name: str):
     library = load_library()
     return from_agreement(compile_agreement(FIXTURES / f"{name}.pkm", library=library).agreement, library, name)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def built(name: str) -> bytes:
     return render_docx(draft(name).agreement)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def redlined(old: str, new: str) -> bytes:
     return redline_drafts(draft(old), draft(new), author="Biro Hukum")
 
@@ -122,6 +122,7 @@ def pandoc_paragraphs(data: bytes, mode: str, tmp_path: Path) -> list[str]:
     return [t for t in (" ".join(p.split()) for p in found) if t]
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("pandoc") is None, reason="pandoc is not installed")
 @pytest.mark.parametrize("old, new", PAIRS, ids=IDS)
 def test_pandoc_accepting_gives_new_and_rejecting_gives_old(old, new, tmp_path):
@@ -130,6 +131,7 @@ def test_pandoc_accepting_gives_new_and_rejecting_gives_old(old, new, tmp_path):
     assert pandoc_paragraphs(data, "reject", tmp_path) == pandoc_paragraphs(built(old), "accept", tmp_path)
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
 def test_libreoffice_opens_the_redline(tmp_path):
     import pypdf

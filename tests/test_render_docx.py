@@ -1,4 +1,4 @@
-"""Tests for pkm_docs.renderers.docx: what a reader of the DOCX sees, read back with python-docx, pandoc and LibreOffice."""
+"""Tests for pkm_docs.renderers.docx: what a reader of the DOCX sees, read back by python-docx, pandoc, LibreOffice."""
 
 from __future__ import annotations
 
@@ -372,7 +372,8 @@ def test_each_clause_has_one_content_control_per_language_with_its_tag(agreement
                 tag = f"pkm:clause|{use.clause_id}|{use.version}|{use.content_hash}|{lang}|{where}"
                 assert tags.count(tag) == 1, tag
                 assert aliases[tags.index(tag)] == use.clause_id
-    assert len([t for t in tags if t.startswith("pkm:clause")]) == 2 * sum(len(p.clauses) for p in agreement.all_parts())
+    clauses = sum(len(p.clauses) for p in agreement.all_parts())
+    assert len([t for t in tags if t.startswith("pkm:clause")]) == 2 * clauses
     second = "pkm:heading||||en|1" if layout == "parallel" else "pkm:heading||||id|2"
     assert [t for t in tags if t.startswith("pkm:heading")][:2] == ["pkm:heading||||id|1", second]
 
@@ -466,7 +467,7 @@ def core_properties(data: bytes) -> dict[str, str]:
     return {child.tag: child.text or "" for child in root}
 
 
-DC, CP, DCTERMS = "{http://purl.org/dc/elements/1.1/}", "{%s}" % CORE_NS, "{http://purl.org/dc/terms/}"
+DC, CP, DCTERMS = "{http://purl.org/dc/elements/1.1/}", f"{{{CORE_NS}}}", "{http://purl.org/dc/terms/}"
 
 
 def test_core_properties_come_from_the_model(agreement, docx_bytes):
@@ -578,7 +579,7 @@ def test_template_with_broken_jinja_raises_build_error(agreement, tmp_path):
     broken.add_paragraph("{{p body }}")
     path = tmp_path / "broken.docx"
     broken.save(path)
-    with pytest.raises(BuildError, match="broken.docx"):
+    with pytest.raises(BuildError, match=r"broken\.docx"):
         render_docx(agreement, template=path)
 
 
@@ -676,6 +677,7 @@ def drawn_numbers(agreement: Agreement, lang: str) -> list[str]:
     return out
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
 def test_libreoffice_converts_it_to_pdf(agreement, docx_bytes, tmp_path):
     reader = libreoffice_pdf(docx_bytes, tmp_path)
@@ -684,6 +686,7 @@ def test_libreoffice_converts_it_to_pdf(agreement, docx_bytes, tmp_path):
     assert squeeze("Pasal 1") in text and squeeze(agreement.parties[0].representative) in text
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
 @pytest.mark.parametrize("layout", LAYOUTS)
 def test_libreoffice_draws_the_numbers_the_model_has(layout, tmp_path):
@@ -697,6 +700,7 @@ def test_libreoffice_draws_the_numbers_the_model_has(layout, tmp_path):
         assert text.index(squeeze("Pasal 3")) < text.index(squeeze("Article 1"))
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
 def test_libreoffice_renumbers_the_articles_after_one_inserted_by_hand(agreement, tmp_path):
     # what a lawyer does in Word: copy an article (heading and clause) in front of Pasal 2

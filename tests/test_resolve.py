@@ -55,7 +55,8 @@ def test_content_hash_is_sha256_and_changes_with_the_text(fixture_library, tmp_p
     shutil.copytree(fixture_library, copy)
     path = copy / "purpose.pkm"
     # reindenting does not change the hash; changing a word does
-    path.write_text(path.read_text(encoding="utf-8").replace("      (1) Perjanjian", "        (1) Perjanjian"), encoding="utf-8")
+    reindented = path.read_text(encoding="utf-8").replace("      (1) Perjanjian", "        (1) Perjanjian")
+    path.write_text(reindented, encoding="utf-8")
     assert load_library(copy).resolve("purpose.scope", "1.0.0").content_hash == original
     path.write_text(path.read_text(encoding="utf-8").replace("dimaksudkan untuk", "bertujuan untuk"), encoding="utf-8")
     assert load_library(copy).resolve("purpose.scope", "1.0.0").content_hash != original
@@ -139,7 +140,8 @@ def test_single_language_agreement_has_only_that_language(tmp_path, agreement_te
 
 
 def test_parser_keeps_spans_and_dedents_text_blocks():
-    source = parse('clause a.b 1.0.0 {\n  title: "A" / "B"\n  text {\n    id: """\n      (1) Satu.\n      (2) Dua.\n      """\n  }\n}\n', "x.pkm")
+    source = parse('clause a.b 1.0.0 {\n  title: "A" / "B"\n  text {\n    id: """\n      (1) Satu.\n      (2) Dua.\n'
+                   '      """\n  }\n}\n', "x.pkm")
     [clause] = source.declarations
     assert clause.id_span.line == 1 and clause.id_span.column == 8
     assert clause.body.get("id").text.value == "(1) Satu.\n(2) Dua."

@@ -66,8 +66,10 @@ def test_two_language_text_with_an_unquoted_comma_gets_a_hint(tmp_path):
     templates = resource_dir("templates")
     sample = (templates / "kehutanan.sample.yaml").read_text(encoding="utf-8")
     data = tmp_path / "kth.yaml"
-    data.write_text(sample.replace('lokasi: {id: "Desa Noepesu, Kecamatan Miomaffo Barat", en: "Noepesu Village, Miomaffo Barat District"}',
-                                   "lokasi: {id: Desa Noepesu, Kecamatan Miomaffo Barat, en: Noepesu Village}"), encoding="utf-8")
+    data.write_text(sample.replace('lokasi: {id: "Desa Noepesu, Kecamatan Miomaffo Barat", '
+                                   'en: "Noepesu Village, Miomaffo Barat District"}',
+                                   "lokasi: {id: Desa Noepesu, Kecamatan Miomaffo Barat, en: Noepesu Village}"),
+                    encoding="utf-8")
     code, _, err = run("build", str(templates / "kehutanan.pkm"), "--data", str(data), "-o", str(tmp_path / "out"))
     assert code == 1
     assert "`lokasi`: a text in two languages is written as `{id: ..., en: ...}`" in err
@@ -85,9 +87,10 @@ def test_new_lists_templates_with_descriptions():
 
 def test_new_copies_template_and_sample_data_and_the_copy_builds(tmp_path):
     target = tmp_path / "perjanjian.pkm"
-    code, out, _ = run("new", "kesehatan", str(target))
+    code, _, _ = run("new", "kesehatan", str(target))
     assert code == 0
-    assert target.read_text(encoding="utf-8") == (resource_dir("templates") / "kesehatan.pkm").read_text(encoding="utf-8")
+    template = resource_dir("templates") / "kesehatan.pkm"
+    assert target.read_text(encoding="utf-8") == template.read_text(encoding="utf-8")
     assert (tmp_path / "perjanjian.yaml").is_file()
     compile_agreement(target, data=tmp_path / "perjanjian.yaml")
 
@@ -131,9 +134,11 @@ def test_library_show_unknown_clause_suggests_nearest_id():
 @pytest.mark.parametrize("date, id_words, en_words", [
     ("2026-12-01", "Pada hari ini Selasa, tanggal satu, bulan Desember, tahun dua ribu dua puluh enam (01-12-2026)",
      "On this day, Tuesday, the first day of December, two thousand twenty-six (01-12-2026)"),
-    ("2027-01-31", "Pada hari ini Minggu, tanggal tiga puluh satu, bulan Januari, tahun dua ribu dua puluh tujuh (31-01-2027)",
+    ("2027-01-31",
+     "Pada hari ini Minggu, tanggal tiga puluh satu, bulan Januari, tahun dua ribu dua puluh tujuh (31-01-2027)",
      "On this day, Sunday, the thirty-first day of January, two thousand twenty-seven (31-01-2027)"),
-    ("2026-02-22", "Pada hari ini Minggu, tanggal dua puluh dua, bulan Februari, tahun dua ribu dua puluh enam (22-02-2026)",
+    ("2026-02-22",
+     "Pada hari ini Minggu, tanggal dua puluh dua, bulan Februari, tahun dua ribu dua puluh enam (22-02-2026)",
      "On this day, Sunday, the twenty-second day of February, two thousand twenty-six (22-02-2026)"),
     ("2030-11-11", "Pada hari ini Senin, tanggal sebelas, bulan November, tahun dua ribu tiga puluh (11-11-2030)",
      "On this day, Monday, the eleventh day of November, two thousand thirty (11-11-2030)"),

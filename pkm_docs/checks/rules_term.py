@@ -139,10 +139,10 @@ def duration_mismatch(ctx: Context) -> Iterator[Finding]:
 @rule("PKM153", "period-longer-than-term", ERROR,
       title=("Periode pelaporan melebihi jangka waktu", "Reporting period longer than the term"),
       explanation=(
-          "Periode pelaporan atau evaluasi (nilai yang `means period`) harus muat dalam jangka waktu perjanjian; kalau lebih "
-          "panjang, laporan pertama jatuh sesudah perjanjian berakhir dan kewajiban akuntabilitas kosong.",
-          "A reporting or evaluation period (a value that `means period`) must fit inside the agreement's term; if it is "
-          "longer, the first report falls due after the agreement has ended and accountability is void."))
+          "Periode pelaporan atau evaluasi (nilai yang `means period`) harus muat dalam jangka waktu perjanjian; "
+          "kalau lebih panjang, laporan pertama jatuh sesudah perjanjian berakhir dan kewajiban akuntabilitas kosong.",
+          "A reporting or evaluation period (a value that `means period`) must fit inside the agreement's term; if "
+          "it is longer, the first report falls due after the agreement has ended and accountability is void."))
 def period_longer_than_term(ctx: Context) -> Iterator[Finding]:
     found = [(use, term) for _, use, term in terms(ctx) if term.months is not None]
     if not found:

@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Sequence
 
-from .. import syntax as s
 from ..body import letters
 from ..errors import UsageError, suggest
 from ..library import ClauseVersion, Library, ParamSpec

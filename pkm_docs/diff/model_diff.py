@@ -238,10 +238,10 @@ class _Differ(TextComparer):
                 if not slot.moved:
                     continue
                 change = MOVED
-            part = slot.new or slot.old
-            assert part is not None
-            out.append(ArticleChange(change, part.kind, slot.old.number if slot.old else None,
-                                     slot.new.number if slot.new else None, dict(part.title),
+            shown = slot.new or slot.old
+            assert shown is not None
+            out.append(ArticleChange(change, shown.kind, slot.old.number if slot.old else None,
+                                     slot.new.number if slot.new else None, dict(shown.title),
                                      slot.title_changes, clauses, slot.moved, slot.reordered))
         return out
 

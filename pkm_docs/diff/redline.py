@@ -103,8 +103,9 @@ class _Redliner:
         upcoming = None
         for index in range(len(pairs) - 1, -1, -1):
             following[index] = upcoming
-            if pairs[index][1] is not None:
-                upcoming = new[pairs[index][1]]
+            new_index = pairs[index][1]
+            if new_index is not None:
+                upcoming = new[new_index]
         done: list[tuple[etree._Element, str]] = []
         previous: etree._Element | None = None
         for index, (i, j) in enumerate(pairs):

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import copy
 import datetime
-from typing import Iterable, Iterator
+import itertools
+from typing import Iterable, Iterator, cast
 
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from lxml import etree
+
+from ..renderers.docx_xml import detach
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
@@ -131,10 +134,10 @@ def split_run(r: etree._Element, cuts: Iterable[int]) -> list[etree._Element]:
     if len(points) == 2:
         return [r]
     rpr = r.find(RPR)
-    pieces = [make_run(rpr, text[a:b]) for a, b in zip(points, points[1:])]
+    pieces = [make_run(rpr, text[a:b]) for a, b in itertools.pairwise(points)]
     for piece in pieces:
         r.addprevious(piece)
-    r.getparent().remove(r)
+    detach(r)
     return pieces
 
 
@@ -152,12 +155,12 @@ def without_annotations(element: etree._Element) -> etree._Element:
     ranges dropped (their ids would clash)."""
     element = copy.deepcopy(element)
     for mark in [e for e in element.iter(*_ANNOTATIONS)]:
-        mark.getparent().remove(mark)
+        detach(mark)
     for sdt in list(element.iter(SDT)):
         content = sdt.find(SDT_CONTENT)
         for child in list(content) if content is not None else []:
             sdt.addprevious(child)
-        sdt.getparent().remove(sdt)
+        detach(sdt)
     return element
 
 
@@ -261,8 +264,8 @@ def largest_id(roots: Iterable[etree._Element]) -> int:
     """The largest numeric ``w:id`` in the given parts (revision ids must not reuse one)."""
     found = [0]
     for root in roots:
-        found.extend(int(v) for v in etree.XPath("//@w:id", namespaces={"w": W_NS})(root)
-                     if str(v).lstrip("-").isdigit())
+        ids = cast("list[str]", etree.XPath("//@w:id", namespaces={"w": W_NS})(root))  # attribute values
+        found.extend(int(v) for v in ids if str(v).lstrip("-").isdigit())
     return max(found)
 
 
@@ -288,7 +291,7 @@ _UNWRAPPED_ON_ACCEPT = (INS, qn("w:moveTo"))
 def accept_revisions(root: etree._Element) -> None:
     """Accept every tracked change already in a story (a DOCX edited with Track Changes on), in place."""
     for tr in [tr for tr in root.iter(TR) if row_mark(tr) == "del"]:
-        tr.getparent().remove(tr)
+        detach(tr)
     for p in [p for p in root.iter(P) if paragraph_mark(p) == "del"]:
         following = p.getnext()
         if following is not None and following.tag == P:  # the paragraph joins the next one
@@ -300,10 +303,9 @@ def accept_revisions(root: etree._Element) -> None:
                 else:
                     following.insert(0, child)
                     anchor = child
-            p.getparent().remove(p)
+            detach(p)
     for element in [e for e in root.iter(*_REMOVED_ON_ACCEPT)]:
-        if element.getparent() is not None:
-            element.getparent().remove(element)
+        detach(element)
     for element in [e for e in root.iter(*_UNWRAPPED_ON_ACCEPT)]:
         parent = element.getparent()
         if parent is None or parent.tag in (RPR, TRPR):  # a mark on a paragraph mark or a row: just drop it

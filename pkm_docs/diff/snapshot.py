@@ -13,7 +13,6 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
-from .. import syntax as s
 from ..body import letters
 from ..library import Library
 from ..model import Agreement, Article, ClauseUse, Paragraph, Party, Text
@@ -266,7 +265,7 @@ def _read_paragraphs(texts: Mapping[str, Sequence[ReadParagraph]],
     paragraphs = []
     for index in range(count):
         numbers = [by_lang[lang][index][0] for lang in langs if index < len(by_lang[lang])]
-        text = {lang: normalize("\n".join(by_lang[lang][index][1])) if index < len(by_lang[lang]) else ""
-                for lang in langs}
-        paragraphs.append(DraftParagraph(next((n for n in numbers if n is not None), None), text))
+        joined = {lang: normalize("\n".join(by_lang[lang][index][1])) if index < len(by_lang[lang]) else ""
+                  for lang in langs}
+        paragraphs.append(DraftParagraph(next((n for n in numbers if n is not None), None), joined))
     return tuple(paragraphs)

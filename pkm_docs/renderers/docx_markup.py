@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import Iterable, Union
+from typing import Iterable, TypeVar, Union, cast
 
 
 def text(value: str) -> str:
@@ -190,6 +190,7 @@ class ContentControl:
 
 
 Block = Union[Paragraph, ContentControl, "Table"]
+_B = TypeVar("_B", Paragraph, ContentControl, "Table")
 
 
 class Story:
@@ -198,7 +199,7 @@ class Story:
     def __init__(self) -> None:
         self.blocks: list[Block] = []
 
-    def add(self, block: Block) -> Block:
+    def add(self, block: _B) -> _B:
         self.blocks.append(block)
         return block
 
@@ -249,7 +250,7 @@ class Cell(Story):
     def new_paragraph(self, style_id: str) -> Paragraph:
         if self._unused:
             self._unused = False
-            paragraph = self.blocks[0]
+            paragraph = cast(Paragraph, self.blocks[0])  # the cell's first block, made in __init__
             paragraph.style_id = style_id
             return paragraph
         return self.add(Paragraph(style_id))

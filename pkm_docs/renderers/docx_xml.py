@@ -18,7 +18,7 @@ from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.oxml import serialize_part_xml
 from docx.opc.packuri import CONTENT_TYPES_URI, PACKAGE_URI, PackURI
-from docx.opc.part import Part
+from docx.opc.part import Part, XmlPart
 from docx.opc.pkgwriter import _ContentTypesItem
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
@@ -95,8 +95,9 @@ def _set_run_property(run: Run, tag: str, value: str) -> None:
     rpr = run._r.get_or_add_rPr()
     element = rpr.find(qn(tag))
     if element is None:
-        element = OxmlElement(tag)
-        rpr.insert_element_before(element, *_RPR_ORDER[_RPR_ORDER.index(tag) + 1:])
+        added = OxmlElement(tag)
+        rpr.insert_element_before(added, *_RPR_ORDER[_RPR_ORDER.index(tag) + 1:])  # type: ignore[arg-type]
+        element = added
     element.set(qn("w:val"), value)
 
 
@@ -140,7 +141,8 @@ def set_style_border(style: ParagraphStyle, *, val: str = "single", size: int = 
         borders = OxmlElement("w:pBdr")
         # w:pBdr comes after keep/page-break/frame/numbering elements and before shading, tabs, spacing, ind, jc
         successor = next((ppr.find(qn(tag)) for tag in ("w:shd", "w:tabs", "w:suppressAutoHyphens", "w:spacing",
-                                                         "w:ind", "w:jc", "w:rPr") if ppr.find(qn(tag)) is not None), None)
+                                                         "w:ind", "w:jc", "w:rPr")
+                          if ppr.find(qn(tag)) is not None), None)
         if successor is not None:
             successor.addprevious(borders)
         else:
@@ -159,6 +161,7 @@ def move_to_start(paragraph: Paragraph) -> None:
     """Move a paragraph to the top of its story (above a letterhead table, say)."""
     element = paragraph._p
     parent = element.getparent()
+    assert parent is not None, "a paragraph of a story has a parent"
     parent.remove(element)
     parent.insert(0, element)
 
@@ -191,6 +194,7 @@ def add_text_watermark(paragraph: Paragraph, text: str) -> None:
     """A diagonal grey text watermark behind the page, in Word's own VML form, anchored in a header paragraph."""
     run = parse_xml(_WATERMARK)
     path = run.find(".//{urn:schemas-microsoft-com:vml}shape/{urn:schemas-microsoft-com:vml}textpath")
+    assert path is not None, "_WATERMARK has a textpath"
     path.set("string", text)  # an attribute value: lxml escapes it
     paragraph._p.append(run)
 
@@ -284,12 +288,21 @@ def copy_missing_styles(source: Document, target: Document, prefix: str) -> list
 
 def remove_style(document: Document, name: str) -> None:
     """Delete a style definition (the house template drops python-docx's hundred table styles)."""
-    element = document.styles[name].element
-    element.getparent().remove(element)
+    detach(document.styles[name].element)
+
+
+def detach(element: etree._Element) -> None:
+    """Take ``element`` out of the tree it is in (nothing to do for a root)."""
+    parent = element.getparent()
+    if parent is not None:
+        parent.remove(element)
 
 
 def drop_related_parts(source: Any, reltype: str) -> None:
-    """Unlink parts of ``reltype`` from a package or part (the thumbnail and stylesWithEffects of python-docx's default)."""
+    """Unlink parts of ``reltype`` from a package or part.
+
+    Used for the thumbnail and stylesWithEffects of python-docx's default template.
+    """
     for r_id, rel in list(source.rels.items()):
         if rel.reltype == reltype:
             del source.rels[r_id]
@@ -330,7 +343,9 @@ def read_custom_properties(data: bytes) -> dict[str, str]:
             root = etree.fromstring(archive.read("docProps/custom.xml"))
         except KeyError:
             return {}
-    return {p.get("name"): "".join(p.itertext()) for p in root}
+    # every property has a name (the schema requires it); lxml-stubs types itertext() as str | bytes, but a
+    # parsed document yields str
+    return {p.get("name", ""): "".join(p.itertext()) for p in root}  # type: ignore[arg-type]
 
 
 # -- the package as bytes -------------------------------------------------------------------------------
@@ -453,7 +468,9 @@ def _numbering_root(document: Document):
     """``word/numbering.xml`` of the document, created when the template has none."""
     part = document.part
     try:
-        return part.part_related_by(RT.NUMBERING).element
+        related = part.part_related_by(RT.NUMBERING)
+        assert isinstance(related, XmlPart), "python-docx loads word/numbering.xml as a NumberingPart"
+        return related.element
     except KeyError:
         numbering = NumberingPart(PackURI("/word/numbering.xml"), CT.WML_NUMBERING,
                                   parse_xml(f'<w:numbering xmlns:w="{_W_NS}"/>'), part.package)
