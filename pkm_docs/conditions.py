@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Callable, Mapping, Union
+from typing import Any, Callable, Mapping
 
 from . import syntax as s
 from .errors import DiagnosticSink, suggest
