@@ -22,7 +22,8 @@ from .values import (ALL_TYPES, PARTY_FIELDS, SIMPLE_TYPES, UNITS, Env, PartyTyp
                      ValueType, compile_type)
 from .versions import Version, format_version, matches, parse_version, valid_constraint
 
-STATUSES = ("approved", "draft", "deprecated")
+#: ``model``: a pkm-docs model text, usable but approved by no one (its manifest entry says so).
+STATUSES = ("approved", "model", "draft", "deprecated")
 
 #: The roles a party may have; ``{government}`` / ``{organisation}`` in a text name the one party with it.
 ROLES = ("government", "organisation")
@@ -36,6 +37,9 @@ BUILTINS: dict[str, tuple[str, ...]] = {
     "signing": ("day", "date", "date_in_words", "place"),
     "agreement": ("title", "number"),
     "parties": ("count", "count_words", "names"),
+    # an item line that starts with `{each party}` is written once per party, `{party}` / `{party.name}` naming it
+    "each": (),
+    "party": PARTY_FIELDS,
 }
 
 
@@ -145,7 +149,7 @@ class Library:
     def resolve(self, clause_id: str, constraint: str | None) -> ClauseVersion | None:
         """The highest approved version matching ``constraint``; a deprecated one only if no approved matches."""
         candidates = [c for c in self.versions_of(clause_id) if matches(constraint, c.version)]
-        for status in ("approved", "deprecated"):
+        for status in ("approved", "model", "deprecated"):
             chosen = [c for c in candidates if c.status == status]
             if chosen:
                 return max(chosen, key=lambda c: c.version)
@@ -269,7 +273,7 @@ def _load_clause(decl: s.ClauseDef, text: str, sink: DiagnosticSink,
     status = _name_field(fields, "status", sink, decl.span, what)
     if status is not None and status not in STATUSES:
         sink.error("PKM023", f"unknown status `{status}`", fields["status"].value.span,
-                   suggest(status, STATUSES) or "status is approved, draft or deprecated")
+                   suggest(status, STATUSES) or "status is approved, model, draft or deprecated")
     section = _name_field(fields, "section", sink, decl.span, what)
     title = fields.get("title")
     if title is None or not isinstance(title.value, s.Pair):
@@ -283,6 +287,9 @@ def _load_clause(decl: s.ClauseDef, text: str, sink: DiagnosticSink,
         if approved_on is None or not isinstance(approved_on.value, s.Date):
             sink.error("PKM024", f"{what} {decl.version} is {status} but does not say when it was approved",
                        decl.id_span, "add `approved_on: 2026-03-16`")
+    if status == "model" and approved_by is not None:
+        sink.error("PKM024", f"{what} {decl.version} is a model text, which no one has approved",
+                   approved_by.name_span, "remove `approved_by`, or give the status `approved` once a body approved it")
     replaced_by = fields.get("replaced_by")
     if status == "deprecated" and (replaced_by is None or not isinstance(replaced_by.value, s.ClauseRef)):
         sink.error("PKM024", f"{what} {decl.version} is deprecated but names no replacement", decl.id_span,

@@ -28,6 +28,10 @@ _ORDINALS = (("PERTAMA", "FIRST"), ("KEDUA", "SECOND"), ("KETIGA", "THIRD"), ("K
              ("KESEMBILAN", "NINTH"), ("KESEPULUH", "TENTH"))
 
 
+#: An item line of a clause body that starts with this is written once per party.
+EACH_PARTY = "{each party}"
+
+
 def party_alias(index: int) -> Text:
     """The alias of the party declared ``index``-th (0-based): ``PIHAK KETIGA`` / ``THIRD PARTY``."""
     if index < len(_ORDINALS):
@@ -471,6 +475,9 @@ class _Resolver:
                         items.extend(punctuate_items(value.type.items(value.value, lang, env), lang))
                     elif list_name == "parties":
                         items.extend(punctuate_items([p.alias[lang] for p in self.parties.values()], lang))
+                    elif item.startswith(EACH_PARTY):
+                        items.extend(punctuate_items(self._each_party(item[len(EACH_PARTY):].strip(), lookup,
+                                                                      renumber, lang), lang))
                     else:
                         items.append(b.fill(item, lookup, renumber))
                 items_by_lang[lang] = items
@@ -487,6 +494,17 @@ class _Resolver:
                 tuple(Text({lang: items_by_lang[lang][i] for lang in self.languages}) for i in range(item_count)),
                 clause.clause_id,
             ))
+        return out
+
+    def _each_party(self, template: str, lookup, renumber, lang: str) -> list[str]:
+        """An ``{each party}`` item written once for every party, ``{party...}`` naming that party."""
+        out = []
+        for party in self.parties.values():
+            def each(name: str, field: str | None, party: Party = party) -> str:
+                if name == "party":
+                    return self._party_field(party, field or "alias", lang)
+                return lookup(name, field)
+            out.append(b.fill(template, each, renumber))
         return out
 
     def _placeholder(self, name: str, field: str | None, lang: str, values: Mapping[str, Value],

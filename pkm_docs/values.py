@@ -747,9 +747,8 @@ class AllocationType(ValueType):
         return locale.join_list(parts, lang)
 
     def items(self, value: Allocation, lang: str, env: Env) -> list[str]:
-        """One line per recipient, for a lone ``{param}`` line of a clause body (an enumeration)."""
-        word = {"id": "untuk", "en": "to"}[lang]
-        return [f"{self.of.format(a, lang, env)} {word} {self.recipient_name(r, lang, env)}" for r, a in value.shares]
+        """One line per recipient, for a lone ``{param}`` line of a clause body: ``PIHAK PERTAMA: 20% (...)``."""
+        return [f"{self.recipient_name(r, lang, env)}: {self.of.format(a, lang, env)}" for r, a in value.shares]
 
     def field(self, value, name, lang, env):
         if name == "total":

@@ -9,7 +9,7 @@ from pkm_docs.cli import main
 from pkm_docs.pipeline import compile_agreement
 from pkm_docs.resources import resource_dir
 
-TEMPLATES = ["kesehatan", "paud", "kehutanan"]
+TEMPLATES = ["kesehatan", "paud", "kehutanan", "kehutanan_tiga_pihak"]
 
 
 def run(*argv: str) -> tuple[int, str, str]:

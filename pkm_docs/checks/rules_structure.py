@@ -87,7 +87,10 @@ def missing_sections(ctx: Context) -> Iterator[Finding]:
 def duplicate_clauses(ctx: Context) -> Iterator[Finding]:
     seen: dict[str, int] = {}
     for article, use in clause_uses(ctx.agreement):
-        key = use.clause_id if use.vetted else f"adhoc:{use.content_hash}"
+        # a clause used again with other values (`roles.party` once per party) is not a duplicate
+        key = ((use.clause_id, tuple((name, v.type.plain(v.value) if v.value is not None else None)
+                                     for name, v in use.values.items()))
+               if use.vetted else f"adhoc:{use.content_hash}")
         span = use_span(ctx.agreement, article, use)
         if key in seen:
             what = f"`{use.clause_id}`" if use.vetted else "teks lepas yang sama"
