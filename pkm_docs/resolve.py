@@ -87,6 +87,7 @@ class _Resolver:
         self.data_bytes = data_bytes
         self.sink = DiagnosticSink()
         self.inputs: dict[str, tuple[ValueType, Any]] = {}
+        self.input_spans: dict[str, s.Span] = {}  # where each input got its value: the data file's line
         self.parties: dict[str, Party] = {}
         self.languages: tuple[str, ...] = LANGUAGES
         self.used: dict[tuple[str, str], ClauseVersion] = {}
@@ -185,6 +186,7 @@ class _Resolver:
                 if message:
                     self.sink.error("PKM017", message, given.span if given else decl.span)
             self.inputs[decl.name] = (spec.type, value)
+            self.input_spans[decl.name] = given.span if given is not None else decl.span
         for key, given in self.data.items():
             if key not in self.inputs and all(d.name != key for d in decls):
                 self.sink.error("PKM033", f"the data file gives `{key}`, which the agreement does not ask for",
@@ -416,6 +418,8 @@ class _Resolver:
             if arg is not None:
                 value = self._value(arg.value, param.type, f"`{param.name}`")
                 span = arg.value.span
+                if isinstance(arg.value, s.Name) and arg.value.name in self.input_spans:
+                    span = self.input_spans[arg.value.name]  # the line that holds the value
             else:
                 span = use.ref.span
                 if param.has_default:

@@ -171,3 +171,44 @@ def partners(ctx: Context) -> Iterator[Finding]:
         if ctx.agreement.parties and role not in roles:
             yield finding(f"perjanjian tidak memiliki pihak {id_name} (`role: {role}`)",
                           f"the agreement has no {en_name} party (`role: {role}`)", ctx.agreement.span)
+
+
+#: An ordinal party alias as the texts write it: PIHAK KETIGA / THIRD PARTY (and PIHAK KE-11 / PARTY 11).
+_ALIASES = {
+    "id": re.compile(r"\bPIHAK (?:PERTAMA|KEDUA|KETIGA|KEEMPAT|KELIMA|KEENAM|KETUJUH|KEDELAPAN|KESEMBILAN"
+                     r"|KESEPULUH|KE-\d{1,3})\b"),
+    "en": re.compile(r"\b(?:(?:FIRST|SECOND|THIRD|FOURTH|FIFTH|SIXTH|SEVENTH|EIGHTH|NINTH|TENTH) PARTY"
+                     r"|PARTY \d{1,3})\b"),
+}
+
+
+@rule("PKM125", "undeclared-party", ERROR,
+      title=("Pihak yang disebut tetapi tidak dinyatakan", "A party named but not declared"),
+      explanation=(
+          "Setiap sebutan pihak dalam teks (PIHAK KETIGA, THIRD PARTY ...) harus merujuk pada pihak yang "
+          "dinyatakan dalam perjanjian (`party KEY { ... }`), dengan sebutan (alias) yang sama. Sebutan tanpa "
+          "pihak membebankan hak atau kewajiban kepada pihak yang tidak menandatangani perjanjian.",
+          "Every party alias written in a text (PIHAK KETIGA, THIRD PARTY ...) must refer to a party the agreement "
+          "declares (`party KEY { ... }`) under that alias. An alias without a party gives rights or obligations "
+          "to someone who does not sign the agreement."))
+def undeclared_party(ctx: Context) -> Iterator[Finding]:
+    declared = {lang: {p.alias.get(lang).strip() for p in ctx.agreement.parties} for lang in ctx.agreement.languages}
+    reported: set[str] = set()
+    for unit in text_units(ctx.agreement):
+        for lang in ctx.agreement.languages:
+            pattern = _ALIASES.get(lang)
+            text = unit.text.get(lang)
+            if pattern is None or ("PIHAK" not in text and "PARTY" not in text):
+                continue
+            for match in pattern.finditer(text):
+                alias = match.group(0)
+                if alias in declared[lang] or alias in reported:
+                    continue
+                reported.add(alias)
+                listed = ", ".join(sorted(a for a in declared[lang] if a))
+                yield finding(f"{unit.place.label['id']} menyebut {alias}, tetapi tidak ada pihak dengan sebutan itu "
+                              f"(pihak yang dinyatakan: {listed})",
+                              f"{unit.place.label['en']} names the {alias}, but no declared party has that alias "
+                              f"(declared: {listed})", unit.place.span,
+                              ("nyatakan pihak itu dengan `party KEY { ... }`, atau perbaiki sebutannya",
+                               "declare that party with `party KEY { ... }`, or correct the alias"))

@@ -1,0 +1,269 @@
+"""Meaning is declared in the library, never read from a name; three parties work wherever two do.
+
+Each planted mistake is an error with its own code at the line of the data file that holds the wrong value,
+in a three-party agreement and in the same agreement cut down to two parties; the same agreement without the
+mistake builds with no error. Renaming every clause parameter changes no finding.
+"""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+import io
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from read_back import docx_text, pdf_texts
+from pkm_docs import syntax
+from pkm_docs.cli import main
+from pkm_docs.pipeline import compile_agreement
+
+ROOT = Path(__file__).resolve().parents[1]
+TEMPLATE = ROOT / "templates" / "kehutanan_tiga_pihak.pkm"
+SAMPLE = ROOT / "templates" / "kehutanan_tiga_pihak.sample.yaml"
+
+
+def run(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), stdout=out, stderr=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def findings(source: Path, *extra: str) -> list[tuple[str, str, int, int]]:
+    code, out, err = run("check", str(source), *extra, "--format", "json")
+    assert code in (0, 1), err
+    return [(d["code"], Path(d["file"]).name, d["line"], d["column"]) for d in json.loads(out)]
+
+
+def two_party(tmp_path: Path) -> tuple[Path, Path]:
+    """The three-party template and its data without the foundation: a two-party agreement."""
+    text = TEMPLATE.read_text(encoding="utf-8")
+    text = re.sub(r"\nparty yayasan \{.*?\n\}\n", "\n", text, flags=re.S)
+    text = re.sub(r"\ninput [a-z_]*yayasan[a-z_]*: [^\n]*", "", text)
+    text = re.sub(r"\n  use roles.party@\^1 \{ party: yayasan[^\n]*", "", text)
+    data = SAMPLE.read_text(encoding="utf-8")
+    data = re.sub(r"\n[a-z_]*yayasan[a-z_]*: [^\n]*", "", data)
+    data = re.sub(r"\nhak_yayasan:\n  - [^\n]*|\nkewajiban_yayasan:\n  - [^\n]*", "", data)
+    data = data.replace("kursi_komite: {kph: 2, kth: 2, yayasan: 2}", "kursi_komite: {kph: 2, kth: 2}")
+    data = data.replace('kontribusi: {kph: "Rp600.000.000", yayasan: "Rp400.000.000"}',
+                        'kontribusi: {kph: "Rp600.000.000", kth: "Rp400.000.000"}')
+    template, sample = tmp_path / "dua_pihak.pkm", tmp_path / "dua_pihak.yaml"
+    template.write_text(text, encoding="utf-8")
+    sample.write_text(data, encoding="utf-8")
+    return template, sample
+
+
+@pytest.fixture(params=["three parties", "two parties"])
+def agreement(request, tmp_path) -> tuple[Path, Path]:
+    if request.param == "three parties":
+        template, sample = tmp_path / TEMPLATE.name, tmp_path / SAMPLE.name
+        shutil.copy(TEMPLATE, template)
+        shutil.copy(SAMPLE, sample)
+        return template, sample
+    return two_party(tmp_path)
+
+
+#: (what, the data line as the sample has it, the same line with the mistake, its code)
+MISTAKES = [
+    ("shares not 100 %", r'pembagian_hasil: \{kth: 70, kph: 20, "Kas Desa Sesaot": 10\}',
+     'pembagian_hasil: {kth: 70, kph: 20, "Kas Desa Sesaot": 5}', "PKM140"),
+    ("contributions not equal to the total", r'kontribusi: \{kph: "Rp600.000.000", (\w+): "Rp400.000.000"\}',
+     r'kontribusi: {kph: "Rp600.000.000", \1: "Rp300.000.000"}', "PKM142"),
+    ("unequal seats without a reason", r"kursi_komite: \{kph: 2, kth: 2", "kursi_komite: {kph: 3, kth: 2", "PKM131"),
+    ("a party with no seat", r"kursi_komite: \{kph: 2, kth: 2", "kursi_komite: {kph: 0, kth: 2", "PKM130"),
+    ("a term that ends before it starts", r"jangka_waktu: \{from: 2027-02-01, until: 2030-01-31\}",
+     "jangka_waktu: {from: 2027-02-01, until: 2026-01-31}", "PKM015"),
+    ("a term that starts before signing", r"jangka_waktu: \{from: 2027-02-01,",
+     "jangka_waktu: {from: 2026-01-01,", "PKM150"),
+]
+
+
+def test_the_agreement_without_a_mistake_has_no_error(agreement):
+    template, sample = agreement
+    assert [f for f in findings(template, "--data", str(sample)) if not f[0].startswith(("PKM101", "PKM110"))] == []
+
+
+@pytest.mark.parametrize("what, pattern, wrong, code", MISTAKES, ids=[m[0] for m in MISTAKES])
+def test_each_planted_mistake_is_its_own_error_at_the_line_of_the_value(agreement, what, pattern, wrong, code):
+    template, sample = agreement
+    text = sample.read_text(encoding="utf-8")
+    changed, count = re.subn(pattern, wrong, text)
+    assert count == 1, what
+    sample.write_text(changed, encoding="utf-8")
+    key = wrong.split(":")[0] + ":"
+    line = next(i for i, row in enumerate(changed.splitlines(), 1) if row.startswith(key))
+    found = [f for f in findings(template, "--data", str(sample)) if f[0] == code]
+    assert found, f"{what}: {code} not reported"
+    assert (found[0][1], found[0][2]) == (sample.name, line), what
+    code_, _, _ = run("build", str(template), "--data", str(sample), "-o", str(sample.parent / "out"))
+    assert code_ == 1 and not (sample.parent / "out").exists()
+
+
+def test_a_party_named_in_a_text_but_not_declared_is_an_error(tmp_path):
+    template, sample = two_party(tmp_path)
+    data = sample.read_text(encoding="utf-8")
+    assert "THIRD PARTY" not in data
+    data = data.replace(
+        '  - {id: "menjaga kelestarian fungsi hutan lindung", en: "preserve the function of the protection forest"}',
+        '  - {id: "menyerahkan hasil kepada PIHAK KETIGA", en: "hand the proceeds to the THIRD PARTY"}')
+    assert "PKM125" not in {f[0] for f in findings(template, "--data", str(sample))}
+    sample.write_text(data, encoding="utf-8")
+    assert "PKM125" in {f[0] for f in findings(template, "--data", str(sample))}
+
+
+def test_a_party_declared_without_a_signatory_is_an_error(tmp_path):
+    template, sample = tmp_path / TEMPLATE.name, tmp_path / SAMPLE.name
+    shutil.copy(TEMPLATE, template)
+    sample.write_text(SAMPLE.read_text(encoding="utf-8").replace('ketua_yayasan: "Dr. Baiq Nurul Aini"',
+                                                                  'ketua_yayasan: ""'), encoding="utf-8")
+    assert "PKM122" in {f[0] for f in findings(template, "--data", str(sample))}
+
+
+def test_three_parties_read_right_in_docx_and_pdf(tmp_path):
+    code, _, err = run("build", str(TEMPLATE), "--data", str(SAMPLE), "-o", str(tmp_path))
+    assert code == 0, err
+    docx = " ".join(docx_text((tmp_path / "kehutanan_tiga_pihak.docx").read_bytes()).split())
+    _, left, right = pdf_texts((tmp_path / "kehutanan_tiga_pihak.pdf").read_bytes())
+    indonesian = [
+        "selanjutnya disebut PIHAK KETIGA",
+        "PIHAK PERTAMA, PIHAK KEDUA, dan PIHAK KETIGA selanjutnya secara bersama-sama disebut PARA PIHAK",
+        "rangkap 3 (tiga)", "125,5 ha (seratus dua puluh lima koma lima hektare)",
+        "Kas Desa Sesaot: 10% (sepuluh persen)", "PIHAK KETIGA: Rp400.000.000,00 (empat ratus juta rupiah)",
+        "jangka waktu 3 (tiga) tahun, terhitung sejak tanggal 1 Februari 2027 sampai dengan tanggal 31 Januari 2030",
+        "kawasan hutan lindung", "PIHAK KETIGA berhak",
+    ]
+    english = ["as the THIRD PARTY", "3 (three) originals", "125.5 ha (one hundred twenty-five point five hectares)",
+               "Kas Desa Sesaot: 10% (ten percent)", "the protection forest area", "The THIRD PARTY is obliged to"]
+    def joined(column: str) -> str:  # a compound broken after its hyphen at a line end is one word again
+        return re.sub(r"(\w)- (\w)", r"\1-\2", " ".join(column.split()))
+
+    for text in (docx, joined(left)):
+        for expected in indonesian:
+            assert expected in text, expected
+    for text in (docx, joined(right)):
+        for expected in english:
+            assert expected in text, expected
+
+
+# -- renaming a parameter changes no finding -----------------------------------------------------------
+
+
+def _rename_clause_params(text: str) -> tuple[str, dict[str, dict[str, str]]]:
+    """Every clause's parameters renamed to their reverse (same length, so no column moves)."""
+    renamed: dict[str, dict[str, str]] = {}
+    out = []
+    for block in re.split(r"(?m)^(?=clause )", text):
+        header = re.match(r"clause ([a-z0-9_.]+) ", block)
+        names = re.findall(r"(?m)^\s*param (\w+):", block)
+        if header is None or not names:
+            out.append(block)
+            continue
+        mapping = {name: name[::-1] if name[::-1] != name else name.upper() for name in names}
+        renamed.setdefault(header.group(1), {}).update(mapping)
+        for old, new in mapping.items():
+            block = re.sub(rf"(?m)^(\s*param ){old}:", rf"\g<1>{new}:", block)
+            block = re.sub(r"\{" + old + r"([.}])", "{" + new + r"\1", block)
+        out.append(block)
+    return "".join(out), renamed
+
+
+def _rename_arguments(text: str, renamed: dict[str, dict[str, str]]) -> str:
+    """In an agreement, each `use CLAUSE { name: ... }` argument renamed as its clause's parameter was."""
+    out, pos = [], 0
+    for match in re.finditer(r"use ([a-z0-9_]+(?:\.[a-z0-9_]+)+)(@\S+)?[^{}\n]*\{", text):
+        if match.start() < pos:
+            continue
+        depth, end = 1, match.end()
+        while depth and end < len(text):
+            depth += {"{": 1, "}": -1}.get(text[end], 0)
+            end += 1
+        body = text[match.end():end]
+        for old, new in renamed.get(match.group(1), {}).items():
+            body = re.sub(rf"(^|[\s{{]){old}:", rf"\g<1>{new}:", body)
+        out.append(text[pos:match.end()] + body)
+        pos = end
+    return "".join(out) + text[pos:]
+
+
+def _renamed_copy(library: Path, agreements: list[Path], target: Path) -> tuple[Path, list[Path]]:
+    lib = target / "library"
+    shutil.copytree(library, lib)
+    renamed: dict[str, dict[str, str]] = {}
+    for path in sorted(lib.rglob("*.pkm")):
+        text, found = _rename_clause_params(path.read_text(encoding="utf-8"))
+        path.write_text(text, encoding="utf-8")
+        for clause, mapping in found.items():
+            renamed.setdefault(clause, {}).update(mapping)
+    copies = []
+    for path in agreements:
+        copy = target / path.name
+        copy.write_text(_rename_arguments(path.read_text(encoding="utf-8"), renamed), encoding="utf-8")
+        copies.append(copy)
+    return lib, copies
+
+
+CHECKS = ROOT / "tests" / "fixtures" / "checks"
+
+
+@pytest.mark.parametrize("suite", ["shipped library and templates", "checks fixtures"])
+def test_renaming_every_parameter_changes_no_finding(tmp_path, suite):
+    if suite == "checks fixtures":
+        library, agreements, data = CHECKS / "library", [CHECKS / "good.pkm", *sorted((CHECKS / "broken").glob(
+            "*.pkm"))], {}
+    else:
+        library = ROOT / "clause_library"
+        agreements = [ROOT / "examples" / "kemitraan_kesehatan.pkm", *sorted((ROOT / "templates").glob("*.pkm"))]
+        data = {p: p.with_name(p.stem + ".sample.yaml") for p in agreements if p.parent.name == "templates"}
+    lib, copies = _renamed_copy(library, agreements, tmp_path)
+    assert any("param " in p.read_text(encoding="utf-8") for p in lib.rglob("*.pkm"))
+    compared = 0
+    for original, copy in zip(agreements, copies):
+        extra = ["--data", str(data[original])] if original in data else []
+        before = findings(original, "--library", str(library), *extra)
+        after = findings(copy, "--library", str(lib), *extra)
+        assert after == before, original.name
+        compared += len(before)
+    assert compared > 0 if suite == "checks fixtures" else True
+
+
+# -- no syntax past resolution, no Lark outside the parser -----------------------------------------------
+
+
+def test_no_module_outside_the_parser_imports_lark():
+    for path in sorted((ROOT / "pkm_docs").rglob("*.py")):
+        if path.name == "parser.py":
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        imported = {alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import)
+                    for alias in node.names}
+        imported |= {(node.module or "").split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+        assert "lark" not in imported, path.name
+
+
+def _reachable(value, seen: set[int]):
+    if id(value) in seen:
+        return
+    seen.add(id(value))
+    yield value
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for f in dataclasses.fields(value):
+            yield from _reachable(getattr(value, f.name), seen)
+    elif isinstance(value, (tuple, list, set, frozenset)):
+        for item in value:
+            yield from _reachable(item, seen)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _reachable(key, seen)
+            yield from _reachable(item, seen)
+
+
+@pytest.mark.parametrize("source, data", [(TEMPLATE, SAMPLE), (ROOT / "examples" / "kemitraan_kesehatan.pkm", None)])
+def test_the_model_holds_no_syntax_node(source, data):
+    agreement = compile_agreement(source, data=data).agreement
+    nodes = {type(v).__name__ for v in _reachable(agreement, set())
+             if type(v).__module__ == syntax.__name__ and not isinstance(v, syntax.Span)}
+    assert nodes == set()
