@@ -138,19 +138,9 @@ def _party(party: Party, langs: tuple[str, ...]) -> dict[str, dict[str, str]]:
 
 
 def _part(part: Article, langs: tuple[str, ...], library: Library | None) -> DraftPart:
-    clauses: list[DraftClause] = []
-    paragraphs = list(part.paragraphs)
-    position = 0
-    for index, use in enumerate(part.clauses):
-        wanted = None if use.clause_id == ADHOC else use.clause_id
-        start = position
-        while position < len(paragraphs) and paragraphs[position].clause_id == wanted:
-            position += 1
-        if index == len(part.clauses) - 1:  # whatever is left belongs to the last clause
-            position = len(paragraphs)
-        own = tuple(_paragraph(p, langs) for p in paragraphs[start:position])
-        clauses.append(DraftClause(use.clause_id, use.version, use.content_hash, use.status, use.section,
-                                   use.vetted, _params(use, library), own))
+    clauses = [DraftClause(use.clause_id, use.version, use.content_hash, use.status, use.section, use.vetted,
+                           _params(use, library), tuple(_paragraph(p, langs) for p in use.paragraphs))
+               for use in part.clauses]
     return DraftPart(part.kind, part.number, {lang: normalize(part.title.get(lang)) for lang in langs},
                      tuple(clauses))
 

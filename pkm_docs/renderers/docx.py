@@ -16,7 +16,6 @@ import json
 import re
 import zipfile
 from dataclasses import dataclass
-from itertools import groupby
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -387,44 +386,27 @@ ADHOC_ID = "adhoc"
 
 @dataclass(frozen=True)
 class ClauseBlock:
-    """Consecutive paragraphs of a part that came from one clause use (or one ad-hoc text): one control per language."""
+    """The paragraphs of one clause use (or one ad-hoc text): one content control per language."""
 
-    use: ClauseUse | None
+    use: ClauseUse
     paragraphs: tuple[Paragraph, ...]
 
     @property
     def adhoc(self) -> bool:
-        return self.paragraphs[0].clause_id is None and (self.use is None or self.use.clause_id == ADHOC_ID)
+        return not self.use.vetted
 
     def tag(self, part: Article, lang: str) -> ControlTag:
         """The content control tag of this block in ``lang``."""
         where = str(part.number) if part.number is not None else part.kind
         use = self.use
-        version, content_hash = ((use.version or ""), (use.content_hash or "")) if use else ("", "")
         if self.adhoc:
-            return ControlTag("adhoc", ADHOC_ID, "", content_hash, lang, where)
-        clause_id = self.paragraphs[0].clause_id or use.clause_id
-        return ControlTag("clause", clause_id, version, content_hash, lang, where)
+            return ControlTag("adhoc", ADHOC_ID, "", use.content_hash or "", lang, where)
+        return ControlTag("clause", use.clause_id, use.version or "", use.content_hash or "", lang, where)
 
 
 def clause_blocks(part: Article) -> list[ClauseBlock]:
-    """The part's paragraphs grouped by the clause they came from, each with its ClauseUse when it can be told.
-
-    Paragraphs without a clause id (ad-hoc text) take, in order, the uses no other paragraph claims, when
-    there are as many of those as runs of such paragraphs; otherwise their use (and hash) stays unknown.
-    """
-    runs = [(clause_id, tuple(group)) for clause_id, group in groupby(part.paragraphs, key=lambda p: p.clause_id)]
-    unclaimed = list(part.clauses)
-    named: dict[int, ClauseUse] = {}
-    for index, (clause_id, _) in enumerate(runs):
-        use = next((u for u in unclaimed if clause_id is not None and u.clause_id == clause_id), None)
-        if use is not None:
-            unclaimed.remove(use)
-            named[index] = use
-    anonymous = [index for index, (clause_id, _) in enumerate(runs) if clause_id is None]
-    if len(anonymous) == len(unclaimed):
-        named.update(zip(anonymous, unclaimed))
-    return [ClauseBlock(named.get(index), paragraphs) for index, (_, paragraphs) in enumerate(runs)]
+    """The part's clause uses that gave paragraphs, in order: the model holds which paragraph is whose."""
+    return [ClauseBlock(use, use.paragraphs) for use in part.clauses if use.paragraphs]
 
 
 def numbers_follow_on(part: Article) -> bool:
