@@ -109,29 +109,32 @@ def _prefixes(values: Sequence[str] | None, option: str) -> list[str]:
 
 
 def _rule_for(code: str):
+    """The rule, or the registered code, that ``--explain CODE`` explains."""
+    from .codes import CODES
     wanted = code.strip().upper()
     if wanted in RULES:
         return RULES[wanted]
-    if re.fullmatch(r"PKM0\d\d", wanted):
-        raise UsageError(f"{wanted} is reported while reading or resolving the source, not by a check rule",
-                         "its message says what to fix; `pkm check --explain` explains PKM1xx rules")
-    raise UsageError(f"unknown rule `{code}`", _nearest_rule(wanted))
+    if wanted in CODES:
+        return CODES[wanted]
+    raise UsageError(f"unknown code `{code}`", _nearest_rule(wanted))
 
 
 def _nearest_rule(wanted: str) -> str:
     """A "did you mean" for a mistyped code: O, I and L read as 0 and 1; else, among the codes sharing the longest
     start, the numerically nearest."""
+    from .codes import all_codes
+    codes = all_codes()
     fixed = wanted[:3] + wanted[3:].translate(str.maketrans("OIL", "011"))
-    if fixed in RULES:
+    if fixed in codes:
         return f"did you mean `{fixed}`?"
     if re.fullmatch(r"PKM\d{1,3}", fixed):
         # commonprefix of codes, not of paths (RUF071 warns about paths)
-        shared = max(len(os.path.commonprefix([fixed, c])) for c in RULES)  # noqa: RUF071
-        close = [c for c in sorted(RULES) if len(os.path.commonprefix([fixed, c])) == shared]  # noqa: RUF071
+        shared = max(len(os.path.commonprefix([fixed, c])) for c in codes)  # noqa: RUF071
+        close = [c for c in sorted(codes) if len(os.path.commonprefix([fixed, c])) == shared]  # noqa: RUF071
         if shared > 3:
             best = min(close, key=lambda c: abs(int(c[3:]) - int(fixed[3:]))) if len(fixed) == 6 else close[0]
             return f"did you mean `{best}`?"
-    return suggest(wanted, RULES) or f"rules are {', '.join(sorted(RULES))}"
+    return suggest(wanted, codes) or f"rules are {', '.join(sorted(codes))}"
 
 
 class _UsageParser(argparse.ArgumentParser):

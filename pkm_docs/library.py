@@ -376,9 +376,9 @@ def compile_param(p: s.ParamDecl, sink: DiagnosticSink) -> ParamSpec | None:
             problem = check_meaning(meaning, type_, ROLES)
             if problem:
                 from .meanings import MEANINGS
-                sink.error("PKM039", problem, c.span,
+                sink.error("PKM040", problem, c.span,
                            suggest(meaning.name, MEANINGS) if meaning.name not in MEANINGS
-                           else "see the meanings in `pkm check --explain PKM039`")
+                           else "see the meanings in `pkm check --explain PKM040`")
                 meaning = None
             continue
         if c.value is None:

@@ -148,8 +148,8 @@ def test_explain_prints_what_a_rule_checks_and_its_legal_source():
 
 
 @pytest.mark.parametrize("argv, message", [
-    (["--explain", "PKM1O1"], "unknown rule `PKM1O1`"),
-    (["--explain", "PKM013"], "PKM013 is reported while reading or resolving the source"),
+    (["--explain", "PKM1O1"], "unknown code `PKM1O1`"),
+    (["--explain", "PKM077"], "unknown code `PKM077`"),
     ([], "give the agreement to check"),
     ([str(CHECKS / "missing.pkm")], "cannot read"),
     ([str(CHECKS / "good.pkm"), "--format", "xml"], "invalid choice: 'xml'"),

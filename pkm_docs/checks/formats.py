@@ -165,7 +165,11 @@ def explain(rule: Rule, lang: str) -> str:
                 "en": {ERROR: "error", WARNING: "warning", INFO: "note"}}[lang][rule.severity]
     lines = [f"{rule.code} {rule.name} ({severity})", f"{rule.title[lang]} / {rule.title[other]}", "",
              textwrap.fill(rule.explanation[lang], width=100), ""]
-    lines.append(f"{_SOURCE_LABEL[lang]}: {rule.source}" if rule.source else
-                 ("Dasar hukum: tidak ada pasal tertentu; asas kemitraan PKM" if lang == "id"
-                  else "Legal source: none in particular; a PKM partnership principle or drafting practice"))
+    if rule.source:
+        lines.append(f"{_SOURCE_LABEL[lang]}: {rule.source}")
+    elif rule.code.startswith("PKM1"):  # a check rests on a law or on a partnership principle
+        lines.append("Dasar hukum: tidak ada pasal tertentu; asas kemitraan PKM" if lang == "id"
+                     else "Legal source: none in particular; a PKM partnership principle or drafting practice")
+    else:
+        lines.pop()  # a reading or writing error rests on no law
     return "\n".join(lines) + "\n"
