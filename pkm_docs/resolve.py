@@ -536,7 +536,7 @@ class _Resolver:
                 return locale.terbilang(count, lang)
             if field == "names":
                 return locale.join_list([p.name[lang] for p in self.parties.values()], lang)
-            return locale.join_list([p.alias[lang] for p in self.parties.values()], lang)
+            return self._party_list(lang)
         if name == "signing":
             date = self._signing_date()
             return {
@@ -553,6 +553,14 @@ class _Resolver:
                 return ""
             return type_.field(value, field, lang, env) if field else type_.format(value, lang, env)
         return "{" + name + "}"
+
+    def _party_list(self, lang: str) -> str:
+        """``PIHAK PERTAMA, PIHAK KEDUA, dan PIHAK KETIGA`` / ``FIRST PARTY, the SECOND PARTY and the THIRD PARTY``
+        (the English text writes its own "the" before the first, as before any alias)."""
+        aliases = [p.alias[lang] for p in self.parties.values()]
+        if lang != "en" or len(aliases) < 2:
+            return locale.join_list(aliases, lang)
+        return ", ".join([aliases[0], *(f"the {a}" for a in aliases[1:-1])]) + f" and the {aliases[-1]}"
 
     def _party_with_role(self, role: str, span: s.Span, ref: str) -> Party | None:
         found = [p for p in self.parties.values() if p.role == role]

@@ -607,7 +607,7 @@ class _BodyBuilder:
             written[0].page_break_before = True
         written.append(self.title_line(langs, "between", before=10))
         for index, party in enumerate(a.parties):
-            if index:
+            if index and index == len(a.parties) - 1:  # A / B / dan C: one "dan" before the last, as in a list
                 written.append(self.title_line(langs, "and", before=6))
             written.extend(self.party_heading(langs, party))
         name = TITLE_BOOKMARK if langs == self.langs else f"{TITLE_BOOKMARK}_{langs[0]}"
