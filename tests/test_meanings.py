@@ -149,6 +149,54 @@ def test_three_parties_read_right_in_docx_and_pdf(tmp_path):
             assert expected in text, expected
 
 
+def six_parties(tmp_path: Path) -> tuple[Path, Path]:
+    """The three-party template with three more organisations: six parties."""
+    text, data = TEMPLATE.read_text(encoding="utf-8"), SAMPLE.read_text(encoding="utf-8")
+    keys = ("desa", "bumdes", "koperasi")
+    parties = "".join(f"""
+party {key} {{
+  role: organisation
+  name: "Mitra {key.title()} Sesaot"
+  representative: "Ketua {key.title()}"
+  position: "Ketua" / "Chair"
+  authority: "Akta Nomor 1" / "Deed Number 1"
+  address: "Desa Sesaot"
+}}
+""" for key in keys)
+    text = text.replace("\npreamble {", parties + "\npreamble {")
+    roles = "  use roles.party@^1 { party: yayasan  rights: hak_yayasan  obligations: kewajiban_yayasan }"
+    text = text.replace(roles, roles + "".join(
+        f"\n  use roles.party@^1 {{ party: {key}  rights: hak_yayasan  obligations: kewajiban_yayasan }}"
+        for key in keys))
+    data = data.replace("kursi_komite: {kph: 2, kth: 2, yayasan: 2}",
+                        "kursi_komite: {kph: 1, kth: 1, yayasan: 1, desa: 1, bumdes: 1, koperasi: 1}")
+    template, sample = tmp_path / "enam_pihak.pkm", tmp_path / "enam_pihak.yaml"
+    template.write_text(text, encoding="utf-8")
+    sample.write_text(data, encoding="utf-8")
+    return template, sample
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("layout", ["parallel", "sequential", "separate"])
+def test_six_parties_sign_initial_and_count_in_every_layout(tmp_path, layout):
+    template, sample = six_parties(tmp_path)
+    code, _, err = run("build", str(template), "--data", str(sample), "-o", str(tmp_path / "out"), "--layout", layout)
+    assert code == 0, err
+    files = sorted((tmp_path / "out").iterdir())
+    assert len(files) == (4 if layout == "separate" else 2)
+    for path in files:
+        text = (docx_text(path.read_bytes()) if path.suffix == ".docx" else pdf_texts(path.read_bytes())[0])
+        flat = " ".join(text.split())
+        english_only = ".en." in path.name
+        assert ("6 (six) originals" if english_only else "rangkap 6 (enam)") in flat, path.name
+        for key in ("Desa", "Bumdes", "Koperasi"):
+            assert f"Ketua {key}" in flat, (path.name, key)  # each signatory signs
+        assert ("SIXTH PARTY" if english_only else "PIHAK KEENAM") in flat
+        if path.suffix == ".pdf":
+            last = pdf_texts(path.read_bytes())[0]
+            assert last.count("PIHAK KEENAM" if not english_only else "SIXTH PARTY") >= 3  # paraf boxes, each page
+
+
 # -- renaming a parameter changes no finding -----------------------------------------------------------
 
 
