@@ -197,6 +197,13 @@ def test_six_parties_sign_initial_and_count_in_every_layout(tmp_path, layout):
             assert last.count("PIHAK KEENAM" if not english_only else "SIXTH PARTY") >= 3  # paraf boxes, each page
 
 
+@pytest.mark.parametrize("layout", ["parallel", "sequential"])
+def test_an_untouched_three_party_docx_diffs_as_same_in_substance(tmp_path, layout):
+    assert run("build", str(TEMPLATE), "--data", str(SAMPLE), "-o", str(tmp_path), "--layout", layout)[0] == 0
+    code, out, err = run("diff", str(TEMPLATE), str(tmp_path / "kehutanan_tiga_pihak.docx"), "--data", str(SAMPLE))
+    assert (code, out.splitlines()[-1]) == (0, "same in substance"), out + err
+
+
 # -- renaming a parameter changes no finding -----------------------------------------------------------
 
 

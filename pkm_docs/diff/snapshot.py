@@ -204,7 +204,7 @@ def from_readback(back: ReadBack, library: Library | None, name: str, document: 
         if control.kind == "heading":
             part["title"][control.lang] = normalize(control.text)
             continue
-        key = (control.kind, control.clause_id, control.version, control.content_hash)
+        key = (control.kind, control.clause_id, control.version, control.content_hash, control.tag.use)
         entries, start = part["entries"], part["next"].get(control.lang, 0)
         if start and entries[start - 1]["key"] == key:  # the clause goes on (another row of the same clause)
             index = start - 1
@@ -218,7 +218,7 @@ def from_readback(back: ReadBack, library: Library | None, name: str, document: 
     for where, part in parts.items():
         clauses = []
         for entry in part["entries"]:
-            kind, clause_id, version, content_hash = entry["key"]
+            kind, clause_id, version, content_hash, _ = entry["key"]
             clause_id = ADHOC if kind == "adhoc" or not clause_id else clause_id
             section = None
             if library is not None and clause_id != ADHOC:

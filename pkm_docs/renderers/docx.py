@@ -390,6 +390,7 @@ class ClauseBlock:
 
     use: ClauseUse
     paragraphs: tuple[Paragraph, ...]
+    occurrence: str = ""  # which use of its clause in the part, when the part uses the clause more than once
 
     @property
     def adhoc(self) -> bool:
@@ -400,13 +401,21 @@ class ClauseBlock:
         where = str(part.number) if part.number is not None else part.kind
         use = self.use
         if self.adhoc:
-            return ControlTag("adhoc", ADHOC_ID, "", use.content_hash or "", lang, where)
-        return ControlTag("clause", use.clause_id, use.version or "", use.content_hash or "", lang, where)
+            return ControlTag("adhoc", ADHOC_ID, "", use.content_hash or "", lang, where, self.occurrence)
+        return ControlTag("clause", use.clause_id, use.version or "", use.content_hash or "", lang, where,
+                          self.occurrence)
 
 
 def clause_blocks(part: Article) -> list[ClauseBlock]:
     """The part's clause uses that gave paragraphs, in order: the model holds which paragraph is whose."""
-    return [ClauseBlock(use, use.paragraphs) for use in part.clauses if use.paragraphs]
+    uses = [use for use in part.clauses if use.paragraphs]
+    keys = [(use.clause_id, use.content_hash) for use in uses]
+    seen: dict[tuple, int] = {}
+    blocks = []
+    for use, key in zip(uses, keys):
+        seen[key] = seen.get(key, 0) + 1
+        blocks.append(ClauseBlock(use, use.paragraphs, str(seen[key]) if keys.count(key) > 1 else ""))
+    return blocks
 
 
 def numbers_follow_on(part: Article) -> bool:
@@ -756,32 +765,49 @@ class _BodyBuilder:
         return table, widths, cells
 
     def signatures(self) -> None:
+        """One column per party, at most three to a table row, so six parties sign in two rows of three."""
         parties = self.agreement.parties
         if not parties:
             return
-        table, widths, rows = self.signing_table(len(parties), 5, space_row=2, space=_SIGNING_SPACE)
-        for index, party in enumerate(parties):
-            alias, name, space, representative, position = (row[index] for row in rows)
-            self.translated(self.add(SIGNATURE, alias), [(lang, party.alias.get(lang)) for lang in self.langs],
-                            bold=True)
-            self.translated(self.add(SIGNATURE, name), [(lang, party.name.get(lang)) for lang in self.langs],
-                            separator="\n")
-            space.v_align = "center"
-            box = self.add(METERAI if party.meterai else SIGNATURE, space)
-            if party.meterai:
-                indent = Emu(max(0, (widths[index] - _METERAI_BOX) // 2)).twips
-                box.indent = (indent, indent)
-                self.translated(box, [(lang, _label(self.agreement, "meterai", lang)) for lang in self.langs],
-                                separator="\n")
-            p = self.add(SIGNATURE, representative)
-            self.run(p, party.representative, self.langs[0], bold=True, underline=True)
-            self.translated(self.add(SIGNATURE, position),
-                            [(lang, party.position.get(lang)) for lang in self.langs], separator="\n")
-        last = table.rows[-1].cells[-1].paragraphs[-1]
+        per_row = min(3, len(parties))
+        tables = []
+        for start in range(0, len(parties), per_row):
+            if start:
+                self.spacer(Pt(12), keep_with_next=True)
+            group = parties[start:start + per_row]
+            table, widths, rows = self.signing_table(per_row, 5, space_row=2, space=_SIGNING_SPACE)
+            tables.append(table)
+            for index, party in enumerate(group):
+                self.signature_cells(party, [row[index] for row in rows], widths[index])
+            for index in range(len(group), per_row):  # the last row's empty places
+                for row in rows:
+                    self.add(SIGNATURE, row[index])
+            if start + per_row < len(parties):
+                _keep_with_next(table.rows)
+        last = tables[-1].rows[-1].cells[-1].paragraphs[-1]
         if self.agreement.witnesses:
-            _keep_with_next(table.rows)  # the witnesses stay on the page of the parties' signatures
+            _keep_with_next(tables[-1].rows)  # the witnesses stay on the page of the parties' signatures
             last = self.witnesses()
-        self.bookmark(table.rows[0].cells[0].paragraphs[0], last, SIGNATURES_BOOKMARK)
+        self.bookmark(tables[0].rows[0].cells[0].paragraphs[0], last, SIGNATURES_BOOKMARK)
+
+    def signature_cells(self, party: Party, cells: list[Any], width: int) -> None:
+        """A party's alias, name, meterai space, signatory and position, one cell each."""
+        alias, name, space, representative, position = cells
+        self.translated(self.add(SIGNATURE, alias), [(lang, party.alias.get(lang)) for lang in self.langs],
+                        bold=True)
+        self.translated(self.add(SIGNATURE, name), [(lang, party.name.get(lang)) for lang in self.langs],
+                        separator="\n")
+        space.v_align = "center"
+        box = self.add(METERAI if party.meterai else SIGNATURE, space)
+        if party.meterai:
+            indent = Emu(max(0, (width - _METERAI_BOX) // 2)).twips
+            box.indent = (indent, indent)
+            self.translated(box, [(lang, _label(self.agreement, "meterai", lang)) for lang in self.langs],
+                            separator="\n")
+        p = self.add(SIGNATURE, representative)
+        self.run(p, party.representative, self.langs[0], bold=True, underline=True)
+        self.translated(self.add(SIGNATURE, position),
+                        [(lang, party.position.get(lang)) for lang in self.langs], separator="\n")
 
     def witnesses(self) -> markup.Paragraph:
         """Below the parties: "Saksi-saksi / Witnesses", then one column per witness; the last paragraph."""

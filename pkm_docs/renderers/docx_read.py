@@ -40,7 +40,8 @@ class ControlTag:
 
     ``kind`` is ``clause`` (a library clause), ``adhoc`` (text written in the agreement) or ``heading``
     (an article heading); ``where`` is the article number, or ``preamble`` / ``closing`` for the
-    unnumbered parts.
+    unnumbered parts. A clause used more than once in one part (``roles.party`` once per party) adds a
+    seventh field, ``use``: which of those uses it is (1, 2 ...).
     """
 
     kind: str
@@ -49,10 +50,11 @@ class ControlTag:
     content_hash: str = ""
     lang: str = ""
     where: str = ""
+    use: str = ""
 
     def __str__(self) -> str:
         fields = (self.clause_id, self.version, self.content_hash, self.lang, self.where)
-        return TAG_PREFIX + self.kind + "".join("|" + value for value in fields)
+        return TAG_PREFIX + self.kind + "".join("|" + value for value in fields) + (f"|{self.use}" if self.use else "")
 
     @classmethod
     def parse(cls, tag: str) -> ControlTag | None:
@@ -60,7 +62,7 @@ class ControlTag:
         if not tag.startswith(TAG_PREFIX):
             return None
         fields = tag[len(TAG_PREFIX):].split("|")
-        if len(fields) != 6 or not fields[0]:
+        if len(fields) not in (6, 7) or not fields[0]:
             return None
         return cls(*fields)
 
