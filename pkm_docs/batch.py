@@ -33,11 +33,12 @@ import yaml
 
 from . import syntax as s
 from .check_cli import check_compiled
-from .data import DataValue
+from .data import DataLoader, DataValue, construct, yaml_diagnostic, yaml_root
 from .errors import Diagnostic, ERROR, PkmError, SourceError, UsageError, format_diagnostic, report_error, suggest
 from .library import Library, load_library
 from .output import write_all, write_atomic
 from .parser import parse, read_source
+from .reading import read_text
 from .pipeline import FORMATS, Compiled, Rendering, parse_formats
 from .resolve import resolve
 
@@ -85,16 +86,7 @@ def read_records(path: Path, inputs: Sequence[s.ParamDecl], name_field: str | No
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".tsv", ".json", ".yaml", ".yml"):
         raise UsageError(f"cannot read {path}: batch data is a .csv, .tsv, .json or .yaml file")
-    try:
-        size = path.stat().st_size
-        if size > MAX_BATCH_BYTES:
-            raise UsageError(f"{path} is {size:,} bytes; pkm batch reads data files up to {MAX_BATCH_BYTES:,} bytes",
-                             "split the records over several files")
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise UsageError(f"cannot read {path}: not UTF-8 text (byte {exc.start})", "save the file as UTF-8") from None
-    except OSError as exc:
-        raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
+    text = read_text(path, MAX_BATCH_BYTES, "batch data files", hint="split the records over several files")
     if suffix in (".csv", ".tsv"):
         records = csv_records(text, str(path), inputs, name_field, delimiter="\t" if suffix == ".tsv" else None)
     else:
@@ -324,9 +316,9 @@ def _cell_value(text: str, type_expr: s.TypeExpr) -> Any:
 def yaml_records(text: str, path: str, inputs: Sequence[s.ParamDecl], name_field: str | None = None) -> list[Record]:
     """Records of a JSON or YAML file: a list of mappings, each read with the position of every key."""
     known = {d.name for d in inputs}
-    loader = yaml.SafeLoader(text)
+    loader = None
     try:
-        node = loader.get_single_node()
+        loader, node = yaml_root(text, MAX_BATCH_BYTES)
         if node is None:
             return []
         if not isinstance(node, yaml.SequenceNode):
@@ -335,18 +327,11 @@ def yaml_records(text: str, path: str, inputs: Sequence[s.ParamDecl], name_field
                                           "write `- name: value` per record (YAML) or `[{...}, {...}]` (JSON)")])
         records = [_yaml_record(loader, item, number, text, path, known, name_field)
                    for number, item in enumerate(node.value, 1)]
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        span = _mark_span(path, mark) if mark else s.Span(path, 1, 1, 1, 2)
-        raise SourceError([Diagnostic("PKM030", ERROR, f"{exc.problem or exc.context}", span,
-                                      "batch data is CSV, JSON or YAML")]) from None
-    except yaml.YAMLError as exc:
-        raise SourceError([Diagnostic("PKM030", ERROR, str(exc), s.Span(path, 1, 1, 1, 2))]) from None
-    except RecursionError:
-        raise SourceError([Diagnostic("PKM030", ERROR, "the file is nested too deeply to read",
-                                      s.Span(path, 1, 1, 1, 2))]) from None
+    except (yaml.YAMLError, RecursionError) as exc:
+        raise SourceError([yaml_diagnostic(exc, text, path, "batch data is CSV, JSON or YAML")]) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if name_field is not None and not any(r.name is not None for r in records):
         raise SourceError([Diagnostic("PKM030", ERROR, f"no record has a field `{name_field}` to name the files after",
                                       s.Span(path, 1, 1, 1, 2))])
@@ -357,7 +342,7 @@ def _mark_span(path: str, mark: Any) -> s.Span:
     return s.Span(path, mark.line + 1, mark.column + 1, mark.line + 1, mark.column + 2)
 
 
-def _yaml_record(loader: yaml.SafeLoader, node: Any, number: int, text: str, path: str, known: set[str],
+def _yaml_record(loader: DataLoader, node: Any, number: int, text: str, path: str, known: set[str],
                  name_field: str | None) -> Record:
     raw = text[node.start_mark.index:node.end_mark.index].encode("utf-8")
     label = f"record {number}"
@@ -369,16 +354,20 @@ def _yaml_record(loader: yaml.SafeLoader, node: Any, number: int, text: str, pat
     problems: list[Diagnostic] = []
     name = None
     for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
         end = key_node.end_mark
         span = s.Span(path, key_node.start_mark.line + 1, key_node.start_mark.column + 1, end.line + 1, end.column + 1)
-        if not isinstance(key, str):
-            problems.append(Diagnostic("PKM030", ERROR, f"`{key}` is not a field name", span))
+        try:  # a value YAML cannot build (a date that does not exist) stops this record, not the batch
+            key = construct(loader, key_node)
+            if not isinstance(key, str):
+                problems.append(Diagnostic("PKM030", ERROR, f"`{str(key)[:80]}` is not a field name", span))
+                continue
+            if key in values:
+                problems.append(Diagnostic("PKM020", ERROR, f"`{key}` is given twice", span))
+                continue
+            value = construct(loader, value_node)
+        except yaml.MarkedYAMLError as exc:
+            problems.append(yaml_diagnostic(exc, text, path, "batch data is CSV, JSON or YAML"))
             continue
-        if key in values:
-            problems.append(Diagnostic("PKM020", ERROR, f"`{key}` is given twice", span))
-            continue
-        value = loader.construct_object(value_node, deep=True)
         if key == name_field:
             name = str(value.get("id", "")) if isinstance(value, dict) else None if value is None else str(value)
             if key not in known:
