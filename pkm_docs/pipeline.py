@@ -8,12 +8,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
-from .data import load_data
+from .data import parse_data
 from .errors import Diagnostic, UsageError
 from .library import Library, load_library
 from .model import Agreement
 from .output import write_all
-from .parser import parse, read_source
+from .parser import MAX_SOURCE_BYTES, parse, read_source
+from .reading import decode_text, read_bounded
 from .resolve import resolve
 
 FORMATS = ("docx", "pdf")
@@ -42,9 +43,9 @@ def compile_agreement(path: str | Path, *, library: Library | str | Path | None 
     source = parse(text, str(path))
     lib = library if isinstance(library, Library) else load_library(library)
     values, data_bytes = None, None
-    if data is not None:
-        values = load_data(data)
-        data_bytes = Path(data).read_bytes()
+    if data is not None:  # read once: the bytes hashed into the manifest are the bytes parsed
+        data_bytes = read_bounded(data, MAX_SOURCE_BYTES, "data files")
+        values = parse_data(decode_text(data_bytes, data), str(data))
     resolved = resolve(source, lib, values, str(data) if data is not None else None, data_bytes)
     return Compiled(resolved.agreement, resolved.warnings, {str(path): text})
 

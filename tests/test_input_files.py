@@ -149,7 +149,7 @@ def test_a_data_file_that_grows_past_the_limit_while_read_is_refused(tmp_path, m
     data.write_bytes(b"# " + b"x" * 300 + b"\n")
     real_fstat = os.fstat
     monkeypatch.setattr(reading.os, "fstat", lambda fd: os.stat_result((*real_fstat(fd)[:6], 10, *real_fstat(fd)[7:])))
-    monkeypatch.setattr("pkm_docs.data.MAX_SOURCE_BYTES", 100)
+    monkeypatch.setattr("pkm_docs.pipeline.MAX_SOURCE_BYTES", 100)
     code, _, err = run("build", TEMPLATE, "--data", data, "-o", tmp_path / "out")
     assert code == 2 and f"{data} is larger than 100 bytes" in err
     assert not (tmp_path / "out").exists()
