@@ -10,6 +10,7 @@ from typing import Sequence, TextIO
 from . import __version__
 from .errors import PkmError, UsageError, format_diagnostic, report_error
 from .library import load_library
+from .output import clean_stale, write_error
 from .pipeline import LAYOUTS, Rendering, compile_agreement, parse_formats
 
 
@@ -105,6 +106,10 @@ def _build(args: argparse.Namespace, stdout: TextIO, stderr: TextIO, sources: di
     if args.template is not None and not args.template.is_file():
         raise UsageError(f"cannot read template {args.template}")
     from .check_cli import check_compiled
+    if args.output.exists() and not args.output.is_dir():
+        raise write_error(NotADirectoryError(), args.output)
+    if args.output.is_dir():
+        clean_stale(args.output)  # a build killed while moving its files in is undone before anything else
     library = load_library(args.library)
     compiled = compile_agreement(args.source, library=library, data=args.data)
     sources.update(compiled.sources)
@@ -120,7 +125,10 @@ def _build(args: argparse.Namespace, stdout: TextIO, stderr: TextIO, sources: di
         print(f"{errors} error{'s' if errors != 1 else ''}; nothing was written "
               "(`--draft` builds anyway, marked RANCANGAN / DRAFT)", file=stderr)
         return 1
-    written = rendering.write(args.output)
+    try:
+        written = rendering.write(args.output)
+    except OSError as exc:
+        raise write_error(exc, args.output) from None
     for path in written:
         print(f"wrote {path}", file=stdout)
     return 0
