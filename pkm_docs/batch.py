@@ -14,12 +14,15 @@ YAML data file is: a two-language text is two columns ``name.id`` and ``name.en`
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import hashlib
 import io
 import multiprocessing
 import os
 import re
+import signal
+import threading
 import time
 import traceback
 import unicodedata
@@ -36,7 +39,7 @@ from .check_cli import check_compiled
 from .data import DataLoader, DataValue, construct, yaml_diagnostic, yaml_root
 from .errors import Diagnostic, ERROR, PkmError, SourceError, UsageError, format_diagnostic, report_error, suggest
 from .library import Library, load_library
-from .output import write_all, write_atomic
+from .output import write_all, write_atomic, write_error
 from .parser import parse, read_source
 from .reading import read_text
 from .pipeline import FORMATS, Compiled, Rendering, parse_formats
@@ -435,14 +438,60 @@ class _Setup:
     data_path: str
     out_dir: Path
     formats: tuple[str, ...]
+    parent_pid: int = 0
 
 
 _SETUP: _Setup | None = None
+
+#: How often a worker looks whether the batch that started it is still there.
+PARENT_POLL_SECONDS = 0.25
 
 
 def _init_worker(setup: _Setup) -> None:
     global _SETUP
     _SETUP = setup
+    if setup.parent_pid and setup.parent_pid != os.getpid():
+        _end_with_parent(setup.parent_pid)
+
+
+def _process_gone(pid: int) -> bool:
+    """Whether ``pid`` has ended: no such process, or a zombie that its own parent has not reaped yet."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:
+        return False
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            state = handle.read().rsplit(b")", 1)[-1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state in (b"Z", b"X")
+
+
+def _end_with_parent(parent_pid: int) -> None:
+    """End this worker as soon as the batch process is gone, whatever signal ended it (SIGKILL included).
+
+    A worker's parent is multiprocessing's fork server, not the batch, and the fork server lives as long as
+    the workers hold its pipe, so a thread watches the batch's pid (Linux also gets PR_SET_PDEATHSIG for the
+    fork server).
+    """
+    import threading
+
+    try:
+        import ctypes
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, 9)  # PR_SET_PDEATHSIG, SIGKILL: when the fork server ends, so does this worker
+    except (OSError, AttributeError):
+        pass
+    def watch() -> None:
+        while True:
+            time.sleep(PARENT_POLL_SECONDS)
+            if _process_gone(parent_pid):
+                os._exit(1)
+
+    threading.Thread(target=watch, name="pkm-parent-watch", daemon=True).start()
 
 
 def _build_one(index: int, record: Record, name: str) -> Outcome:
@@ -525,10 +574,12 @@ def run_batch(template: Path, data: Path, out_dir: Path, *, formats: Sequence[st
         raise UsageError(f"{out_dir} exists and is not a folder") from None
     except OSError as exc:
         raise UsageError(f"cannot create {out_dir}: {exc.strerror or exc}") from None
-    setup = _Setup(source, lib, str(data), out_dir, tuple(formats))
+    setup = _Setup(source, lib, str(data), out_dir, tuple(formats), os.getpid())
     work = list(enumerate(zip(records, names)))
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(work)))
     outcomes: list[Outcome] = []
+    index_file = _Index(out_dir)
+    progress = _Indexing(index_file, progress)
     try:
         if jobs == 1:
             _init_worker(setup)
@@ -540,6 +591,7 @@ def run_batch(template: Path, data: Path, out_dir: Path, *, formats: Sequence[st
             outcomes = _run_pool(setup, work, jobs, progress)
     finally:
         progress.close()
+        index_file.close()
     outcomes.sort(key=lambda o: o.index)
     index_path = write_index(out_dir, outcomes)
     warnings = list(dict.fromkeys(d for o in outcomes for d in o.diagnostics if not d.is_error))
@@ -576,17 +628,85 @@ def _run_pool(setup: _Setup, work: list, jobs: int, progress: Progress) -> list[
     return outcomes
 
 
+def index_rows(outcome: Outcome) -> list[tuple[str, ...]]:
+    """The rows of ``index.csv`` for one record's files, each cell safe to open in a spreadsheet."""
+    if not outcome.ok:
+        return []
+    return [tuple(spreadsheet_safe(str(cell)) for cell in
+                  (f.file, f.format, outcome.record.row, f.sha256, outcome.library_version)) for f in outcome.files]
+
+
+def spreadsheet_safe(cell: str) -> str:
+    """``cell`` with a leading ``'`` when a spreadsheet would read it as a formula (OWASP, CSV injection)."""
+    if cell.startswith(("=", "+", "-", "@", "\t", "\r")):
+        cell = "'" + cell
+    return cell.replace("\r", " ").replace("\n", " ")  # csv does not quote a lone CR, which would end the row
+
+
+class _Index:
+    """``index.csv`` written as each record's files land (a row appended and flushed), so that a run stopped
+    by a signal leaves an index whose every row is a file on disk with that hash."""
+
+    def __init__(self, out_dir: Path):
+        self.path = out_dir / INDEX_NAME
+        try:
+            self.path.unlink(missing_ok=True)  # the rows of an earlier run may name files this run replaces
+            self.handle: TextIO | None = open(self.path, "w", encoding="utf-8", newline="")
+            self.writer = csv.writer(self.handle, lineterminator="\n")
+            self._write([INDEX_COLUMNS])
+        except OSError as exc:
+            raise write_error(exc, out_dir) from None
+
+    def add(self, outcome: Outcome) -> None:
+        try:
+            self._write(index_rows(outcome))
+        except OSError as exc:
+            raise write_error(exc, self.path.parent) from None
+
+    def _write(self, rows: Sequence[Sequence[str]]) -> None:
+        if self.handle is not None and rows:
+            self.writer.writerows(rows)
+            self.handle.flush()
+
+    def close(self) -> None:
+        if self.handle is not None:
+            try:
+                self.handle.close()
+            except OSError:
+                pass
+            self.handle = None
+
+
+class _Indexing(Progress):
+    """Adds each finished record to the index, then tells the progress it wraps."""
+
+    def __init__(self, index: _Index, inner: Progress):
+        self.index, self.inner = index, inner
+
+    def start(self, total: int) -> None:
+        self.inner.start(total)
+
+    def done(self, outcome: Outcome) -> None:
+        self.index.add(outcome)
+        self.inner.done(outcome)
+
+    def close(self) -> None:
+        self.inner.close()
+
+
 def write_index(out_dir: Path, outcomes: Sequence[Outcome]) -> Path:
-    """``index.csv``: each file written, its format, the record it came from, its SHA-256, the library version."""
+    """``index.csv`` in record order, once every record is done: each file written, its format, the record it
+    came from, its SHA-256, the library version."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(INDEX_COLUMNS)
     for outcome in outcomes:
-        if outcome.ok:
-            for f in outcome.files:
-                writer.writerow((f.file, f.format, outcome.record.row, f.sha256, outcome.library_version))
+        writer.writerows(index_rows(outcome))
     path = out_dir / INDEX_NAME
-    write_atomic(path, buffer.getvalue().encode("utf-8"))
+    try:
+        write_atomic(path, buffer.getvalue().encode("utf-8"))
+    except OSError as exc:
+        raise write_error(exc, out_dir) from None
     return path
 
 
@@ -671,19 +791,41 @@ def batch_command(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> i
         formats = parse_formats(args.format)
         bar = _is_terminal(stderr) and _has_tqdm()
         reporter = _Reporter(stdout, stderr, sources, bar)
-        result = run_batch(args.template, args.data, args.output, formats=formats, jobs=args.jobs,
-                           name_field=args.name_field, library=args.library, progress=reporter)
+        with _terminate_as_interrupt():
+            result = run_batch(args.template, args.data, args.output, formats=formats, jobs=args.jobs,
+                               name_field=args.name_field, library=args.library, progress=reporter)
     except PkmError as error:
         return report_error(error, sources, stderr, "nothing was built")
-    except KeyboardInterrupt:
-        print("interrupted; the files already written are complete, the others were not started", file=stderr)
-        return 130
+    except (KeyboardInterrupt, _Terminated) as stop:
+        print("interrupted; the files already written are complete and listed in index.csv, the others were "
+              "not started", file=stderr)
+        return 143 if isinstance(stop, _Terminated) else 130
     for diag in result.warnings:
         print(format_diagnostic(diag, sources), file=stderr)
     summary = (f"built {result.built}, failed {result.failed} of {len(result.outcomes)} in {result.seconds:.1f} s; "
                f"index: {result.index_path}")
     print(summary, file=stdout)
     return 1 if result.failed else 0
+
+
+class _Terminated(BaseException):
+    """SIGTERM (what a CI timeout sends) arrived: the run stops as for Ctrl-C, and the workers are shut down."""
+
+
+@contextlib.contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: Any) -> None:
+        raise _Terminated()
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _is_terminal(stream: TextIO) -> bool:
