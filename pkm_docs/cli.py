@@ -10,6 +10,7 @@ from typing import Sequence, TextIO
 from . import __version__
 from .errors import PkmError, UsageError, format_diagnostic, report_error
 from .library import load_library
+from .limits import CODE as LIMIT_CODE
 from .output import clean_stale, write_error
 from .pipeline import LAYOUTS, Rendering, compile_agreement, parse_formats
 
@@ -120,7 +121,7 @@ def _build(args: argparse.Namespace, stdout: TextIO, stderr: TextIO, sources: di
     for diag in found:
         print(format_diagnostic(diag, compiled.sources), file=stderr)
     errors = sum(d.is_error for d in found)
-    if errors and not args.draft:
+    if errors and (not args.draft or any(d.code == LIMIT_CODE for d in found)):  # --draft cannot lift a limit
         rendering.discard()
         print(f"{errors} error{'s' if errors != 1 else ''}; nothing was written "
               "(`--draft` builds anyway, marked RANCANGAN / DRAFT)", file=stderr)
