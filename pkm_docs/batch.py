@@ -42,7 +42,7 @@ from .library import Library, load_library
 from .output import write_all, write_atomic, write_error
 from .parser import parse, read_source
 from .reading import read_text
-from .pipeline import FORMATS, Compiled, Rendering, parse_formats
+from .pipeline import FORMATS, Compiled, Rendering, names_only, parse_formats
 from .resolve import resolve
 
 #: Batch data files larger than this are refused before reading.
@@ -503,7 +503,7 @@ def _build_one(index: int, record: Record, name: str) -> Outcome:
     try:
         resolved = resolve(setup.source, setup.library, record.values, f"{setup.data_path} {record.label}",
                            record.raw)
-        agreement = resolved.agreement
+        agreement = names_only(resolved.agreement)  # the manifest says `mitra.csv row 3`, not the path
         rendering = Rendering(agreement, name, setup.formats)  # the PDF is laid out while the checks run
         found = tuple(check_compiled(Compiled(agreement, resolved.warnings, {}), setup.library))
         if any(d.is_error for d in found):  # the same rule as `pkm build`: an agreement with an error is not written

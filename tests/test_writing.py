@@ -138,3 +138,33 @@ def test_pkm_new_on_a_full_disk_is_a_diagnostic_and_leaves_no_file(tmp_path, mon
     code, _, err = run("new", "kesehatan", tmp_path / "mine.pkm")
     assert code == 2 and "no space left on device" in err and "Traceback" not in err
     assert list(tmp_path.iterdir()) == []
+
+
+def _manifest(docx: Path) -> dict:
+    from pkm_docs.renderers.docx_read import read_docx
+
+    return read_docx(docx).manifest
+
+
+def test_the_manifest_names_the_source_and_data_by_file_name_however_the_path_was_typed(tmp_path, monkeypatch):
+    template, sample = ROOT / "templates" / "kesehatan.pkm", ROOT / "templates" / "kesehatan.sample.yaml"
+    monkeypatch.chdir(ROOT / "templates")
+    code, _, err = run("build", "kesehatan.pkm", "--data", "kesehatan.sample.yaml", "-o", tmp_path / "a", "--format", "docx")
+    assert code == 0, err
+    code, _, err = run("build", template, "--data", sample, "-o", tmp_path / "b", "--format", "docx")
+    assert code == 0, err
+    manifest = _manifest(tmp_path / "b" / "kesehatan.docx")
+    assert manifest["source"]["file"] == "kesehatan.pkm"
+    assert manifest["data"]["file"] == "kesehatan.sample.yaml"
+    assert str(ROOT) not in (tmp_path / "b" / "kesehatan.docx").read_bytes().decode("latin-1")
+    assert (tmp_path / "a" / "kesehatan.docx").read_bytes() == (tmp_path / "b" / "kesehatan.docx").read_bytes()
+
+
+def test_a_batch_manifest_names_the_data_file_and_record_without_the_path(tmp_path):
+    batch = Path(__file__).parent / "fixtures" / "batch"
+    code, _, err = run("batch", batch / "mitra.pkm", batch / "mitra.yaml", "-o", tmp_path / "out", "--library",
+                       Path(__file__).parent / "fixtures" / "library", "--jobs", "1", "--format", "docx")
+    assert code == 0, err
+    manifest = _manifest(tmp_path / "out" / "mitra-1.docx")
+    assert manifest["source"]["file"] == "mitra.pkm"
+    assert manifest["data"]["file"] == "mitra.yaml record 1"
