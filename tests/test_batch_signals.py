@@ -106,3 +106,25 @@ def test_a_library_version_that_a_spreadsheet_reads_as_a_formula_is_neutralised_
     rows = index_rows(tmp_path / "out")
     assert len(rows) == 2
     assert all(row["library_version"] == ("'" + version).replace("\r", " ") for row in rows)
+
+
+@pytest.mark.parametrize("call", [1, 2], ids=["header", "first record"])
+def test_a_full_disk_while_writing_the_index_is_a_diagnostic(call, tmp_path, monkeypatch):
+    import errno
+
+    from pkm_docs import batch
+
+    real, calls = batch._Index._write, [0]
+
+    def write(self, rows):
+        calls[0] += 1
+        if calls[0] == call:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(self, rows)
+    monkeypatch.setattr(batch._Index, "_write", write)
+    out_stream, err_stream = io.StringIO(), io.StringIO()
+    code = main(["batch", str(BATCH / "mitra.pkm"), str(BATCH / "mitra.yaml"), "-o", str(tmp_path / "out"),
+                 "--library", str(LIBRARY), "--jobs", "1", "--format", "docx"], stdout=out_stream, stderr=err_stream)
+    assert code == 2
+    assert f"cannot write into {tmp_path / 'out'}: no space left on device" in err_stream.getvalue()
+    assert "Traceback" not in err_stream.getvalue()
