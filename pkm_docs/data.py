@@ -1,6 +1,6 @@
 """Data files (YAML or JSON) that fill a template's inputs, read with the position of every key.
 
-YAML is read with the safe loader (libyaml's when installed) and three more rules: a date that is not a date
+YAML is read with PyYAML's safe loader and three more rules: a date that is not a date
 (``2027-02-30``) and a character YAML forbids are diagnostics at their line and column, and aliases (``*name``)
 may not expand the data beyond the size limit of the file, so a file of a few kilobytes cannot become gigabytes.
 """
@@ -19,7 +19,9 @@ from .parser import MAX_SOURCE_BYTES
 from .reading import read_text
 from .syntax import Span
 
-_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+#: Not libyaml's CSafeLoader: it keeps the same marks, but its results differ (it refuses the escape ``"\ud800"``
+#: that the pure loader reads, so the field it is in would not be named) and so do its messages.
+_BaseLoader = yaml.SafeLoader
 
 
 class DateError(yaml.constructor.ConstructorError):
