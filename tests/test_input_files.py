@@ -182,3 +182,33 @@ def test_a_mistake_in_an_agreement_with_a_bom_points_at_the_right_column(tmp_pat
     assert code == 1
     line = EXAMPLE.read_text(encoding="utf-8").splitlines().index("  scheme: pkm-standar") + 1
     assert f"{bom}:{line}:11:" in out + err
+
+
+# -- fuzzing: mutated data files end in a diagnostic or values -------------------------------------------
+
+from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
+
+from pkm_docs.data import parse_data  # noqa: E402
+from pkm_docs.errors import PkmError  # noqa: E402
+
+YAML_PIECES = ["2027-02-30", "2027-13-01", "2026-12-01", "&a", "*a", "*b", "? ", ": ", "- ", "[", "]", "{", "}",
+               "\x07", "\x00", "\ufeff", "\t", "\n", "  ", '"', "'", "\\ud800", "!!python/object:os.system",
+               "!!binary", "<<: *a", "9" * 5_000, "~", "null", "yes", ".inf", "0x1F", "---", "...", "#"]
+
+
+@st.composite
+def mutated_yaml(draw):
+    text = SAMPLE.read_text(encoding="utf-8")
+    for _ in range(draw(st.integers(1, 6))):
+        position = draw(st.integers(0, len(text)))
+        text = text[:position] + draw(st.sampled_from(YAML_PIECES)) + text[position + draw(st.integers(0, 3)):]
+    return text
+
+
+@given(mutated_yaml())
+@settings(max_examples=300, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+def test_mutated_data_files_end_in_a_diagnostic_or_values(text):
+    try:
+        parse_data(text, "fuzz.yaml")
+    except PkmError as error:
+        assert all(len(d.message) < 1_000 for d in error.diagnostics)

@@ -11,6 +11,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 import time
 import zipfile
 from pathlib import Path
@@ -207,3 +208,66 @@ def test_a_returned_docx_over_the_size_limit_is_refused(built, tmp_path, monkeyp
     monkeypatch.setattr("pkm_docs.renderers.docx_read.MAX_DOCX_BYTES", 1000)
     code, _, err, _ = diff(tmp_path, built)
     assert code == 2 and "pkm-docs reads DOCX files up to 1,000 bytes" in err
+
+
+# -- fuzzing: mutated members, numbering and tags end in a diagnostic or a comparison --------------------
+
+from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
+
+HOSTILE_VALUES = ["", "-1", "0", "abc", "²", "٣", "99999999999", "9" * 5_000, "1000000000", "32768", "%1%2%3%4" * 50,
+                  "pkm:clause|x|1|h|id|²", "pkm:heading||||id|" + "9" * 5_000, "lowerRoman", "upperLetter",
+                  "decimalZero", "none", "&amp;", "\u202e"]
+MEMBERS = ["word/document.xml", "word/numbering.xml", "word/styles.xml", "docProps/custom.xml"]
+
+
+@st.composite
+def mutations(draw):
+    member = draw(st.sampled_from(MEMBERS))
+    kind = draw(st.sampled_from(["value", "cut", "insert"]))
+    return member, kind, draw(st.integers(0, 10**9)), draw(st.sampled_from(HOSTILE_VALUES))
+
+
+def _mutate(data: bytes, kind: str, seed: int, value: str) -> bytes:
+    text = data.decode("utf-8")
+    if kind == "value":
+        values = list(re.finditer(r'(w:(?:val|ilvl|numId|abstractNumId|start)|name)="([^"]*)"', text))
+        if not values:
+            return data
+        found = values[seed % len(values)]
+        escaped = value.replace("&", "&amp;").replace('"', "&quot;")
+        return (text[:found.start(2)] + escaped + text[found.end(2):]).encode("utf-8")
+    position = seed % max(1, len(data))
+    if kind == "cut":
+        return data[:position] + data[position + 1 + seed % 200:]
+    return data[:position] + value.encode("utf-8") + data[position:]
+
+
+@pytest.fixture(scope="module")
+def old_draft():
+    from pkm_docs.diff.sources import load_draft
+    from pkm_docs.library import load_library
+
+    library = load_library()
+    return library, load_draft(EXAMPLE, library=library)
+
+
+@pytest.mark.slow
+@given(st.lists(mutations(), min_size=1, max_size=3))
+@settings(max_examples=300, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+def test_mutated_returned_docx_files_end_in_a_diagnostic_or_a_comparison(built, old_draft, changes):
+    from pkm_docs.diff.model_diff import diff_drafts
+    from pkm_docs.diff.sources import load_draft
+    from pkm_docs.errors import PkmError
+
+    library, old = old_draft
+    docx = built
+    for member, kind, seed, value in changes:
+        docx = rewrite(docx, {member: lambda data, k=kind, s=seed, v=value: _mutate(data, k, s, v)})
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "returned.docx"
+        path.write_bytes(docx)
+        try:
+            new = load_draft(path, library=library)
+        except PkmError:
+            return
+        diff_drafts(old, new)
