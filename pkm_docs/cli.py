@@ -10,8 +10,6 @@ from typing import Sequence, TextIO
 from . import __version__
 from .errors import PkmError, UsageError, format_diagnostic, report_error
 from .library import load_library
-from .limits import CODE as LIMIT_CODE
-from .output import clean_stale, write_error
 from .pipeline import LAYOUTS, Rendering, compile_agreement, parse_formats
 
 
@@ -107,6 +105,8 @@ def _build(args: argparse.Namespace, stdout: TextIO, stderr: TextIO, sources: di
     if args.template is not None and not args.template.is_file():
         raise UsageError(f"cannot read template {args.template}")
     from .check_cli import check_compiled
+    from .limits import CODE as LIMIT_CODE
+    from .output import clean_stale, write_error
     if args.output.exists() and not args.output.is_dir():
         raise write_error(NotADirectoryError(), args.output)
     if args.output.is_dir():
