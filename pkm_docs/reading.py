@@ -6,7 +6,6 @@ itself: :func:`read_bounded` reads at most ``limit + 1`` bytes and refuses the f
 
 from __future__ import annotations
 
-import errno
 import os
 import stat
 from pathlib import Path
@@ -16,25 +15,17 @@ from .errors import UsageError
 _BOM = "\ufeff"
 
 
-def read_bounded(path: str | Path, limit: int, what: str = "files", *, follow_links: bool = True,
-                 hint: str | None = None) -> bytes:
+def read_bounded(path: str | Path, limit: int, what: str = "files", *, hint: str | None = None) -> bytes:
     """The bytes of the regular file ``path``, or a :class:`UsageError` when it is something else or too large.
 
-    ``what`` names the kind of file in the message ("source files", "data files"). With ``follow_links``
-    false a symbolic link is refused, not followed.
+    ``what`` names the kind of file in the message ("source files", "data files"); ``hint`` goes with the
+    message that the file is too large.
     """
     path = Path(path)
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)  # a FIFO must not block open()
-    if not follow_links:
-        flags |= getattr(os, "O_NOFOLLOW", 0)
-        if path.is_symlink():
-            raise UsageError(f"cannot read {path}: it is a symbolic link, which pkm-docs does not follow",
-                             "copy the file into the folder instead of linking it")
     try:
         fd = os.open(path, flags)
     except OSError as exc:
-        if exc.errno == errno.ELOOP:
-            raise UsageError(f"cannot read {path}: it is a symbolic link, which pkm-docs does not follow") from None
         raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
     try:
         info = os.fstat(fd)
@@ -70,7 +61,6 @@ def decode_text(data: bytes, path: str | Path) -> str:
     return text[1:] if text.startswith(_BOM) else text
 
 
-def read_text(path: str | Path, limit: int, what: str = "files", *, follow_links: bool = True,
-              hint: str | None = None) -> str:
+def read_text(path: str | Path, limit: int, what: str = "files", *, hint: str | None = None) -> str:
     """:func:`read_bounded`, decoded by :func:`decode_text`."""
-    return decode_text(read_bounded(path, limit, what, follow_links=follow_links, hint=hint), path)
+    return decode_text(read_bounded(path, limit, what, hint=hint), path)
