@@ -228,14 +228,14 @@ def mutations(draw):
 
 
 def _mutate(data: bytes, kind: str, seed: int, value: str) -> bytes:
-    text = data.decode("utf-8")
+    text = data.decode("utf-8", "surrogateescape")  # an earlier cut may have split a character
     if kind == "value":
         values = list(re.finditer(r'(w:(?:val|ilvl|numId|abstractNumId|start)|name)="([^"]*)"', text))
         if not values:
             return data
         found = values[seed % len(values)]
         escaped = value.replace("&", "&amp;").replace('"', "&quot;")
-        return (text[:found.start(2)] + escaped + text[found.end(2):]).encode("utf-8")
+        return (text[:found.start(2)] + escaped + text[found.end(2):]).encode("utf-8", "surrogateescape")
     position = seed % max(1, len(data))
     if kind == "cut":
         return data[:position] + data[position + 1 + seed % 200:]
