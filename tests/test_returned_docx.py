@@ -82,7 +82,7 @@ def test_a_list_start_beyond_words_maximum_is_refused_before_labels_are_made(whe
     assert "a list starts at 1,000,000,000; Word's list numbers go from 0 to 32,767" in err
 
 
-def _capped(tmp_path: Path, docx: bytes, megabytes: int = 1200) -> subprocess.CompletedProcess:
+def _capped(tmp_path: Path, docx: bytes, megabytes: int = 400) -> subprocess.CompletedProcess:
     path = tmp_path / "returned.docx"
     path.write_bytes(docx)
     script = (f"import resource, sys; resource.setrlimit(resource.RLIMIT_AS, ({megabytes} << 20, {megabytes} << 20)); "
