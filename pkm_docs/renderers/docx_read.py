@@ -19,6 +19,8 @@ from typing import Iterator, Mapping
 
 from lxml import etree
 
+from ..reading import read_bounded
+
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _NUMBERING_RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/numbering"
@@ -233,7 +235,7 @@ def read_docx(source: str | Path | bytes) -> ReadBack:
 
     Raises :class:`UnreadableDocx` when the file is damaged or beyond the limits of this module.
     """
-    data = source if isinstance(source, bytes) else Path(source).read_bytes()
+    data = source if isinstance(source, bytes) else read_bounded(source, MAX_DOCX_BYTES, "DOCX files")
     members = read_package(data)
     if "word/document.xml" not in members:
         raise UnreadableDocx("not a Word document (it has no word/document.xml)")
