@@ -48,6 +48,9 @@ from .resolve import resolve
 #: Batch data files larger than this are refused before reading.
 MAX_BATCH_BYTES = 50_000_000
 
+#: Digits of a whole number in a CSV cell read as a number (as many as the parser reads in a source).
+MAX_NUMBER_DIGITS = 1_000
+
 #: What separates the items of a list in a CSV cell.
 LIST_SEPARATOR = ";"
 
@@ -309,8 +312,8 @@ def _cell_value(text: str, type_expr: s.TypeExpr) -> Any:
     """A cell as a YAML data file would hold it for an input of ``type_expr``: lists split, whole numbers read."""
     if type_expr.kind == "list" and type_expr.item is not None:
         return [_cell_value(item, type_expr.item) for item in _split(text)]
-    if type_expr.kind in ("integer", "money") and re.fullmatch(r"\s*-?\d+\s*", text):
-        return int(text)
+    if type_expr.kind in ("integer", "money") and re.fullmatch(r"\s*-?[0-9]{1,%d}\s*" % MAX_NUMBER_DIGITS, text):
+        return int(text)  # longer digit strings stay text, which the input's type then refuses by name
     if type_expr.kind == "text":
         return text
     return text.strip()

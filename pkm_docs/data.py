@@ -28,6 +28,14 @@ class DateError(yaml.constructor.ConstructorError):
     """A value written as a date that is not one (``2027-02-30``)."""
 
 
+class NumberError(yaml.constructor.ConstructorError):
+    """A whole number with more digits than pkm-docs reads."""
+
+
+#: Digits of a whole number in a data file (as many as the parser reads in a source).
+MAX_NUMBER_DIGITS = 1_000
+
+
 class DataLoader(_BaseLoader):  # type: ignore[misc, valid-type]
     """The safe loader whose dates are checked: ``2027-02-30`` is a :class:`DateError` at the value."""
 
@@ -38,7 +46,16 @@ class DataLoader(_BaseLoader):  # type: ignore[misc, valid-type]
             raise DateError(None, None, f"`{node.value}` is not a date ({exc})", node.start_mark) from None
 
 
+    def construct_yaml_int(self, node: yaml.Node) -> int:
+        digits = sum(ch.isdigit() for ch in str(node.value))
+        if digits > MAX_NUMBER_DIGITS:  # Python's int() itself stops at 4,300 digits, with a ValueError
+            raise NumberError(None, None, f"a number of {digits:,} digits; pkm-docs reads numbers of up to "
+                              f"{MAX_NUMBER_DIGITS:,} digits", node.start_mark)
+        return super().construct_yaml_int(node)
+
+
 DataLoader.add_constructor("tag:yaml.org,2002:timestamp", DataLoader.construct_yaml_timestamp)
+DataLoader.add_constructor("tag:yaml.org,2002:int", DataLoader.construct_yaml_int)
 
 
 class AliasError(yaml.MarkedYAMLError):
@@ -120,6 +137,8 @@ def yaml_diagnostic(exc: yaml.YAMLError | RecursionError, text: str, path: str, 
         message = str(exc.problem or exc.context or "cannot read this YAML")
         if isinstance(exc, DateError):
             hint = "write a date that exists as YYYY-MM-DD (2027-02-28), or the text in quotes"
+        elif isinstance(exc, NumberError):
+            hint = "write the amount as it is meant, e.g. Rp950.000.000"
         elif isinstance(exc, AliasError):
             hint = "write the values out instead of repeating them with aliases"
         return Diagnostic("PKM030", ERROR, _bounded(message), Span(path, line, column, line, column + 1), hint)

@@ -212,3 +212,24 @@ def test_mutated_data_files_end_in_a_diagnostic_or_values(text):
         parse_data(text, "fuzz.yaml")
     except PkmError as error:
         assert all(len(d.message) < 1_000 for d in error.diagnostics)
+
+
+def test_a_5000_digit_number_in_a_yaml_data_file_is_a_diagnostic(tmp_path):
+    data = sample_with(tmp_path, "rapat_per_tahun: " + "9" * 5_000, "rapat_per_tahun: 4")
+    line = next(i for i, text in enumerate(data.read_text(encoding="utf-8").splitlines(), 1)
+                if text.startswith("rapat_per_tahun:"))
+    code, _, err = run("build", TEMPLATE, "--data", data, "-o", tmp_path / "out")
+    assert code == 1
+    assert f"{data}:{line}:18: PKM030 a number of 5,000 digits; pkm-docs reads numbers of up to 1,000 digits" in err
+    assert "Traceback" not in err and not (tmp_path / "out").exists()
+
+
+def test_a_5000_digit_cell_fails_its_batch_row_and_the_others_are_built(tmp_path):
+    text = (BATCH / "mitra.csv").read_text(encoding="utf-8").replace(",court,4,yes", ",court," + "9" * 5_000 + ",yes", 1)
+    data = tmp_path / "mitra.csv"
+    data.write_text(text, encoding="utf-8")
+    code, out, err = run("batch", BATCH / "mitra.pkm", data, "-o", tmp_path / "out", "--library", LIBRARY,
+                         "--jobs", "1", "--format", "docx")
+    assert code == 1 and "Traceback" not in err
+    assert "row 2 (mitra-2): 1 error" in err and "PKM015 `rapat`: expected integer" in err
+    assert "built 3, failed 2 of 5" in out  # row 5 of the fixture has a mistake of its own
