@@ -480,8 +480,8 @@ def _end_with_parent(parent_pid: int) -> None:
     the workers hold its pipe, so a thread watches the batch's pid (Linux also gets PR_SET_PDEATHSIG for the
     fork server).
     """
-    import threading
-
+    if os.name == "nt":  # os.kill(pid, 0) would send the batch Ctrl-C there; Windows ends no worker this way
+        return
     try:
         import ctypes
         libc = ctypes.CDLL(None, use_errno=True)
