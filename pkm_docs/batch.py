@@ -14,12 +14,15 @@ YAML data file is: a two-language text is two columns ``name.id`` and ``name.en`
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import hashlib
 import io
 import multiprocessing
 import os
 import re
+import signal
+import threading
 import time
 import traceback
 import unicodedata
@@ -33,16 +36,20 @@ import yaml
 
 from . import syntax as s
 from .check_cli import check_compiled
-from .data import DataValue
+from .data import DataLoader, DataValue, construct, yaml_diagnostic, yaml_root
 from .errors import Diagnostic, ERROR, PkmError, SourceError, UsageError, format_diagnostic, report_error, suggest
 from .library import Library, load_library
-from .output import write_all, write_atomic
+from .output import write_all, write_atomic, write_error
 from .parser import parse, read_source
-from .pipeline import FORMATS, Compiled, Rendering, parse_formats
+from .reading import read_text
+from .pipeline import FORMATS, Compiled, Rendering, names_only, parse_formats
 from .resolve import resolve
 
 #: Batch data files larger than this are refused before reading.
 MAX_BATCH_BYTES = 50_000_000
+
+#: Digits of a whole number in a CSV cell read as a number (as many as the parser reads in a source).
+MAX_NUMBER_DIGITS = 1_000
 
 #: What separates the items of a list in a CSV cell.
 LIST_SEPARATOR = ";"
@@ -85,16 +92,7 @@ def read_records(path: Path, inputs: Sequence[s.ParamDecl], name_field: str | No
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".tsv", ".json", ".yaml", ".yml"):
         raise UsageError(f"cannot read {path}: batch data is a .csv, .tsv, .json or .yaml file")
-    try:
-        size = path.stat().st_size
-        if size > MAX_BATCH_BYTES:
-            raise UsageError(f"{path} is {size:,} bytes; pkm batch reads data files up to {MAX_BATCH_BYTES:,} bytes",
-                             "split the records over several files")
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise UsageError(f"cannot read {path}: not UTF-8 text (byte {exc.start})", "save the file as UTF-8") from None
-    except OSError as exc:
-        raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
+    text = read_text(path, MAX_BATCH_BYTES, "batch data files", hint="split the records over several files")
     if suffix in (".csv", ".tsv"):
         records = csv_records(text, str(path), inputs, name_field, delimiter="\t" if suffix == ".tsv" else None)
     else:
@@ -314,8 +312,8 @@ def _cell_value(text: str, type_expr: s.TypeExpr) -> Any:
     """A cell as a YAML data file would hold it for an input of ``type_expr``: lists split, whole numbers read."""
     if type_expr.kind == "list" and type_expr.item is not None:
         return [_cell_value(item, type_expr.item) for item in _split(text)]
-    if type_expr.kind in ("integer", "money") and re.fullmatch(r"\s*-?\d+\s*", text):
-        return int(text)
+    if type_expr.kind in ("integer", "money") and re.fullmatch(rf"\s*-?[0-9]{{1,{MAX_NUMBER_DIGITS}}}\s*", text):
+        return int(text)  # longer digit strings stay text, which the input's type then refuses by name
     if type_expr.kind == "text":
         return text
     return text.strip()
@@ -324,9 +322,9 @@ def _cell_value(text: str, type_expr: s.TypeExpr) -> Any:
 def yaml_records(text: str, path: str, inputs: Sequence[s.ParamDecl], name_field: str | None = None) -> list[Record]:
     """Records of a JSON or YAML file: a list of mappings, each read with the position of every key."""
     known = {d.name for d in inputs}
-    loader = yaml.SafeLoader(text)
+    loader = None
     try:
-        node = loader.get_single_node()
+        loader, node = yaml_root(text, MAX_BATCH_BYTES)
         if node is None:
             return []
         if not isinstance(node, yaml.SequenceNode):
@@ -335,18 +333,11 @@ def yaml_records(text: str, path: str, inputs: Sequence[s.ParamDecl], name_field
                                           "write `- name: value` per record (YAML) or `[{...}, {...}]` (JSON)")])
         records = [_yaml_record(loader, item, number, text, path, known, name_field)
                    for number, item in enumerate(node.value, 1)]
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        span = _mark_span(path, mark) if mark else s.Span(path, 1, 1, 1, 2)
-        raise SourceError([Diagnostic("PKM030", ERROR, f"{exc.problem or exc.context}", span,
-                                      "batch data is CSV, JSON or YAML")]) from None
-    except yaml.YAMLError as exc:
-        raise SourceError([Diagnostic("PKM030", ERROR, str(exc), s.Span(path, 1, 1, 1, 2))]) from None
-    except RecursionError:
-        raise SourceError([Diagnostic("PKM030", ERROR, "the file is nested too deeply to read",
-                                      s.Span(path, 1, 1, 1, 2))]) from None
+    except (yaml.YAMLError, RecursionError) as exc:
+        raise SourceError([yaml_diagnostic(exc, text, path, "batch data is CSV, JSON or YAML")]) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if name_field is not None and not any(r.name is not None for r in records):
         raise SourceError([Diagnostic("PKM030", ERROR, f"no record has a field `{name_field}` to name the files after",
                                       s.Span(path, 1, 1, 1, 2))])
@@ -357,7 +348,7 @@ def _mark_span(path: str, mark: Any) -> s.Span:
     return s.Span(path, mark.line + 1, mark.column + 1, mark.line + 1, mark.column + 2)
 
 
-def _yaml_record(loader: yaml.SafeLoader, node: Any, number: int, text: str, path: str, known: set[str],
+def _yaml_record(loader: DataLoader, node: Any, number: int, text: str, path: str, known: set[str],
                  name_field: str | None) -> Record:
     raw = text[node.start_mark.index:node.end_mark.index].encode("utf-8")
     label = f"record {number}"
@@ -369,16 +360,20 @@ def _yaml_record(loader: yaml.SafeLoader, node: Any, number: int, text: str, pat
     problems: list[Diagnostic] = []
     name = None
     for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
         end = key_node.end_mark
         span = s.Span(path, key_node.start_mark.line + 1, key_node.start_mark.column + 1, end.line + 1, end.column + 1)
-        if not isinstance(key, str):
-            problems.append(Diagnostic("PKM030", ERROR, f"`{key}` is not a field name", span))
+        try:  # a value YAML cannot build (a date that does not exist) stops this record, not the batch
+            key = construct(loader, key_node)
+            if not isinstance(key, str):
+                problems.append(Diagnostic("PKM030", ERROR, f"`{str(key)[:80]}` is not a field name", span))
+                continue
+            if key in values:
+                problems.append(Diagnostic("PKM020", ERROR, f"`{key}` is given twice", span))
+                continue
+            value = construct(loader, value_node)
+        except yaml.MarkedYAMLError as exc:
+            problems.append(yaml_diagnostic(exc, text, path, "batch data is CSV, JSON or YAML"))
             continue
-        if key in values:
-            problems.append(Diagnostic("PKM020", ERROR, f"`{key}` is given twice", span))
-            continue
-        value = loader.construct_object(value_node, deep=True)
         if key == name_field:
             name = str(value.get("id", "")) if isinstance(value, dict) else None if value is None else str(value)
             if key not in known:
@@ -446,14 +441,60 @@ class _Setup:
     data_path: str
     out_dir: Path
     formats: tuple[str, ...]
+    parent_pid: int = 0
 
 
 _SETUP: _Setup | None = None
+
+#: How often a worker looks whether the batch that started it is still there.
+PARENT_POLL_SECONDS = 0.25
 
 
 def _init_worker(setup: _Setup) -> None:
     global _SETUP
     _SETUP = setup
+    if setup.parent_pid and setup.parent_pid != os.getpid():
+        _end_with_parent(setup.parent_pid)
+
+
+def _process_gone(pid: int) -> bool:
+    """Whether ``pid`` has ended: no such process, or a zombie that its own parent has not reaped yet."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:
+        return False
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            state = handle.read().rsplit(b")", 1)[-1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state in (b"Z", b"X")
+
+
+def _end_with_parent(parent_pid: int) -> None:
+    """End this worker as soon as the batch process is gone, whatever signal ended it (SIGKILL included).
+
+    A worker's parent is multiprocessing's fork server, not the batch, and the fork server lives as long as
+    the workers hold its pipe, so a thread watches the batch's pid (Linux also gets PR_SET_PDEATHSIG for the
+    fork server).
+    """
+    if os.name == "nt":  # os.kill(pid, 0) would send the batch Ctrl-C there; Windows ends no worker this way
+        return
+    try:
+        import ctypes
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, 9)  # PR_SET_PDEATHSIG, SIGKILL: when the fork server ends, so does this worker
+    except (OSError, AttributeError):
+        pass
+    def watch() -> None:
+        while True:
+            time.sleep(PARENT_POLL_SECONDS)
+            if _process_gone(parent_pid):
+                os._exit(1)
+
+    threading.Thread(target=watch, name="pkm-parent-watch", daemon=True).start()
 
 
 def _build_one(index: int, record: Record, name: str) -> Outcome:
@@ -465,7 +506,7 @@ def _build_one(index: int, record: Record, name: str) -> Outcome:
     try:
         resolved = resolve(setup.source, setup.library, record.values, f"{setup.data_path} {record.label}",
                            record.raw)
-        agreement = resolved.agreement
+        agreement = names_only(resolved.agreement)  # the manifest says `mitra.csv row 3`, not the path
         rendering = Rendering(agreement, name, setup.formats)  # the PDF is laid out while the checks run
         found = tuple(check_compiled(Compiled(agreement, resolved.warnings, {}), setup.library))
         if any(d.is_error for d in found):  # the same rule as `pkm build`: an agreement with an error is not written
@@ -536,10 +577,12 @@ def run_batch(template: Path, data: Path, out_dir: Path, *, formats: Sequence[st
         raise UsageError(f"{out_dir} exists and is not a folder") from None
     except OSError as exc:
         raise UsageError(f"cannot create {out_dir}: {exc.strerror or exc}") from None
-    setup = _Setup(source, lib, str(data), out_dir, tuple(formats))
+    setup = _Setup(source, lib, str(data), out_dir, tuple(formats), os.getpid())
     work = list(enumerate(zip(records, names)))
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(work)))
     outcomes: list[Outcome] = []
+    index_file = _Index(out_dir)
+    progress = _Indexing(index_file, progress)
     try:
         if jobs == 1:
             _init_worker(setup)
@@ -551,6 +594,7 @@ def run_batch(template: Path, data: Path, out_dir: Path, *, formats: Sequence[st
             outcomes = _run_pool(setup, work, jobs, progress)
     finally:
         progress.close()
+        index_file.close()
     outcomes.sort(key=lambda o: o.index)
     index_path = write_index(out_dir, outcomes)
     warnings = list(dict.fromkeys(d for o in outcomes for d in o.diagnostics if not d.is_error))
@@ -587,17 +631,83 @@ def _run_pool(setup: _Setup, work: list, jobs: int, progress: Progress) -> list[
     return outcomes
 
 
+def index_rows(outcome: Outcome) -> list[tuple[str, ...]]:
+    """The rows of ``index.csv`` for one record's files, each cell safe to open in a spreadsheet."""
+    if not outcome.ok:
+        return []
+    return [tuple(spreadsheet_safe(str(cell)) for cell in
+                  (f.file, f.format, outcome.record.row, f.sha256, outcome.library_version)) for f in outcome.files]
+
+
+def spreadsheet_safe(cell: str) -> str:
+    """``cell`` with a leading ``'`` when a spreadsheet would read it as a formula (OWASP, CSV injection)."""
+    if cell.startswith(("=", "+", "-", "@", "\t", "\r")):
+        cell = "'" + cell
+    return cell.replace("\r", " ").replace("\n", " ")  # csv does not quote a lone CR, which would end the row
+
+
+class _Index:
+    """``index.csv`` written as each record's files land (a row appended and flushed), so that a run stopped
+    by a signal leaves an index whose every row is a file on disk with that hash."""
+
+    def __init__(self, out_dir: Path):
+        self.path = out_dir / INDEX_NAME
+        try:
+            self.path.unlink(missing_ok=True)  # the rows of an earlier run may name files this run replaces
+            self.handle: TextIO | None = open(self.path, "w", encoding="utf-8", newline="")  # noqa: SIM115 (kept open for the run, closed in close())
+            self.writer = csv.writer(self.handle, lineterminator="\n")
+            self._write([INDEX_COLUMNS])
+        except OSError as exc:
+            raise write_error(exc, out_dir) from None
+
+    def add(self, outcome: Outcome) -> None:
+        try:
+            self._write(index_rows(outcome))
+        except OSError as exc:
+            raise write_error(exc, self.path.parent) from None
+
+    def _write(self, rows: Sequence[Sequence[str]]) -> None:
+        if self.handle is not None and rows:
+            self.writer.writerows(rows)
+            self.handle.flush()
+
+    def close(self) -> None:
+        if self.handle is not None:
+            with contextlib.suppress(OSError):
+                self.handle.close()
+            self.handle = None
+
+
+class _Indexing(Progress):
+    """Adds each finished record to the index, then tells the progress it wraps."""
+
+    def __init__(self, index: _Index, inner: Progress):
+        self.index, self.inner = index, inner
+
+    def start(self, total: int) -> None:
+        self.inner.start(total)
+
+    def done(self, outcome: Outcome) -> None:
+        self.index.add(outcome)
+        self.inner.done(outcome)
+
+    def close(self) -> None:
+        self.inner.close()
+
+
 def write_index(out_dir: Path, outcomes: Sequence[Outcome]) -> Path:
-    """``index.csv``: each file written, its format, the record it came from, its SHA-256, the library version."""
+    """``index.csv`` in record order, once every record is done: each file written, its format, the record it
+    came from, its SHA-256, the library version."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(INDEX_COLUMNS)
     for outcome in outcomes:
-        if outcome.ok:
-            for f in outcome.files:
-                writer.writerow((f.file, f.format, outcome.record.row, f.sha256, outcome.library_version))
+        writer.writerows(index_rows(outcome))
     path = out_dir / INDEX_NAME
-    write_atomic(path, buffer.getvalue().encode("utf-8"))
+    try:
+        write_atomic(path, buffer.getvalue().encode("utf-8"))
+    except OSError as exc:
+        raise write_error(exc, out_dir) from None
     return path
 
 
@@ -682,19 +792,41 @@ def batch_command(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> i
         formats = parse_formats(args.format)
         bar = _is_terminal(stderr) and _has_tqdm()
         reporter = _Reporter(stdout, stderr, sources, bar)
-        result = run_batch(args.template, args.data, args.output, formats=formats, jobs=args.jobs,
-                           name_field=args.name_field, library=args.library, progress=reporter)
+        with _terminate_as_interrupt():
+            result = run_batch(args.template, args.data, args.output, formats=formats, jobs=args.jobs,
+                               name_field=args.name_field, library=args.library, progress=reporter)
     except PkmError as error:
         return report_error(error, sources, stderr, "nothing was built")
-    except KeyboardInterrupt:
-        print("interrupted; the files already written are complete, the others were not started", file=stderr)
-        return 130
+    except (KeyboardInterrupt, _Terminated) as stop:
+        print("interrupted; the files already written are complete and listed in index.csv, the others were "
+              "not started", file=stderr)
+        return 143 if isinstance(stop, _Terminated) else 130
     for diag in result.warnings:
         print(format_diagnostic(diag, sources), file=stderr)
     summary = (f"built {result.built}, failed {result.failed} of {len(result.outcomes)} in {result.seconds:.1f} s; "
                f"index: {result.index_path}")
     print(summary, file=stdout)
     return 1 if result.failed else 0
+
+
+class _Terminated(BaseException):
+    """SIGTERM (what a CI timeout sends) arrived: the run stops as for Ctrl-C, and the workers are shut down."""
+
+
+@contextlib.contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: Any) -> None:
+        raise _Terminated()
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _is_terminal(stream: TextIO) -> bool:

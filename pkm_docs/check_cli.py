@@ -18,6 +18,7 @@ from .checks.formats import FORMATS, explain, render
 from .checks.registry import filter_diagnostics, split_prefixes, valid_prefix
 from .errors import Diagnostic, PkmError, UsageError, format_diagnostic, suggest
 from .library import Library, load_library
+from .limits import limit_problems
 from .pipeline import Compiled, compile_agreement
 
 LANGS = ("id", "en")
@@ -91,6 +92,9 @@ def check_compiled(compiled: Compiled, library: Library, *, select: Sequence[str
     ``pkm build`` calls this too: it writes nothing when one of them is an error, unless ``--draft``.
     """
     found = filter_diagnostics(compiled.diagnostics, select, ignore)
+    too_large = limit_problems(compiled.agreement)
+    if too_large:  # the checks and renderers rely on these limits: nothing else runs
+        return sort_diagnostics(found + too_large)
     found += run_checks(compiled.agreement, library, select=select, ignore=ignore)
     return sort_diagnostics(found)
 

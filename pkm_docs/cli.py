@@ -127,6 +127,12 @@ def _build(args: argparse.Namespace, stdout: TextIO, stderr: TextIO, sources: di
     formats = parse_formats(args.format)
     if args.template is not None and not args.template.is_file():
         raise UsageError(f"cannot read template {args.template}")
+    from .limits import CODE as LIMIT_CODE
+    from .output import clean_stale, write_error
+    if args.output.exists() and not args.output.is_dir():
+        raise write_error(NotADirectoryError(), args.output)
+    if args.output.is_dir():
+        clean_stale(args.output)  # a build killed while moving its files in is undone before anything else
     library = load_library(args.library)
     compiled = compile_agreement(args.source, library=library, data=args.data)
     sources.update(compiled.sources)
@@ -137,12 +143,15 @@ def _build(args: argparse.Namespace, stdout: TextIO, stderr: TextIO, sources: di
     for diag in found:
         print(format_diagnostic(diag, compiled.sources), file=stderr)
     errors = sum(d.is_error for d in found)
-    if errors and not args.draft:
+    if errors and (not args.draft or any(d.code == LIMIT_CODE for d in found)):  # --draft cannot lift a limit
         rendering.discard()
         print(f"{errors} error{'s' if errors != 1 else ''}; nothing was written "
               "(`--draft` builds anyway, marked RANCANGAN / DRAFT)", file=stderr)
         return 1
-    written = rendering.write(args.output)
+    try:
+        written = rendering.write(args.output)
+    except OSError as exc:
+        raise write_error(exc, args.output) from None
     for path in written:
         print(f"wrote {path}", file=stdout)
     return 0

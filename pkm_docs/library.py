@@ -16,6 +16,7 @@ from .conditions import SCHEME_FACTS, Condition, compile_condition
 from .errors import DiagnosticSink, UsageError, suggest
 from .meanings import Meaning, check_meaning
 from .model import Text
+from .library_files import check_library_folder
 from .parser import parse_file
 from .resources import resource_dir
 from .values import (ALL_TYPES, PARTY_FIELDS, SIMPLE_TYPES, UNITS, Env, PartyType, ValueProblem,
@@ -206,6 +207,7 @@ def load_library(root: str | Path | None = None, languages: tuple[str, ...] = ("
     root = Path(root) if root is not None else default_library_dir()
     if not root.is_dir():
         raise UsageError(f"clause library folder {root} does not exist", "give an existing folder with --library")
+    check_library_folder(root)  # symbolic links refused unfollowed, library.toml bounded (issue 13, items 7, 10)
     name, version = "unnamed library", "0"
     meta = root / "library.toml"
     if meta.is_file():

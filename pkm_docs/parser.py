@@ -13,6 +13,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 
 from . import syntax as s
 from .errors import Diagnostic, ERROR, SourceError, UsageError, suggest
+from .reading import read_text
 from .resources import resource_dir
 
 #: Longest figure the parser reads; the resolver names the field when a shorter one is still too large.
@@ -323,22 +324,7 @@ class _SyntaxProblem(Exception):
 
 def read_source(path: str | Path) -> str:
     """The text of a source file, or a :class:`UsageError` that says why it cannot be read."""
-    path = Path(path)
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
-    if not path.is_file():
-        raise UsageError(f"cannot read {path}: not a file")
-    if size > MAX_SOURCE_BYTES:
-        raise UsageError(f"{path} is {size:,} bytes; pkm-docs reads source files up to {MAX_SOURCE_BYTES:,} bytes")
-    try:
-        return path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise UsageError(f"cannot read {path}: not UTF-8 text (byte {exc.start})",
-                         "save the file as UTF-8") from None
-    except OSError as exc:
-        raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
+    return read_text(path, MAX_SOURCE_BYTES, "source files")
 
 
 def parse_file(path: str | Path) -> s.SourceFile:

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any, Sequence
 
-from .data import load_data
+from .data import parse_data
 from .errors import Diagnostic, UsageError
 from .library import Library, load_library
 from .model import Agreement
 from .output import write_all
-from .parser import parse, read_source
+from .parser import MAX_SOURCE_BYTES, parse, read_source
+from .reading import decode_text, read_bounded
 from .resolve import resolve
 
 FORMATS = ("docx", "pdf")
@@ -42,11 +44,21 @@ def compile_agreement(path: str | Path, *, library: Library | str | Path | None 
     source = parse(text, str(path))
     lib = library if isinstance(library, Library) else load_library(library)
     values, data_bytes = None, None
-    if data is not None:
-        values = load_data(data)
-        data_bytes = Path(data).read_bytes()
+    if data is not None:  # read once: the bytes hashed into the manifest are the bytes parsed
+        data_bytes = read_bounded(data, MAX_SOURCE_BYTES, "data files")
+        values = parse_data(decode_text(data_bytes, data), str(data))
     resolved = resolve(source, lib, values, str(data) if data is not None else None, data_bytes)
-    return Compiled(resolved.agreement, resolved.warnings, {str(path): text})
+    return Compiled(names_only(resolved.agreement), resolved.warnings, {str(path): text})
+
+
+def names_only(agreement: Agreement) -> Agreement:
+    """The agreement with its manifest naming the source and data files by their names alone: the folder they
+    were built in is no business of the party the documents go to, and the bytes do not depend on how the
+    path was typed (a batch's ``data/mitra.csv row 3`` becomes ``mitra.csv row 3``)."""
+    manifest = agreement.manifest
+    data_file = PurePath(manifest.data_file).name if manifest.data_file is not None else None
+    return dataclasses.replace(agreement, manifest=dataclasses.replace(
+        manifest, source_file=PurePath(manifest.source_file).name, data_file=data_file))
 
 
 LAYOUTS = ("parallel", "sequential", "separate")

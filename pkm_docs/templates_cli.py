@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
 from .errors import UsageError, suggest
+from .output import write_all, write_error
 from .resources import resource_dir
 
 
@@ -64,11 +64,15 @@ def new_command(args: argparse.Namespace, out: TextIO) -> int:
     for path in (target, data_target):
         if path.exists():
             raise UsageError(f"{path} already exists; pkm new does not overwrite files")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(template.path, target)
-    print(f"wrote {target}", file=out)
+    files = {target: template.path.read_bytes()}
     if template.sample.is_file():
-        shutil.copyfile(template.sample, data_target)
+        files[data_target] = template.sample.read_bytes()
+    try:
+        write_all(files)  # both files or neither
+    except OSError as exc:
+        raise write_error(exc, target.parent) from None
+    print(f"wrote {target}", file=out)
+    if data_target in files:
         print(f"wrote {data_target} (sample data: replace it with your own)", file=out)
         print(f"build it with: pkm build {target} --data {data_target} -o out", file=out)
     else:

@@ -308,7 +308,7 @@ def test_an_unknown_data_file_type_is_a_usage_error(tmp_path):
 def test_a_data_file_over_the_limit_is_refused(tmp_path, monkeypatch):
     monkeypatch.setattr(batch, "MAX_BATCH_BYTES", 100)
     code, _, stderr = run(TEMPLATE, FIXTURES / "mitra.csv", "-o", tmp_path)
-    assert code == 2 and "pkm batch reads data files up to 100 bytes" in stderr
+    assert code == 2 and "reads batch data files up to 100 bytes" in stderr
 
 
 def test_a_yaml_mapping_instead_of_a_list_is_explained(tmp_path):

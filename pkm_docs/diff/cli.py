@@ -15,7 +15,7 @@ from typing import Any, Sequence, TextIO
 
 from ..errors import PkmError, UsageError, format_diagnostic
 from ..library import Library, load_library
-from ..output import write_atomic
+from ..output import write_atomic, write_error
 from .formats import FORMATS, render, render_library
 from .library_diff import library_diff
 from .model_diff import diff_drafts
@@ -81,8 +81,9 @@ def diff_command(args: argparse.Namespace, stdout: TextIO | None = None, stderr:
     except PkmError as error:
         _report(error, stderr)
         return 2  # 1 means "the drafts differ": a draft that cannot be read is exit 2
-    except OSError as error:
-        print(f"pkm: error: {error.filename or args.redline}: {error.strerror or error}", file=stderr)
+    except OSError as error:  # only the redline is written; the hidden file it was written to is no concern
+        where = args.redline.parent if args.redline is not None else Path(".")
+        _report(write_error(error, where), stderr)
         return 2
     stdout.write(report)
     if args.redline is not None:

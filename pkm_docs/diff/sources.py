@@ -7,9 +7,12 @@ import io
 import zipfile
 from pathlib import Path
 
+from lxml import etree
+
 from ..errors import UsageError
 from ..library import Library
 from ..pipeline import compile_agreement
+from ..reading import read_bounded
 from .snapshot import ANY_LANGUAGE, Draft, from_agreement, from_readback
 
 DOCX_SUFFIXES = (".docx",)
@@ -35,12 +38,14 @@ def read_docx_draft(path: Path, library: Library | None) -> Draft:
     except ImportError:
         raise UsageError(f"cannot compare {path}: DOCX input needs pkm_docs.renderers.docx_read (read_docx), "
                          "which this installation lacks", "compare the .pkm drafts instead") from None
-    from lxml import etree
+    from ..renderers.docx_read import MAX_DOCX_BYTES, UnreadableDocx
 
-    data = path.read_bytes()
+    data = read_bounded(path, MAX_DOCX_BYTES, "DOCX files")
     try:
-        back = read_docx(data)
+        back = read_docx(data)  # checks every part's size first, so python-docx below reads a bounded package
         details, signed = _document_details(data)
+    except UnreadableDocx as exc:
+        raise UsageError(f"cannot read {path}: {exc}") from None
     except (zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError) as exc:
         raise UsageError(f"cannot read {path}: not a Word document ({exc})") from None
     if back.manifest is None and not back.clauses:

@@ -32,6 +32,7 @@ from markupsafe import Markup
 
 from ..body import letters
 from ..errors import BuildError
+from .template_check import check_template
 from ..model import Agreement, Article, ClauseUse, Paragraph, Party
 from ..resources import resource_dir
 from . import docx_markup as markup
@@ -316,6 +317,8 @@ def _open_template(path: Path, *, house: bool) -> tuple[DocxTemplate, _TemplateI
     if not path.is_file():
         raise BuildError(f"DOCX template {path} does not exist")
     data = path.read_bytes()
+    if not house:
+        check_template(path, data)  # bounded, well-formed, measurable (issue 13, item 7)
     document, info = _opened(path, data, None if house else template_path().read_bytes())
     tpl = _Template(io.BytesIO(data))
     tpl.docx = copy.deepcopy(document)  # each render works on its own copy: ~3x faster than opening again

@@ -10,12 +10,16 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator, Mapping
 
 from lxml import etree
+
+from ..reading import read_bounded
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
@@ -32,6 +36,68 @@ SIGNATURES_BOOKMARK = "_PkmSignatures"
 
 #: Custom document properties the renderer writes.
 MANIFEST_PROPERTY = "pkm-manifest"
+
+#: Limits on a returned DOCX: the file, each member and all members inflated, as read (a zip entry's
+#: declared size can lie), list start values (Word's own maximum) and the length of one list label.
+MAX_DOCX_BYTES = 50_000_000
+MAX_MEMBER_BYTES = 32 * 1024 * 1024
+MAX_INFLATED_BYTES = 128 * 1024 * 1024
+MAX_LIST_START = 32_767
+MAX_LABEL_CHARS = 2_000
+MAX_MANIFEST_BYTES = 1_000_000
+
+#: lxml's parser for untrusted XML: no entity is expanded, no DTD or network is loaded, and the depth and
+#: size limits of libxml2 stay on (huge_tree=False).
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+
+_SMALL_NUMBER = re.compile(r"-?[0-9]{1,9}")
+
+
+class UnreadableDocx(ValueError):
+    """A DOCX that cannot be read safely: too large, damaged, or with content beyond the limits above."""
+
+
+def small_int(text: str | None) -> int | None:
+    """``text`` as an int when it is at most nine ASCII digits (``²`` and 5,000-digit strings are not)."""
+    return int(text) if text is not None and _SMALL_NUMBER.fullmatch(text) else None
+
+
+def parse_xml(data: bytes, name: str) -> etree._Element:
+    """A package part parsed with the safe parser; damaged XML is an :class:`UnreadableDocx` naming the part."""
+    try:
+        return etree.fromstring(data, _PARSER)
+    except etree.XMLSyntaxError as exc:
+        raise UnreadableDocx(f"{name} is not well-formed XML ({exc})") from None
+
+
+def read_package(data: bytes) -> dict[str, bytes]:
+    """Every member of a DOCX inflated, each through a bounded read, within the limits above."""
+    if len(data) > MAX_DOCX_BYTES:
+        raise UnreadableDocx(f"the file is {len(data):,} bytes; pkm-docs reads DOCX files up to {MAX_DOCX_BYTES:,}")
+    members: dict[str, bytes] = {}
+    total = 0
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            for info in archive.infolist():
+                if info.is_dir():
+                    continue
+                if info.file_size > MAX_MEMBER_BYTES:
+                    raise UnreadableDocx(f"{info.filename} inflates to {info.file_size:,} bytes; pkm-docs reads "
+                                         f"parts up to {MAX_MEMBER_BYTES:,}")
+                chunks, size = [], 0
+                with archive.open(info) as stream:
+                    while chunk := stream.read(1 << 20):
+                        size += len(chunk)
+                        total += len(chunk)
+                        if size > MAX_MEMBER_BYTES:
+                            raise UnreadableDocx(f"{info.filename} inflates to more than {MAX_MEMBER_BYTES:,} bytes")
+                        if total > MAX_INFLATED_BYTES:
+                            raise UnreadableDocx(f"its parts inflate to more than {MAX_INFLATED_BYTES:,} bytes")
+                        chunks.append(chunk)
+                members[info.filename] = b"".join(chunks)
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, OSError) as exc:
+        raise UnreadableDocx(f"not a Word document ({exc})") from None
+    return members
 
 
 @dataclass(frozen=True)
@@ -64,12 +130,15 @@ class ControlTag:
         fields = tag[len(TAG_PREFIX):].split("|")
         if len(fields) not in (6, 7) or not fields[0]:
             return None
+        where = fields[5]
+        if where.isdigit() and small_int(where) is None:  # `²`, `٣` or 5,000 digits: not a tag pkm-docs wrote
+            return None
         return cls(*fields)
 
     @property
     def article(self) -> int | None:
         """The article number, None for the preamble and the closing."""
-        return int(self.where) if self.where.isdigit() else None
+        return small_int(self.where)
 
 
 @dataclass(frozen=True)
@@ -164,49 +233,64 @@ class ReadBack:
 
 
 def read_docx(source: str | Path | bytes) -> ReadBack:
-    """Read a DOCX (a path or its bytes) that pkm-docs built, possibly edited since in Word."""
-    data = source if isinstance(source, bytes) else Path(source).read_bytes()
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        names = set(archive.namelist())
-        document = etree.fromstring(archive.read("word/document.xml"))
-        related = _related_parts(archive, names)
-        numbering = etree.fromstring(archive.read(related[_NUMBERING_RT])) if _NUMBERING_RT in related else None
-        styles = etree.fromstring(archive.read(related[_STYLES_RT])) if _STYLES_RT in related else None
-        properties = _custom_properties(archive, names)
+    """Read a DOCX (a path or its bytes) that pkm-docs built, possibly edited since in Word.
+
+    Raises :class:`UnreadableDocx` when the file is damaged or beyond the limits of this module.
+    """
+    data = source if isinstance(source, bytes) else read_bounded(source, MAX_DOCX_BYTES, "DOCX files")
+    members = read_package(data)
+    if "word/document.xml" not in members:
+        raise UnreadableDocx("not a Word document (it has no word/document.xml)")
+    document = parse_xml(members["word/document.xml"], "word/document.xml")
+    related = _related_parts(members)
+    numbering = parse_xml(members[related[_NUMBERING_RT]], related[_NUMBERING_RT]) if _NUMBERING_RT in related else None
+    styles = parse_xml(members[related[_STYLES_RT]], related[_STYLES_RT]) if _STYLES_RT in related else None
+    properties = _custom_properties(members)
     manifest = None
     if MANIFEST_PROPERTY in properties:
+        text = properties[MANIFEST_PROPERTY]
+        if len(text) > MAX_MANIFEST_BYTES:
+            raise UnreadableDocx(f"its manifest is longer than {MAX_MANIFEST_BYTES:,} characters")
         try:
-            manifest = json.loads(properties[MANIFEST_PROPERTY])
+            manifest = json.loads(text)
         except ValueError:
             manifest = None
+        except RecursionError:
+            raise UnreadableDocx("its manifest is nested too deeply to read") from None
+    body = document.find(f"{W}body")
+    if body is None:
+        raise UnreadableDocx("not a Word document (word/document.xml has no <w:body>)")
     walker = _Walker(_Numbering(numbering, styles))
-    walker.block(document.find(f"{W}body"), None)
+    try:
+        walker.block(body, None)
+    except RecursionError:
+        raise UnreadableDocx("word/document.xml is nested too deeply to read") from None
     return ReadBack(manifest, properties, tuple(walker.controls()), tuple(walker.outside))
 
 
 # -- the package ----------------------------------------------------------------------------------------
 
 
-def _related_parts(archive: zipfile.ZipFile, names: set[str]) -> dict[str, str]:
+def _related_parts(members: Mapping[str, bytes]) -> dict[str, str]:
     """Relationship type → zip member name, for the parts the main document refers to."""
     rels_name = "word/_rels/document.xml.rels"
-    if rels_name not in names:
+    if rels_name not in members:
         return {}
     out = {}
-    for rel in etree.fromstring(archive.read(rels_name)).iter(f"{_REL}Relationship"):
+    for rel in parse_xml(members[rels_name], rels_name).iter(f"{_REL}Relationship"):
         target = rel.get("Target", "")
         if rel.get("TargetMode") == "External":
             continue
         name = target.lstrip("/") if target.startswith("/") else "word/" + target
-        if name in names:
+        if name in members:
             out.setdefault(rel.get("Type"), name)
     return out
 
 
-def _custom_properties(archive: zipfile.ZipFile, names: set[str]) -> dict[str, str]:
-    if "docProps/custom.xml" not in names:
+def _custom_properties(members: Mapping[str, bytes]) -> dict[str, str]:
+    if "docProps/custom.xml" not in members:
         return {}
-    root = etree.fromstring(archive.read("docProps/custom.xml"))
+    root = parse_xml(members["docProps/custom.xml"], "docProps/custom.xml")
     return {prop.get("name"): "".join(prop.itertext()) for prop in root}
 
 
@@ -345,25 +429,31 @@ class _Numbering:
                 for child in lvl:
                     value = child.get(f"{W}val")
                     name = child.tag[len(W):]
-                    if name == "start" and value is not None and value.lstrip("-").isdigit():
-                        level.start = int(value)
+                    if name == "start" and _list_start(value) is not None:
+                        level.start = _list_start(value)
                     elif name == "numFmt" and value:
                         level.fmt = value
                     elif name == "lvlText":
                         level.text = value or ""
+                        if len(level.text) > MAX_LABEL_CHARS:
+                            raise UnreadableDocx(f"a list level's text is longer than {MAX_LABEL_CHARS:,} characters")
                     elif name == "suff":
                         level.suffix = _SUFFIXES.get(value or "tab", "\t")
-                    elif name == "lvlRestart" and value is not None and value.isdigit():
-                        level.restart_after = int(value) - 1
-                levels[int(lvl.get(f"{W}ilvl", "0"))] = level
+                    elif name == "lvlRestart" and small_int(value) is not None:
+                        level.restart_after = small_int(value) - 1
+                ilvl = small_int(lvl.get(f"{W}ilvl", "0"))
+                if ilvl is not None:
+                    levels[ilvl] = level
             self.abstracts[abstract.get(f"{W}abstractNumId")] = levels
         for num in root.iter(f"{W}num"):
             abstract = num.find(f"{W}abstractNumId")
             overrides = {}
             for override in num.iter(f"{W}lvlOverride"):
                 start = override.find(f"{W}startOverride")
-                if start is not None and (start.get(f"{W}val") or "").isdigit():
-                    overrides[int(override.get(f"{W}ilvl", "0"))] = int(start.get(f"{W}val"))
+                value, ilvl = (_list_start(start.get(f"{W}val")) if start is not None else None,
+                               small_int(override.get(f"{W}ilvl", "0")))
+                if value is not None and ilvl is not None:
+                    overrides[ilvl] = value
             if abstract is not None:
                 self.nums[num.get(f"{W}numId")] = (abstract.get(f"{W}val"), overrides)
 
@@ -418,6 +508,8 @@ class _Numbering:
         for index in sorted(levels, reverse=True):  # %10 is not a level; highest first keeps %1 from eating it
             value = counters.get(index, overrides.get(index, levels[index].start))
             text = text.replace(f"%{index + 1}", _format_number(value, levels[index].fmt))
+            if len(text) > MAX_LABEL_CHARS:
+                raise UnreadableDocx(f"a list label is longer than {MAX_LABEL_CHARS:,} characters")
         return (text, level.suffix) if text else ("", "")
 
 
@@ -425,8 +517,21 @@ def _numpr(numpr: etree._Element) -> tuple[str | None, int | None]:
     num = numpr.find(f"{W}numId")
     lvl = numpr.find(f"{W}ilvl")
     ilvl = lvl.get(f"{W}val") if lvl is not None else None
-    return (num.get(f"{W}val") if num is not None else None,
-            int(ilvl) if ilvl is not None and ilvl.isdigit() else None)
+    return (num.get(f"{W}val") if num is not None else None, small_int(ilvl))
+
+
+def _list_start(text: str | None) -> int | None:
+    """A list's start value (None when it is not a number), refused beyond Word's own maximum before any
+    label is formatted."""
+    if text is None or not re.fullmatch(r"-?[0-9]+", text):
+        return None
+    if len(text) > 12:
+        raise UnreadableDocx(f"a list starts at a number of {len(text):,} digits; Word's list numbers go from 0 "
+                             f"to {MAX_LIST_START:,}")
+    value = int(text)
+    if not 0 <= value <= MAX_LIST_START:
+        raise UnreadableDocx(f"a list starts at {value:,}; Word's list numbers go from 0 to {MAX_LIST_START:,}")
+    return value
 
 
 _ROMAN = ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"), (50, "l"), (40, "xl"),

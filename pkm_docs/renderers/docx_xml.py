@@ -47,6 +47,14 @@ _ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 # -- text that must stay data ---------------------------------------------------------------------------
 
 
+_WHOLE = re.compile(r"-?[0-9]{1,9}")
+
+
+def _whole(text: str | None) -> int | None:
+    """An id or count of a template's XML as an int; None for anything else (``abc``, ``²``, 5,000 digits)."""
+    return int(text) if text is not None and _WHOLE.fullmatch(text) else None
+
+
 def invalid_xml_char(text: str) -> str | None:
     """The first character of ``text`` that XML cannot hold, or None."""
     match = INVALID_XML_CHARS.search(text)
@@ -320,7 +328,7 @@ def set_custom_properties(document: Document, properties: Mapping[str, str]) -> 
     for prop in list(root):
         if prop.get("name") in properties:
             root.remove(prop)
-    pid = max((int(p.get("pid", "1")) for p in root), default=1)
+    pid = max((_whole(p.get("pid")) or 1 for p in root), default=1)
     for name, value in properties.items():
         pid += 1
         prop = etree.SubElement(root, f"{{{_CUSTOM_NS}}}property")
@@ -489,7 +497,8 @@ def add_list(document: Document, name: str, levels: Sequence[ListLevel]) -> int:
     """Define a multilevel list (a ``w:abstractNum``) named ``name``; return the id of its definition."""
     root = _numbering_root(document)
     abstracts = root.findall(_ABSTRACT_NUM)
-    abstract_id = max((int(a.get(_ABSTRACT_NUM_ID)) for a in abstracts), default=-1) + 1
+    ids = [_whole(a.get(_ABSTRACT_NUM_ID)) for a in abstracts]
+    abstract_id = max((i for i in ids if i is not None), default=-1) + 1
     # nsid identifies the list when Word merges pasted lists; derived from the name, so builds are reproducible
     nsid = f"{zlib.crc32(name.encode('utf-8')):08X}"
     abstract = parse_xml(
@@ -520,7 +529,7 @@ def add_list_instance(document: Document, abstract_id: int, *, restart: bool = F
     The new list takes the first unused ``numId`` from 1, as python-docx's ``add_num`` numbers them.
     """
     root = _numbering_root(document)
-    used = {int(value) for value in (num.get(_NUM_ID) for num in root.iterchildren(_NUM)) if value is not None}
+    used = {_whole(num.get(_NUM_ID)) for num in root.iterchildren(_NUM)} - {None}
     num_id = next(n for n in range(1, len(used) + 2) if n not in used)
     overrides = ""
     if restart:
@@ -542,6 +551,5 @@ def add_list_instance(document: Document, abstract_id: int, *, restart: bool = F
 
 def max_bookmark_id(document: Document) -> int:
     """The largest ``w:id`` of a bookmark in the document body (-1 when it has none)."""
-    ids = [int(b.get(qn("w:id"))) for b in document.element.body.iter(qn("w:bookmarkStart"))
-           if (b.get(qn("w:id")) or "").isdigit()]
-    return max(ids, default=-1)
+    ids = [_whole(b.get(qn("w:id"))) for b in document.element.body.iter(qn("w:bookmarkStart"))]
+    return max((i for i in ids if i is not None), default=-1)
