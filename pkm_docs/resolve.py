@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import hashlib
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ from .errors import Diagnostic, DiagnosticSink, suggest
 from .library import BUILTINS, ROLES, ClauseVersion, Library, ParamSpec, compile_param
 from .model import (Agreement, Article, ClauseUse, LANGUAGES, Manifest, ManifestEntry, Paragraph, Party, Text,
                     Value, Witness)
-from .values import (PARTY_FIELDS, AllocationType, BooleanType, ChoiceValue, DateType, DurationValue, Env,
+from .values import (PARTY_FIELDS, Allocation, AllocationType, BooleanType, ChoiceValue, DateType, DurationValue, Env,
                      ListType, PartyType, TextType, ValueProblem, ValueType, check_bounds)
 from .versions import matches, valid_constraint
 
@@ -439,8 +440,29 @@ class _Resolver:
                 if message:
                     self.sink.error("PKM017", message, span)
             values[param.name] = Value(param.name, param.type, param.meaning, value, span)
+        self._remainders(clause, values)
         after = len([d for d in self.sink.diagnostics if d.is_error])
         return values if after == before else None
+
+    def _remainders(self, clause: ClauseVersion, values: dict[str, Value]) -> None:
+        """Work out each allocation's remainder (``yayasan: rest``) from the total its meaning names: 100 % for
+        shares, the clause's total cost for contributions."""
+        for name, value in values.items():
+            if not isinstance(value.value, Allocation) or not value.value.has_remainder:
+                continue
+            meaning = value.meaning.name if value.meaning else None
+            costs = [v.value for v in values.values() if v.meaning and v.meaning.name == "total_cost"]
+            total = Decimal(100) if meaning == "shares" else costs[0] if meaning == "contributions" and costs else None
+            if total is None:
+                self.sink.error("PKM015", f"`{name}`: a remainder (`rest`) needs a total, and `{clause.ref}` "
+                                "declares none for it", value.span,
+                                "give every amount, or use a clause whose allocation means shares or contributions")
+                continue
+            try:
+                show = value.type.of.plain if isinstance(value.type, AllocationType) else str
+                values[name] = dataclasses.replace(value, value=value.value.with_remainder(total, show))
+            except ValueProblem as problem:
+                self.sink.error("PKM015", f"`{name}`: {problem.message}", value.span, problem.hint)
 
     # ---- filling clause texts ----------------------------------------------------------------------
 

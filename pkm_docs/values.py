@@ -12,7 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from . import locale
 from . import syntax as s
@@ -56,6 +56,18 @@ class Recipient:
         return self.party if self.party is not None else (self.name.get("id") if self.name else "")
 
 
+class _Remainder:
+    """What is left of the total for one recipient (``yayasan: rest`` / ``sisa``), derived when the clause's
+    total is known (100 % for shares, the total cost for contributions)."""
+
+    def __repr__(self) -> str:
+        return "REMAINDER"
+
+
+REMAINDER = _Remainder()
+_REMAINDER_WORDS = ("rest", "sisa")
+
+
 @dataclass(frozen=True)
 class Allocation:
     """Amounts, percentages or counts given to parties and named recipients, in the order written."""
@@ -63,7 +75,20 @@ class Allocation:
     shares: tuple[tuple[Recipient, Any], ...]
 
     def total(self) -> Any:
-        return sum((amount for _, amount in self.shares), Decimal(0))
+        return sum((amount for _, amount in self.shares if amount is not REMAINDER), Decimal(0))
+
+    @property
+    def has_remainder(self) -> bool:
+        return any(amount is REMAINDER for _, amount in self.shares)
+
+    def with_remainder(self, total: Any, show: Callable[[Any], str] = str) -> Allocation:
+        """The allocation with its remainder worked out from ``total`` (a ValueProblem when nothing is left);
+        ``show`` writes an amount in the message."""
+        rest = total - self.total()
+        if rest < 0:
+            raise ValueProblem(f"the others already take {show(self.total())} of {show(total)}, so nothing is left "
+                               "for the remainder", "lower the other amounts, or give the remainder's amount")
+        return Allocation(tuple((r, rest if a is REMAINDER else a) for r, a in self.shares))
 
     def for_party(self, key: str) -> Any:
         return next((amount for recipient, amount in self.shares if recipient.party == key), None)
@@ -695,6 +720,9 @@ class AllocationType(ValueType):
             recipient = self._recipient(key, env)
             if any(r == recipient for r, _ in shares):
                 raise ValueProblem(f"`{recipient.key}` is given twice in this allocation")
+            if isinstance(item, s.Name) and item.name in _REMAINDER_WORDS:
+                shares.append((recipient, REMAINDER))
+                continue
             shares.append((recipient, self.of.from_source(item, env)))
         return self._checked(shares)
 
@@ -711,6 +739,8 @@ class AllocationType(ValueType):
     def _checked(self, shares: list[tuple[Recipient, Any]]) -> Allocation:
         if not shares:
             raise ValueProblem("an allocation names at least one recipient")
+        if sum(amount is REMAINDER for _, amount in shares) > 1:
+            raise ValueProblem("an allocation has at most one remainder (`rest`)")
         return Allocation(tuple(shares))
 
     def read_data(self, raw, env):
@@ -725,6 +755,9 @@ class AllocationType(ValueType):
                 raise _unknown("party", key, env.parties)
             else:
                 recipient = Recipient(None, Text.same(key))
+            if isinstance(item, str) and item.strip() in _REMAINDER_WORDS:
+                shares.append((recipient, REMAINDER))
+                continue
             shares.append((recipient, self.of.from_data(item, env)))
         return self._checked(shares)
 

@@ -322,3 +322,40 @@ def test_the_model_holds_no_syntax_node(source, data):
     nodes = {type(v).__name__ for v in _reachable(agreement, set())
              if type(v).__module__ == syntax.__name__ and not isinstance(v, syntax.Span)}
     assert nodes == set()
+
+
+# -- the remainder of an allocation is derived -----------------------------------------------------------
+
+
+def _with(tmp_path: Path, old: str, new: str) -> Path:
+    text = SAMPLE.read_text(encoding="utf-8")
+    assert old in text
+    path = tmp_path / "data.yaml"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    return path
+
+
+def test_the_remainder_of_contributions_and_shares_is_derived_and_written(tmp_path):
+    data = _with(tmp_path, 'yayasan: "Rp400.000.000"}', "yayasan: rest}")
+    data.write_text(data.read_text(encoding="utf-8").replace('"Kas Desa Sesaot": 10}', '"Kas Desa Sesaot": sisa}'),
+                    encoding="utf-8")
+    code, _, err = run("build", str(TEMPLATE), "--data", str(data), "-o", str(tmp_path / "out"))
+    assert code == 0, err
+    text = " ".join(docx_text((tmp_path / "out" / "kehutanan_tiga_pihak.docx").read_bytes()).split())
+    assert "PIHAK KETIGA: Rp400.000.000,00 (empat ratus juta rupiah)" in text
+    assert "Kas Desa Sesaot: 10% (sepuluh persen)" in text
+
+
+@pytest.mark.parametrize("old, new, message", [
+    ('kph: "Rp600.000.000", yayasan: "Rp400.000.000"}', 'kph: "Rp1.600.000.000", yayasan: rest}',
+     "the others already take Rp1.600.000.000,00 of Rp1.000.000.000,00, so nothing is left for the remainder"),
+    ('kph: 20, "Kas Desa Sesaot": 10}', 'kph: rest, "Kas Desa Sesaot": rest}',
+     "an allocation has at most one remainder (`rest`)"),
+])
+def test_a_remainder_that_cannot_be_derived_is_an_error_at_its_line(tmp_path, old, new, message):
+    data = _with(tmp_path, old, new)
+    line = next(i for i, row in enumerate(data.read_text(encoding="utf-8").splitlines(), 1) if new in row)
+    code, out, err = run("check", str(TEMPLATE), "--data", str(data))
+    assert code == 1, err
+    assert f"{data}:{line}:1: PKM015" in out
+    assert message in out
