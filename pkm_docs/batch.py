@@ -40,6 +40,7 @@ from .data import DataLoader, DataValue, construct, yaml_diagnostic, yaml_root
 from .errors import Diagnostic, ERROR, PkmError, SourceError, UsageError, format_diagnostic, report_error, suggest
 from .library import Library, load_library
 from .output import write_all, write_atomic, write_error
+from .values import ValueProblem, compile_type
 from .parser import parse, read_source
 from .reading import read_text
 from .pipeline import FORMATS, Compiled, Rendering, names_only, parse_formats
@@ -47,9 +48,6 @@ from .resolve import resolve
 
 #: Batch data files larger than this are refused before reading.
 MAX_BATCH_BYTES = 50_000_000
-
-#: Digits of a whole number in a CSV cell read as a number (as many as the parser reads in a source).
-MAX_NUMBER_DIGITS = 1_000
 
 #: What separates the items of a list in a CSV cell.
 LIST_SEPARATOR = ";"
@@ -309,14 +307,11 @@ def _split(text: str) -> list[str]:
 
 
 def _cell_value(text: str, type_expr: s.TypeExpr) -> Any:
-    """A cell as a YAML data file would hold it for an input of ``type_expr``: lists split, whole numbers read."""
-    if type_expr.kind == "list" and type_expr.item is not None:
-        return [_cell_value(item, type_expr.item) for item in _split(text)]
-    if type_expr.kind in ("integer", "money") and re.fullmatch(rf"\s*-?[0-9]{{1,{MAX_NUMBER_DIGITS}}}\s*", text):
-        return int(text)  # longer digit strings stay text, which the input's type then refuses by name
-    if type_expr.kind == "text":
-        return text
-    return text.strip()
+    """A cell as a YAML data file would hold it for an input of ``type_expr``: the input's type reads it."""
+    try:
+        return compile_type(type_expr).from_cell(text)
+    except ValueProblem:
+        return text  # the input's type refuses it by name when the record is resolved
 
 
 def yaml_records(text: str, path: str, inputs: Sequence[s.ParamDecl], name_field: str | None = None) -> list[Record]:

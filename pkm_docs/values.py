@@ -280,7 +280,7 @@ class ValueType:
 
     def from_cell(self, text: str) -> Any:
         """A CSV cell as a YAML data file would hold it (then read with :meth:`from_data`)."""
-        return text
+        return text.strip()
 
     # comparing and writing ---------------------------------------------------------------------------------
     def order(self, value: Any) -> Any:
@@ -331,6 +331,9 @@ class TextType(ValueType):
             raise ValueProblem(f"expected {self.for_message()}, got {raw!r}")
         return Text.same(safe_text(str(raw)))
 
+    def from_cell(self, text):
+        return text
+
     def plain(self, value):
         return value.get("id")
 
@@ -364,7 +367,7 @@ class MoneyType(ValueType):
         return _NOT_READ
 
     def from_cell(self, text):
-        return int(text) if re.fullmatch(r"\s*-?\d+\s*", text) else text
+        return _whole_number_cell(text)
 
     def plain(self, value):
         return locale.money_figures(value)
@@ -469,7 +472,7 @@ class IntegerType(ValueType):
         return _NOT_READ
 
     def from_cell(self, text):
-        return int(text) if re.fullmatch(r"\s*-?\d+\s*", text) else text
+        return _whole_number_cell(text)
 
     def format(self, value, lang, env):
         return locale.number(value, lang)
@@ -537,6 +540,16 @@ class QuantityType(ValueType):
         symbol, one, many = UNITS[self.unit][lang]
         words = _decimal_words(value, lang)
         return f"{_decimal_figures(value, lang)} {symbol} ({words} {one if value == 1 else many})"
+
+
+#: Digits a whole number in a CSV cell may have; a longer one stays text, which the type then refuses by name.
+MAX_CELL_DIGITS = 1_000
+
+
+def _whole_number_cell(text: str) -> Any:
+    if re.fullmatch(rf"\s*-?[0-9]{{1,{MAX_CELL_DIGITS}}}\s*", text):
+        return int(text)
+    return text.strip()
 
 
 def _decimal_figures(value: Decimal, lang: str) -> str:
@@ -761,6 +774,17 @@ class AllocationType(ValueType):
             shares.append((recipient, self.of.from_data(item, env)))
         return self._checked(shares)
 
+    def from_cell(self, text):
+        """``kph: 2; kth: 2; "Kas Desa": 1`` (items separated by ``;``, each ``recipient: amount``)."""
+        out: dict[str, Any] = {}
+        for part in split_cell(text):
+            key, colon, amount = part.rpartition(":")
+            if not colon or not key.strip():
+                raise ValueProblem(f"`{part}` is not `recipient: amount`", "write e.g. `kph: 2; kth: 2`")
+            out[key.strip().strip('"')] = amount.strip() if amount.strip() in _REMAINDER_WORDS \
+                else self.of.from_cell(amount)
+        return out
+
     def order(self, value):
         return value.total()
 
@@ -849,6 +873,14 @@ class PeriodType(ValueType):
         if months < 1:
             raise ValueProblem("a period lasts at least one month")
         return Period(start, add_months(start, check_magnitude(months)) - datetime.timedelta(days=1))
+
+    def from_cell(self, text):
+        """``2027-02-01..2030-01-31`` (first and last day) or ``2027-02-01+36`` (first day and months)."""
+        first, dots, last = text.strip().partition("..")
+        if dots:
+            return {"from": first.strip(), "until": last.strip()}
+        first, plus, months = text.strip().partition("+")
+        return {"from": first.strip(), "months": _whole_number_cell(months)} if plus else text.strip()
 
     def order(self, value):
         return value.months

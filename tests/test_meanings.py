@@ -359,3 +359,38 @@ def test_a_remainder_that_cannot_be_derived_is_an_error_at_its_line(tmp_path, ol
     assert code == 1, err
     assert f"{data}:{line}:1: PKM015" in out
     assert message in out
+
+
+def test_a_csv_batch_reads_allocations_and_periods_from_cells(tmp_path):
+    """The three-party template from a spreadsheet: each type reads its own cell (``kph: 2; kth: 2``,
+    ``2027-02-01..2030-01-31``), and the record builds as its YAML twin does."""
+    import csv
+
+    import yaml
+
+    sample = yaml.safe_load(SAMPLE.read_text(encoding="utf-8"))
+    row: dict[str, str] = {}
+    for key, value in sample.items():
+        if key in ("kursi_komite", "kontribusi", "pembagian_hasil"):
+            row[key] = "; ".join(f"{k}: {v}" for k, v in value.items())
+        elif key == "jangka_waktu":
+            row[key] = f"{value['from']}..{value['until']}"
+        elif isinstance(value, list):
+            row[f"{key}.id"] = "; ".join(item["id"] for item in value)
+            row[f"{key}.en"] = "; ".join(item["en"] for item in value)
+        elif isinstance(value, dict):
+            row[f"{key}.id"], row[f"{key}.en"] = value["id"], value["en"]
+        else:
+            row[key] = str(value)
+    data = tmp_path / "mitra.csv"
+    with data.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(row))
+        writer.writeheader()
+        writer.writerow(row)
+    code, _, err = run("batch", str(TEMPLATE), str(data), "-o", str(tmp_path / "out"), "--format", "docx",
+                       "--jobs", "1")
+    assert code == 0, err
+    built = next((tmp_path / "out").glob("*.docx"))
+    text = " ".join(docx_text(built.read_bytes()).split())
+    assert "PIHAK KETIGA: 2 (dua)" in text and "Kas Desa Sesaot: 10% (sepuluh persen)" in text
+    assert "sampai dengan tanggal 31 Januari 2030" in text
