@@ -119,15 +119,21 @@ BREAKS = [
      "Pasal 2 berjudul sama dengan Pasal 1", WARNING),
     ("PKM104", [extra("(1) Ketentuan sebagaimana dimaksud pada ayat (3) berlaku.",
                       "(1) The provision referred to in paragraph (3) applies.")], "text {",
-     "Article 8 paragraph (1) refers to paragraph (3), which this article does not have",
-     "Pasal 8 ayat (1) merujuk ayat (3), yang tidak ada dalam pasal ini", ERROR),
+     "Article 10 paragraph (1) refers to paragraph (3), which this article does not have",
+     "Pasal 10 ayat (1) merujuk ayat (3), yang tidak ada dalam pasal ini", ERROR),
     ("PKM105", [extra("(1) Sebagaimana dimaksud dalam Pasal 12, PARA PIHAK bermusyawarah.",
                       "(1) As referred to in Article 12, the PARTIES shall deliberate.")], "text {",
-     "Article 8 paragraph (1) refers to Article 12, but this agreement has only 8 articles",
-     "Pasal 8 ayat (1) merujuk Pasal 12, padahal perjanjian ini hanya memiliki 8 pasal", ERROR),
+     "Article 10 paragraph (1) refers to Article 12, but this agreement has only 10 articles",
+     "Pasal 10 ayat (1) merujuk Pasal 12, padahal perjanjian ini hanya memiliki 10 pasal", ERROR),
     ("PKM106", [('alias: "PIHAK KEDUA" / "SECOND PARTY"', 'alias: "PIHAK PERTAMA" / "FIRST PARTY"')],
      "party yayasan", 'parties `yayasan` and `dinkes` are both called "PIHAK PERTAMA"',
      'pihak `yayasan` dan `dinkes` sama-sama disebut "PIHAK PERTAMA"', ERROR),
+    ("PKM107", [("article {\n  use term.fixed@^1 {", "article {\n  use term.dates@^1 {\n    starts_on: 2027-01-01\n"
+                 "    ends_on: 2028-12-31\n    duration: 2 years\n  }\n}\n\narticle {\n  use term.fixed@^1 {")],
+     ("use term.fixed", True), "`term.fixed` provides for `term`, as `term.dates` on line",
+     "`term.fixed` mengatur `term`, seperti `term.dates` pada baris", ERROR),
+    ("PKM108", [("scheme: pkm-uji", "scheme: pkm-sementara")], "agreement {",
+     "the scheme `pkm-sementara` is provisional", "skema `pkm-sementara` masih sementara", WARNING),
     ("PKM110", [extra("(1) PARA PIHAK bekerja sama.", "(1) The PARTIES shall cooperate.")], "text {",
      "this ad-hoc text is not vetted", "teks lepas ini belum diperiksa", WARNING),
     ("PKM120", [("use roles.rights_obligations@^1", "use roles.one_sided@^1")], "party yayasan",
@@ -188,15 +194,15 @@ BREAKS = [
      ERROR),
     ("PKM162", [extra("(1) Hibah sebesar Rp1.000.000,00 diserahkan pada 01-12-2026.",
                       "(1) A grant of IDR 2,000,000.00 is handed over on 01-12-2026.")], "text {",
-     "Article 8 paragraph (1): amounts IDR 1,000,000.00 only in the Indonesian text; "
+     "Article 10 paragraph (1): amounts IDR 1,000,000.00 only in the Indonesian text; "
      "amounts IDR 2,000,000.00 only in the English text",
-     "Pasal 8 ayat (1): jumlah uang Rp1.000.000,00 hanya dalam teks Indonesia", ERROR),
+     "Pasal 10 ayat (1): jumlah uang Rp1.000.000,00 hanya dalam teks Indonesia", ERROR),
     ("PKM163", [extra("(1) PIHAK PERTAMA menyediakan ruang.", "(1) The SECOND PARTY shall provide space.")], "text {",
-     "Article 8 paragraph (1): the Indonesian text names PIHAK PERTAMA but the English text does not name "
-     "FIRST PARTY", "Pasal 8 ayat (1): teks Indonesia menyebut PIHAK PERTAMA, tetapi teks Inggris tidak menyebut "
+     "Article 10 paragraph (1): the Indonesian text names PIHAK PERTAMA but the English text does not name "
+     "FIRST PARTY", "Pasal 10 ayat (1): teks Indonesia menyebut PIHAK PERTAMA, tetapi teks Inggris tidak menyebut "
      "FIRST PARTY", ERROR),
     ("PKM164", [extra("(1) Komite Pengarah bersidang setiap bulan.", "(1) The committee meets every month.")],
-     "text {", 'Article 8 paragraph (1): the term "Komite Pengarah" is not translated as "Steering Committee"',
+     "text {", 'Article 10 paragraph (1): the term "Komite Pengarah" is not translated as "Steering Committee"',
      'istilah "Komite Pengarah" tidak diterjemahkan sebagai "Steering Committee"', WARNING),
     ("PKM165", [("languages: id, en", "languages: en"), ("  governing: id\n", "")], "agreement {",
      "the agreement has no Indonesian text", "perjanjian tidak memiliki teks bahasa Indonesia", ERROR),
@@ -274,6 +280,19 @@ def test_missing_section_of_a_provisional_scheme_is_a_warning(tmp_path, library)
     diag = next(d for d in found if d.code == "PKM101")
     assert diag.severity == WARNING and '"Assets" (`assets`)' in diag.message
     assert "has no clause for section `assets`" in diag.hint
+
+
+STATUTORY_USES = {"roles": "  use roles.rights_obligations@^1\n", "term": TERM_FIXED + "\n",
+                  "dispute": "  use dispute.musyawarah@^1\n", "sanctions": "  use sanctions.basic@^1\n",
+                  "language": "  use language.governing@^1\n"}
+
+
+@pytest.mark.parametrize("scheme", ["pkm-uji", "pkm-ringkas", "pkm-sementara"])
+@pytest.mark.parametrize("section", sorted(STATUTORY_USES))
+def test_the_statutory_minimum_is_an_error_under_every_scheme(tmp_path, library, scheme, section):
+    text = edit(("scheme: pkm-uji", f"scheme: {scheme}"), (STATUTORY_USES[section], ""))
+    found = [d for d in check(tmp_path, text, library) if d.code == "PKM101" and f"(`{section}`)" in d.message]
+    assert [d.severity for d in found] == [ERROR], (scheme, section)
 
 
 def test_unequal_seats_with_a_stated_reason_pass_but_a_party_without_seats_does_not(tmp_path, library):

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import io
+import re
+from pathlib import Path
 import pytest
 
 from pkm_docs.cli import main
 from pkm_docs.pipeline import compile_agreement
 from pkm_docs.resources import resource_dir
 
+ROOT = Path(__file__).resolve().parents[1]
 TEMPLATES = ["kesehatan", "paud", "kehutanan", "kehutanan_tiga_pihak"]
 
 
@@ -169,3 +172,43 @@ def test_a_json_data_file_fills_a_template_like_yaml(tmp_path):
     from_yaml = compile_agreement(templates / "kesehatan.pkm", data=templates / "kesehatan.sample.yaml").agreement
     assert [p.text for a in from_json.articles for p in a.paragraphs] == \
         [p.text for a in from_yaml.articles for p in a.paragraphs]
+
+
+def _without_section(text: str, section: str) -> str:
+    """The template with every use of a clause of ``section`` removed (one-line and multi-line uses alike)."""
+    from pkm_docs.library import load_library
+
+    library = load_library()
+    lines, out, skip = text.split("\n"), [], 0
+    for line in lines:
+        if skip:
+            skip += line.count("{") - line.count("}")
+            continue
+        match = re.search(r"\buse ([a-z0-9_]+(?:\.[a-z0-9_]+)+)", line)
+        versions = library.versions_of(match.group(1)) if match else []
+        if versions and versions[-1].section == section:
+            if line.lstrip().startswith("article") and line.count("{") == line.count("}"):
+                continue  # `article { use x { ... } }` on one line
+            depth = line.count("{") - line.count("}")
+            if line.lstrip().startswith("use"):
+                skip = depth  # a multi-line use: drop its argument block too
+                continue
+        out.append(line)
+    return "\n".join(out)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("section", ["roles", "term", "dispute", "sanctions", "language"])
+@pytest.mark.parametrize("name", TEMPLATES)
+def test_removing_a_statutory_section_from_a_template_is_an_error_and_writes_nothing(tmp_path, name, section):
+    template = ROOT / "templates" / f"{name}.pkm"
+    text = template.read_text(encoding="utf-8")
+    cut = _without_section(text, section)
+    assert cut != text, f"{name} has no `{section}` clause"
+    source = tmp_path / f"{name}.pkm"
+    source.write_text(cut, encoding="utf-8")
+    code, _, err = run("build", str(source), "--data", str(template.with_name(f"{name}.sample.yaml")),
+                       "-o", str(tmp_path / "out"))
+    assert code == 1
+    assert "PKM101" in err and f"(`{section}`)" in err
+    assert not (tmp_path / "out").exists()

@@ -28,6 +28,26 @@ def scheme_facts(agreement: Agreement) -> dict[str, bool]:
     }
 
 
+#: What the law asks of every agreement, whatever its scheme: rights and obligations, the term, dispute settlement
+#: and sanctions (PP 28/2018 tentang Kerja Sama Daerah), and for a bilingual agreement the governing language
+#: (UU 24/2009, Perpres 63/2019). Missing, they are errors under every scheme, a provisional one included.
+STATUTORY = {
+    "roles": Text({"id": "Hak dan Kewajiban", "en": "Rights and Obligations"}),
+    "term": Text({"id": "Jangka Waktu", "en": "Term"}),
+    "dispute": Text({"id": "Penyelesaian Perselisihan", "en": "Dispute Settlement"}),
+    "sanctions": Text({"id": "Sanksi", "en": "Sanctions"}),
+}
+_LANGUAGE_SECTION = Text({"id": "Bahasa", "en": "Language"})
+
+
+def statutory_sections(agreement: Agreement) -> dict[str, Text]:
+    """The sections the law requires of this agreement, with their titles."""
+    out = dict(STATUTORY)
+    if len(agreement.languages) > 1:
+        out["language"] = _LANGUAGE_SECTION
+    return out
+
+
 def condition_holds(condition: Condition | None, facts: dict[str, bool]) -> bool:
     """Evaluate a requirement's ``when`` (its names were checked when the library loaded)."""
     return evaluate(condition, lambda name: facts.get(name, False))
@@ -43,12 +63,16 @@ def requirement_title(req: Requirement) -> Text:
           "Skema perjanjian (di pustaka klausul) menyebut bagian-bagian yang wajib ada, misalnya hak dan "
           "kewajiban, jangka waktu, penyelesaian sengketa, dan sanksi. Setiap bagian wajib harus diisi oleh "
           "paling sedikit satu klausul yang `section`-nya sama. Bagian dengan syarat `when bilingual` hanya wajib "
-          "bila perjanjian ditulis dalam lebih dari satu bahasa. Pada skema sementara (provisional) temuan ini "
-          "hanya peringatan.",
+          "bila perjanjian ditulis dalam lebih dari satu bahasa. Pada skema sementara (provisional) bagian yang "
+          "tidak ada hanya peringatan, kecuali muatan minimal menurut peraturan (hak dan kewajiban, jangka waktu, "
+          "penyelesaian perselisihan, sanksi, dan bahasa yang berlaku pada perjanjian dwibahasa), yang selalu "
+          "kesalahan.",
           "The agreement's scheme (in the clause library) lists the sections it must contain, e.g. rights and "
           "obligations, the term, dispute settlement and sanctions. Each mandatory section must be filled by at "
           "least one clause whose `section` matches. A section marked `when bilingual` is required only when the "
-          "agreement is in more than one language. Under a provisional scheme this is only a warning."),
+          "agreement is in more than one language. Under a provisional scheme a missing section is a warning, "
+          "except the statutory minimum (rights and obligations, term, dispute settlement, sanctions, and the "
+          "governing language of a bilingual agreement), which is an error under every scheme."),
       source="PP 28/2018 Pasal 19 ayat (2)")
 def missing_sections(ctx: Context) -> Iterator[Finding]:
     agreement = ctx.agreement
@@ -57,9 +81,15 @@ def missing_sections(ctx: Context) -> Iterator[Finding]:
         return
     present = {use.section for _, use in clause_uses(agreement) if use.section}
     facts = scheme_facts(agreement)
-    for req in scheme.requirements:
-        if req.section in present or not condition_holds(req.condition, facts):
+    required = [req for req in scheme.requirements if condition_holds(req.condition, facts)]
+    listed_sections = {req.section for req in required}
+    # the statutory minimum is required under every scheme, whether the scheme lists it or not
+    required += [Requirement(section, title, None, agreement.span or scheme.span)
+                 for section, title in statutory_sections(agreement).items() if section not in listed_sections]
+    for req in required:
+        if req.section in present:
             continue
+        statutory = req.section in statutory_sections(agreement)
         title = requirement_title(req)
         candidates = library_clauses_for(ctx.library, req.section)
         listed = ", ".join(f"`{c}`" for c in candidates)
@@ -71,7 +101,7 @@ def missing_sections(ctx: Context) -> Iterator[Finding]:
         yield finding(
             f"bagian wajib \"{title['id']}\" (`{req.section}`) tidak ada dalam perjanjian skema `{scheme.name}`",
             f"mandatory section \"{title['en']}\" (`{req.section}`) is missing from this `{scheme.name}` agreement",
-            agreement.span, hint, severity=WARNING if scheme.provisional else None)
+            agreement.span, hint, severity=WARNING if scheme.provisional and not statutory else None)
 
 
 # ---- PKM102 / PKM103 duplicates --------------------------------------------------------------------------------
@@ -241,3 +271,62 @@ def duplicate_aliases(ctx: Context) -> Iterator[Finding]:
                                            "give each party its own alias, e.g. SECOND PARTY"))
             else:
                 seen[alias.casefold()] = party.key
+
+
+# ---- PKM107 two clauses of one kind, PKM108 provisional scheme ----------------------------------------------
+
+#: Sections an agreement holds once: a second clause of the kind gives two procedures, two terms, two forums.
+SINGLE_SECTIONS = ("opening", "term", "dispute", "language", "closing", "governing_law")
+
+
+@rule("PKM107", "same-kind-twice", ERROR,
+      title=("Dua klausul untuk satu hal", "Two clauses of one kind"),
+      explanation=(
+          "Jangka waktu, penyelesaian perselisihan, bahasa yang berlaku, hukum yang berlaku, pembukaan, dan "
+          "penutup diatur sekali: dua klausul memberi dua jangka waktu, dua jalur penyelesaian, atau dua forum. "
+          "Demikian pula dua klausul pendanaan yang masing-masing menyebut seluruh biaya.",
+          "The term, dispute settlement, governing language, governing law, the opening and the closing are "
+          "provided for once: two clauses give two terms, two escalation paths or two forums. So do two funding "
+          "clauses that each state the whole cost."))
+def same_kind_twice(ctx: Context) -> Iterator[Finding]:
+    seen: dict[str, tuple[str, object]] = {}
+    for article, use in clause_uses(ctx.agreement):
+        if not use.vetted or not use.section:
+            continue
+        kind = use.section if use.section in SINGLE_SECTIONS else (
+            "funding" if use.section == "funding" and use.with_meaning("total_cost") else None)
+        if kind is None:
+            continue
+        first = seen.get(kind)
+        if first is None:
+            seen[kind] = (use.clause_id, use.span)
+            continue
+        if first[0] == use.clause_id:
+            continue  # the same clause twice is PKM102's
+        line = getattr(first[1], "line", "?")
+        what = "menyebut seluruh biaya" if kind == "funding" else f"mengatur `{kind}`"
+        what_en = "states the whole cost" if kind == "funding" else f"provides for `{kind}`"
+        yield finding(f"`{use.clause_id}` {what}, seperti `{first[0]}` pada baris {line}",
+                      f"`{use.clause_id}` {what_en}, as `{first[0]}` on line {line} does",
+                      use_span(ctx.agreement, article, use),
+                      (f"pakai salah satu dari `{first[0]}` dan `{use.clause_id}`",
+                       f"keep one of `{first[0]}` and `{use.clause_id}`"))
+
+
+@rule("PKM108", "provisional-scheme", WARNING,
+      title=("Skema sementara", "Provisional scheme"),
+      explanation=(
+          "Skema yang ditandai sementara (provisional) belum didasarkan pada daftar muatan yang dibaca dari "
+          "peraturannya; perjanjian yang memakainya diperiksa hanya terhadap muatan minimal dan bagian yang sudah "
+          "diketahui. Setiap pembuatan dokumen mengingatkannya.",
+          "A scheme marked provisional is not yet based on a list of contents read in its regulation; an agreement "
+          "under it is checked only against the statutory minimum and the sections known so far. Every build says "
+          "so."))
+def provisional_scheme(ctx: Context) -> Iterator[Finding]:
+    scheme = ctx.library.schemes.get(ctx.agreement.scheme)
+    if scheme is not None and scheme.provisional:
+        yield finding(f"skema `{scheme.name}` masih sementara: muatan wajibnya belum diperiksa terhadap peraturannya",
+                      f"the scheme `{scheme.name}` is provisional: its required contents are not yet checked against "
+                      "its regulation", ctx.agreement.span,
+                      ("mintakan biro hukum memeriksa muatan perjanjian ini",
+                       "have the legal office review the contents"))
