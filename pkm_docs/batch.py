@@ -30,7 +30,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator, Sequence, TextIO
+from typing import TYPE_CHECKING, Any, Iterator, Sequence, TextIO
 
 import yaml
 
@@ -45,6 +45,9 @@ from .parser import parse, read_source
 from .reading import read_text
 from .pipeline import FORMATS, Compiled, Rendering, names_only, parse_formats
 from .resolve import resolve
+
+if TYPE_CHECKING:
+    from tqdm import tqdm  # imported when a bar is shown (Progress.start)
 
 #: Batch data files larger than this are refused before reading.
 MAX_BATCH_BYTES = 50_000_000
@@ -285,6 +288,7 @@ def _csv_record(cells: list[_Cell], raw: str, row: int, columns: list[_Column], 
             continue
         if first is None or english is None:
             there, empty = (first, "en") if english is None else (english, "id")
+            assert there is not None  # one of the two is given: both missing continued above
             problems.append(Diagnostic("PKM015", ERROR, f"`{column.name}` has no `{empty}` text in this row",
                                        there.span, f"fill the `{column.name}.{empty}` cell too"))
             continue
@@ -714,6 +718,7 @@ class _Reporter(Progress):
 
     def __init__(self, stdout: TextIO, stderr: TextIO, sources: dict[str, str], bar: bool):
         self.stdout, self.stderr, self.sources = stdout, stderr, sources
+        self.bar: tqdm[Any] | None  # made by start() when the bar is shown
         self.use_bar, self.bar, self.total, self.count = bar, None, 0, 0
         self.shown: set[Diagnostic] = set()
 

@@ -40,8 +40,9 @@ class DataLoader(_BaseLoader):  # type: ignore[misc, valid-type]
     """The safe loader whose dates are checked: ``2027-02-30`` is a :class:`DateError` at the value."""
 
     def construct_yaml_timestamp(self, node: yaml.Node) -> datetime.date | datetime.datetime:
+        # types-PyYAML says ScalarNode, but `!!timestamp [1]` brings a list's node here, which PyYAML then refuses
         try:
-            return super().construct_yaml_timestamp(node)
+            return super().construct_yaml_timestamp(node)  # type: ignore[arg-type]  # see above
         except (ValueError, OverflowError) as exc:
             raise DateError(None, None, f"`{node.value}` is not a date ({exc})", node.start_mark) from None
 
@@ -51,7 +52,7 @@ class DataLoader(_BaseLoader):  # type: ignore[misc, valid-type]
         if digits > MAX_NUMBER_DIGITS:  # Python's int() itself stops at 4,300 digits, with a ValueError
             raise NumberError(None, None, f"a number of {digits:,} digits; pkm-docs reads numbers of up to "
                               f"{MAX_NUMBER_DIGITS:,} digits", node.start_mark)
-        return super().construct_yaml_int(node)
+        return super().construct_yaml_int(node)  # type: ignore[arg-type]  # as above, `!!int {a: 1}`
 
 
 DataLoader.add_constructor("tag:yaml.org,2002:timestamp", DataLoader.construct_yaml_timestamp)

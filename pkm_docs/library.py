@@ -244,7 +244,8 @@ def load_library(root: str | Path | None = None, languages: tuple[str, ...] = ("
             elif isinstance(decl, s.GlossaryDef):
                 glossary.extend(Text({"id": t.pair.id.value, "en": t.pair.en.value}) for t in decl.terms)
             else:
-                sink.error("PKM021", "a clause library holds clauses, schemes and a glossary only", decl.span,
+                sink.error("PKM021", "a clause library holds clauses, schemes and a glossary only",
+                           decl.decl.span if isinstance(decl, s.InputDef) else decl.span,  # an InputDef has no span
                            "agreements go in their own .pkm file")
     _check_replacements(clauses, sink)
     sink.raise_if_errors()
@@ -317,6 +318,7 @@ def _load_clause(decl: s.ClauseDef, text: str, sink: DiagnosticSink,
         _check_placeholders(text_value, body_spans[lang], text, names, sink)
     if len(sink.diagnostics) > before and sink.has_errors:
         return None
+    assert title is not None and isinstance(title.value, s.Pair)  # else PKM023 above, and None returned
     title_text = Text({"id": title.value.id.value, "en": title.value.en.value})
     blocks = {lang: b.parse_body(text_value) for lang, text_value in body.items()}
     return ClauseVersion(

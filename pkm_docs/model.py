@@ -283,7 +283,7 @@ def _only(value: Any, lang: str) -> Any:
         return {k: _only(v, lang) for k, v in value.items()}
     if isinstance(value, ClauseUse):
         return replace(value, paragraphs=_only(value.paragraphs, lang))
-    if is_dataclass(value) and not isinstance(value, (Manifest, ManifestEntry, Value)):
+    if is_dataclass(value) and not isinstance(value, (type, Manifest, ManifestEntry, Value)):  # not a class
         return replace(value, **{f.name: _only(getattr(value, f.name), lang) for f in fields(value)
                                  if f.init and f.name != "span"})
     return value

@@ -364,7 +364,8 @@ def _syntax_diagnostic(exc: UnexpectedInput, text: str, path: str) -> Diagnostic
         return Diagnostic("PKM001", ERROR, "the file ends too early", span,
                           "a `{` may be missing its closing `}`, or a `\"\"\"` its closing quotes")
     if isinstance(exc, UnexpectedCharacters):
-        char = text[exc.pos_in_stream] if exc.pos_in_stream < len(text) else ""
+        pos = exc.pos_in_stream  # lark types it Optional; UnexpectedCharacters sets it
+        char = text[pos] if pos is not None and pos < len(text) else ""
         span = s.Span(path, line, column, line, column + 1)
         if char == '"':
             return Diagnostic("PKM001", ERROR, "this text has no closing quote", span,

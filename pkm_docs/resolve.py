@@ -403,6 +403,7 @@ class _Resolver:
     def _arguments(self, clause: ClauseVersion, use: s.Use) -> dict[str, Value] | None:
         before = len([d for d in self.sink.diagnostics if d.is_error])
         given: dict[str, s.Field] = {}
+        arg: s.Field | None  # each argument written, then the one given for each parameter
         for arg in use.args:
             if clause.param(arg.name) is None:
                 names = [p.name for p in clause.params]

@@ -109,7 +109,7 @@ def figures(text: str, lang: str | None = None) -> Figures:
     money = "Rp" in text or "IDR" in text
     percent = "%" in text or "per" in lowered
 
-    dates: set[datetime.date] = set()
+    dates: set[datetime.date | None] = set()  # None: a date that does not exist, dropped below
     for m in take(_DMY) if dashed else ():
         dates.add(_date(m.group(3), m.group(2), m.group(1)))
     for m in take(_ISO) if dashed else ():

@@ -11,13 +11,13 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..errors import ERROR
-from ..model import Agreement, ClauseUse, Text
+from ..model import Agreement, ClauseUse, Text, Value
 from ..values import Allocation
 from .registry import Context, Finding, finding, rule
 from .walk import clause_uses, use_span
 
 
-def _seats(agreement: Agreement, use: ClauseUse) -> tuple[dict[str, int | None], object] | None:
+def _seats(agreement: Agreement, use: ClauseUse) -> tuple[dict[str, int | None], Value] | None:
     """Seats per party key (None where the clause gives a party none) and the value that holds them; None when
     the clause declares no seats."""
     for value in use.with_meaning("seats"):
@@ -28,6 +28,7 @@ def _seats(agreement: Agreement, use: ClauseUse) -> tuple[dict[str, int | None],
         return None
     out: dict[str, int | None] = {p.key: None for p in agreement.parties}
     for value in scalars:
+        assert value.meaning is not None  # scalars hold only values with a meaning
         for party in agreement.parties:
             if value.meaning.arg in ("each", party.role):
                 out[party.key] = value.value

@@ -220,7 +220,7 @@ def glossary_term(ctx: Context) -> Iterator[Finding]:
     id_matcher = term_matcher(tuple([p[0] for p in pairs] + [p.alias.get("id") for p in ctx.agreement.parties]))
     en_matcher = term_matcher(tuple([english_core(p[1]) for p in pairs] + [p.alias.get("en") for p in ctx.agreement.parties]),
                               plural=True)
-    to_en = {}
+    to_en: dict[str, list[str]] = {}
     for id_term, en_term in pairs:
         to_en.setdefault(id_term, []).append(en_term)
     for unit in _units_with_text(ctx):

@@ -115,7 +115,7 @@ def missing_sections(ctx: Context) -> Iterator[Finding]:
           "A library clause (or the same ad-hoc text) is used more than once. The same rights, obligations or "
           "figures then appear twice and can be read as two separate obligations."))
 def duplicate_clauses(ctx: Context) -> Iterator[Finding]:
-    seen: dict[str, int] = {}
+    seen: dict[object, int] = {}  # a clause id and its values, or "adhoc:" and a hash
     for article, use in clause_uses(ctx.agreement):
         # a clause used again with other values (`roles.party` once per party) is not a duplicate
         key = ((use.clause_id, tuple((name, v.type.plain(v.value) if v.value is not None else None)

@@ -87,7 +87,7 @@ _GUTTER = Cm(0.35)  # padding on each side of the line between the language colu
 _SIGNING_SPACE = Cm(2.7)
 _WITNESS_SPACE = Cm(2.0)
 _METERAI_BOX = Cm(3.2)
-_INITIALS_BOX = (Cm(2.8), Cm(1.1))  # width, height
+_INITIALS_BOX: tuple[Length, Length] = (Cm(2.8), Cm(1.1))  # width, height
 _DRAFT_RED = RGBColor(0xC0, 0x00, 0x00)
 _CORE_TEXT_LIMIT = 255  # Word's limit for a document property
 
@@ -205,6 +205,7 @@ class _TemplateEnvironment(ImmutableSandboxedEnvironment):
 def _check_placeholder(node: nodes.Node) -> None:
     """Raise TemplateContentError unless ``node`` is template text, ``{{ name }}`` of a placeholder, or an
     ``{% if name %}`` over such nodes."""
+    child: nodes.Node  # an Output's expressions, or an If's statements
     if isinstance(node, nodes.TemplateData):
         return
     if isinstance(node, nodes.Output):
@@ -233,10 +234,12 @@ def _describe(node: nodes.Node) -> str:
         return "`{{ " + node.name + " }}`"
     if isinstance(node, nodes.Expr):
         return f"`{{{{ ... }}}}` holding a {type(node).__name__.lower()} expression"
-    return "`" + {nodes.For: "{% for %}", nodes.Macro: "{% macro %}", nodes.Include: "{% include %}",
+    names: dict[type[nodes.Node], str] = {
+            nodes.For: "{% for %}", nodes.Macro: "{% macro %}", nodes.Include: "{% include %}",
             nodes.Import: "{% import %}", nodes.FromImport: "{% from ... import %}", nodes.Extends: "{% extends %}",
             nodes.Assign: "{% set %}", nodes.If: "{% if %} over an expression", nodes.CallBlock: "{% call %}",
-            nodes.FilterBlock: "{% filter %}"}.get(type(node), f"{{% {type(node).__name__.lower()} %}}") + "`"
+            nodes.FilterBlock: "{% filter %}"}
+    return "`" + names.get(type(node), f"{{% {type(node).__name__.lower()} %}}") + "`"
 
 
 _JINJA = _TemplateEnvironment()
@@ -297,7 +300,9 @@ class _TemplateInfo:
     @classmethod
     def of(cls, document: Document) -> _TemplateInfo:
         section = document.sections[-1]
-        width = Emu(section.page_width - section.left_margin - section.right_margin)
+        page, left, right = section.page_width, section.left_margin, section.right_margin
+        assert page is not None and left is not None and right is not None  # check_template refuses a page without
+        width = Emu(page - left - right)
         styles = document.styles
         names = (TITLE, HEADING, TEXT, PARAGRAPH, ITEM, SIGNATURE, METERAI, INITIALS)
         style_ids = {name: styles[name].style_id for name in names}
@@ -578,7 +583,8 @@ class _BodyBuilder:
                     paragraph.add(markup.BREAK_RUN)
                 else:
                     paragraph.add(markup.run(separator, props=True, bold=fmt.get("bold")))
-            self.run(paragraph, text, lang, **{**fmt, "italic": bool(shown) or fmt.get("italic")})
+            self.run(paragraph, text, lang, bold=fmt.get("bold"), italic=bool(shown) or fmt.get("italic"),
+                     underline=fmt.get("underline"), caps=fmt.get("caps"))
             shown.append(text)
 
     def spacer(self, size: Pt, keep_with_next: bool = False) -> None:
@@ -648,6 +654,7 @@ class _BodyBuilder:
     # articles
 
     def single_column(self, lang: str) -> None:
+        assert self.lists is not None  # set by build(), the only caller
         for index, part in enumerate(self.agreement.all_parts()):
             if self.has_heading(part):
                 self.heading(self.body, part, lang)
@@ -656,6 +663,7 @@ class _BodyBuilder:
                 self.block(self.body, part, block, lang, part_list)
 
     def parallel(self) -> None:
+        assert self.lists is not None  # set by build(), the only caller
         table, _ = self.table(len(self.langs))
         for index, part in enumerate(self.agreement.all_parts()):
             if self.has_heading(part):
@@ -678,6 +686,7 @@ class _BodyBuilder:
 
     def heading(self, story: markup.Story, part: Article, lang: str) -> None:
         """The article's heading: "Pasal 1" drawn by the list, then the title on a line of its own."""
+        assert self.lists is not None  # set by build(), which alone writes headings
         p = self.add(HEADING, story)
         label = _label(self.agreement, "article", lang)
         title = part.title.get(lang)
@@ -711,6 +720,7 @@ class _BodyBuilder:
     def paragraph(self, story: markup.Story, part: Article, paragraph: Paragraph, lang: str,
                   part_list: _PartList) -> list[markup.Paragraph]:
         """A paragraph and its items; the list draws "(1)" and "a." (typed only when the model's numbers skip)."""
+        assert self.lists is not None  # set by build(), which alone writes paragraphs
         if paragraph.number is None:
             p = self.add(TEXT, story)
             num_id, level = (self.lists.items_of_unnumbered(lang) if paragraph.items else None), 0

@@ -271,12 +271,12 @@ def read_docx(source: str | Path | bytes) -> ReadBack:
 # -- the package ----------------------------------------------------------------------------------------
 
 
-def _related_parts(members: Mapping[str, bytes]) -> dict[str, str]:
-    """Relationship type → zip member name, for the parts the main document refers to."""
+def _related_parts(members: Mapping[str, bytes]) -> dict[str | None, str]:
+    """Relationship type → zip member name, for the parts the main document refers to (None: no type given)."""
     rels_name = "word/_rels/document.xml.rels"
     if rels_name not in members:
         return {}
-    out = {}
+    out: dict[str | None, str] = {}
     for rel in parse_xml(members[rels_name], rels_name).iter(f"{_REL}Relationship"):
         target = rel.get("Target", "")
         if rel.get("TargetMode") == "External":
@@ -291,7 +291,8 @@ def _custom_properties(members: Mapping[str, bytes]) -> dict[str, str]:
     if "docProps/custom.xml" not in members:
         return {}
     root = parse_xml(members["docProps/custom.xml"], "docProps/custom.xml")
-    return {prop.get("name"): "".join(prop.itertext()) for prop in root}
+    return {prop.get("name", ""): "".join(prop.itertext())  # type: ignore[arg-type]  # lxml-stubs say str|bytes
+            for prop in root}
 
 
 # -- walking the body -----------------------------------------------------------------------------------
@@ -304,7 +305,7 @@ class _Walker:
         self.numbering = numbering
         self._controls: list[tuple[ControlTag, str, list[ReadParagraph]]] = []
         self.outside: list[ReadParagraph] = []
-        self._excluded: set[str] = set()  # ids of the title and signature bookmarks now open
+        self._excluded: set[str | None] = set()  # ids of the title and signature bookmarks now open (None: no id)
 
     def controls(self) -> Iterator[Control]:
         for tag, alias, paragraphs in self._controls:
@@ -412,9 +413,9 @@ class _Numbering:
     """Works out the number Word draws before each list paragraph, counting as Word does, per list instance."""
 
     def __init__(self, numbering: etree._Element | None, styles: etree._Element | None):
-        self.abstracts: dict[str, dict[int, _Level]] = {}
-        self.nums: dict[str, tuple[str, dict[int, int]]] = {}
-        self.style_numbering: dict[str, tuple[str | None, int | None]] = {}
+        self.abstracts: dict[str | None, dict[int, _Level]] = {}  # None: an id the file leaves out
+        self.nums: dict[str | None, tuple[str | None, dict[int, int]]] = {}
+        self.style_numbering: dict[str | None, tuple[str | None, int | None]] = {}
         self.counters: dict[str, dict[int, int]] = {}
         if numbering is not None:
             self._read_numbering(numbering)
@@ -422,6 +423,8 @@ class _Numbering:
             self._read_styles(styles)
 
     def _read_numbering(self, root: etree._Element) -> None:
+        abstract: etree._Element | None  # an <w:abstractNum>, then a <w:num>'s <w:abstractNumId>
+        value: str | int | None  # an attribute's text, then a start override
         for abstract in root.iter(f"{W}abstractNum"):
             levels = {}
             for lvl in abstract.iter(f"{W}lvl"):
@@ -429,8 +432,8 @@ class _Numbering:
                 for child in lvl:
                     value = child.get(f"{W}val")
                     name = child.tag[len(W):]
-                    if name == "start" and _list_start(value) is not None:
-                        level.start = _list_start(value)
+                    if name == "start" and (first := _list_start(value)) is not None:
+                        level.start = first
                     elif name == "numFmt" and value:
                         level.fmt = value
                     elif name == "lvlText":
@@ -439,15 +442,15 @@ class _Numbering:
                             raise UnreadableDocx(f"a list level's text is longer than {MAX_LABEL_CHARS:,} characters")
                     elif name == "suff":
                         level.suffix = _SUFFIXES.get(value or "tab", "\t")
-                    elif name == "lvlRestart" and small_int(value) is not None:
-                        level.restart_after = small_int(value) - 1
+                    elif name == "lvlRestart" and (after := small_int(value)) is not None:
+                        level.restart_after = after - 1
                 ilvl = small_int(lvl.get(f"{W}ilvl", "0"))
                 if ilvl is not None:
                     levels[ilvl] = level
             self.abstracts[abstract.get(f"{W}abstractNumId")] = levels
         for num in root.iter(f"{W}num"):
             abstract = num.find(f"{W}abstractNumId")
-            overrides = {}
+            overrides: dict[int, int] = {}
             for override in num.iter(f"{W}lvlOverride"):
                 start = override.find(f"{W}startOverride")
                 value, ilvl = (_list_start(start.get(f"{W}val")) if start is not None else None,
@@ -458,8 +461,8 @@ class _Numbering:
                 self.nums[num.get(f"{W}numId")] = (abstract.get(f"{W}val"), overrides)
 
     def _read_styles(self, root: etree._Element) -> None:
-        based_on: dict[str, str] = {}
-        own: dict[str, tuple[str | None, int | None]] = {}
+        based_on: dict[str | None, str | None] = {}
+        own: dict[str | None, tuple[str | None, int | None]] = {}
         for style in root.iter(f"{W}style"):
             style_id = style.get(f"{W}styleId")
             base = style.find(f"{W}basedOn")

@@ -21,7 +21,7 @@ import json
 import re
 import threading
 from pathlib import Path
-from typing import Iterator
+from typing import Final, Iterator
 
 import typst
 
@@ -36,7 +36,7 @@ from ..syntax import Span
 LAYOUTS = ("parallel", "sequential")
 
 #: The PDF standard every render is checked against by typst.
-PDF_STANDARD = "a-2b"
+PDF_STANDARD: Final = "a-2b"  # Final: typst's compile() takes a Literal
 
 TEMPLATE_NAME = "agreement.typ"
 
