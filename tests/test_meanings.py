@@ -84,7 +84,8 @@ MISTAKES = [
 
 def test_the_agreement_without_a_mistake_has_no_error(agreement):
     template, sample = agreement
-    assert [f for f in findings(template, "--data", str(sample)) if not f[0].startswith(("PKM108",))] == []  # the provisional scheme says so
+    found = findings(template, "--data", str(sample))
+    assert [f for f in found if f[0] != "PKM108"] == []  # PKM108: the provisional scheme says so, a warning
 
 
 @pytest.mark.parametrize("what, pattern, wrong, code", MISTAKES, ids=[m[0] for m in MISTAKES])
