@@ -66,6 +66,8 @@ def add_build_parser(commands: Any) -> None:
                                 "then all English; separate: one file per language")
     build_cmd.add_argument("--draft", action="store_true",
                            help="build even when the checks find errors, and mark every page RANCANGAN / DRAFT")
+    build_cmd.add_argument("--vetted-only", action="store_true",
+                           help="refuse to build an agreement that holds any ad-hoc text (text not from the library)")
 
 
 def add_library_parser(commands: Any) -> None:
@@ -136,6 +138,12 @@ def _build(args: argparse.Namespace, stdout: TextIO, stderr: TextIO, sources: di
     library = load_library(args.library)
     compiled = compile_agreement(args.source, library=library, data=args.data)
     sources.update(compiled.sources)
+    unvetted = compiled.agreement.manifest.adhoc
+    if args.vetted_only and unvetted:
+        where = ", ".join(_place(entry.where) for entry in unvetted)
+        print(f"pkm: error: --vetted-only, but the agreement holds {len(unvetted)} ad-hoc text"
+              f"{'s' if len(unvetted) != 1 else ''} ({where}); nothing was written", file=stderr)
+        return 1
     # the PDF is laid out while the checks run; it is thrown away if they find an error
     rendering = Rendering(compiled.agreement, args.source.stem, formats, layout=args.layout, draft=args.draft,
                           template=args.template)
@@ -154,7 +162,26 @@ def _build(args: argparse.Namespace, stdout: TextIO, stderr: TextIO, sources: di
         raise write_error(exc, args.output) from None
     for path in written:
         print(f"wrote {path}", file=stdout)
+    if unvetted:
+        print(_unvetted_summary(compiled.agreement), file=stdout)
     return 0
+
+
+def _place(where: str) -> str:
+    return f"Pasal {where}" if where.isdigit() else {"preamble": "pembukaan", "closing": "penutup"}.get(where, where)
+
+
+def _unvetted_summary(agreement) -> str:
+    """``42 of 3,120 words are not from the library (ad-hoc text): Pasal 4 (30), Pasal 9 (12)``."""
+    from .resolve import word_count
+    lang = agreement.languages[0]
+    total = sum(word_count(use, lang) for _, use in agreement.uses())
+    by_place: dict[str, int] = {}
+    for entry in agreement.manifest.adhoc:
+        by_place[_place(entry.where)] = by_place.get(_place(entry.where), 0) + entry.words
+    words = sum(by_place.values())
+    listed = ", ".join(f"{place} ({count:,})" for place, count in by_place.items())
+    return f"{words:,} of {total:,} words are not from the library (ad-hoc text): {listed}"
 
 
 if __name__ == "__main__":

@@ -193,8 +193,23 @@ class ManifestEntry:
 
 
 @dataclass(frozen=True)
+class AdhocEntry:
+    """An ad-hoc text that went into the agreement: where it stands, the section it fills, the hash of its
+    texts and how many words it has (in the first language)."""
+
+    where: str
+    section: str | None
+    content_hash: str
+    words: int
+
+    def to_data(self) -> dict[str, Any]:
+        return {"where": self.where, "section": self.section, "hash": self.content_hash, "words": self.words}
+
+
+@dataclass(frozen=True)
 class Manifest:
-    """What a document was built from: exact clause versions, the library version, the source's hash."""
+    """What a document was built from: exact clause versions and every ad-hoc text, the library version, the
+    source's hash."""
 
     clauses: tuple[ManifestEntry, ...]
     library_name: str
@@ -204,15 +219,19 @@ class Manifest:
     generator: str
     data_file: str | None = None
     data_hash: str | None = None
+    adhoc: tuple[AdhocEntry, ...] = ()
 
     def to_data(self) -> dict[str, Any]:
-        return {
+        data = {
             "generator": self.generator,
             "library": {"name": self.library_name, "version": self.library_version},
             "source": {"file": self.source_file, "sha256": self.source_hash},
             "data": {"file": self.data_file, "sha256": self.data_hash} if self.data_file else None,
             "clauses": [c.to_data() for c in self.clauses],
         }
+        if self.adhoc:  # an agreement of library clauses only keeps the manifest it always had
+            data["adhoc"] = [a.to_data() for a in self.adhoc]
+        return data
 
 
 @dataclass(frozen=True)
@@ -283,7 +302,7 @@ def _only(value: Any, lang: str) -> Any:
         return {k: _only(v, lang) for k, v in value.items()}
     if isinstance(value, ClauseUse):
         return replace(value, paragraphs=_only(value.paragraphs, lang))
-    if is_dataclass(value) and not isinstance(value, (type, Manifest, ManifestEntry, Value)):  # not a class
+    if is_dataclass(value) and not isinstance(value, (type, Manifest, ManifestEntry, AdhocEntry, Value)):  # not a class
         return replace(value, **{f.name: _only(getattr(value, f.name), lang) for f in fields(value)
                                  if f.init and f.name != "span"})
     return value

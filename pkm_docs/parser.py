@@ -51,7 +51,7 @@ _TERMINAL_NAMES = {
 _KEYWORDS = (
     "agreement", "party", "witness", "input", "article", "preamble", "closing", "clause", "scheme", "glossary",
     "use", "text", "param", "require", "term", "when", "min", "max", "default", "optional",
-    "means", "allocation",
+    "means", "allocation", "section",
 )
 
 
@@ -278,8 +278,11 @@ class _ToSyntax(Transformer):
         return s.Use(ref, condition, tuple(a for a in args if a is not None), self.sp(meta))
 
     def adhoc(self, meta, children):
-        condition, *texts = children
-        return s.AdHoc(s.TextBlock(tuple(texts), self.sp(meta)), condition, self.sp(meta))
+        section, condition, *texts = children
+        return s.AdHoc(s.TextBlock(tuple(texts), self.sp(meta)), condition, self.sp(meta), section)
+
+    def adhoc_section(self, meta, children):
+        return s.Name(str(children[0]), self.tok(children[0]))
 
     def article_title(self, meta, children):
         return children[0]

@@ -17,8 +17,8 @@ from .conditions import ConditionError, compile_condition, evaluate
 from .data import DataValue
 from .errors import Diagnostic, DiagnosticSink, suggest
 from .library import BUILTINS, ROLES, ClauseVersion, Library, ParamSpec, compile_param
-from .model import (Agreement, Article, ClauseUse, LANGUAGES, Manifest, ManifestEntry, Paragraph, Party, Text,
-                    Value, Witness)
+from .model import (LANGUAGES, AdhocEntry, Agreement, Article, ClauseUse, Manifest, ManifestEntry, Paragraph, Party,
+                    Text, Value, Witness)
 from .values import (PARTY_FIELDS, Allocation, AllocationType, BooleanType, ChoiceValue, DateType, DurationValue, Env,
                      ListType, PartyType, TextType, ValueProblem, ValueType, check_bounds)
 from .versions import matches, valid_constraint
@@ -53,6 +53,7 @@ LABELS = {
     "and": Text({"id": "dan", "en": "and"}),
     "draft": Text({"id": "RANCANGAN", "en": "DRAFT"}),
     "witnesses": Text({"id": "Saksi-saksi", "en": "Witnesses"}),
+    "adhoc": Text({"id": "teks lepas, tidak dari pustaka klausul", "en": "ad-hoc text, not from the clause library"}),
 }
 
 _HEADER_FIELDS = ("title", "number", "scheme", "languages", "governing", "signed_on", "signed_at")
@@ -134,7 +135,7 @@ class _Resolver:
             self.sink.error("PKM031", "the agreement has no article", headers[0].span,
                             "add `article { use purpose.scope@^1 { ... } }`")
         self.sink.raise_if_errors()
-        manifest = self._manifest()
+        manifest = self._manifest(parts["preamble"] + parts["article"] + parts["closing"])
         agreement = Agreement(
             title=header["title"], number=header["number"], scheme=header["scheme"], languages=self.languages,
             governing_language=header["governing"], signing_date=header["signed_on"],
@@ -653,8 +654,21 @@ class _Resolver:
                              item.span, {})
         paragraphs = self._fill(fake, {}, counter, item.span)
         paragraphs = [Paragraph(p.text, p.number, p.items, None) for p in paragraphs]
-        use = ClauseUse("adhoc", None, digest, "ad-hoc", None, False, item.span, {}, tuple(paragraphs))
+        section = self._adhoc_section(item.section)
+        use = ClauseUse("adhoc", None, digest, "ad-hoc", section, False, item.span, {}, tuple(paragraphs))
         return use, Text.same("", self.languages)
+
+    def _adhoc_section(self, name: s.Name | None) -> str | None:
+        """The scheme section an ad-hoc text declares it fills (a name some clause or scheme knows)."""
+        if name is None:
+            return None
+        known = {c.section for versions in self.library.clauses.values() for c in versions} | {
+            r.section for scheme in self.library.schemes.values() for r in scheme.requirements}
+        if name.name not in known:
+            self.sink.error("PKM022", f"unknown section `{name.name}`", name.span,
+                            suggest(name.name, known) or f"sections are {', '.join(sorted(known))}")
+            return None
+        return name.name
 
     def _holds(self, condition: s.Condition) -> bool:
         known = {**dict.fromkeys(self.failed_inputs), **self.inputs}
@@ -668,13 +682,23 @@ class _Resolver:
 
     # ---- manifest ----------------------------------------------------------------------------------
 
-    def _manifest(self) -> Manifest:
+    def _manifest(self, parts: list[Article]) -> Manifest:
         source_hash = hashlib.sha256(self.source.text.encode("utf-8")).hexdigest()
         entries = tuple(ManifestEntry(c.clause_id, c.version_text, c.content_hash, c.status)
                         for c in self.used.values())
+        first = self.languages[0]
+        adhoc = tuple(AdhocEntry(str(part.number) if part.number is not None else part.kind, use.section,
+                                 use.content_hash or "", word_count(use, first))
+                      for part in parts for use in part.clauses if not use.vetted)
         data_hash = hashlib.sha256(self.data_bytes).hexdigest() if self.data_bytes is not None else None
         return Manifest(entries, self.library.name, self.library.version, self.source.path, source_hash,
-                        f"pkm-docs {__version__}", self.data_path, data_hash)
+                        f"pkm-docs {__version__}", self.data_path, data_hash, adhoc)
+
+
+def word_count(use: ClauseUse, lang: str) -> int:
+    """The words of a clause use's paragraphs and items in ``lang``."""
+    return sum(len(p.text.get(lang).split()) + sum(len(item.get(lang).split()) for item in p.items)
+               for p in use.paragraphs)
 
 
 def punctuate_items(items: list[str], lang: str) -> list[str]:

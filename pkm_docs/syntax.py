@@ -296,6 +296,7 @@ class AdHoc:
     body: TextBlock
     condition: Condition | None
     span: Span
+    section: Name | None = None  # ``text section: dispute { ... }``: the scheme section the text fills
 
 
 BodyItem = Union[Use, AdHoc]

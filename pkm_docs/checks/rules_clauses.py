@@ -18,14 +18,24 @@ from .walk import clause_uses, typed_params, use_span
       title=("Teks belum diperiksa", "Text not vetted"),
       explanation=(
           "Teks lepas (`text { ... }`) ditulis langsung di perjanjian, bukan diambil dari pustaka klausul yang "
-          "sudah diperiksa dan disetujui biro hukum. Teks itu boleh dipakai, tetapi harus diperiksa sebelum "
-          "ditandatangani.",
+          "sudah diperiksa dan disetujui biro hukum. Teks itu boleh dipakai, juga untuk mengisi bagian wajib "
+          "skema (`text section: dispute { ... }`), tetapi harus diperiksa sebelum ditandatangani; "
+          "`pkm build --vetted-only` menolak perjanjian yang memuatnya.",
           "Ad-hoc text (`text { ... }`) is written in the agreement itself instead of coming from the clause "
-          "library, where clauses are vetted and approved by a legal office. It may be used, but it must be "
-          "reviewed before signing."))
+          "library, where clauses are vetted and approved by a legal office. It may be used, also to fill a "
+          "section the scheme requires (`text section: dispute { ... }`), but it must be reviewed before "
+          "signing; `pkm build --vetted-only` refuses an agreement that holds any."))
 def not_vetted(ctx: Context) -> Iterator[Finding]:
     for article, use in clause_uses(ctx.agreement):
-        if not use.vetted:
+        if not use.vetted and use.section:
+            yield finding(f"teks lepas ini mengisi bagian `{use.section}` dengan teks yang belum diperiksa: tidak "
+                          "berasal dari pustaka klausul",
+                          f"this ad-hoc text fills the section `{use.section}` with text that is not vetted: it "
+                          "does not come from the clause library",
+                          use_span(ctx.agreement, article, use),
+                          ("mintakan pemeriksaan biro hukum, atau pakai klausul pustaka yang setara",
+                           "have the legal office review it, or use an equivalent library clause"))
+        elif not use.vetted:
             yield finding("teks lepas ini belum diperiksa: tidak berasal dari pustaka klausul",
                           "this ad-hoc text is not vetted: it does not come from the clause library",
                           use_span(ctx.agreement, article, use),

@@ -49,6 +49,10 @@ TEMPLATE_NAME = "house.docx"
 #: The docxtpl placeholder a template must hold, alone in its paragraph, where the agreement goes.
 BODY_PLACEHOLDER = "body"
 
+#: The colour of the bar a draft sets beside ad-hoc paragraphs (text not from the clause library).
+ADHOC_BAR = "C0392B"
+ADHOC_SHADE = "FADBD8"
+
 #: The placeholder the draft mark goes through (added to every header when ``draft=True``).
 DRAFT_PLACEHOLDER = "draft_label"
 
@@ -109,7 +113,7 @@ def render_docx(agreement: Agreement, *, template: Path | None = None, layout: s
     path = Path(template) if template is not None else template_path()
     tpl, info = _open_template(path, house=template is None)
     document = tpl.get_docx()
-    builder = _BodyBuilder(agreement, document, info)
+    builder = _BodyBuilder(agreement, document, info, draft=draft)
     body = builder.build(layout)
     initials = builder.initials() if agreement.parties else ""
     if draft:
@@ -521,8 +525,9 @@ class _BodyBuilder:
     ``document`` is the template: it receives the list definitions; ``info`` gives its text width and styles.
     """
 
-    def __init__(self, agreement: Agreement, document: Document, info: _TemplateInfo):
+    def __init__(self, agreement: Agreement, document: Document, info: _TemplateInfo, *, draft: bool = False):
         self.agreement = agreement
+        self.draft = draft
         self.document = document
         self.langs = agreement.languages
         self.width = info.width
@@ -712,6 +717,10 @@ class _BodyBuilder:
         written: list[markup.Paragraph] = []
         for paragraph in block.paragraphs:
             written += self.paragraph(story, part, paragraph, lang, part_list)
+        if self.draft and block.adhoc:  # a draft marks text that is not from the clause library
+            for p in written:
+                p.bar = ADHOC_BAR
+                p.shade_runs(ADHOC_SHADE)
         tag = block.tag(part, lang)
         if written:
             story.wrap(written, str(tag), tag.clause_id)

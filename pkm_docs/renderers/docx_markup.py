@@ -109,7 +109,7 @@ class Paragraph:
     """
 
     __slots__ = ("style_id", "keep_next", "page_break_before", "numbering", "space_before", "space_after",
-                 "line", "indent", "align", "bookmarks", "runs")
+                 "line", "indent", "align", "bookmarks", "runs", "bar")
 
     def __init__(self, style_id: str | None = None):
         self.style_id = style_id
@@ -123,9 +123,18 @@ class Paragraph:
         self.align: str | None = None
         self.bookmarks: list[str] = []  # starts of bookmarks, after the properties
         self.runs: list[str] = []  # runs, and the ends of bookmarks, in order
+        self.bar: str | None = None  # a left border of this colour (RRGGBB): a draft's mark on ad-hoc text
 
     def add(self, markup: str) -> None:
         self.runs.append(markup)
+
+    def shade_runs(self, fill: str) -> None:
+        """Give every run of the paragraph a background of ``fill`` (RRGGBB): a mark that survives where a
+        reader drops paragraph borders (LibreOffice 7.4 inside a content control). The shading goes before the
+        run's language, where the schema puts it."""
+        shading = f'<w:shd w:val="clear" w:color="auto" w:fill={attr(fill)}/>'
+        self.runs = [run.replace("<w:lang ", shading + "<w:lang ", 1) if "<w:r>" in run or "<w:r " in run else run
+                     for run in self.runs]
 
     def start_bookmark(self, bookmark_id: int, name: str) -> None:
         """A bookmark starts here, before the text (and before the starts already here)."""
@@ -145,6 +154,8 @@ class Paragraph:
         if self.numbering is not None:
             num_id, level = self.numbering
             parts.append(f'<w:numPr><w:ilvl w:val="{level}"/><w:numId w:val="{num_id}"/></w:numPr>')
+        if self.bar is not None:
+            parts.append(f'<w:pBdr><w:left w:val="single" w:sz="18" w:space="4" w:color={attr(self.bar)}/></w:pBdr>')
         if self.space_before is not None or self.space_after is not None or self.line is not None:
             parts.append(self._spacing())
         if self.indent is not None:
