@@ -4,8 +4,9 @@ A body is plain text in one language. A line starting ``(1)`` opens a numbered p
 ``a.`` an item of the paragraph above, a blank line an unnumbered paragraph; other lines continue the one
 above. ``{total}`` is replaced by a parameter's value, ``{government.name}`` by a party's field, a line
 holding only ``{list_param}`` by one item per value, and ``{(2)}`` by the final number of the clause's
-own paragraph (2) (paragraphs are renumbered when an article joins several clauses). ``{{`` and ``}}`` are
-literal braces.
+own paragraph (2) (paragraphs are renumbered when an article joins several clauses). ``{ref.KEY}`` is the
+final number of the article declared ``article KEY ...`` ("Pasal 7" / "Article 7"), ``{ref.KEY.2}`` its
+paragraph (2) ("Pasal 7 ayat (2)" / "Article 7 paragraph (2)"). ``{{`` and ``}}`` are literal braces.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
-PLACEHOLDER = re.compile(r"\{\{|\}\}|\{\((\d+)\)\}|\{([A-Za-z_][A-Za-z0-9_]*)(?:\.([A-Za-z_][A-Za-z0-9_]*))?\}")
+PLACEHOLDER = re.compile(
+    r"\{\{|\}\}|\{\((\d+)\)\}|\{([A-Za-z_][A-Za-z0-9_]*)(?:\.([A-Za-z_][A-Za-z0-9_]*(?:\.\d{1,3})?))?\}")
 _NUMBERED = re.compile(r"^\((\d+)\)\s+")
 _ITEM = re.compile(r"^([a-z])\.\s+")
 _LONE_PLACEHOLDER = re.compile(r"^\{([A-Za-z_][A-Za-z0-9_]*)\}$")

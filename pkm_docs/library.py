@@ -41,6 +41,7 @@ BUILTINS: dict[str, tuple[str, ...]] = {
     # an item line that starts with `{each party}` is written once per party, `{party}` / `{party.name}` naming it
     "each": (),
     "party": PARTY_FIELDS,
+    "ref": (),  # {ref.KEY} / {ref.KEY.2}: an article of the agreement by its key, checked where it is used
 }
 
 
@@ -466,6 +467,10 @@ def _check_placeholders(text: str, span: s.Span, source: str, params: dict[str, 
             if use.field and use.field not in fields:
                 sink.error("PKM028", f"`{use.name}` has no field `{use.field}`", where,
                            suggest(use.field, fields) or (f"its fields are {', '.join(fields)}" if fields else None))
+        elif use.name == "ref":
+            if use.field is None:
+                sink.error("PKM028", "`{ref}` needs the key of an article", where,
+                           "write `{ref.KEY}` for its number, or `{ref.KEY.2}` for its paragraph (2)")
         elif use.name in BUILTINS:
             if use.field is None and use.name in ("signing", "agreement"):
                 sink.error("PKM028", f"`{{{use.name}}}` needs a field", where,

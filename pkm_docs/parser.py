@@ -288,8 +288,11 @@ class _ToSyntax(Transformer):
         return children[0]
 
     def article_def(self, meta, children):
-        title, *items = children
-        return s.ArticleDef("article", title, tuple(items), self.sp(meta))
+        key, title, *items = children
+        return s.ArticleDef("article", title, tuple(items), self.sp(meta), key)
+
+    def article_key(self, meta, children):
+        return s.Name(str(children[0]), self.tok(children[0]))
 
     def part_def(self, meta, children):
         kind, *items = children

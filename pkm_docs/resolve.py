@@ -54,6 +54,7 @@ LABELS = {
     "draft": Text({"id": "RANCANGAN", "en": "DRAFT"}),
     "witnesses": Text({"id": "Saksi-saksi", "en": "Witnesses"}),
     "adhoc": Text({"id": "teks lepas, tidak dari pustaka klausul", "en": "ad-hoc text, not from the clause library"}),
+    "paragraph": Text({"id": "ayat", "en": "paragraph"}),
 }
 
 _HEADER_FIELDS = ("title", "number", "scheme", "languages", "governing", "signed_on", "signed_at")
@@ -98,6 +99,8 @@ class _Resolver:
         self.failed_inputs: set[str] = set()
         self.party_keys = frozenset(d.key for d in source.declarations if isinstance(d, s.PartyDef))
         self.aliases: dict[str, Text] = {key: Text.same(key) for key in self.party_keys}
+        self.article_numbers: dict[str, int] = {}
+        self.references: list[tuple[str, int, s.Span]] = []  # {ref.KEY.N} met, checked once all are resolved
 
     def env(self) -> Env:
         """What a written value may name: the inputs so far, and the parties (by alias once they are known)."""
@@ -123,6 +126,7 @@ class _Resolver:
         header = self.header = self._header(headers[0])
         self._parties([d for d in decls if isinstance(d, s.PartyDef)])
         witnesses = self._witnesses([d for d in decls if isinstance(d, s.WitnessDef)])
+        self.article_numbers = self._article_numbers([d for d in decls if isinstance(d, s.ArticleDef)])
         parts: dict[str, list[Article]] = {"preamble": [], "article": [], "closing": []}
         number = 0
         for d in decls:
@@ -131,6 +135,7 @@ class _Resolver:
                 if article is not None:
                     parts[d.kind].append(article)
                     number += d.kind == "article"
+        self._check_references(parts["article"])
         if not parts["article"] and not self.sink.has_errors:
             self.sink.error("PKM031", "the agreement has no article", headers[0].span,
                             "add `article { use purpose.scope@^1 { ... } }`")
@@ -145,6 +150,69 @@ class _Resolver:
             witnesses=witnesses,
         )
         return Resolved(agreement, tuple(d for d in self.sink.diagnostics if not d.is_error))
+
+    def _article_numbers(self, decls: list[s.ArticleDef]) -> dict[str, int]:
+        """The final number of every keyed article, before any is resolved, so a text may refer to a later one:
+        an article is numbered when one of its items' conditions holds (as resolution numbers it)."""
+        numbers: dict[str, int] = {}
+        spans: dict[str, s.Span] = {}
+        number = 0
+        quiet = DiagnosticSink()  # the conditions' own mistakes are reported when the article is resolved
+        known = {**dict.fromkeys(self.failed_inputs), **self.inputs}
+
+        def holds(cond: s.Condition) -> bool:
+            try:
+                return evaluate(compile_condition(cond, known, quiet),
+                                lambda n: _comparable(self.inputs[n][1]) if n in self.inputs else None)
+            except ConditionError:
+                return False
+
+        for decl in decls:
+            if decl.kind != "article":
+                continue
+            if not any(item.condition is None or holds(item.condition) for item in decl.items):
+                continue
+            number += 1
+            if decl.key is not None:
+                if decl.key.name in numbers:
+                    self.sink.error("PKM020", f"two articles have the key `{decl.key.name}`", decl.key.span,
+                                    f"the first is on line {spans[decl.key.name].line}")
+                    continue
+                numbers[decl.key.name] = number
+                spans[decl.key.name] = decl.key.span
+        return numbers
+
+    def _reference(self, field: str, lang: str, span: s.Span) -> str:
+        """``{ref.KEY}`` → "Pasal 7" / "Article 7"; ``{ref.KEY.2}`` → "Pasal 7 ayat (2)"."""
+        key, _, paragraph = field.partition(".")
+        number = self.article_numbers.get(key)
+        if number is None:
+            if ("ref", key) not in self._reported:
+                self._reported.add(("ref", key))
+                self.sink.error("PKM028", f"no article has the key `{key}` that `{{ref.{field}}}` names", span,
+                                suggest(key, self.article_numbers) or "give the article a key: `article KEY \"Judul\" / "
+                                "\"Title\" { ... }`")
+            return "{ref." + field + "}"
+        if paragraph:
+            self.references.append((key, int(paragraph), span))
+            return f"{LABELS['article'][lang]} {number} {LABELS['paragraph'][lang]} ({int(paragraph)})"
+        return f"{LABELS['article'][lang]} {number}"
+
+    def _check_references(self, articles: list[Article]) -> None:
+        """Each ``{ref.KEY.N}`` names a paragraph its article has."""
+        by_number = {a.number: a for a in articles}
+        seen: set[tuple[str, int]] = set()
+        for key, paragraph, span in self.references:
+            article = by_number.get(self.article_numbers[key])
+            if article is None or (key, paragraph) in seen:
+                continue
+            seen.add((key, paragraph))
+            numbers = [p.number for p in article.paragraphs if p.number is not None]
+            if paragraph not in numbers:
+                self.sink.error("PKM028", f"`{{ref.{key}.{paragraph}}}` names paragraph ({paragraph}) of Pasal "
+                                f"{article.number}, which has {len(numbers)} numbered paragraph"
+                                f"{'s' if len(numbers) != 1 else ''}", span,
+                                f"its paragraphs are {', '.join(f'({n})' for n in numbers)}" if numbers else None)
 
     def _text(self, text: Text) -> Text:
         """``text`` restricted to the agreement's languages."""
@@ -549,6 +617,8 @@ class _Resolver:
             return value.type.format(value.value, lang, env)
         if name in self.parties:
             return self._party_field(self.parties[name], field or "alias", lang)
+        if name == "ref" and field:
+            return self._reference(field, lang, span)
         if name in ROLES:
             party = self._party_with_role(name, span, ref)
             return self._party_field(party, field or "alias", lang) if party else ""
@@ -643,6 +713,8 @@ class _Resolver:
                 if ph.name not in known:
                     self.sink.error("PKM028", f"the text uses `{{{ph.name}}}`, which is not an input or a party of "
                                     "the agreement", item.span, suggest(ph.name, known))
+                elif ph.name == "ref":
+                    continue  # checked when the text is filled, against the articles' keys
                 elif ph.field and ph.field not in (fields or ()):
                     self.sink.error("PKM028", f"`{ph.name}` has no field `{ph.field}`", item.span,
                                     suggest(ph.field, fields or ()))

@@ -310,6 +310,7 @@ class ArticleDef:
     title: Value | None
     items: tuple[BodyItem, ...]
     span: Span
+    key: Name | None = None  # ``article aset "Aset" / "Assets" { ... }``: what ``{ref.aset}`` names
 
 
 # ---- conditions -------------------------------------------------------------------------------
