@@ -51,8 +51,10 @@ def add_new_parser(commands: argparse._SubParsersAction) -> None:
 
 def new_command(args: argparse.Namespace, out: TextIO) -> int:
     if args.list:
-        for template in list_templates():
-            print(f"{template.name:<14} {template.description}", file=out)
+        templates = list_templates()
+        width = max((len(t.name) for t in templates), default=0)
+        for template in templates:
+            print(f"{template.name:<{width}}  {template.description}", file=out)
         return 0
     if not args.template or not args.file:
         raise UsageError("give a template and a file name", "e.g. `pkm new kesehatan perjanjian.pkm`")
