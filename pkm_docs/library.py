@@ -305,6 +305,10 @@ def _load_clause(decl: s.ClauseDef, text: str, sink: DiagnosticSink,
         sink.error("PKM025", f"{what} has no text", decl.id_span, 'add `text { id: """...""" en: """...""" }`')
     else:
         for lang_text in decl.body.texts:
+            if lang_text.lang in body:
+                sink.error("PKM020", f"the `{lang_text.lang}` text of {what} {decl.version} is given twice",
+                           lang_text.span, "a clause holds one text per language; the hash would cover only one")
+                continue
             if lang_text.lang not in languages:
                 sink.error("PKM025", f"unknown language `{lang_text.lang}`", lang_text.span,
                            suggest(lang_text.lang, languages) or "languages are id and en")

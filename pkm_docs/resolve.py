@@ -303,6 +303,9 @@ class _Resolver:
         if "languages" in fields:
             value = fields["languages"].value
             items = value.items if isinstance(value, s.ListValue) else (value,)
+            if not items:
+                self.sink.error("PKM035", "`languages` is empty", value.span,
+                                "write `languages: id, en` (or `languages: id`)")
             for item in items:
                 if not isinstance(item, s.Name) or item.name not in LANGUAGES:
                     self.sink.error("PKM035", f"unknown language `{getattr(item, 'name', item)}`", item.span,
@@ -693,6 +696,10 @@ class _Resolver:
     def _adhoc(self, item: s.AdHoc, counter: list[int]) -> tuple[ClauseUse, Text] | None:
         texts: dict[str, str] = {}
         for lang_text in item.body.texts:
+            if lang_text.lang in texts:
+                self.sink.error("PKM020", f"the `{lang_text.lang}` text is given twice in this block", lang_text.span,
+                                "a block holds one text per language")
+                continue
             if lang_text.lang not in LANGUAGES:
                 self.sink.error("PKM035", f"unknown language `{lang_text.lang}`", lang_text.span,
                                 suggest(lang_text.lang, LANGUAGES) or "languages are id and en")

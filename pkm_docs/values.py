@@ -148,7 +148,7 @@ def unsafe_character(text: str) -> str | None:
         code = ord(char)
         category = unicodedata.category(char)
         if (category == "Cc" and char not in "\t\n\r") or category == "Cs" or code in (0xFFFE, 0xFFFF) \
-                or code in _BIDI_CONTROLS:
+                or code in _BIDI_CONTROLS or category == "Cf":  # Cf: zero-width and other invisible characters
             name = unicodedata.name(char, "a control character" if category == "Cc" else "an invalid character")
             return f"holds U+{code:04X} ({name}), which can hide or disguise text in a legal document"
     return None
@@ -361,7 +361,7 @@ class MoneyType(ValueType):
             raise ValueProblem("expected an amount")
         if isinstance(raw, int):
             return check_magnitude(Decimal(raw))
-        if isinstance(raw, str) and re.fullmatch(r"Rp ?\d[\d.]*(,\d\d)?", raw.strip()):
+        if isinstance(raw, str) and re.fullmatch(r"Rp ?\d[\d.]*(,\d\d)?", raw.strip(), re.ASCII):
             from .parser import parse_amount
             return check_magnitude(parse_amount(raw.strip()))
         return _NOT_READ
@@ -390,7 +390,7 @@ class PercentType(ValueType):
             return _NOT_READ
         if isinstance(raw, (int, float)):
             return check_magnitude(Decimal(str(raw)))
-        if isinstance(raw, str) and re.fullmatch(r"\d+([.,]\d+)? ?%?", raw.strip()):
+        if isinstance(raw, str) and re.fullmatch(r"\d+([.,]\d+)? ?%?", raw.strip(), re.ASCII):
             return check_magnitude(Decimal(raw.strip().rstrip("%").strip().replace(",", ".")))
         return _NOT_READ
 
@@ -437,7 +437,7 @@ class DurationType(ValueType):
 
     def read_data(self, raw, env):
         if isinstance(raw, str):
-            match = re.fullmatch(r"(\d+) +(months?|years?|bulan|tahun)", raw.strip())
+            match = re.fullmatch(r"(\d+) +(months?|years?|bulan|tahun)", raw.strip(), re.ASCII)
             if match:
                 unit = "years" if match.group(2).startswith(("year", "tahun")) else "months"
                 return DurationValue(check_magnitude(int(match.group(1))), unit)
@@ -509,7 +509,7 @@ class QuantityType(ValueType):
         return self._checked(value.raw or str(value.value), value.value)
 
     def _checked(self, raw: str, number: Decimal) -> Decimal:
-        if re.fullmatch(r"\d{1,3}\.\d{3}", raw.strip()):
+        if re.fullmatch(r"\d{1,3}\.\d{3}", raw.strip(), re.ASCII):
             raise ValueProblem(f"`{raw}` could be read as {raw.replace('.', '')} or as {raw.replace('.', ',')}",
                                "write a quantity without thousands dots, with a decimal comma: "
                                f"`{raw.replace('.', '')}` or `{raw.replace('.', ',')}`")
@@ -529,7 +529,7 @@ class QuantityType(ValueType):
             unit = UNITS[self.unit]["id"][0]
             if text.endswith(unit):
                 text = text[: -len(unit)].strip()
-            if re.fullmatch(r"\d+([.,]\d+)?", text):
+            if re.fullmatch(r"\d+([.,]\d+)?", text, re.ASCII):
                 return self._checked(text, Decimal(text.replace(",", ".")))
         return _NOT_READ
 
