@@ -83,6 +83,15 @@ class ParamSpec:
 
 
 @dataclass(frozen=True)
+class Replacement:
+    """The clause (and version constraint) a deprecated version is replaced by, and where the library says so."""
+
+    clause_id: str
+    constraint: str | None
+    span: s.Span
+
+
+@dataclass(frozen=True)
 class Requirement:
     """A section a scheme requires, with its title and the condition under which it is required."""
 
@@ -109,7 +118,7 @@ class ClauseVersion:
     content_hash: str
     approved_by: str | None
     approved_on: datetime.date | None
-    replaced_by: s.ClauseRef | None
+    replaced_by: Replacement | None
     span: s.Span
     body_spans: dict[str, s.Span] = field(default_factory=dict)
 
@@ -338,7 +347,8 @@ def _load_clause(decl: s.ClauseDef, text: str, sink: DiagnosticSink,
         content_hash=content_hash(decl.clause_id, decl.version, title_text, body, decl.params),
         approved_by=approved_by.value.value if approved_by and isinstance(approved_by.value, s.Str) else None,
         approved_on=approved_on.value.value if approved_on and isinstance(approved_on.value, s.Date) else None,
-        replaced_by=replaced_by.value if replaced_by and isinstance(replaced_by.value, s.ClauseRef) else None,
+        replaced_by=(Replacement(replaced_by.value.clause_id, replaced_by.value.constraint, replaced_by.value.span)
+                     if replaced_by and isinstance(replaced_by.value, s.ClauseRef) else None),
         span=decl.id_span,
         body_spans=body_spans,
     )

@@ -395,3 +395,11 @@ def test_a_csv_batch_reads_allocations_and_periods_from_cells(tmp_path):
     text = " ".join(docx_text(built.read_bytes()).split())
     assert "PIHAK KETIGA: 2 (dua)" in text and "Kas Desa Sesaot: 10% (sepuluh persen)" in text
     assert "sampai dengan tanggal 31 Januari 2030" in text
+
+
+def test_the_loaded_library_holds_no_syntax_node():
+    from pkm_docs.library import load_library
+
+    nodes = {type(v).__name__ for v in _reachable(load_library(), set())
+             if type(v).__module__ == syntax.__name__ and not isinstance(v, syntax.Span)}
+    assert nodes == set()
