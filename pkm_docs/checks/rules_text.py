@@ -163,11 +163,11 @@ def _words_finding(unit: TextUnit, lang: str, pair: WordsPair) -> Finding:
     where = unit.place.label
     name = _lang_name(lang)
     if pair.said is None:
-        said_id = "bukan bilangan yang tersusun benar"
-        said_en = "not a well-formed number"
+        said_id = "bukan susunan bilangan yang benar"
+        said_en = "is not a well-formed number"
     else:
         said_id = f"bernilai {_show(pair.kind, pair.said, 'id')}"
-        said_en = f"say {_show(pair.kind, pair.said, 'en')}"
+        said_en = f"is {_show(pair.kind, pair.said, 'en')}"
     correct = _correct_words(pair, lang)
     hint = ((f"tulis \"{pair.figures} ({correct})\"", f"write \"{pair.figures} ({correct})\"") if correct else
             ("samakan angka dan hurufnya", "make the figures and the words say the same number"))
@@ -332,7 +332,6 @@ def duration_against_dates(ctx: Context) -> Iterator[Finding]:
                 f"{format_date(period.start, 'en')}, which ends on {format_date(last_day, 'en')}, not "
                 f"{format_date(period.end, 'en')}", unit.place.span,
                 ("samakan jangka waktu dengan tanggalnya", "make the duration and the dates agree"))
-            break  # one finding per paragraph: the other language says the same, or PKM162 reports it
 
 
 # ---- PKM166: negation and modality between the languages -------------------------------------------------
