@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -38,6 +39,22 @@ def test_dates_are_read_in_every_form_and_the_impossible_ones_kept():
     assert [(d.written, d.date is None) for d in found] == [
         ("2027-02-30", True), ("30-02-2027", True), ("30 Februari 2027", True), ("February 30, 2027", True),
         ("31 April", True), ("29 Februari", False)]
+
+
+def test_decimal_counts_are_read_with_their_fraction():
+    pairs = list(words_pairs("125,5 (seratus dua puluh lima koma lima) ha dan 2,5 (dua koma tiga) ha", "id"))
+    assert [(p.value, p.said) for p in pairs] == [(Decimal("125.5"), Decimal("125.5")),
+                                                  (Decimal("2.5"), Decimal("2.3"))]
+
+
+def test_the_issue_s_period_is_read():
+    text = ("Perjanjian ini berlaku selama 24 (dua puluh empat) bulan terhitung sejak tanggal 1 Februari 2027 dan "
+            "berakhir pada tanggal 31 Januari 2030.")
+    period = stated_period(text, "id")
+    assert period is not None and (period.months, period.start.year, period.end.year) == (24, 2027, 2030)
+    english = ("This Agreement is in force for 24 (twenty-four) months commencing on 1 February 2027 and shall "
+               "expire on 31 January 2030.")
+    assert stated_period(english, "en") == period
 
 
 def test_a_period_needs_one_duration_one_start_and_one_end():

@@ -15,7 +15,7 @@ from typing import Iterator
 
 from ..errors import ERROR, WARNING
 from ..locale import (decimal_from_words, duration, format_date, money_figures, money_from_words, percent, rupiah,
-                      terbilang, words_to_number)
+                      terbilang)
 from ..values import add_months
 from .figures import _MONTHS, parse_number
 from .registry import Context, Finding, finding, rule
@@ -102,9 +102,8 @@ def words_pairs(text: str, lang: str) -> Iterator[WordsPair]:
             kind, value = "percent", parse_number(m.group("figures"), lang)
             said = _percent_words(words, lang)
         else:
-            kind, value = "count", parse_number(m.group("figures"), lang)
-            whole = words_to_number(" ".join(_tokens(words)), lang)
-            said = None if whole is None else Decimal(whole)
+            kind, value = "count", parse_number(m.group("figures"), lang)  # "125,5 (seratus ... koma lima)"
+            said = decimal_from_words(" ".join(_tokens(words)), lang)
         if value is None:
             continue
         yield WordsPair(kind, text[m.start():m.start("words") - 1].strip(), words, value, said)
@@ -246,10 +245,11 @@ _DURATION = re.compile(r"(?<![\w.,])(?P<n>\d+)(?:\s*\([^()]*\))?\s+(?P<unit>bula
 _START = {"id": re.compile(r"\b(?:sejak|mulai|dari|terhitung)\b"),
           "en": re.compile(r"\b(?:from|commenc\w*|starting|beginning|effective)\b", re.IGNORECASE)}
 _END = {"id": re.compile(r"\b(?:sampai dengan|sampai|hingga|s\.d\.|s/d|berakhir)\b"),
-        "en": re.compile(r"\b(?:up to and including|until|till|to|through|ending|ends|expires?|expiring)\b",
+        "en": re.compile(r"\b(?:up to and including|until|till|to|through|ending|ends|expires?|expiring|"
+                         r"terminates)\b",
                          re.IGNORECASE)}
 #: how far before a date its "sejak" / "until" may stand ("sejak tanggal ", "berakhir pada tanggal ")
-_MARKER_REACH = 30
+_MARKER_REACH = 40
 
 
 @dataclass(frozen=True)
@@ -355,8 +355,7 @@ _NOT_NEGATIONS = {
 _IMPLIED_NEGATION = {
     "id": re.compile(r"\b(?:kecuali|selain|gagal|lalai|paling\s+(?:lama|lambat|banyak|sedikit))\b", re.IGNORECASE),
     "en": re.compile(
-        r"\b(?!(?:under|until|unit|units|union|uniform|universal|unanimous|unanimously|unique|nonetheless)\b)"
-        r"(?:un|non-?)[a-z]{3,}"
+        r"\b(?!(?:under|unit|union|unif|univers|unanim|uniq|until)\w*)(?:un|non-?)[a-z]{3,}"
         r"|\b(?:invalid|ineffective|incapable|ineligible|insufficient|inadmissible|inapplicable|incomplete|"
         r"inaccurate|impossible|improper|illegal|irregular|integral|fail(?:s|ed|ing|ure)?|other\s+than|"
         r"outstanding|until|unless|except|absence|refrain)\b", re.IGNORECASE),
