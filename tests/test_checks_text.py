@@ -18,7 +18,7 @@ from pkm_docs.cli import main as cli_main
 from pkm_docs.library import load_library
 from pkm_docs.pipeline import compile_agreement
 
-from test_checks import CHECKS, check, edit, line_of
+from test_checks import CHECKS, check, edit, extra, line_of
 
 ROOT = Path(__file__).resolve().parents[1]
 TEXT_RULES = ("PKM144", "PKM154", "PKM155", "PKM166")
@@ -143,6 +143,17 @@ def test_a_library_clause_breaks_the_rule_at_its_use(tmp_path, library, code, cl
     diag = found[0]
     assert diag.span is not None and diag.span.line == line_of(text, f"use {clause}")
     assert diag.message == message_en and message_in(diag, "id") == message_id
+
+
+def test_number_words_that_form_no_number_are_reported_with_the_right_words(tmp_path, library):
+    text = edit(extra("(1) Hibah sebesar Rp1.001.250.000,00 (satu miliar seribu dua ratus lima puluh ribu rupiah).",
+                      "(1) A grant of IDR 1,001,250,000.00 (one billion one million two hundred fifty thousand "
+                      "rupiah)."))
+    found = [d for d in check(tmp_path, text, library) if d.code == "PKM144"]
+    assert [d.message.split(": ", 1)[1] for d in found] == [
+        'the Indonesian text writes Rp1.001.250.000,00 in words as "satu miliar seribu dua ratus lima puluh ribu '
+        'rupiah", which is not a well-formed number']
+    assert found[0].hint == 'write "Rp1.001.250.000,00 (satu miliar satu juta dua ratus lima puluh ribu rupiah)"'
 
 
 def test_the_english_text_is_read_too(tmp_path, library):

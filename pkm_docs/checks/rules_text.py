@@ -17,7 +17,7 @@ from ..errors import ERROR, WARNING
 from ..locale import (decimal_from_words, duration, format_date, money_figures, money_from_words, percent, rupiah,
                       terbilang)
 from ..values import add_months
-from .figures import _MONTHS, parse_number
+from .figures import MONTHS, parse_number
 from .registry import Context, Finding, finding, rule
 from .walk import TextUnit, text_units
 
@@ -178,7 +178,7 @@ def _words_finding(unit: TextUnit, lang: str, pair: WordsPair) -> Finding:
 
 # ---- dates: PKM154 and PKM155 ------------------------------------------------------------------------------
 
-_MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 _DATE_PATTERNS = (
     ("iso", re.compile(r"(?<![\d-])(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?![\d-])")),
     ("dmy", re.compile(r"(?<![\d-])(?P<d>\d{1,2})-(?P<m>\d{1,2})-(?P<y>\d{4})(?![\d-])")),
@@ -207,7 +207,7 @@ def written_dates(text: str) -> list[WrittenDate]:
     rest = text
     for form, pattern in _DATE_PATTERNS:
         for m in pattern.finditer(rest):
-            month = _MONTHS[m.group("m")] if form == "words" else int(m.group("m"))
+            month = MONTHS[m.group("m")] if form == "words" else int(m.group("m"))
             day, year = int(m.group("d")), m.group("y")
             try:
                 date: datetime.date | None = datetime.date(int(year) if year else 2000, month, day)
