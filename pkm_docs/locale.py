@@ -357,7 +357,7 @@ def words_to_number(words: str, lang: str = "id") -> int | None:
     """The whole number that ``words`` spell in ``lang``, the inverse of :func:`terbilang`; None when the words
     are not a number (or not only a number): ``words_to_number("dua juta seribu", "id") == 2_001_000``.
 
-    Case, hyphens and spacing do not matter; English may say "one hundred and five".
+    Case, hyphens and spacing do not matter; English may say "one hundred and five", "one thousand and five".
     """
     _check_lang(lang)
     tokens = words.lower().replace("-", " ").split()
@@ -369,6 +369,8 @@ def words_to_number(words: str, lang: str = "id") -> int | None:
     read_group = _id_group if lang == "id" else _en_group
     total, i, last_scale = 0, 0, len(_ID_SCALES)
     while i < len(tokens):
+        if lang == "en" and tokens[i] == "and" and total and i + 1 < len(tokens):
+            i += 1  # "one thousand and five"
         if lang == "id" and tokens[i] in _SE_SCALES:
             group, scale, i = 1, _SE_SCALES[tokens[i]], i + 1
         else:

@@ -29,9 +29,9 @@ TEXT_RULES = ("PKM144", "PKM154", "PKM155", "PKM166")
 
 def test_only_number_words_in_brackets_are_read():
     pairs = list(words_pairs("Pasal 1 (Ketentuan Umum), Nomor 28 (PP 28), rangkap 2 (dua), 40% (empat puluh "
-                             "persen), Rp10.000,00 (sepuluh ribu rupiah)", "id"))
+                             "persen), 5% (lima), Rp10.000,00 (sepuluh ribu rupiah), 3 (and)", "id"))
     assert [(p.kind, p.value, p.said) for p in pairs] == [
-        ("count", 2, 2), ("percent", 40, 40), ("amount", 10000, 10000)]
+        ("count", 2, 2), ("percent", 40, 40), ("percent", 5, 5), ("amount", 10000, 10000)]
 
 
 def test_dates_are_read_in_every_form_and_the_impossible_ones_kept():

@@ -383,6 +383,7 @@ def test_money_words_read_back_with_sen(rupiah_part, sen, lang):
 
 @pytest.mark.parametrize("words, lang, expected", [
     ("Dua Puluh Empat", "id", 24), ("twenty four", "en", 24), ("one hundred and five", "en", 105),
+    ("one thousand and five", "en", 1005), ("and five", "en", None), ("five and", "en", None),
     ("satu milyar", "id", 10**9), ("satu ribu", "id", 1000),
     ("seribu juta", "id", None), ("dua dua", "id", None), ("ribu", "id", None), ("twenty twenty", "en", None),
     ("ketentuan umum", "id", None), ("", "en", None),

@@ -80,11 +80,13 @@ def _is_number_words(words: str) -> bool:
 
 
 def _percent_words(words: str, lang: str) -> Decimal | None:
+    """``dua belas koma lima persen`` → 12.5 (the word for percent may be left out)."""
     text = " ".join(_tokens(words))
     for suffix in ("persen", "percent", "per cent"):
         if text.endswith(" " + suffix):
-            return decimal_from_words(text[: -len(suffix) - 1], lang)
-    return None
+            text = text[: -len(suffix) - 1]
+            break
+    return decimal_from_words(text, lang)
 
 
 def words_pairs(text: str, lang: str) -> Iterator[WordsPair]:
