@@ -296,3 +296,135 @@ def join_list(items: list[str], lang: str = "id") -> str:
     if len(items) == 2:
         return f"{items[0]} {conj} {items[1]}"
     return f"{', '.join(items[:-1])}, {conj} {items[-1]}"
+
+
+# ---- reading numbers written in words (the inverse of terbilang) -----------------------------------------
+
+_ID_WORD_DIGITS = {name: i for i, name in enumerate(_ID_DIGITS) if i}
+_EN_WORD_ONES = {name: i for i, name in enumerate(_EN_ONES) if i}
+_EN_WORD_TENS = {name: i for i, name in enumerate(_EN_TENS) if i >= 2}
+#: scale words, with the spellings a drafter may use ("milyar" is not the standard spelling but is read)
+_WORD_SCALES = {
+    "id": {"ribu": 1, "juta": 2, "miliar": 3, "milyar": 3, "triliun": 4},
+    "en": {"thousand": 1, "million": 2, "billion": 3, "trillion": 4},
+}
+_SE_SCALES = {"seribu": 1, "sejuta": 2, "semiliar": 3, "setriliun": 4}
+
+
+def _id_group(tokens: list[str], i: int) -> tuple[int, int] | None:
+    """Read an Indonesian number 1..999 from ``tokens[i:]``: (value, next index), or None."""
+    value = 0
+    if i < len(tokens) and tokens[i] == "seratus":
+        value, i = 100, i + 1
+    elif i + 1 < len(tokens) and tokens[i] in _ID_WORD_DIGITS and tokens[i + 1] == "ratus":
+        value, i = 100 * _ID_WORD_DIGITS[tokens[i]], i + 2
+    if i < len(tokens) and tokens[i] in ("sepuluh", "sebelas"):
+        return value + (10 if tokens[i] == "sepuluh" else 11), i + 1
+    if i < len(tokens) and tokens[i] in _ID_WORD_DIGITS:
+        digit = _ID_WORD_DIGITS[tokens[i]]
+        following = tokens[i + 1] if i + 1 < len(tokens) else ""
+        if following == "belas":
+            return value + 10 + digit, i + 2
+        if following == "puluh" and digit >= 2:
+            value, i = value + 10 * digit, i + 2
+            if i < len(tokens) and tokens[i] in _ID_WORD_DIGITS:
+                return value + _ID_WORD_DIGITS[tokens[i]], i + 1
+            return value, i
+        return value + digit, i + 1
+    return (value, i) if value else None
+
+
+def _en_group(tokens: list[str], i: int) -> tuple[int, int] | None:
+    """Read an English number 1..999 from ``tokens[i:]`` (``twenty-four`` split in two): (value, next), or None."""
+    value = 0
+    if i + 1 < len(tokens) and tokens[i] in _EN_WORD_ONES and _EN_WORD_ONES[tokens[i]] < 10 \
+            and tokens[i + 1] == "hundred":
+        value, i = 100 * _EN_WORD_ONES[tokens[i]], i + 2
+        if i + 1 < len(tokens) and tokens[i] == "and" and (tokens[i + 1] in _EN_WORD_ONES
+                                                          or tokens[i + 1] in _EN_WORD_TENS):
+            i += 1  # "one hundred and five"
+    if i < len(tokens) and tokens[i] in _EN_WORD_TENS:
+        value, i = value + 10 * _EN_WORD_TENS[tokens[i]], i + 1
+        if i < len(tokens) and tokens[i] in _EN_WORD_ONES and _EN_WORD_ONES[tokens[i]] < 10:
+            return value + _EN_WORD_ONES[tokens[i]], i + 1
+        return value, i
+    if i < len(tokens) and tokens[i] in _EN_WORD_ONES:
+        return value + _EN_WORD_ONES[tokens[i]], i + 1
+    return (value, i) if value else None
+
+
+def words_to_number(words: str, lang: str = "id") -> int | None:
+    """The whole number that ``words`` spell in ``lang``, the inverse of :func:`terbilang`; None when the words
+    are not a number (or not only a number): ``words_to_number("dua juta seribu", "id") == 2_001_000``.
+
+    Case, hyphens and spacing do not matter; English may say "one hundred and five", "one thousand and five".
+    """
+    _check_lang(lang)
+    tokens = words.lower().replace("-", " ").split()
+    if not tokens:
+        return None
+    if tokens == [_ID_DIGITS[0] if lang == "id" else _EN_ONES[0]]:
+        return 0
+    scales = _WORD_SCALES[lang]
+    read_group = _id_group if lang == "id" else _en_group
+    total, i, last_scale = 0, 0, len(_ID_SCALES)
+    while i < len(tokens):
+        if lang == "en" and tokens[i] == "and" and total and i + 1 < len(tokens):
+            i += 1  # "one thousand and five"
+        if lang == "id" and tokens[i] in _SE_SCALES:
+            group, scale, i = 1, _SE_SCALES[tokens[i]], i + 1
+        else:
+            read = read_group(tokens, i)
+            if read is None:
+                return None
+            group, i = read
+            scale = 0
+            if i < len(tokens) and tokens[i] in scales:
+                scale, i = scales[tokens[i]], i + 1
+        if scale >= last_scale:  # scales fall: "dua juta seribu", never "seribu juta"
+            return None
+        total += group * 1000 ** scale
+        last_scale = scale
+    return total
+
+
+def decimal_from_words(words: str, lang: str = "id") -> Decimal | None:
+    """A number in words with an optional fraction read digit by digit: ``dua belas koma lima`` → 12.5."""
+    _check_lang(lang)
+    point = "koma" if lang == "id" else "point"
+    tokens = words.lower().split()
+    if point not in tokens:
+        whole = words_to_number(words, lang)
+        return None if whole is None else Decimal(whole)
+    cut = tokens.index(point)
+    whole = words_to_number(" ".join(tokens[:cut]), lang)
+    names = {name: i for i, name in enumerate(_ID_DIGITS if lang == "id" else _EN_ONES[:10])}
+    digits = [names.get(t) for t in tokens[cut + 1:]]
+    if whole is None or not digits or any(d is None for d in digits):
+        return None
+    return Decimal(f"{whole}.{''.join(str(d) for d in digits)}")
+
+
+def money_from_words(words: str, lang: str = "id") -> Decimal | None:
+    """An amount as :func:`rupiah` spells it (``... rupiah lima puluh sen``, ``... rupiah and fifty sen``), or a
+    bare number; None when the words are not an amount."""
+    _check_lang(lang)
+    tokens = words.lower().split()
+    if "rupiah" not in tokens:
+        whole = words_to_number(words, lang)
+        return None if whole is None else Decimal(whole)
+    cut = tokens.index("rupiah")
+    whole = words_to_number(" ".join(tokens[:cut]), lang)
+    if whole is None:
+        return None
+    rest = tokens[cut + 1:]
+    if not rest:
+        return Decimal(whole)
+    if rest[0] in ("dan", "and"):
+        rest = rest[1:]
+    if len(rest) < 2 or rest[-1] != "sen":
+        return None
+    sen = words_to_number(" ".join(rest[:-1]), lang)
+    if sen is None or sen >= 100:
+        return None
+    return Decimal(whole) + Decimal(sen) / 100

@@ -163,7 +163,7 @@ def test_usage_errors_exit_2(argv, message):
     assert message in err
 
 
-@pytest.mark.parametrize("typed, nearest", [("PKM1O1", "PKM101"), ("pkm12", "PKM120"), ("PKM169", "PKM165")])
+@pytest.mark.parametrize("typed, nearest", [("PKM1O1", "PKM101"), ("pkm12", "PKM120"), ("PKM169", "PKM166")])
 def test_unknown_rule_suggests_the_nearest_code(typed, nearest):
     _, _, err = run("--explain", typed)
     assert f"did you mean `{nearest}`?" in err

@@ -174,6 +174,13 @@ BREAKS = [
     ("PKM143", [extra("(1) Hibah sebesar USD 5.000 dicatat terpisah.",
                       "(1) A grant of USD 5,000 is recorded separately.")],
      "text {", 'mentions the currency "USD"', 'menyebut mata uang "USD"', WARNING),
+    ("PKM144", [extra("(1) Hibah sebesar Rp1.001.250.000,00 (satu miliar dua ratus lima puluh ribu rupiah) diserahkan.",
+                      "(1) A grant of IDR 1,001,250,000.00 (one billion one million two hundred fifty thousand rupiah) "
+                      "is handed over.")], "text {",
+     'Article 10 paragraph (1): the Indonesian text writes Rp1.001.250.000,00 in words as "satu miliar dua ratus '
+     'lima puluh ribu rupiah", which is IDR 1,000,250,000.00',
+     'Pasal 10 ayat (1): teks Indonesia menulis Rp1.001.250.000,00 dengan huruf "satu miliar dua ratus lima puluh '
+     'ribu rupiah", yang bernilai Rp1.000.250.000,00', ERROR),
     ("PKM150", [("starts_on: 2027-01-01", "starts_on: 2026-11-01")], "use term.fixed",
      "`term.fixed` starts on 1 November 2026, before the agreement is signed (1 December 2026)",
      "`term.fixed` mulai berlaku 1 November 2026, sebelum perjanjian ditandatangani (1 Desember 2026)", ERROR),
@@ -186,6 +193,18 @@ BREAKS = [
     ("PKM153", [("report_every: 6 months", "report_every: 3 years")], "use reporting.periodic",
      "`report_every` of `reporting.periodic` (3 (three) years) is longer than the agreement's term (24 months",
      "`report_every` pada `reporting.periodic` (3 (tiga) tahun) lebih panjang dari jangka waktu", ERROR),
+    ("PKM154", [extra("(1) Kegiatan berlangsung selama 24 (dua puluh empat) bulan, sejak tanggal 1 Februari 2027 "
+                      "sampai dengan tanggal 31 Januari 2030.",
+                      "(1) The activities run for 24 (twenty-four) months, from 1 February 2027 up to and including "
+                      "31 January 2030.")], "text {",
+     "Article 10 paragraph (1): the Indonesian text states 24 (twenty-four) months from 1 February 2027, which ends "
+     "on 31 January 2029, not 31 January 2030",
+     "Pasal 10 ayat (1): teks Indonesia menyebut 24 (dua puluh empat) bulan sejak 1 Februari 2027, yang berakhir "
+     "31 Januari 2029, bukan 31 Januari 2030", ERROR),
+    ("PKM155", [extra("(1) Laporan pertama disampaikan pada tanggal 30 Februari 2027.",
+                      "(1) The first report is submitted on 30 February 2027.")], "text {",
+     'Article 10 paragraph (1): the Indonesian text names the date "30 Februari 2027", which does not exist',
+     'Pasal 10 ayat (1): teks Indonesia menyebut tanggal "30 Februari 2027", yang tidak ada', ERROR),
     ("PKM160", [("scheme: pkm-uji", "scheme: pkm-ringkas"), REMOVE_LANGUAGE], "agreement {",
      "this bilingual agreement has no governing-language clause",
      "perjanjian dwibahasa ini tidak memiliki klausul bahasa yang berlaku", ERROR),
@@ -206,6 +225,11 @@ BREAKS = [
      'istilah "Komite Pengarah" tidak diterjemahkan sebagai "Steering Committee"', WARNING),
     ("PKM165", [("languages: id, en", "languages: en"), ("  governing: id\n", "")], "agreement {",
      "the agreement has no Indonesian text", "perjanjian tidak memiliki teks bahasa Indonesia", ERROR),
+    ("PKM166", [extra("(1) PIHAK KEDUA tidak berkewajiban mengembalikan dana.",
+                      "(1) The SECOND PARTY shall return the funds.")], "text {",
+     'Article 10 paragraph (1): the Indonesian text has the negation "tidak" but the English text has none (the '
+     'English text says "shall")',
+     'Pasal 10 ayat (1): teks Indonesia memuat negasi "tidak", teks Inggris tidak memuat negasi', WARNING),
     ("PKM170", [("government_share: 60%", "government_share: 160%")], "use funding.cost_sharing",
      "`government_share` of `funding.cost_sharing` is 160%, outside 0% to 100%",
      "`government_share` pada `funding.cost_sharing` bernilai 160%, di luar 0% sampai 100%", ERROR),
@@ -249,12 +273,30 @@ PASSES = [
     ("PKM131", [(BOARD[0], BOARD[1].replace("organisation_members: 2", 'organisation_members: 2\n    seats_reason: '
                                             '"PIHAK PERTAMA membiayai" / "the FIRST PARTY funds it"'))]),
     ("PKM152", [(TERM_FIXED, TERM_DATES.format(start="2027-01-01", end="2028-12-31", length="2 years"))]),
+    ("PKM144", [extra("(1) Hibah sebesar Rp1.001.250.000,50 (satu miliar satu juta dua ratus lima puluh ribu rupiah "
+                      "lima puluh sen) atau 12,5% (dua belas koma lima persen) dalam 24 (dua puluh empat) bulan "
+                      "menurut Nomor 28 (PP 28) dan Pasal 1 (Ketentuan Umum).",
+                      "(1) A grant of IDR 1,001,250,000.50 (one billion one million two hundred fifty thousand "
+                      "rupiah and fifty sen) or 12.5% (twelve point five percent) over 24 (twenty-four) months "
+                      "under Number 28 (PP 28) and Article 1 (General Provisions).")]),
     ("PKM153", [("report_every: 6 months", "report_every: 2 years")]),
+    ("PKM154", [extra("(1) Kegiatan berlangsung selama 2 (dua) tahun, sejak tanggal 1 Februari 2027 sampai dengan "
+                      "tanggal 31 Januari 2029, dan laporan akhir pada 1 Februari 2029.",
+                      "(1) The activities run for 2 (two) years, from 2027-02-01 until 2029-02-01, and the final "
+                      "report is due on 1 February 2029.")]),
+    # the clause's dates and duration are parameters: PKM152 reports them, not PKM154
+    ("PKM154", [(TERM_FIXED, TERM_DATES.format(start="2027-01-01", end="2028-06-30", length="2 years"))]),
+    ("PKM155", [extra("(1) Laporan disampaikan pada 29 Februari 2028, 2028-02-29, dan setiap 29 Februari.",
+                      "(1) Reports are submitted on 29 February 2028, 2028-02-29 and every 29 February.")]),
     ("PKM160", [REMOVE_LANGUAGE]),  # the scheme requires section `language`: PKM101 reports it, not PKM160
     ("PKM162", [extra("(1) Hibah sebesar Rp1.000.000,00 (satu juta rupiah) atau 12,5% (dua belas koma lima persen) "
                       "diserahkan pada 1 Desember 2026 dalam 2 (dua) tahap.",
                       "(1) A grant of IDR 1,000,000.00 (one million rupiah) or 12.5% (twelve point five percent) is "
                       "handed over on December 1, 2026 in 2 (two) tranches.")]),
+    ("PKM166", [extra("(1) PIHAK KEDUA tidak berkewajiban mengembalikan dana paling lambat 7 (tujuh) hari dan dapat "
+                      "mengajukan keberatan.",
+                      "(1) The SECOND PARTY shall not be obliged to return the funds no later than 7 (seven) days "
+                      "and may raise an objection.")]),
     ("PKM164", [extra("(1) Komite Pengarah bersidang sesuai rencana kerja.",
                       "(1) The Steering Committee meets according to the work plans.")]),
 ]

@@ -8,19 +8,24 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pkm_docs.locale import (
     MAX_AMOUNT,
     date_in_words,
+    decimal_from_words,
     duration,
     format_date,
     join_list,
     money_figures,
+    money_from_words,
     number,
     percent,
     rupiah,
     terbilang,
     weekday,
+    words_to_number,
 )
 
 # amounts and their Indonesian words: the team's shared table, copied into the repository so no test reads outside it
@@ -351,3 +356,45 @@ def test_date_functions_accept_datetime_and_reject_strings():
 )
 def test_join_list_uses_serial_comma_and_conjunction(items, lang, expected):
     assert join_list(items, lang) == expected
+
+
+# ---- words → number (the inverse of terbilang) ----------------------------------------------------------
+
+
+@given(st.integers(min_value=0, max_value=MAX_AMOUNT), st.sampled_from(["id", "en"]))
+def test_words_to_number_reads_back_what_terbilang_writes(n, lang):
+    assert words_to_number(terbilang(n, lang), lang) == n
+
+
+@pytest.mark.parametrize("amount, words", [
+    (int(row["amount"]), row["words_id"])
+    for row in csv.DictReader(_TABLE.read_text(encoding="utf-8").splitlines(), delimiter="\t")])
+def test_words_to_number_reads_the_reference_table(amount, words):
+    assert words_to_number(words, "id") == amount
+
+
+@given(st.integers(min_value=0, max_value=10**12), st.integers(min_value=0, max_value=99),
+       st.sampled_from(["id", "en"]))
+def test_money_words_read_back_with_sen(rupiah_part, sen, lang):
+    amount = Decimal(rupiah_part) + Decimal(sen) / 100
+    words = rupiah(amount, lang).partition(" (")[2][:-1]
+    assert money_from_words(words, lang) == amount
+
+
+@pytest.mark.parametrize("words, lang, expected", [
+    ("Dua Puluh Empat", "id", 24), ("twenty four", "en", 24), ("one hundred and five", "en", 105),
+    ("one thousand and five", "en", 1005), ("and five", "en", None), ("five and", "en", None),
+    ("satu milyar", "id", 10**9), ("satu ribu", "id", 1000),
+    ("seribu juta", "id", None), ("dua dua", "id", None), ("ribu", "id", None), ("twenty twenty", "en", None),
+    ("ketentuan umum", "id", None), ("", "en", None),
+])
+def test_words_to_number_takes_variants_and_refuses_what_is_not_one_number(words, lang, expected):
+    assert words_to_number(words, lang) == expected
+
+
+def test_fractions_and_sen_are_read():
+    assert decimal_from_words("dua belas koma lima", "id") == Decimal("12.5")
+    assert decimal_from_words("twelve point zero five", "en") == Decimal("12.05")
+    assert money_from_words("satu juta rupiah lima puluh sen", "id") == Decimal("1000000.50")
+    assert money_from_words("one million rupiah and fifty sen", "en") == Decimal("1000000.50")
+    assert money_from_words("one million rupiah and two hundred sen", "en") is None
