@@ -84,6 +84,9 @@ class ClauseUse:
     span: Span | None = None
     values: Mapping[str, Value] = field(default_factory=dict)
     paragraphs: tuple[Paragraph, ...] = ()
+    #: for an ad-hoc text: each language's text as written in the source, with its span, so a check can point
+    #: at the line and column of the words it reports
+    sources: Mapping[str, tuple[Span, str]] = field(default_factory=dict)
 
     @property
     def params(self) -> dict[str, Any]:

@@ -151,7 +151,7 @@ BREAKS = [
      "perjanjian tidak memiliki pihak pemerintah", ERROR),
     ("PKM125", [extra("(1) PIHAK KETIGA menyediakan lahan untuk kegiatan.",
                       "(1) The THIRD PARTY provides land for the activities.")],
-     "text {", "names the PIHAK KETIGA, but no declared party has that alias",
+     'id: """(1)', "names the PIHAK KETIGA, but no declared party has that alias",
      "menyebut PIHAK KETIGA, tetapi tidak ada pihak dengan sebutan itu", ERROR),
     ("PKM130", [("members_per_party: 2", "members_per_party: 0")], "members_per_party: 0",
      "`members_per_party` of `governance.steering_committee` is 0", "`members_per_party` pada", ERROR),
@@ -173,10 +173,10 @@ BREAKS = [
      "kontribusi pada `funding.contributions` berjumlah Rp90.000.000,00", ERROR),
     ("PKM143", [extra("(1) Hibah sebesar USD 5.000 dicatat terpisah.",
                       "(1) A grant of USD 5,000 is recorded separately.")],
-     "text {", 'mentions the currency "USD"', 'menyebut mata uang "USD"', WARNING),
+     'id: """(1)', 'mentions the currency "USD"', 'menyebut mata uang "USD"', WARNING),
     ("PKM144", [extra("(1) Hibah sebesar Rp1.001.250.000,00 (satu miliar dua ratus lima puluh ribu rupiah) diserahkan.",
                       "(1) A grant of IDR 1,001,250,000.00 (one billion one million two hundred fifty thousand rupiah) "
-                      "is handed over.")], "text {",
+                      "is handed over.")], 'id: """(1)',
      'Article 10 paragraph (1): the Indonesian text writes Rp1.001.250.000,00 in words as "satu miliar dua ratus '
      'lima puluh ribu rupiah", which is IDR 1,000,250,000.00',
      'Pasal 10 ayat (1): teks Indonesia menulis Rp1.001.250.000,00 dengan huruf "satu miliar dua ratus lima puluh '
@@ -202,7 +202,7 @@ BREAKS = [
      "Pasal 10 ayat (1): teks Indonesia menyebut 24 (dua puluh empat) bulan sejak 1 Februari 2027, yang berakhir "
      "31 Januari 2029, bukan 31 Januari 2030", ERROR),
     ("PKM155", [extra("(1) Laporan pertama disampaikan pada tanggal 30 Februari 2027.",
-                      "(1) The first report is submitted on 30 February 2027.")], "text {",
+                      "(1) The first report is submitted on 30 February 2027.")], 'id: """(1)',
      'Article 10 paragraph (1): the Indonesian text names the date "30 Februari 2027", which does not exist',
      'Pasal 10 ayat (1): teks Indonesia menyebut tanggal "30 Februari 2027", yang tidak ada', ERROR),
     ("PKM160", [("scheme: pkm-uji", "scheme: pkm-ringkas"), REMOVE_LANGUAGE], "agreement {",
@@ -226,7 +226,7 @@ BREAKS = [
     ("PKM165", [("languages: id, en", "languages: en"), ("  governing: id\n", "")], "agreement {",
      "the agreement has no Indonesian text", "perjanjian tidak memiliki teks bahasa Indonesia", ERROR),
     ("PKM166", [extra("(1) PIHAK KEDUA tidak berkewajiban mengembalikan dana.",
-                      "(1) The SECOND PARTY shall return the funds.")], "text {",
+                      "(1) The SECOND PARTY shall return the funds.")], 'id: """(1)',
      'Article 10 paragraph (1): the Indonesian text has the negation "tidak" but the English text has none (the '
      'English text says "shall")',
      'Pasal 10 ayat (1): teks Indonesia memuat negasi "tidak", teks Inggris tidak memuat negasi', WARNING),

@@ -18,7 +18,7 @@ from ..locale import money_figures
 from .registry import Context, Finding, finding, rule
 from ..model import ClauseUse, Value
 from ..values import Allocation, AllocationType
-from .walk import clause_uses, text_units, typed_params, use_span
+from .walk import clause_uses, locate, text_units, typed_params, use_span
 
 
 def _parts(use: ClauseUse, whole: str, part: str) -> list[tuple[Value | None, dict[str, Decimal]]]:
@@ -151,6 +151,6 @@ def foreign_currency(ctx: Context) -> Iterator[Finding]:
                 yield finding(f"{unit.place.label['id']} menyebut mata uang \"{match.group(0).strip()}\"; "
                               "perjanjian ini memakai rupiah",
                               f"{unit.place.label['en']} mentions the currency \"{match.group(0).strip()}\"; "
-                              "this agreement is in rupiah", unit.place.span,
+                              "this agreement is in rupiah", locate(unit, lang, match.group(0)),
                               ("nyatakan jumlahnya dalam rupiah", "state the amount in rupiah"))
                 break

@@ -19,7 +19,7 @@ from typing import Iterator
 from ..errors import ERROR, WARNING
 from ..model import Agreement, Party, Text
 from .registry import Context, Finding, finding, rule
-from .walk import TextUnit, text_units
+from .walk import TextUnit, locate, text_units
 
 _KEYWORDS = {
     "id": {"right": r"\bberhak\b", "obligation": r"\b(?:berkewajiban|wajib|bertanggung\s+jawab)\b"},
@@ -209,6 +209,6 @@ def undeclared_party(ctx: Context) -> Iterator[Finding]:
                 yield finding(f"{unit.place.label['id']} menyebut {alias}, tetapi tidak ada pihak dengan sebutan itu "
                               f"(pihak yang dinyatakan: {listed})",
                               f"{unit.place.label['en']} names the {alias}, but no declared party has that alias "
-                              f"(declared: {listed})", unit.place.span,
+                              f"(declared: {listed})", locate(unit, lang, alias),
                               ("nyatakan pihak itu dengan `party KEY { ... }`, atau perbaiki sebutannya",
                                "declare that party with `party KEY { ... }`, or correct the alias"))

@@ -19,7 +19,7 @@ from ..locale import (decimal_from_words, duration, format_date, money_figures, 
 from ..values import add_months
 from .figures import MONTHS, parse_number
 from .registry import Context, Finding, finding, rule
-from .walk import TextUnit, text_units
+from .walk import TextUnit, locate, text_units
 
 _LANG_NAMES = {"id": ("Indonesia", "Indonesian"), "en": ("Inggris", "English")}
 
@@ -175,7 +175,7 @@ def _words_finding(unit: TextUnit, lang: str, pair: WordsPair) -> Finding:
     return finding(
         f"{where['id']}: teks {name[0]} menulis {pair.figures} dengan huruf \"{pair.words}\", yang {said_id}",
         f"{where['en']}: the {name[1]} text writes {pair.figures} in words as \"{pair.words}\", which {said_en}",
-        unit.place.span, hint)
+        locate(unit, lang, pair.figures), hint)
 
 
 # ---- dates: PKM154 and PKM155 ------------------------------------------------------------------------------
@@ -239,7 +239,7 @@ def impossible_date(ctx: Context) -> Iterator[Finding]:
                         f"{unit.place.label['id']}: teks {name[0]} menyebut tanggal \"{written.written}\", yang "
                         "tidak ada",
                         f"{unit.place.label['en']}: the {name[1]} text names the date \"{written.written}\", "
-                        "which does not exist", unit.place.span,
+                        "which does not exist", locate(unit, lang, written.written),
                         ("periksa hari dan bulannya", "check the day and the month"))
 
 
@@ -464,12 +464,12 @@ def _modality_finding(unit: TextUnit, first: str, other: str, found: tuple[str, 
             f"{where['id']}: teks {has_name[0]} memuat negasi \"{has_word}\", teks {lacks_name[0]} tidak memuat "
             f"negasi{said_id}",
             f"{where['en']}: the {has_name[1]} text has the negation \"{has_word}\" but the {lacks_name[1]} text "
-            f"has none{said_en}", unit.place.span,
+            f"has none{said_en}", locate(unit, has, has_word),
             ("periksa terjemahan: maknanya mungkin terbalik", "check the translation: it may say the opposite"))
     return finding(
         f"{where['id']}: teks {has_name[0]} mewajibkan (\"{has_word}\"), teks {lacks_name[0]} hanya membolehkan "
         f"(\"{lacks_word}\")",
         f"{where['en']}: the {has_name[1]} text obliges (\"{has_word}\") but the {lacks_name[1]} text only "
-        f"permits (\"{lacks_word}\")", unit.place.span,
+        f"permits (\"{lacks_word}\")", locate(unit, has, has_word),
         ("periksa terjemahan: kewajiban dan hak mungkin tertukar",
          "check the translation: an obligation and a permission may be swapped"))

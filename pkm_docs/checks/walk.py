@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, Iterator
 
@@ -69,6 +70,20 @@ def _walk(agreement: Agreement) -> Iterator[TextUnit]:
                     item_label = Text({"id": f"{label['id']} huruf {letter}",
                                        "en": f"{label['en']} item ({letter})"})
                     yield TextUnit(item, Place(item_label, span), article, paragraph, use)
+
+
+def locate(unit: TextUnit, lang: str, needle: str) -> Span | None:
+    """Where ``needle`` (words of the unit's text in ``lang``) is written in the source: its line and column in
+    an ad-hoc text block; the unit's span otherwise (a library clause's words are written in the library)."""
+    use = unit.use
+    if use is None or lang not in use.sources or not needle.strip():
+        return unit.place.span
+    span, raw = use.sources[lang]
+    pattern = r"\s+".join(re.escape(word) for word in needle.split())
+    match = re.search(pattern, raw)
+    if match is None:
+        return unit.place.span
+    return span.at_offset(raw, match.start(), match.end() - match.start())
 
 
 def clause_uses(agreement: Agreement) -> Iterator[tuple[Article, ClauseUse]]:
