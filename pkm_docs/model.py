@@ -65,10 +65,6 @@ class Value:
     value: Any
     span: Span | None = None
 
-    def format(self, lang: str, parties: Mapping[str, Text]) -> str:
-        from .values import Env
-        return self.type.format(self.value, lang, Env({}, parties))
-
 
 @dataclass(frozen=True)
 class ClauseUse:

@@ -15,6 +15,7 @@ from . import syntax as s
 from .errors import Diagnostic, ERROR, SourceError, UsageError, suggest
 from .reading import read_text
 from .resources import resource_dir
+from .values import parse_amount, unsafe_character
 
 #: Longest figure the parser reads; the resolver names the field when a shorter one is still too large.
 _MAX_DIGITS = 1000
@@ -83,15 +84,6 @@ def _dedent(text: str) -> str:
     return "\n".join(line[cut:] for line in lines).strip()
 
 
-def parse_amount(raw: str) -> Decimal:
-    """``Rp500.000.000,00`` → Decimal('500000000.00'); dots group thousands, a comma marks sen."""
-    digits = raw.replace("Rp", "").replace(" ", "")
-    whole, _, sen = digits.partition(",")
-    if whole.count(".") and not re.fullmatch(r"\d{1,3}(\.\d{3})+", whole):
-        raise ValueError("dots must group thousands, e.g. `Rp1.500.000`")
-    return Decimal(whole.replace(".", "") + ("." + sen if sen else ""))
-
-
 @v_args(meta=True)
 class _ToSyntax(Transformer):
     """Turns Lark's tree into :mod:`pkm_docs.syntax` nodes at once."""
@@ -111,7 +103,6 @@ class _ToSyntax(Transformer):
 
     # values
     def string(self, meta, children):
-        from .values import unsafe_character
         value, long = _unquote(children[0])
         problem = unsafe_character(value)
         if problem:

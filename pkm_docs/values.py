@@ -16,6 +16,7 @@ from typing import Any, Callable, Mapping
 
 from . import locale
 from . import syntax as s
+from .errors import suggest
 from .model import Text
 
 _YES = {"yes", "ya", "true"}
@@ -162,6 +163,15 @@ def safe_text(text: str) -> str:
     return text
 
 
+def parse_amount(raw: str) -> Decimal:
+    """``Rp500.000.000,00`` → Decimal('500000000.00'); dots group thousands, a comma marks sen."""
+    digits = raw.replace("Rp", "").replace(" ", "")
+    whole, _, sen = digits.partition(",")
+    if whole.count(".") and not re.fullmatch(r"\d{1,3}(\.\d{3})+", whole, re.ASCII):
+        raise ValueError("dots must group thousands, e.g. `Rp1.500.000`")
+    return Decimal(whole.replace(".", "") + ("." + sen if sen else ""))
+
+
 def check_magnitude(number: Any) -> Any:
     """``number`` itself, or a ValueProblem when it is too large to write in words."""
     if isinstance(number, Decimal) and not number.is_finite():
@@ -193,7 +203,6 @@ def _text_of(value: s.Str | s.Pair) -> Text:
 
 
 def _unknown(what: str, name: str, known) -> ValueProblem:
-    from .errors import suggest
     listed = ", ".join(f"`{k}`" for k in sorted(known))
     return ValueProblem(f"unknown {what} `{name}`", suggest(name, known) or f"expected one of {listed}")
 
@@ -244,7 +253,6 @@ class ValueType:
         result = self.read(value, env)
         if result is _NOT_READ:
             if isinstance(value, s.Name):
-                from .errors import suggest
                 hint = suggest(value.name, env.inputs) or f"write {self.example or self.describe()}"
                 raise ValueProblem(f"`{value.name}` is not a declared input, and a {self.describe()} is expected",
                                    hint)
@@ -362,7 +370,6 @@ class MoneyType(ValueType):
         if isinstance(raw, int):
             return check_magnitude(Decimal(raw))
         if isinstance(raw, str) and re.fullmatch(r"Rp ?\d[\d.]*(,\d\d)?", raw.strip(), re.ASCII):
-            from .parser import parse_amount
             return check_magnitude(parse_amount(raw.strip()))
         return _NOT_READ
 
