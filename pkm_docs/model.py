@@ -252,6 +252,7 @@ class Agreement:
     labels: Mapping[str, Text] = field(default_factory=dict)
     span: Span | None = None
     witnesses: tuple[Witness, ...] = ()
+    provisional: bool = False  # the scheme is provisional: its required contents are not yet checked against law
 
     def in_language(self, lang: str) -> Agreement:
         """The same agreement in ``lang`` alone (for one file per language)."""
@@ -288,6 +289,7 @@ class Agreement:
             "witnesses": [w.to_data() for w in self.witnesses],
             "labels": {key: text.to_data() for key, text in self.labels.items()},
             "manifest": self.manifest.to_data(),
+            **({"provisional": True} if self.provisional else {}),
         }
 
 

@@ -148,6 +148,7 @@ class _Resolver:
             preamble=tuple(parts["preamble"]), articles=tuple(parts["article"]), closing=tuple(parts["closing"]),
             manifest=manifest, labels={k: self._text(v) for k, v in LABELS.items()}, span=headers[0].span,
             witnesses=witnesses,
+            provisional=bool(header["scheme"] and self.library.schemes[header["scheme"]].provisional),
         )
         return Resolved(agreement, tuple(d for d in self.sink.diagnostics if not d.is_error))
 

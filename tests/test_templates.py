@@ -212,3 +212,22 @@ def test_removing_a_statutory_section_from_a_template_is_an_error_and_writes_not
     assert code == 1
     assert "PKM101" in err and f"(`{section}`)" in err
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("name, provisional", [("kehutanan", True), ("kehutanan_tiga_pihak", True),
+                                               ("kesehatan", False), ("paud", False)])
+def test_a_provisional_scheme_marks_the_pdf_and_docx_metadata(tmp_path, name, provisional):
+    import zipfile
+
+    from pypdf import PdfReader
+
+    template = ROOT / "templates" / f"{name}.pkm"
+    code, _, err = run("build", str(template), "--data", str(template.with_name(f"{name}.sample.yaml")),
+                       "-o", str(tmp_path))
+    assert code == 0
+    assert ("PKM108" in err) is provisional  # and says so on every build
+    keywords = PdfReader(tmp_path / f"{name}.pdf").metadata.get("/Keywords", "")
+    with zipfile.ZipFile(tmp_path / f"{name}.docx") as docx:
+        core = docx.read("docProps/core.xml").decode("utf-8")
+    assert ("provisional scheme" in keywords) is provisional
+    assert ("provisional scheme" in core) is provisional

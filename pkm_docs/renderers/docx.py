@@ -906,7 +906,9 @@ def _set_properties(document: Document, agreement: Agreement) -> None:
         "language": "id-ID",
         "identifier": agreement.number,
         "category": agreement.scheme,
-        "keywords": ", ".join(k for k in ("PKM", "perjanjian kemitraan", agreement.scheme, agreement.number) if k),
+        "keywords": ", ".join(k for k in ("PKM", "perjanjian kemitraan", agreement.scheme, agreement.number,
+                                          "skema sementara / provisional scheme" if agreement.provisional else "")
+                              if k),
         "comments": agreement.manifest.generator,
     }
     docx_xml.set_core_properties(document, {
