@@ -149,7 +149,7 @@ def unsafe_character(text: str) -> str | None:
         code = ord(char)
         category = unicodedata.category(char)
         if (category == "Cc" and char not in "\t\n\r") or category == "Cs" or code in (0xFFFE, 0xFFFF) \
-                or code in _BIDI_CONTROLS or category == "Cf":  # Cf: zero-width and other invisible characters
+                or code in _BIDI_CONTROLS or category in ("Cf", "Co"):  # invisible, and private-use (no glyph)
             name = unicodedata.name(char, "a control character" if category == "Cc" else "an invalid character")
             return f"holds U+{code:04X} ({name}), which can hide or disguise text in a legal document"
     return None

@@ -24,6 +24,8 @@ CASES = {
     "zero-width space in a name": (('name: "Yayasan Uji"', 'name: "Yayasan\u200bUji"'),
                                    "PKM002 this text holds U+200B (ZERO WIDTH SPACE)"),
     "word joiner in a name": (('name: "Yayasan Uji"', 'name: "Yayasan\u2060Uji"'), "PKM002 this text holds U+2060"),
+    "private-use character in a name": (('name: "Yayasan Uji"', 'name: "Yayasan\ue000Uji"'),
+                                        "PKM002 this text holds U+E000"),
 }
 
 
