@@ -1,11 +1,11 @@
 """Every model clause of the library reads right in a three-party agreement, read back from DOCX and from PDF.
 
-Each model clause version written for several parties (its note says so) is put into the three-party forestry template (in place of the
-template's article of the same section, or as an article of its own) with the arguments below, built through the
-command line, and read back: its paragraphs are in the DOCX and in the PDF (Indonesian in the left column,
-English in the right), no `{placeholder}` is left, no text speaks of "the other PARTY" as if there were only one,
-and each party the clause is given by a parameter is named by its alias (PIHAK KETIGA / THIRD PARTY for the
-foundation, the third party).
+Each model clause version written for several parties (its note says so) is put into the three-party forestry
+template (in place of the template's article of the same section, or as an article of its own) with the arguments
+below, built through the command line, and read back: its paragraphs are in the DOCX and in the PDF (Indonesian in
+the left column, English in the right), no `{placeholder}` is left, no text speaks of "the other PARTY" as if
+there were only one, and each party the clause is given by a parameter is named by its alias (PIHAK KETIGA /
+THIRD PARTY for the foundation, the third party).
 """
 
 from __future__ import annotations
@@ -88,9 +88,9 @@ MULTI_PARTY_NOTE = "untuk perjanjian dengan dua pihak atau lebih"
 
 
 def _multi_party_refs() -> set[str]:
-    found = re.findall(r'^clause ([a-z_.]+) (\S+) \{\n\s*status: model\n\s*note: "[^"]*' + MULTI_PARTY_NOTE,
-                       "\n".join(p.read_text(encoding="utf-8") for p in sorted((LIBRARY.root / "clauses").glob("*.pkm"))),
-                       re.M)
+    files = "\n".join(p.read_text(encoding="utf-8") for p in sorted((LIBRARY.root / "clauses").glob("*.pkm")))
+    note = r'^clause ([a-z_.]+) (\S+) \{\n\s*status: model\n\s*note: "[^"]*' + MULTI_PARTY_NOTE
+    found = re.findall(note, files, re.M)
     return {f"{clause_id}@{version}" for clause_id, version in found}
 
 
