@@ -236,3 +236,36 @@ def test_no_shipped_clause_version_claims_an_approval():
     assert [c.ref for c in versions if c.approved_by or c.approved_on or c.status == "approved"] == []
     for path in sorted((library.root / "clauses").glob("*.pkm")):
         assert not re.search(r"^\s*(approved_by|approved_on)\s*:", path.read_text(encoding="utf-8"), re.M), path.name
+
+
+def _clause(version: str, fields: str) -> str:
+    return (f'clause a.b {version} {{\n{fields}\n  section: purpose\n  title: "Judul" / "Title"\n'
+            '  text {\n    id: """\n      (1) Teks.\n      """\n    en: """\n      (1) Text.\n      """\n  }\n}\n')
+
+
+@pytest.mark.parametrize("fields, problem", [
+    ("  status: model", None),
+    ('  status: model\n  approved_by: "Biro Hukum"', "is a model text, which no one has approved"),
+    ("  status: deprecated\n  replaced_by: a.b@2.0.0", None),  # a model text withdrawn: no approval to state
+    ('  status: deprecated\n  replaced_by: a.b@2.0.0\n  approved_by: "Biro Hukum"\n  approved_on: 2026-01-05', None),
+    ("  status: deprecated\n  replaced_by: a.b@2.0.0\n  approved_on: 2026-01-05", "does not say who approved it"),
+    ("  status: deprecated", "names no replacement"),
+    ("  status: approved", "does not say who approved it"),
+])
+def test_status_rules(tmp_path, fields, problem):
+    from pkm_docs.errors import PkmError
+    (tmp_path / "c.pkm").write_text(_clause("1.0.0", fields) + _clause("2.0.0", "  status: model"),
+                                    encoding="utf-8")
+    if problem is None:
+        assert load_library(tmp_path).resolve("a.b", "1.0.0") is not None
+    else:
+        with pytest.raises(PkmError) as raised:
+            load_library(tmp_path)
+        assert problem in str(raised.value)
+
+
+def test_library_cli_says_a_model_text_is_approved_by_no_one():
+    out = io.StringIO()
+    assert main(["library", "show", "dispute.court@1.0.0"], stdout=out, stderr=io.StringIO()) == 0
+    assert out.getvalue().startswith("dispute.court@1.0.0  (model text, approved by no one)\n")
+    assert "  approved: by no one\n" in out.getvalue()
