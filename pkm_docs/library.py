@@ -158,7 +158,8 @@ class Library:
         return self.clauses.get(clause_id, [])
 
     def resolve(self, clause_id: str, constraint: str | None) -> ClauseVersion | None:
-        """The highest approved version matching ``constraint``; a deprecated one only if no approved matches."""
+        """The highest approved version matching ``constraint``; else the highest model text (approved by no one);
+        a deprecated one only if neither matches."""
         candidates = [c for c in self.versions_of(clause_id) if matches(constraint, c.version)]
         for status in ("approved", "model", "deprecated"):
             chosen = [c for c in candidates if c.status == status]
@@ -293,10 +294,13 @@ def _load_clause(decl: s.ClauseDef, text: str, sink: DiagnosticSink,
         sink.error("PKM023", f"{what} needs `title: \"Judul\" / \"Title\"`", title.span if title else decl.id_span)
     approved_by = fields.get("approved_by")
     approved_on = fields.get("approved_on")
-    if status in ("approved", "deprecated"):
+    # an approved version says who approved it and when; a deprecated one needs only its replacement (a model text
+    # that was never approved may be deprecated too), but an approval it does record is recorded whole
+    if status == "approved" or (status == "deprecated" and (approved_by is not None or approved_on is not None)):
         if approved_by is None or not isinstance(approved_by.value, s.Str):
             sink.error("PKM024", f"{what} {decl.version} is {status} but does not say who approved it", decl.id_span,
-                       'add `approved_by: "Biro Hukum ..."`')
+                       'add `approved_by: "Biro Hukum ..."`' if status == "approved"
+                       else "add `approved_by:`, or remove `approved_on` if no body approved it")
         if approved_on is None or not isinstance(approved_on.value, s.Date):
             sink.error("PKM024", f"{what} {decl.version} is {status} but does not say when it was approved",
                        decl.id_span, "add `approved_on: 2026-03-16`")

@@ -20,7 +20,7 @@ def library_command(args: argparse.Namespace, out: TextIO) -> int:
         for clause_id in sorted(library.clauses):
             versions = library.clauses[clause_id]
             latest = versions[-1]
-            listed = ", ".join(f"{c.version_text} {c.status}" for c in versions)
+            listed = "; ".join(f"{c.version_text} {status_text(c)}" for c in versions)
             print(f"  {clause_id:<36} {latest.title['id']} / {latest.title['en']}  [{listed}]", file=out)
         return 0
     clause_id, _, constraint = args.ref.partition("@")
@@ -38,12 +38,23 @@ def library_command(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def status_text(clause: ClauseVersion) -> str:
+    """A version's status as the listings print it: a model text says that no one approved it."""
+    if clause.status == "model":
+        return "model text, approved by no one"
+    if clause.status == "deprecated" and not clause.approved_by:
+        return "deprecated, approved by no one"
+    return clause.status
+
+
 def _show(clause: ClauseVersion, out: TextIO) -> None:
-    print(f"{clause.ref}  ({clause.status})", file=out)
+    print(f"{clause.ref}  ({status_text(clause)})", file=out)
     print(f"  title:    {clause.title['id']} / {clause.title['en']}", file=out)
     print(f"  section:  {clause.section}", file=out)
     if clause.approved_by:
         print(f"  approved: {clause.approved_by}, {clause.approved_on}", file=out)
+    else:
+        print("  approved: by no one", file=out)
     if clause.replaced_by:
         ref = clause.replaced_by
         print(f"  replaced by: {ref.clause_id}{'@' + ref.constraint if ref.constraint else ''}", file=out)

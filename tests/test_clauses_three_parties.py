@@ -1,11 +1,11 @@
 """Every model clause of the library reads right in a three-party agreement, read back from DOCX and from PDF.
 
-Each clause version with `status: model` is put into the three-party forestry template (in place of the
-template's article of the same section, or as an article of its own) with the arguments below, built through the
-command line, and read back: its paragraphs are in the DOCX and in the PDF (Indonesian in the left column,
-English in the right), no `{placeholder}` is left, no text speaks of "the other PARTY" as if there were only one,
-and each party the clause is given by a parameter is named by its alias (PIHAK KETIGA / THIRD PARTY for the
-foundation, the third party).
+Each model clause version written for several parties (its note says so) is put into the three-party forestry
+template (in place of the template's article of the same section, or as an article of its own) with the arguments
+below, built through the command line, and read back: its paragraphs are in the DOCX and in the PDF (Indonesian in
+the left column, English in the right), no `{placeholder}` is left, no text speaks of "the other PARTY" as if
+there were only one, and each party the clause is given by a parameter is named by its alias (PIHAK KETIGA /
+THIRD PARTY for the foundation, the third party).
 """
 
 from __future__ import annotations
@@ -82,8 +82,23 @@ TWO_PARTY_WORDING = [re.compile(p) for p in (
     r"(?i)arbiter yang ditunjuk oleh setiap PIHAK", r"(?i)one arbitrator appointed by each PARTY")]
 
 
+#: The model texts written for several parties say so in their note (every shipped clause is now a model text, the
+#: two-party texts of 1.x included; only those written for two or more parties are held to read right with three).
+MULTI_PARTY_NOTE = "untuk perjanjian dengan dua pihak atau lebih"
+
+
+def _multi_party_refs() -> set[str]:
+    files = "\n".join(p.read_text(encoding="utf-8") for p in sorted((LIBRARY.root / "clauses").glob("*.pkm")))
+    note = r'^clause ([a-z_.]+) (\S+) \{\n\s*status: model\n\s*note: "[^"]*' + MULTI_PARTY_NOTE
+    found = re.findall(note, files, re.M)
+    return {f"{clause_id}@{version}" for clause_id, version in found}
+
+
+MULTI_PARTY = _multi_party_refs()
+
+
 def model_clauses():
-    return [c for versions in LIBRARY.clauses.values() for c in versions if c.status == "model"]
+    return [c for versions in LIBRARY.clauses.values() for c in versions if c.ref in MULTI_PARTY]
 
 
 def party_params(clause) -> list[str]:
@@ -122,11 +137,11 @@ def _section(clause_id: str) -> str:
 
 
 def _upgraded(text: str) -> str:
-    """The template with every `use ID@^N` of an approved clause moved to that clause's newest model version of
-    the same major version (the model texts written for several parties), so the whole agreement reads right."""
+    """The template with every `use ID@^N` of a two-party clause moved to that clause's newest model version
+    written for several parties of the same major version, so the whole agreement reads right."""
     def upgrade(match: re.Match) -> str:
         clause_id, major = match.group(1), int(match.group(2))
-        models = [c for c in LIBRARY.versions_of(clause_id) if c.status == "model" and c.version[0] == major]
+        models = [c for c in LIBRARY.versions_of(clause_id) if c.ref in MULTI_PARTY and c.version[0] == major]
         return f"use {clause_id}@{max(models, key=lambda c: c.version).version_text}" if models else match.group(0)
     return re.sub(r"use ([a-z_.]+)@\^(\d+)", upgrade, text)
 

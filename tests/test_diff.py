@@ -149,15 +149,18 @@ def test_new_library_version_brings_its_text_change_and_new_parameters():
     diff = compare("version_old", "base")
     (change,) = diff.articles
     (clause,) = change.clauses
-    assert (clause.clause_id, clause.old_version, clause.new_version) == ("reporting.public", "1.0.0", "1.1.0")
+    # base.pkm's `@^1` takes the newest model version, 1.2.0 (each PARTY reports to each other PARTY: the two
+    # reporting paragraphs of 1.0.0 become one), which keeps 1.1.0's final report and its two new parameters
+    assert (clause.clause_id, clause.old_version, clause.new_version) == ("reporting.public", "1.0.0", "1.2.0")
     assert {(p.name, p.old, p.new) for p in clause.params} == {("report_due_days", "—", "30"),
                                                                ("final_report_days", "—", "60")}
     assert [(p.change, p.old_number, p.new_number) for p in clause.paragraphs] == [
-        ("changed", 3, 3), ("changed", 4, 4), ("added", None, 5), ("changed", 5, 6)]
-    added = {t.lang: t.new for t in clause.paragraphs[2].texts}
+        ("changed", 1, 1), ("removed", 2, None), ("changed", 3, 2), ("changed", 4, 3), ("added", None, 4),
+        ("changed", 5, 5)]
+    added = {t.lang: t.new for t in clause.paragraphs[4].texts}
     assert added["en"].startswith("The PARTIES shall prepare a final report")
     _, out, _ = run(fixture("version_old"), fixture("base"))
-    assert "~ reporting.public 1.0.0 → 1.1.0" in out
+    assert "~ reporting.public 1.0.0 → 1.2.0" in out
     assert "library versions: 1 changed" in out
 
 

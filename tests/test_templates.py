@@ -111,17 +111,19 @@ def test_new_refuses_to_overwrite_and_suggests_template_names(tmp_path):
 def test_library_list_shows_every_clause_with_versions_and_status():
     code, out, _ = run("library", "list")
     assert code == 0
-    assert "funding.cost_sharing" in out and "1.0.0 deprecated, 2.0.0 approved" in out
+    assert "funding.cost_sharing" in out
+    assert "1.0.0 deprecated, approved by no one; 2.0.0 model text, approved by no one" in out
+    assert " approved;" not in out and " approved]" not in out  # no shipped clause claims an approval
     assert "grievance.mechanism" in out and "0.1.0 draft" in out
     clauses = [line for line in out.splitlines()[1:] if line.strip()]
     assert len(clauses) >= 30
 
 
-def test_library_show_prints_approval_parameters_and_both_texts():
+def test_library_show_prints_provenance_parameters_and_both_texts():
     code, out, _ = run("library", "show", "funding.cost_sharing@2.0.0")
     assert code == 0
-    assert "funding.cost_sharing@2.0.0  (approved)" in out
-    assert "approved: Biro Hukum" in out
+    assert "funding.cost_sharing@2.0.0  (model text, approved by no one)" in out
+    assert "approved: by no one" in out and "Biro Hukum" not in out
     assert "param total: money min Rp1,00" in out
     assert "--- id ---" in out and "--- en ---" in out
     code, out, _ = run("library", "show", "funding.cost_sharing@1.0.0")

@@ -142,7 +142,7 @@ def _foreign_currency(text: str) -> re.Match[str] | None:
           "rupiah; pemeriksaan ini mencari mata uang lain (USD, EUR, dolar ...) dalam teks.",
           "Payment obligations in Indonesia are stated in rupiah. Amounts given as parameters are always rupiah; "
           "this check looks for other currencies (USD, EUR, dollars ...) in the texts."),
-      source="UU 7/2011 tentang Mata Uang, Pasal 21 ayat (1)")
+      source="UU 7/2011 tentang Mata Uang (kewajiban penggunaan rupiah; pasal belum diverifikasi)")
 def foreign_currency(ctx: Context) -> Iterator[Finding]:
     for unit in text_units(ctx.agreement):
         for lang in ctx.agreement.languages:

@@ -17,7 +17,8 @@ from .rules_structure import condition_holds, scheme_facts
 from .walk import TextUnit, clause_uses, library_clauses_for, text_units
 
 _LANG_NAMES = {"id": ("Indonesia", "Indonesian"), "en": ("Inggris", "English")}
-_LANGUAGE_SOURCE = "UU 24/2009 Pasal 31; Perpres 63/2019 Pasal 26; Putusan MA 601 K/Pdt/2015"
+_LANGUAGE_SOURCE = ("UU 24/2009 tentang Bendera, Bahasa, dan Lambang Negara, serta Lagu Kebangsaan; Perpres 63/2019 tentang "
+                    "Penggunaan Bahasa Indonesia (pasal belum diverifikasi); Putusan MA 601 K/Pdt/2015")
 
 
 def _pairs(agreement: Agreement) -> list[tuple[str, str]]:

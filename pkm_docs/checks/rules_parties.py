@@ -67,7 +67,7 @@ def stated_roles(agreement: Agreement) -> dict[str, set[str]]:
           "obligations section (`roles`), for sentences where a party's alias is followed by \"berhak\" (entitled) "
           "and \"berkewajiban\" (obliged; also \"wajib\", \"bertanggung jawab\"). A sentence whose subject is "
           "\"PARA PIHAK\" (the PARTIES) counts for no single party."),
-      source="PP 28/2018 Pasal 19 ayat (2) huruf a")
+      source="PP 28/2018 tentang Kerja Sama Daerah (hak dan kewajiban para pihak; pasal belum diverifikasi)")
 def missing_rights_or_obligations(ctx: Context) -> Iterator[Finding]:
     stated = stated_roles(ctx.agreement)
     for party in ctx.agreement.parties:
@@ -102,7 +102,7 @@ def _empty(text: Text, languages: tuple[str, ...]) -> list[str]:
           "menandatangani. Pihak pemerintah harus menyebut dasar kewenangannya (`authority`), misalnya surat kuasa.",
           "A region is represented by its governor, regent or mayor, who may give an official a power of attorney "
           "to sign. A government party must state its authority (`authority`), e.g. the power of attorney."),
-      source="PP 28/2018 Pasal 13")
+      source="PP 28/2018 tentang Kerja Sama Daerah (wakil daerah dan kuasa penandatanganan; pasal belum diverifikasi)")
 def government_authority(ctx: Context) -> Iterator[Finding]:
     for party in ctx.agreement.parties:
         if party.role != "government":
@@ -124,7 +124,7 @@ def government_authority(ctx: Context) -> Iterator[Finding]:
           "dalam setiap bahasa; tanpa itu tidak jelas siapa yang mengikat pihak tersebut.",
           "The appearance of the parties (komparisi) names the person who signs (`representative`) and their "
           "position (`position`) in every language; without them it is unclear who binds the party."),
-      source="PP 28/2018 Pasal 13")
+      source="PP 28/2018 tentang Kerja Sama Daerah (wakil daerah dan kuasa penandatanganan; pasal belum diverifikasi)")
 def signatory(ctx: Context) -> Iterator[Finding]:
     for party in ctx.agreement.parties:
         problems_id, problems_en = [], []
@@ -163,7 +163,7 @@ def organisation_authority(ctx: Context) -> Iterator[Finding]:
           "sedikit satu pihak `role: government` dan satu pihak `role: organisation`.",
           "A PKM is a partnership between a government body and a community organisation: the agreement needs at "
           "least one party with `role: government` and one with `role: organisation`."),
-      source="PP 28/2018 Pasal 14")
+      source="PP 28/2018 tentang Kerja Sama Daerah (pihak ketiga; pasal belum diverifikasi)")
 def partners(ctx: Context) -> Iterator[Finding]:
     roles = {p.role for p in ctx.agreement.parties}
     for role, id_name, en_name in (("government", "pemerintah", "government"),

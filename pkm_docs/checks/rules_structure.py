@@ -73,7 +73,7 @@ def requirement_title(req: Requirement) -> Text:
           "agreement is in more than one language. Under a provisional scheme a missing section is a warning, "
           "except the statutory minimum (rights and obligations, term, dispute settlement, sanctions, and the "
           "governing language of a bilingual agreement), which is an error under every scheme."),
-      source="PP 28/2018 Pasal 19 ayat (2)")
+      source="PP 28/2018 tentang Kerja Sama Daerah (muatan minimal; pasal belum diverifikasi)")
 def missing_sections(ctx: Context) -> Iterator[Finding]:
     agreement = ctx.agreement
     scheme = ctx.library.schemes.get(agreement.scheme)

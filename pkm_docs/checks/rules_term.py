@@ -78,7 +78,7 @@ def _signing(agreement: Agreement, lang: str) -> str:
           "dengan atau sesudah tanggal penandatanganan (`signed_on`).",
           "An agreement cannot take effect before it is signed: the start date (`starts_on`) must be on or after "
           "the signing date (`signed_on`)."),
-      source="PP 28/2018 Pasal 19 ayat (2) huruf b (jangka waktu)")
+      source="PP 28/2018 tentang Kerja Sama Daerah (jangka waktu; pasal belum diverifikasi)")
 def starts_before_signing(ctx: Context) -> Iterator[Finding]:
     signed = ctx.agreement.signing_date
     for _, use, term in terms(ctx):
@@ -97,7 +97,7 @@ def starts_before_signing(ctx: Context) -> Iterator[Finding]:
           "Tanggal berakhir (`ends_on`) harus sesudah tanggal mulai (`starts_on`) dan sesudah tanggal "
           "penandatanganan.",
           "The end date (`ends_on`) must come after the start date (`starts_on`) and after the signing date."),
-      source="PP 28/2018 Pasal 19 ayat (2) huruf b (jangka waktu)")
+      source="PP 28/2018 tentang Kerja Sama Daerah (jangka waktu; pasal belum diverifikasi)")
 def ends_before_start(ctx: Context) -> Iterator[Finding]:
     for _, use, term in terms(ctx):
         if term.ends_on is None:
@@ -119,7 +119,7 @@ def ends_before_start(ctx: Context) -> Iterator[Finding]:
           "tanggal berakhir sama dengan tanggal mulai ditambah jangka waktu (atau sehari sebelumnya).",
           "When the agreement states a start date, an end date and a duration, they must agree: the end date is "
           "the start date plus the duration (or the day before)."),
-      source="PP 28/2018 Pasal 19 ayat (2) huruf b (jangka waktu)")
+      source="PP 28/2018 tentang Kerja Sama Daerah (jangka waktu; pasal belum diverifikasi)")
 def duration_mismatch(ctx: Context) -> Iterator[Finding]:
     for _, use, term in terms(ctx):
         if not (term.starts_on and term.ends_on and term.duration):

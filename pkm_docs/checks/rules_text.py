@@ -311,7 +311,7 @@ def _covered_by_term_check(unit: TextUnit) -> bool:
           "plus the duration, or the day before. Only a text with exactly one duration, one start date (from, "
           "commencing) and one end date (until, up to and including, ending) is read. A clause whose dates and "
           "duration are parameters is checked by PKM152."),
-      source="PP 28/2018 Pasal 19 ayat (2) huruf b (jangka waktu)")
+      source="PP 28/2018 tentang Kerja Sama Daerah (jangka waktu; pasal belum diverifikasi)")
 def duration_against_dates(ctx: Context) -> Iterator[Finding]:
     for unit in text_units(ctx.agreement):
         if _covered_by_term_check(unit):
@@ -435,7 +435,8 @@ def _first(words: list[str]) -> str:
           "while the other only permits (dapat, boleh, berhak; may, entitled), the translation may reverse the "
           "meaning. Limits of time and quantity (\"paling lambat\" / \"no later than\", \"not less than\") do not "
           "count as negations."),
-      source="UU 24/2009 Pasal 31; Perpres 63/2019 Pasal 26")
+      source=("UU 24/2009 tentang Bendera, Bahasa, dan Lambang Negara, serta Lagu Kebangsaan; Perpres 63/2019 tentang "
+              "Penggunaan Bahasa Indonesia (pasal belum diverifikasi)"))
 def negation_differs(ctx: Context) -> Iterator[Finding]:
     languages = ctx.agreement.languages
     if len(languages) < 2:
