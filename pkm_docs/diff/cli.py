@@ -20,7 +20,7 @@ from .formats import FORMATS, render, render_library
 from .library_diff import library_diff
 from .model_diff import diff_drafts
 from .redline import DEFAULT_AUTHOR, redline_drafts
-from .sources import load_draft
+from .sources import in_languages_of, load_draft, with_reference
 
 LANGS = ("id", "en", "all")
 
@@ -73,6 +73,8 @@ def diff_command(args: argparse.Namespace, stdout: TextIO | None = None, stderr:
         library = load_library(args.library)
         old = load_draft(args.old, library=library, data=args.data)
         new = load_draft(args.new, library=library, data=args.data)
+        old, new = in_languages_of(old, new, library), in_languages_of(new, old, library)
+        old, new = with_reference(old, new), with_reference(new, old)
         diff = diff_drafts(old, new)
         langs = diff.languages if args.lang == "all" else (args.lang,)
         report = render(diff, args.format, langs, color=args.format == "text" and use_color(stdout))
