@@ -308,6 +308,7 @@ def read_docx(source: str | Path | bytes) -> ReadBack:
                 part = parse_xml(members[name], name)
                 _resolve_alternate_content(part)
                 walker.story(part, kind, name)
+        walker.hidden_styles()
     except RecursionError:
         raise UnreadableDocx("word/document.xml is nested too deeply to read") from None
     return ReadBack(manifest, properties, tuple(walker.controls()), tuple(walker.outside),
@@ -412,6 +413,13 @@ class _Walker:
         self._part_name = "word/document.xml"
         self._depth_cells = 0
         self._current: ControlTag | None = None
+        self._hidden_by_style: dict[str, tuple[int, str]] = {}
+
+    def hidden_styles(self) -> None:
+        """The findings of styles that hide their paragraphs' text, once per style."""
+        for style_id, (count, first) in self._hidden_by_style.items():
+            self.findings.append(f"hidden text: the style `{style_id}` hides the text of {count} paragraph"
+                                 f"{'s' if count != 1 else ''} (w:vanish), first at {first}")
 
     def controls(self) -> Iterator[Control]:
         for tag, alias, paragraphs in self._controls:
@@ -508,8 +516,13 @@ class _Walker:
         hidden: list[str] = []
         text = paragraph_text(p, lambda run: self.styles.hidden(run, style_id), hidden)
         if "".join(hidden).strip():
-            self.findings.append(f"hidden text at {self.where()}: «{_shorten(''.join(hidden))}» (a reader of the "
-                                 "document does not see it)")
+            by_style = self.styles.style_vanish(style_id or self.styles.default_paragraph)
+            if by_style and style_id is not None:  # one finding per style, not one per paragraph
+                count, first = self._hidden_by_style.get(style_id, (0, ""))
+                self._hidden_by_style[style_id] = (count + 1, first or f"{self.where()}: «{_shorten(''.join(hidden))}»")
+            else:
+                self.findings.append(f"hidden text at {self.where()}: «{_shorten(''.join(hidden))}» (a reader of "
+                                     "the document does not see it)")
         if number and self.styles.hidden_mark(p, style_id):
             number = ""  # a hidden paragraph mark's number is hidden with it
         self._fields(p)
