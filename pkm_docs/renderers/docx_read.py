@@ -4,6 +4,12 @@ The DOCX renderer wraps every clause, in every language, in a Word content contr
 names the clause (:class:`ControlTag`). When a document comes back edited, :func:`read_docx` says what
 each control holds, what list number Word draws before each paragraph, and which text stands outside
 any control, so a diff can tell which vetted clauses the other party changed.
+
+It reads what a reader of the document sees: hidden text (``w:vanish``) is left out of the text and noted,
+text boxes and ``mc:AlternateContent`` (as Word shows it) are read, headers and footers too; the title and
+signature blocks, headers and footers are kept apart (``ReadBack.frame``) with the list label definitions
+(``ReadBack.labels``) so a diff can compare them with what a build writes; and whatever pkm-docs does not
+write (fields other than page numbers, bookmarks, unknown elements) is a finding, "unrecognised content at ...".
 """
 
 from __future__ import annotations
@@ -532,7 +538,10 @@ class _Walker:
         boxes = [box for box in boxes if box.text.strip()]
         if boxes:
             self.note(f"a text box: «{_shorten(' '.join(box.text for box in boxes))}»")
-        for item in [read, *boxes]:
+        items = [read, *boxes]
+        if control is not None and self._part == "body" and boxes:  # the clause's text, as a reader reads it
+            items = [ReadParagraph(" ".join([text, *(box.text for box in boxes)]).strip(), number, suffix, style_id)]
+        for item in items:
             if self._part != "body":
                 if item.shown.strip():
                     self.frame.setdefault(self._part, []).append(item.shown.strip())
