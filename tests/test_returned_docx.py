@@ -393,3 +393,19 @@ def test_an_untouched_build_is_the_same_in_every_layout(source, data, layout, tm
         code = main(["diff", str(source), str(path)] + (["--data", str(data)] if data else []), stdout=out, stderr=err)
         assert code == 0, out.getvalue() + err.getvalue()
         assert "same in substance" in out.getvalue()
+
+
+def test_a_letterhead_build_is_compared_with_the_letterhead_it_was_built_with(tmp_path):
+    from pkm_docs.renderers.docx import template_path
+
+    letterhead = tmp_path / "letterhead.docx"
+    edit = sub(r"<w:p>", "<w:p><w:r><w:t>PEMERINTAH KOTA KUPANG</w:t></w:r></w:p><w:p>", 1)
+    letterhead.write_bytes(rewrite(template_path().read_bytes(), {"word/header1.xml": edit}))
+    returned = tmp_path / "returned.docx"
+    returned.write_bytes(render(compile_agreement(EXAMPLE).agreement, "docx", template=letterhead))
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["diff", str(EXAMPLE), str(returned)], stdout=out, stderr=err) == 1
+    assert "a line added in the header: «PEMERINTAH KOTA KUPANG»" in out.getvalue()
+    out, err = io.StringIO(), io.StringIO()
+    code = main(["diff", str(EXAMPLE), str(returned), "--template", str(letterhead)], stdout=out, stderr=err)
+    assert code == 0, out.getvalue() + err.getvalue()

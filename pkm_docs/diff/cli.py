@@ -49,6 +49,10 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--date", type=_iso_date, help="date of the tracked changes (default: NEW's signing date)")
     parser.add_argument("--library", type=Path, help="clause library folder (default: the shipped library)")
     parser.add_argument("--data", type=Path, help="a YAML or JSON file that fills both drafts' inputs")
+    parser.add_argument("--template", type=Path, metavar="TEMPLATE.docx",
+                        help="the DOCX template a returned DOCX was built with (default: the house template); "
+                             "its title and signature blocks, headers and footers are compared with the .pkm "
+                             "built with it")
     parser.set_defaults(handler=diff_command)
 
 
@@ -74,7 +78,7 @@ def diff_command(args: argparse.Namespace, stdout: TextIO | None = None, stderr:
         old = load_draft(args.old, library=library, data=args.data)
         new = load_draft(args.new, library=library, data=args.data)
         old, new = in_languages_of(old, new, library), in_languages_of(new, old, library)
-        old, new = with_reference(old, new), with_reference(new, old)
+        old, new = with_reference(old, new, args.template), with_reference(new, old, args.template)
         diff = diff_drafts(old, new)
         langs = diff.languages if args.lang == "all" else (args.lang,)
         report = render(diff, args.format, langs, color=args.format == "text" and use_color(stdout))

@@ -65,10 +65,11 @@ def in_languages_of(draft: Draft, like: Draft, library: Library | None) -> Draft
     return from_agreement(agreement.in_language(like.languages[0]), library, draft.name)
 
 
-def with_reference(draft: Draft, like: Draft) -> Draft:
+def with_reference(draft: Draft, like: Draft, template: Path | None = None) -> Draft:
     """``draft`` (from a ``.pkm``) with the text around its clauses and its list labels as the DOCX it builds
     shows them, built in the layout of ``like`` (a DOCX read back), so the two can be compared. Unchanged
-    when ``draft`` has no agreement, or ``like`` is not from a DOCX."""
+    when ``draft`` has no agreement, or ``like`` is not from a DOCX. ``template`` is the DOCX template the
+    returned file was built with (default: the house template)."""
     if draft.agreement is None or like.frame is None or draft.frame is not None:
         return draft
     from ..renderers.docx import render_docx
@@ -81,12 +82,14 @@ def with_reference(draft: Draft, like: Draft) -> Draft:
     best = None
     try:
         for draft_mark in (False, True):  # a --draft build has the draft mark in its header
-            back = read_docx(render_docx(agreement, layout=layout, draft=draft_mark))
+            back = read_docx(render_docx(agreement, template=template, layout=layout, draft=draft_mark))
             if best is None or back.frame.get("header") == like.frame.get("header"):
                 best = back
             if back.frame.get("header") == like.frame.get("header"):
                 break
-    except (PkmError, UnreadableDocx):
+    except (PkmError, UnreadableDocx) as exc:
+        if template is not None:
+            raise UsageError(f"cannot build {draft.name} with the template {template}: {exc}") from None
         return draft
     assert best is not None
     return dataclasses.replace(draft, frame=dict(best.frame), labels=dict(best.labels))
