@@ -271,7 +271,7 @@ JSON_SCHEMA = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "type": "object",
     "required": ["format", "version", "old", "new", "same", "languages", "summary", "details", "parties",
-                 "articles", "outside", "warnings"],
+                 "articles", "outside", "document", "warnings"],
     "additionalProperties": False,
     "properties": {
         "format": {"const": "pkm-diff"}, "version": {"const": 1},
@@ -315,6 +315,7 @@ JSON_SCHEMA = {
                                            "old_number": _NUMBER, "new_number": _NUMBER,
                                            "texts": {"type": "array", "items": _TEXT}}}}}}}}}},
         "outside": {"type": "array", "items": _TEXT},
+        "document": {"type": "array", "items": {"type": "string"}},
         "warnings": {"type": "array", "items": {
             "type": "object", "required": ["kind", "where", "changed", "unchanged", "message"],
             "additionalProperties": False,

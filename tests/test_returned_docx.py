@@ -271,3 +271,141 @@ def test_mutated_returned_docx_files_end_in_a_diagnostic_or_a_comparison(built, 
         except PkmError:
             return
         diff_drafts(old, new)
+
+
+# -- what a reader sees: hidden text, text boxes, alternate content, frame, labels, fields, hashes -------
+
+OPENING = "preamble, clause opening.standard 1.0.0 (id)"
+_PARAGRAPH_END = r"(Pada hari ini Selasa[^<]*</w:t></w:r>)"
+_TEXT_BOX_VML = ('<w:r><w:pict><v:shape style="width:200pt;height:40pt"><v:textbox><w:txbxContent><w:p><w:r>'
+                 '<w:t>PIHAK KEDUA dibebaskan dari seluruh kewajiban pengembalian dana.</w:t></w:r></w:p>'
+                 '</w:txbxContent></v:textbox></v:shape></w:pict></w:r>')
+_TEXT_BOX_WPS = ('<w:r><w:drawing><wp:anchor><wp:extent cx="1" cy="1"/><a:graphic xmlns:a="http://schemas.openxml'
+                 'formats.org/drawingml/2006/main"><a:graphicData uri="http://schemas.microsoft.com/office/word/2010/'
+                 'wordprocessingShape"><wps:wsp><wps:txbx><w:txbxContent><w:p><w:r><w:t>Berlaku tanpa tanda tangan'
+                 '</w:t></w:r></w:p></w:txbxContent></wps:txbx></wps:wsp></a:graphicData></a:graphic></wp:anchor>'
+                 '</w:drawing></w:r>')
+
+
+def _alternate(requires: str) -> str:
+    return (f'<mc:AlternateContent><mc:Choice Requires="{requires}"><w:p><w:r><w:t>Pasal tambahan yang Word '
+            f'tampilkan</w:t></w:r></w:p></mc:Choice><mc:Fallback><w:p><w:r><w:t>Teks cadangan</w:t></w:r></w:p>'
+            f'</mc:Fallback></mc:AlternateContent>')
+
+
+_EDITS: dict[str, tuple[dict[str, Callable[[bytes], bytes]], list[str]]] = {
+    "vanish on a run in a clause": (
+        {"word/document.xml": sub(r"<w:r><w:rPr>(<w:lang w:val=\"id-ID\"/></w:rPr><w:t>Pada hari ini)",
+                                  r"<w:r><w:rPr><w:vanish/>\1", 1)},
+        [f"hidden text at the {OPENING}: «Pada hari ini Selasa", "no longer the vetted text of opening.standard"]),
+    "vanish in the item style": (
+        {"word/styles.xml": sub(r'(w:styleId="PKMItem">.*?</w:pPr>)', r"\1<w:rPr><w:vanish/></w:rPr>", 1)},
+        ["hidden text: the style `PKMItem` hides the text of 118 paragraphs (w:vanish), first at the "
+         f"{OPENING}: «dr. Maria Y. Lerik", "paragraphs: "]),
+    "VML text box in a clause": (
+        {"word/document.xml": sub(_PARAGRAPH_END, r"\1" + _TEXT_BOX_VML, 1)},
+        [f"unrecognised content at the {OPENING}: a text box: «PIHAK KEDUA dibebaskan dari seluruh kewajiban",
+         "no longer the vetted text of opening.standard 1.0.0"]),
+    "DrawingML text box in the footer": (
+        {"word/footer1.xml": sub(r"(<w:t xml:space=\"preserve\">Halaman </w:t></w:r>)", r"\1" + _TEXT_BOX_WPS, 1)},
+        ["unrecognised content at the footer (word/footer1.xml): a text box: «Berlaku tanpa tanda tangan»",
+         "a line added in the footer: «Berlaku tanpa tanda tangan»"]),
+    "body-level alternate content": (
+        {"word/document.xml": sub(r"(<w:sectPr)", _alternate("w14").replace("\\", "\\\\") + r"\1", 1)},
+        ["unrecognised content at the body, outside the clauses: alternate content (mc:AlternateContent), read "
+         "as Word shows it: «Pasal tambahan yang Word tampilkan»", "+ Pasal tambahan yang Word tampilkan"]),
+    "alternate content Word does not understand": (
+        {"word/document.xml": sub(r"(<w:sectPr)", _alternate("wne").replace("\\", "\\\\") + r"\1", 1)},
+        ["read as Word shows it: «Teks cadangan»", "+ Teks cadangan"]),
+    "a paragraph after a forged title bookmark": (
+        {"word/document.xml": sub(r"(<w:sectPr)", '<w:p><w:bookmarkStart w:id="99" w:name="_PkmTitle2"/><w:r><w:t>'
+                                  r'Kalimat tambahan</w:t></w:r><w:bookmarkEnd w:id="99"/></w:p>\1', 1)},
+        ["unrecognised content at the body, outside the clauses: a bookmark `_PkmTitle2` that pkm-docs does not "
+         "write there", "text outside the clauses", "+ Kalimat tambahan"]),
+    "a line added in the signature block": (
+        {"word/document.xml": sub(r"(Saksi-saksi</w:t>.*?</w:p>)", r"\1<w:p><w:r><w:t>Tidak mengikat PIHAK KEDUA"
+                                  r"</w:t></w:r></w:p>", 1)},
+        ["a line added in the signature block: «Tidak mengikat PIHAK KEDUA»"]),
+    "a line added in the footer": (
+        {"word/footer1.xml": sub(r"</w:ftr>", "<w:p><w:r><w:t>Salinan tidak sah</w:t></w:r></w:p></w:ftr>", 1)},
+        ["a line added in the footer: «Salinan tidak sah»"]),
+    "a line changed in the header": (
+        {"word/header1.xml": sub(r"440/1127/DINKES/XII/2026", "440/9999/DINKES/XII/2026", 1)},
+        ["a line changed in the header: «Nomor / Number: 440/1127/DINKES/XII/2026» → «Nomor / Number: "
+         "440/9999/DINKES/XII/2026»"]),
+    "paragraph label changed": (
+        {"word/numbering.xml": sub(r'<w:lvlText w:val="\(%2\)"/>', '<w:lvlText w:val="(%2) Tidak berlaku:"/>', 1)},
+        ["the list label `(%2)` is defined as `(%2) Tidak berlaku:` (list `PKM articles id|1`), shown on 64 "
+         "paragraphs"]),
+    "article label changed": (
+        {"word/numbering.xml": sub(r'<w:lvlText w:val="Pasal %1"/>', '<w:lvlText w:val="Pasal %1 (dibatalkan)"/>')},
+        ["the list label `Pasal %1` is defined as `Pasal %1 (dibatalkan)` (list `PKM articles id|0`), shown on 12 "
+         "paragraphs"]),
+    "a simple field in a clause": (
+        {"word/document.xml": sub(_PARAGRAPH_END, r'\1<w:fldSimple w:instr=" DATE \\@ &quot;d MMMM yyyy&quot; ">'
+                                  r"<w:r><w:t>1 Januari 2027</w:t></w:r></w:fldSimple>", 1)},
+        [f'unrecognised content at the {OPENING}: a field pkm-docs does not write (DATE \\@ "d MMMM yyyy")']),
+    "a complex field in the footer": (
+        {"word/footer1.xml": sub(r" NUMPAGES ", " DOCPROPERTY Status ", 1)},
+        ["unrecognised content at the footer (word/footer1.xml): a field pkm-docs does not write (DOCPROPERTY "
+         "Status)"]),
+}
+
+
+@pytest.mark.parametrize("case", list(_EDITS))
+def test_what_a_reader_sees_beyond_the_clauses_is_reported(case, built, tmp_path):
+    edits, messages = _EDITS[case]
+    code, out, err, _ = diff(tmp_path, rewrite(built, edits))
+    assert "Traceback" not in err
+    assert code == 1, out + err
+    for message in messages:
+        assert message in out, out
+
+
+def test_a_forged_clause_hash_blames_the_document_not_the_library(built, tmp_path):
+    forged = "0" * 64
+    docx = rewrite(built, {"word/document.xml": sub(r"(pkm:clause\|opening\.standard\|1\.0\.0\|)[0-9a-f]{64}",
+                                                    rf"\g<1>{forged}")})
+    code, out, err, _ = diff(tmp_path, docx)
+    assert code == 1, out + err
+    assert "the DOCX carries a hash for opening.standard 1.0.0 that is not the library's (000000000000…" in out
+    assert "the document was altered" in out
+    assert "changed without a new version" not in out
+
+
+THREE_PARTIES = ROOT / "templates" / "kehutanan_tiga_pihak.pkm"
+THREE_PARTIES_DATA = ROOT / "templates" / "kehutanan_tiga_pihak.sample.yaml"
+
+
+@pytest.mark.parametrize("layout", ["parallel", "sequential", "separate"])
+@pytest.mark.parametrize("source, data", [(EXAMPLE, None), (THREE_PARTIES, THREE_PARTIES_DATA)],
+                         ids=["two parties", "three parties"])
+def test_an_untouched_build_is_the_same_in_every_layout(source, data, layout, tmp_path):
+    from pkm_docs.pipeline import outputs
+
+    agreement = compile_agreement(source, data=data).agreement
+    files = outputs(agreement, source.stem, ["docx"], layout)
+    assert len(files) == (2 if layout == "separate" else 1)
+    for name, view, fmt, renderer_layout in files:
+        path = tmp_path / name
+        path.write_bytes(render(view, fmt, layout=renderer_layout))
+        out, err = io.StringIO(), io.StringIO()
+        code = main(["diff", str(source), str(path)] + (["--data", str(data)] if data else []), stdout=out, stderr=err)
+        assert code == 0, out.getvalue() + err.getvalue()
+        assert "same in substance" in out.getvalue()
+
+
+def test_a_letterhead_build_is_compared_with_the_letterhead_it_was_built_with(tmp_path):
+    from pkm_docs.renderers.docx import template_path
+
+    letterhead = tmp_path / "letterhead.docx"
+    edit = sub(r"<w:p>", "<w:p><w:r><w:t>PEMERINTAH KOTA KUPANG</w:t></w:r></w:p><w:p>", 1)
+    letterhead.write_bytes(rewrite(template_path().read_bytes(), {"word/header1.xml": edit}))
+    returned = tmp_path / "returned.docx"
+    returned.write_bytes(render(compile_agreement(EXAMPLE).agreement, "docx", template=letterhead))
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["diff", str(EXAMPLE), str(returned)], stdout=out, stderr=err) == 1
+    assert "a line added in the header: «PEMERINTAH KOTA KUPANG»" in out.getvalue()
+    out, err = io.StringIO(), io.StringIO()
+    code = main(["diff", str(EXAMPLE), str(returned), "--template", str(letterhead)], stdout=out, stderr=err)
+    assert code == 0, out.getvalue() + err.getvalue()

@@ -12,11 +12,14 @@
                   "clauses_added": 1, "clauses_removed": 0, "clauses_moved": 0, "clauses_changed": 1,
                   "versions_changed": 1, "parameters_changed": 1, "paragraphs_added": 0,
                   "paragraphs_removed": 0, "paragraphs_changed": 2, "parties_changed": 1,
-                  "details_changed": 1, "outside_changed": 0, "warnings": 1},
+                  "details_changed": 1, "outside_changed": 0, "document_changed": 0,
+                  "warnings": 1},
       "details": [FIELD, ...],             # the agreement's title, number, dates, place, scheme, languages
       "parties": [{"party": "yayasan", "change": "added|removed|changed", "fields": [FIELD, ...]}],
       "articles": [ARTICLE, ...],          # in the new draft's order, removed ones where they stood
       "outside": [TEXT, ...],              # text outside every clause (a DOCX edited by hand); "lang": ""
+      "document": ["hidden text at ...", "unrecognised content at ...", ...],
+                                           # what a reader of a DOCX sees beyond the clauses, one message each
       "warnings": [{"kind": "translation-left-behind", "where": "Article 4 (2)", "changed": "id",
                     "unchanged": "en", "message": "..."}]
     }
@@ -222,10 +225,13 @@ class AgreementDiff:
     articles: tuple[ArticleChange, ...] = ()
     warnings: tuple[DiffWarning, ...] = field(default=())
     outside: tuple[TextChange, ...] = ()
+    #: What a reader of a DOCX sees that the clauses do not hold: hidden text, text boxes, fields, lines
+    #: added around the clauses, changed list labels, content that cannot be interpreted; one message each.
+    document: tuple[str, ...] = ()
 
     @property
     def same(self) -> bool:
-        return not (self.details or self.parties or self.articles or self.outside)
+        return not (self.details or self.parties or self.articles or self.outside or self.document)
 
     def summary(self, langs: Sequence[str] | None = None) -> dict[str, int]:
         """Counts by kind of change; texts count only in ``langs`` (default: every language)."""
@@ -250,6 +256,7 @@ class AgreementDiff:
         counts["parties_changed"] = len(self.parties)
         counts["details_changed"] = len(self.details)
         counts["outside_changed"] = len(self.outside)
+        counts["document_changed"] = len(self.document)
         counts["warnings"] = len(self.warnings)
         return counts
 
@@ -268,6 +275,7 @@ class AgreementDiff:
             "parties": [p.to_data() for p in self.parties],
             "articles": [a.to_data(langs) for a in self.articles],
             "outside": [t.to_data() for t in self.outside],
+            "document": list(self.document),
             "warnings": [w.to_data() for w in self.warnings],
         }
 
@@ -276,5 +284,5 @@ SUMMARY_KEYS = (
     "articles_added", "articles_removed", "articles_moved", "articles_changed",
     "clauses_added", "clauses_removed", "clauses_moved", "clauses_changed", "versions_changed",
     "parameters_changed", "paragraphs_added", "paragraphs_removed", "paragraphs_changed",
-    "parties_changed", "details_changed", "outside_changed", "warnings",
+    "parties_changed", "details_changed", "outside_changed", "document_changed", "warnings",
 )

@@ -20,7 +20,7 @@ from .formats import FORMATS, render, render_library
 from .library_diff import library_diff
 from .model_diff import diff_drafts
 from .redline import DEFAULT_AUTHOR, redline_drafts
-from .sources import load_draft
+from .sources import in_languages_of, load_draft, with_reference
 
 LANGS = ("id", "en", "all")
 
@@ -49,6 +49,10 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--date", type=_iso_date, help="date of the tracked changes (default: NEW's signing date)")
     parser.add_argument("--library", type=Path, help="clause library folder (default: the shipped library)")
     parser.add_argument("--data", type=Path, help="a YAML or JSON file that fills both drafts' inputs")
+    parser.add_argument("--template", type=Path, metavar="TEMPLATE.docx",
+                        help="the DOCX template a returned DOCX was built with (default: the house template); "
+                             "its title and signature blocks, headers and footers are compared with the .pkm "
+                             "built with it")
     parser.set_defaults(handler=diff_command)
 
 
@@ -73,6 +77,8 @@ def diff_command(args: argparse.Namespace, stdout: TextIO | None = None, stderr:
         library = load_library(args.library)
         old = load_draft(args.old, library=library, data=args.data)
         new = load_draft(args.new, library=library, data=args.data)
+        old, new = in_languages_of(old, new, library), in_languages_of(new, old, library)
+        old, new = with_reference(old, new, args.template), with_reference(new, old, args.template)
         diff = diff_drafts(old, new)
         langs = diff.languages if args.lang == "all" else (args.lang,)
         report = render(diff, args.format, langs, color=args.format == "text" and use_color(stdout))

@@ -28,6 +28,7 @@ _SUMMARY_GROUPS = (
     ("parties", "parties", ("changed",)),
     ("details", "details", ("changed",)),
     ("text outside the clauses", "outside", ("changed",)),
+    ("in the document", "document", ("changed",)),
 )
 
 
@@ -169,6 +170,11 @@ class TextReport:
                 change = ADDED if not text.old else REMOVED if not text.new else CHANGED
                 mark = {ADDED: "+ ", REMOVED: "- "}.get(change, "~ ")
                 self.add(1, mark + self.text(change, text, p))
+        if diff.document:
+            self.add(0, "")
+            self.add(0, p.heading("in the document (what a reader sees beyond the clauses)"))
+            for message in diff.document:
+                self.add(1, p.warning("! " + message))
         if diff.warnings:
             self.add(0, "")
         for warning in diff.warnings:

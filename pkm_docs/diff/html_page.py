@@ -72,6 +72,10 @@ def render_html(diff: AgreementDiff, langs: Sequence[str]) -> str:
         out.append(_head(diff.old_name, diff.new_name, ""))
         out.extend(_text_row("", text) for text in diff.outside)
         out.append("</table></section>")
+    if diff.document:
+        out.append('<section class="document"><h2>In the document</h2><ul>')
+        out.extend(f"<li>{e(message)}</li>" for message in diff.document)
+        out.append("</ul></section>")
     out.append("</body></html>")
     return "\n".join(out) + "\n"
 

@@ -169,7 +169,37 @@ class _Differ(TextComparer):
         parties = self.parties()
         articles = self.articles()
         return AgreementDiff(self.old.name, self.new.name, self.langs, tuple(details), tuple(parties),
-                             tuple(articles), tuple(self.warnings), self.outside())
+                             tuple(articles), tuple(self.warnings), self.outside(), self.document())
+
+    def document(self) -> tuple[str, ...]:
+        """What a reader of either DOCX sees beyond the clauses: the reader's findings, lines changed around
+        the clauses (title and signature blocks, headers, footers) and list labels defined otherwise."""
+        out: list[str] = []
+        for draft in (self.old, self.new):
+            prefix = f"{draft.name}: " if draft is self.old else ""
+            out.extend(prefix + message for message in draft.findings)
+        old_frame, new_frame = self.old.frame, self.new.frame
+        if old_frame is not None and new_frame is not None:
+            for region in dict.fromkeys([*old_frame, *new_frame]):
+                before, after = old_frame.get(region, ()), new_frame.get(region, ())
+                for i, j in align(before, after, lambda t: t, similarity, PARAGRAPH_THRESHOLD):
+                    if i is None:
+                        out.append(f"a line added in the {region}: «{_flat(after[j])}»")  # type: ignore[index]
+                    elif j is None:
+                        out.append(f"a line removed from the {region}: «{_flat(before[i])}»")
+                    elif before[i] != after[j]:
+                        out.append(f"a line changed in the {region}: «{_flat(before[i])}» → «{_flat(after[j])}»")
+        old_labels, new_labels = self.old.labels, self.new.labels
+        if old_labels is not None and new_labels is not None:
+            written = {text for text, _ in old_labels.values()}
+            for key, (text, count) in new_labels.items():
+                paragraphs = f"{count} paragraph{'s' if count != 1 else ''}"
+                if key in old_labels and old_labels[key][0] != text:
+                    out.append(f"the list label `{old_labels[key][0]}` is defined as `{text}` "
+                               f"(list `{key}`), shown on {paragraphs}")
+                elif key not in old_labels and text not in written:
+                    out.append(f"a list label `{text}` the build did not write (list `{key}`), shown on {paragraphs}")
+        return tuple(dict.fromkeys(out))
 
     def outside(self) -> tuple[TextChange, ...]:
         """Text standing outside every clause (in a DOCX edited by hand), added, removed or changed."""
@@ -305,7 +335,12 @@ class _Differ(TextComparer):
         paragraphs = self.paragraphs(old.paragraphs, new.paragraphs, where)
         note = None
         same_version = old.clause_id != ADHOC and old.version == new.version
-        if same_version and old.content_hash and new.content_hash and old.content_hash != new.content_hash:
+        forged = [c for c in (new, old) if c.library_hash is not None]
+        if same_version and forged:
+            note = (f"the DOCX carries a hash for {new.clause_id} {new.version} that is not the library's "
+                    f"({forged[0].content_hash[:12] if forged[0].content_hash else '—'}…, the library's is "
+                    f"{forged[0].library_hash[:12] if forged[0].library_hash else '—'}…): the document was altered")
+        elif same_version and old.content_hash and new.content_hash and old.content_hash != new.content_hash:
             note = f"the library's text of {new.clause_id} {new.version} changed without a new version"
         elif same_version and paragraphs and (old.params is None or new.params is None) and new.vetted:
             note = (f"same library version, different text: edited in the document (or built with other "
@@ -313,6 +348,10 @@ class _Differ(TextComparer):
         change = ClauseChange(new.clause_id, CHANGED, old.version, new.version, old.status, new.status,
                               params, paragraphs, note=note)
         return change if force or change.has_details else None
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
 
 
 def _role(fields: Mapping[str, Mapping[str, str]]) -> str:

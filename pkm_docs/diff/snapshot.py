@@ -53,6 +53,9 @@ class DraftClause:
     vetted: bool
     params: Mapping[str, str] | None
     paragraphs: tuple[DraftParagraph, ...]
+    #: The library's hash of this id and version, when the clause was read from a DOCX whose hash for it
+    #: is not that one (the DOCX was altered); None otherwise.
+    library_hash: str | None = None
 
     @property
     def ref(self) -> str:
@@ -97,6 +100,15 @@ class Draft:
     agreement: Agreement | None = None
     document: bytes | None = None
     outside: tuple[str, ...] = ()
+    #: Read from a DOCX: what a reader sees beyond what pkm-docs writes (``renderers.docx_read``).
+    findings: tuple[str, ...] = ()
+    #: The text around the clauses by region (title block, signature block, header, footer), and each list
+    #: level's label text with how many paragraphs show it: from a DOCX, or from the DOCX a ``.pkm`` builds
+    #: (``sources.with_reference``); None when unknown.
+    frame: Mapping[str, tuple[str, ...]] | None = None
+    labels: Mapping[str, tuple[str, int]] | None = None
+    #: How a DOCX is laid out: ``parallel``, ``sequential``, or ``separate`` (one language of several).
+    layout: str | None = None
 
 
 def from_agreement(agreement: Agreement, library: Library | None, name: str = "") -> Draft:
@@ -220,17 +232,22 @@ def from_readback(back: ReadBack, library: Library | None, name: str, document: 
         for entry in part["entries"]:
             kind, clause_id, version, content_hash, _ = entry["key"]
             clause_id = ADHOC if kind == "adhoc" or not clause_id else clause_id
-            section = None
+            section = library_hash = None
             if library is not None and clause_id != ADHOC:
                 found = next((c for c in library.versions_of(clause_id) if c.version_text == version), None)
                 section = found.section if found is not None else None
+                if found is not None and content_hash and content_hash != found.content_hash:
+                    library_hash = found.content_hash
             clauses.append(DraftClause(clause_id, version, content_hash, statuses.get((clause_id, version), ""),
-                                       section, kind == "clause", None, _read_paragraphs(entry["texts"], langs)))
+                                       section, kind == "clause", None, _read_paragraphs(entry["texts"], langs),
+                                       library_hash))
         kind = "article" if where.isdigit() else where or "article"
         title = {lang: part["title"].get(lang, "") for lang in langs}
         drafts.append(DraftPart(kind, int(where) if where.isdigit() else None, title, tuple(clauses)))
     outside = tuple(normalize(p.shown) for p in back.outside if normalize(p.shown))
-    return Draft(name, langs, details, None, tuple(drafts), signing_date, document=document, outside=outside)
+    return Draft(name, langs, details, None, tuple(drafts), signing_date, document=document, outside=outside,
+                 findings=tuple(back.findings), frame=dict(back.frame), labels=dict(back.labels),
+                 layout=back.layout)
 
 
 def _read_paragraphs(texts: Mapping[str, Sequence[ReadParagraph]],

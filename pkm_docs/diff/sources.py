@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import io
 import zipfile
@@ -9,7 +10,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from ..errors import UsageError
+from ..errors import PkmError, UsageError
 from ..library import Library
 from ..pipeline import compile_agreement
 from ..reading import read_bounded
@@ -52,6 +53,46 @@ def read_docx_draft(path: Path, library: Library | None) -> Draft:
         raise UsageError(f"cannot compare {path}: it was not built by pkm-docs (no manifest, no clause controls)",
                          "compare a DOCX that `pkm build` wrote, or the .pkm drafts")
     return from_readback(back, library, str(path), data, details, signed)
+
+
+def in_languages_of(draft: Draft, like: Draft, library: Library | None) -> Draft:
+    """``draft`` (from a ``.pkm``) in the one language of ``like`` when that is one file of a ``separate``
+    build (a single-language DOCX of a two-language agreement): what that file should hold."""
+    agreement = draft.agreement
+    if agreement is None or like.frame is None or len(like.languages) != 1 or len(agreement.languages) < 2 \
+            or like.languages[0] not in agreement.languages:
+        return draft
+    return from_agreement(agreement.in_language(like.languages[0]), library, draft.name)
+
+
+def with_reference(draft: Draft, like: Draft, template: Path | None = None) -> Draft:
+    """``draft`` (from a ``.pkm``) with the text around its clauses and its list labels as the DOCX it builds
+    shows them, built in the layout of ``like`` (a DOCX read back), so the two can be compared. Unchanged
+    when ``draft`` has no agreement, or ``like`` is not from a DOCX. ``template`` is the DOCX template the
+    returned file was built with (default: the house template)."""
+    if draft.agreement is None or like.frame is None or draft.frame is not None:
+        return draft
+    from ..renderers.docx import render_docx
+    from ..renderers.docx_read import UnreadableDocx, read_docx
+
+    agreement = draft.agreement
+    layout = like.layout or "parallel"
+    if len(agreement.languages) == 1:
+        layout = "parallel"  # one column whatever the layout (one file of `separate`, see in_languages_of)
+    best = None
+    try:
+        for draft_mark in (False, True):  # a --draft build has the draft mark in its header
+            back = read_docx(render_docx(agreement, template=template, layout=layout, draft=draft_mark))
+            if best is None or back.frame.get("header") == like.frame.get("header"):
+                best = back
+            if back.frame.get("header") == like.frame.get("header"):
+                break
+    except (PkmError, UnreadableDocx) as exc:
+        if template is not None:
+            raise UsageError(f"cannot build {draft.name} with the template {template}: {exc}") from None
+        return draft
+    assert best is not None
+    return dataclasses.replace(draft, frame=dict(best.frame), labels=dict(best.labels))
 
 
 def _document_details(data: bytes) -> tuple[dict[str, dict[str, str]], datetime.date | None]:

@@ -4,6 +4,12 @@ The DOCX renderer wraps every clause, in every language, in a Word content contr
 names the clause (:class:`ControlTag`). When a document comes back edited, :func:`read_docx` says what
 each control holds, what list number Word draws before each paragraph, and which text stands outside
 any control, so a diff can tell which vetted clauses the other party changed.
+
+It reads what a reader of the document sees: hidden text (``w:vanish``) is left out of the text and noted,
+text boxes and ``mc:AlternateContent`` (as Word shows it) are read, headers and footers too; the title and
+signature blocks, headers and footers are kept apart (``ReadBack.frame``) with the list label definitions
+(``ReadBack.labels``) so a diff can compare them with what a build writes; and whatever pkm-docs does not
+write (fields other than page numbers, bookmarks, unknown elements) is a finding, "unrecognised content at ...".
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator, Mapping
+from typing import Callable, ClassVar, Iterator, Mapping
 
 from lxml import etree
 
@@ -25,6 +31,34 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _NUMBERING_RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/numbering"
 _STYLES_RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles"
+_HEADER_RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/header"
+_FOOTER_RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer"
+MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+#: A chosen ``mc:Choice`` or ``mc:Fallback`` once its ``mc:AlternateContent`` is resolved (walked through).
+_ALT = "{urn:pkm-docs:read}alternate"
+
+#: Namespaces whose ``mc:Choice`` Word (2010 and later) understands, so shows.
+_WORD_UNDERSTANDS = frozenset({
+    "http://schemas.microsoft.com/office/word/2010/wordml",
+    "http://schemas.microsoft.com/office/word/2012/wordml",
+    "http://schemas.microsoft.com/office/word/2015/wordml/symex",
+    "http://schemas.microsoft.com/office/word/2016/wordml/cid",
+    "http://schemas.microsoft.com/office/word/2018/wordml",
+    "http://schemas.microsoft.com/office/word/2010/wordprocessingShape",
+    "http://schemas.microsoft.com/office/word/2010/wordprocessingGroup",
+    "http://schemas.microsoft.com/office/word/2010/wordprocessingCanvas",
+    "http://schemas.microsoft.com/office/word/2010/wordprocessingInk",
+    "http://schemas.microsoft.com/office/word/2010/wordprocessingDrawing",
+    "http://schemas.microsoft.com/office/drawing/2010/main",
+    "http://schemas.microsoft.com/office/drawing/2014/chartex",
+    "http://schemas.openxmlformats.org/officeDocument/2006/math",
+    "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+    "urn:schemas-microsoft-com:vml",
+    "urn:schemas-microsoft-com:office:office",
+})
+
+#: The fields the renderer writes, by part: page numbers in the footer.
+_FIELDS_WRITTEN = {"footer": frozenset({"PAGE", "NUMPAGES"}), "header": frozenset({"PAGE", "NUMPAGES"})}
 
 #: Every content control the renderer writes has a tag starting with this.
 TAG_PREFIX = "pkm:"
@@ -207,6 +241,17 @@ class ReadBack:
     properties: Mapping[str, str]
     controls: tuple[Control, ...]
     outside: tuple[ReadParagraph, ...] = field(default=())
+    #: What a reader sees that is not in the clauses or beyond what pkm-docs writes: hidden text, text
+    #: boxes, alternate content, fields, bookmarks it does not write, elements it does not know.
+    findings: tuple[str, ...] = ()
+    #: The text pkm-docs writes around the clauses, by region (``title block``, ``signature block``,
+    #: ``header``, ``footer``), one entry per non-empty paragraph as shown.
+    frame: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    #: Each list level the paragraphs use (``PKM articles id|1``) → its label text (``(%2)``) and how many
+    #: paragraphs show it.
+    labels: Mapping[str, tuple[str, int]] = field(default_factory=dict)
+    #: ``parallel`` when the clauses stand in table cells (languages side by side), else ``sequential``.
+    layout: str = "parallel"
 
     @property
     def clauses(self) -> tuple[Control, ...]:
@@ -260,12 +305,21 @@ def read_docx(source: str | Path | bytes) -> ReadBack:
     body = document.find(f"{W}body")
     if body is None:
         raise UnreadableDocx("not a Word document (word/document.xml has no <w:body>)")
-    walker = _Walker(_Numbering(numbering, styles))
+    walker = _Walker(_Numbering(numbering, styles), _Styles(styles))
     try:
+        _resolve_alternate_content(body)
         walker.block(body, None)
+        for kind, rel_type in (("header", _HEADER_RT), ("footer", _FOOTER_RT)):
+            for name in _parts_of_type(members, rel_type):
+                part = parse_xml(members[name], name)
+                _resolve_alternate_content(part)
+                walker.story(part, kind, name)
+        walker.hidden_styles()
     except RecursionError:
         raise UnreadableDocx("word/document.xml is nested too deeply to read") from None
-    return ReadBack(manifest, properties, tuple(walker.controls()), tuple(walker.outside))
+    return ReadBack(manifest, properties, tuple(walker.controls()), tuple(walker.outside),
+                    tuple(dict.fromkeys(walker.findings)), {k: tuple(v) for k, v in walker.frame.items()},
+                    walker.labels, "parallel" if walker.in_cells else "sequential")
 
 
 # -- the package ----------------------------------------------------------------------------------------
@@ -287,6 +341,45 @@ def _related_parts(members: Mapping[str, bytes]) -> dict[str | None, str]:
     return out
 
 
+def _parts_of_type(members: Mapping[str, bytes], rel_type: str) -> list[str]:
+    """Every part of one relationship type the main document refers to, in the order of its relationships."""
+    rels_name = "word/_rels/document.xml.rels"
+    if rels_name not in members:
+        return []
+    out = []
+    for rel in parse_xml(members[rels_name], rels_name).iter(f"{_REL}Relationship"):
+        target = rel.get("Target", "")
+        if rel.get("Type") != rel_type or rel.get("TargetMode") == "External":
+            continue
+        name = target.lstrip("/") if target.startswith("/") else "word/" + target
+        if name in members and name not in out:
+            out.append(name)
+    return out
+
+
+def _resolve_alternate_content(root: etree._Element) -> None:
+    """Each ``mc:AlternateContent`` replaced by what Word shows: the first ``mc:Choice`` whose required
+    namespaces Word understands, else the ``mc:Fallback`` (kept as an element the walker goes through)."""
+    for alternate in list(root.iter(f"{MC}AlternateContent")):
+        parent = alternate.getparent()
+        if parent is None:
+            continue
+        chosen = None
+        for branch in alternate:
+            if branch.tag == f"{MC}Choice":
+                required = (branch.get("Requires") or "").split()
+                namespaces = [branch.nsmap.get(prefix) for prefix in required]
+                if required and all(ns in _WORD_UNDERSTANDS for ns in namespaces):
+                    chosen = branch
+                    break
+            elif branch.tag == f"{MC}Fallback" and chosen is None:
+                chosen = branch
+        replacement = etree.Element(_ALT)
+        if chosen is not None:
+            replacement.extend(list(chosen))
+        parent.replace(alternate, replacement)
+
+
 def _custom_properties(members: Mapping[str, bytes]) -> dict[str, str]:
     if "docProps/custom.xml" not in members:
         return {}
@@ -299,17 +392,68 @@ def _custom_properties(members: Mapping[str, bytes]) -> dict[str, str]:
 
 
 class _Walker:
-    """Visits the body in document order, sorting paragraphs into controls and outside text."""
+    """Visits the body in document order, sorting paragraphs into controls, the title and signature blocks
+    and outside text, and noting what a reader sees beyond what pkm-docs writes."""
 
-    def __init__(self, numbering: _Numbering):
+    #: Elements of the body, tables and content controls that hold no text of their own.
+    _STRUCTURE: ClassVar[set[str]] = {f"{W}{name}" for name in (
+        "sectPr", "tblPr", "tblGrid", "trPr", "tcPr", "tblPrEx", "sdtPr", "sdtEndPr", "customXmlPr", "proofErr",
+        "permStart", "permEnd", "commentRangeStart", "commentRangeEnd", "moveFromRangeStart", "moveFromRangeEnd",
+        "moveToRangeStart", "moveToRangeEnd", "customXmlInsRangeStart", "customXmlInsRangeEnd",
+        "customXmlDelRangeStart", "customXmlDelRangeEnd", "del", "moveFrom")}
+    _CONTAINERS: ClassVar[set[str]] = {f"{W}{name}" for name in (
+        "tbl", "tr", "tc", "customXml", "smartTag", "sdtContent", "ins", "moveTo")} | {_ALT}
+
+    def __init__(self, numbering: _Numbering, styles: _Styles):
         self.numbering = numbering
+        self.styles = styles
         self._controls: list[tuple[ControlTag, str, list[ReadParagraph]]] = []
         self.outside: list[ReadParagraph] = []
-        self._excluded: set[str | None] = set()  # ids of the title and signature bookmarks now open (None: no id)
+        self.findings: list[str] = []
+        self.frame: dict[str, list[str]] = {}
+        self.labels: dict[str, tuple[str, int]] = {}
+        self.in_cells = False
+        self._excluded: dict[str | None, str] = {}  # ids of the title and signature bookmarks now open → region
+        self._names_seen: set[str] = set()
+        self._part = "body"  # body, header or footer
+        self._part_name = "word/document.xml"
+        self._depth_cells = 0
+        self._current: ControlTag | None = None
+        self._hidden_by_style: dict[str, tuple[int, str]] = {}
+
+    def hidden_styles(self) -> None:
+        """The findings of styles that hide their paragraphs' text, once per style."""
+        for style_id, (count, first) in self._hidden_by_style.items():
+            self.findings.append(f"hidden text: the style `{style_id}` hides the text of {count} paragraph"
+                                 f"{'s' if count != 1 else ''} (w:vanish), first at {first}")
 
     def controls(self) -> Iterator[Control]:
         for tag, alias, paragraphs in self._controls:
             yield Control(tag, alias, tuple(paragraphs))
+
+    def story(self, root: etree._Element, part: str, name: str) -> None:
+        """A header or footer: every paragraph is frame text of that part."""
+        self._part, self._part_name = part, name
+        self._excluded = {}
+        self.block(root, None)
+        self._part, self._part_name = "body", "word/document.xml"
+
+    def where(self) -> str:
+        """Where the walk is, for a reader: ``Article 5, clause funding.cost_sharing (id)``."""
+        if self._part != "body":
+            return f"the {self._part} ({self._part_name})"
+        tag = self._current
+        if tag is not None:
+            part = f"Article {tag.where}" if tag.where.isdigit() else f"the {tag.where or 'body'}"
+            what = "the heading" if tag.kind == "heading" else \
+                "text written in the agreement" if tag.kind == "adhoc" else f"clause {tag.clause_id} {tag.version}"
+            return f"{part}, {what} ({tag.lang})"
+        if self._excluded:
+            return f"the {next(iter(self._excluded.values()))}"
+        return "the body, outside the clauses"
+
+    def note(self, what: str) -> None:
+        self.findings.append(f"unrecognised content at {self.where()}: {what}")
 
     def block(self, parent: etree._Element, control: list[ReadParagraph] | None) -> None:
         for child in parent:
@@ -321,10 +465,22 @@ class _Walker:
             elif tag == f"{W}bookmarkStart":
                 self._bookmark_start(child)
             elif tag == f"{W}bookmarkEnd":
-                self._excluded.discard(child.get(f"{W}id"))
-            elif tag in (f"{W}tbl", f"{W}tr", f"{W}tc", f"{W}customXml", f"{W}smartTag", f"{W}sdtContent",
-                         f"{W}ins", f"{W}moveTo"):
+                self._excluded.pop(child.get(f"{W}id"), None)
+            elif tag in self._CONTAINERS:
+                if tag == _ALT:
+                    self.note(f"alternate content (mc:AlternateContent), read as Word shows it: "
+                              f"«{_shorten(' '.join(paragraph_text(q) for q in child.iter(f'{W}p')))}»")
+                cell = tag == f"{W}tc"
+                self._depth_cells += cell
                 self.block(child, control)
+                self._depth_cells -= cell
+            elif tag in self._STRUCTURE or not isinstance(tag, str):
+                continue  # comments and processing instructions are not shown
+            else:
+                self.note(f"an element pkm-docs does not write ({_local(tag)})")
+                text = "".join(child.itertext()).strip()  # type: ignore[arg-type]
+                if text:
+                    self.outside.append(ReadParagraph(text))
 
     def sdt(self, sdt: etree._Element, control: list[ReadParagraph] | None) -> None:
         pr = sdt.find(f"{W}sdtPr")
@@ -338,11 +494,16 @@ class _Walker:
             parsed = ControlTag.parse(tag.get(f"{W}val", "")) if tag is not None else None
             alias_el = pr.find(f"{W}alias")
             alias = alias_el.get(f"{W}val", "") if alias_el is not None else ""
-        if parsed is not None:
+        outer = self._current
+        if parsed is not None and self._part == "body":
             paragraphs: list[ReadParagraph] = []
             self._controls.append((parsed, alias, paragraphs))
             control = paragraphs
+            self._current = parsed
+            if parsed.kind == "clause" and self._depth_cells:
+                self.in_cells = True
         self.block(content, control)
+        self._current = outer
 
     def paragraph(self, p: etree._Element, control: list[ReadParagraph] | None) -> None:
         ends = []
@@ -352,46 +513,177 @@ class _Walker:
             else:
                 ends.append(mark.get(f"{W}id"))
         number, suffix = self.numbering.label(p)
+        if number:
+            key, text = self.numbering.last_definition
+            self.labels[key] = (text, self.labels.get(key, ("", 0))[1] + 1)
         ppr = p.find(f"{W}pPr")
         style = ppr.find(f"{W}pStyle") if ppr is not None else None
-        read = ReadParagraph(paragraph_text(p), number, suffix, style.get(f"{W}val") if style is not None else None)
-        if control is not None:
-            control.append(read)
-        elif not self._excluded and (read.text.strip() or read.number):
-            self.outside.append(read)
-        self._excluded.difference_update(ends)
+        style_id = style.get(f"{W}val") if style is not None else None
+        hidden: list[str] = []
+        text = paragraph_text(p, lambda run: self.styles.hidden(run, style_id), hidden)
+        if "".join(hidden).strip():
+            by_style = self.styles.style_vanish(style_id or self.styles.default_paragraph)
+            if by_style and style_id is not None:  # one finding per style, not one per paragraph
+                count, first = self._hidden_by_style.get(style_id, (0, ""))
+                self._hidden_by_style[style_id] = (count + 1, first or f"{self.where()}: «{_shorten(''.join(hidden))}»")
+            else:
+                self.findings.append(f"hidden text at {self.where()}: «{_shorten(''.join(hidden))}» (a reader of "
+                                     "the document does not see it)")
+        if number and self.styles.hidden_mark(p, style_id):
+            number = ""  # a hidden paragraph mark's number is hidden with it
+        self._fields(p)
+        read = ReadParagraph(text, number, suffix, style_id)
+        boxes = [ReadParagraph(paragraph_text(q, lambda run: self.styles.hidden(run, None)))
+                 for q in p.iter(f"{W}p") if q is not p]
+        boxes = [box for box in boxes if box.text.strip()]
+        if boxes:
+            self.note(f"a text box: «{_shorten(' '.join(box.text for box in boxes))}»")
+        items = [read, *boxes]
+        if control is not None and self._part == "body" and boxes:  # the clause's text, as a reader reads it
+            items = [ReadParagraph(" ".join([text, *(box.text for box in boxes)]).strip(), number, suffix, style_id)]
+        for item in items:
+            if self._part != "body":
+                if item.shown.strip():
+                    self.frame.setdefault(self._part, []).append(item.shown.strip())
+            elif control is not None:
+                control.append(item)
+            elif self._excluded:
+                if item.shown.strip():
+                    self.frame.setdefault(next(iter(self._excluded.values())), []).append(item.shown.strip())
+            elif item.text.strip() or item.number:
+                self.outside.append(item)
+        for end in ends:
+            self._excluded.pop(end, None)
+
+    def _fields(self, p: etree._Element) -> None:
+        """Fields other than the ones pkm-docs writes (page numbers in the footer) are noted."""
+        written = _FIELDS_WRITTEN.get(self._part, frozenset())
+        instructions = [simple.get(f"{W}instr", "") for simple in p.iter(f"{W}fldSimple")]
+        current: list[str] | None = None
+        for element in p.iter(f"{W}fldChar", f"{W}instrText"):
+            if element.tag == f"{W}fldChar":
+                kind = element.get(f"{W}fldCharType")
+                if kind == "begin":
+                    current = []
+                elif current is not None:
+                    instructions.append("".join(current))
+                    current = None
+            elif current is not None:
+                current.append(element.text or "")
+        if current is not None:
+            instructions.append("".join(current))
+        for instruction in instructions:
+            words = instruction.split()
+            if not words or words[0].upper() not in written:
+                self.note(f"a field pkm-docs does not write ({_shorten(instruction.strip() or '(empty)')})")
 
     def _bookmark_start(self, mark: etree._Element) -> None:
         name = mark.get(f"{W}name", "")
-        if name.startswith((TITLE_BOOKMARK, SIGNATURES_BOOKMARK)):
-            self._excluded.add(mark.get(f"{W}id"))
+        if not name.startswith((TITLE_BOOKMARK, SIGNATURES_BOOKMARK)):
+            return
+        region = "title block" if name.startswith(TITLE_BOOKMARK) else "signature block"
+        exact = name in (TITLE_BOOKMARK, SIGNATURES_BOOKMARK) or re.fullmatch(rf"{TITLE_BOOKMARK}_[a-z]{{2,3}}", name)
+        if self._part != "body" or not exact or name in self._names_seen or self._current is not None:
+            self.note(f"a bookmark `{_shorten(name)}` that pkm-docs does not write there")
+            return
+        self._names_seen.add(name)
+        self._excluded[mark.get(f"{W}id")] = region
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _shorten(text: str, limit: int = 160) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 _SKIPPED = {f"{W}{name}" for name in ("pPr", "rPr", "del", "moveFrom", "instrText", "delInstrText", "fldData")}
 
 
-def paragraph_text(p: etree._Element) -> str:
-    """The text of a paragraph as Word shows it: tracked insertions in, deletions out, tabs and breaks kept."""
+def paragraph_text(p: etree._Element, hidden: Callable[[etree._Element], bool] | None = None,
+                   hidden_out: list[str] | None = None) -> str:
+    """The text of a paragraph as Word shows it: tracked insertions in, deletions out, tabs and breaks kept;
+    runs that ``hidden`` says are hidden (``w:vanish``) go to ``hidden_out`` instead."""
     out: list[str] = []
 
-    def visit(element: etree._Element) -> None:
+    def visit(element: etree._Element, sink: list[str]) -> None:
         for child in element:
             tag = child.tag
-            if tag in _SKIPPED or tag == f"{W}p":  # a nested paragraph (text box) is not this paragraph's text
-                continue
-            if tag == f"{W}t":
-                out.append(child.text or "")
+            if tag in _SKIPPED or tag == f"{W}p" or tag == f"{W}txbxContent":
+                continue  # a nested paragraph (text box) is not this paragraph's text
+            if tag == f"{W}r" and hidden is not None and hidden(child):
+                visit(child, hidden_out if hidden_out is not None else [])
+            elif tag == f"{W}t":
+                sink.append(child.text or "")
             elif tag == f"{W}tab":
-                out.append("\t")
+                sink.append("\t")
             elif tag in (f"{W}br", f"{W}cr"):
-                out.append("\n")
+                sink.append("\n")
             elif tag == f"{W}noBreakHyphen":
-                out.append("-")
+                sink.append("-")
             else:
-                visit(child)
+                visit(child, sink)
 
-    visit(p)
+    visit(p, out)
     return "".join(out)
+
+
+def _on(element: etree._Element | None) -> bool | None:
+    """A toggle property (``<w:vanish/>``, ``w:val="0"``): None when absent."""
+    if element is None:
+        return None
+    return element.get(f"{W}val", "true") not in ("0", "false", "off")
+
+
+class _Styles:
+    """Which styles hide their text (``w:vanish``), following ``w:basedOn`` and the document defaults."""
+
+    def __init__(self, styles: etree._Element | None):
+        self.own: dict[str | None, bool | None] = {}
+        self.mark: dict[str | None, bool | None] = {}
+        self.based_on: dict[str | None, str | None] = {}
+        self.default_paragraph: str | None = None
+        self.default_vanish = False
+        if styles is None:
+            return
+        self.default_vanish = bool(_on(styles.find(f"{W}docDefaults/{W}rPrDefault/{W}rPr/{W}vanish")))
+        for style in styles.iter(f"{W}style"):
+            style_id = style.get(f"{W}styleId")
+            base = style.find(f"{W}basedOn")
+            self.based_on[style_id] = base.get(f"{W}val") if base is not None else None
+            self.own[style_id] = _on(style.find(f"{W}rPr/{W}vanish"))
+            self.mark[style_id] = _on(style.find(f"{W}pPr/{W}rPr/{W}vanish"))
+            if style.get(f"{W}type") == "paragraph" and style.get(f"{W}default") in ("1", "true", "on"):
+                self.default_paragraph = style_id
+
+    def style_vanish(self, style_id: str | None) -> bool | None:
+        seen: set[str | None] = set()
+        while style_id is not None and style_id not in seen:
+            seen.add(style_id)
+            if self.own.get(style_id) is not None:
+                return self.own[style_id]
+            style_id = self.based_on.get(style_id)
+        return None
+
+    def hidden(self, run: etree._Element, paragraph_style: str | None) -> bool:
+        rpr = run.find(f"{W}rPr")
+        if rpr is not None:
+            direct = _on(rpr.find(f"{W}vanish"))
+            if direct is not None:
+                return direct
+            rstyle = rpr.find(f"{W}rStyle")
+            if rstyle is not None and (by_char := self.style_vanish(rstyle.get(f"{W}val"))) is not None:
+                return by_char
+        by_paragraph = self.style_vanish(paragraph_style or self.default_paragraph)
+        return by_paragraph if by_paragraph is not None else self.default_vanish
+
+    def hidden_mark(self, p: etree._Element, paragraph_style: str | None) -> bool:
+        direct = _on(p.find(f"{W}pPr/{W}rPr/{W}vanish"))
+        if direct is not None:
+            return direct
+        return bool(self.style_vanish(paragraph_style or self.default_paragraph))
 
 
 # -- list numbers ---------------------------------------------------------------------------------------
@@ -417,6 +709,8 @@ class _Numbering:
         self.nums: dict[str | None, tuple[str | None, dict[int, int]]] = {}
         self.style_numbering: dict[str | None, tuple[str | None, int | None]] = {}
         self.counters: dict[str, dict[int, int]] = {}
+        self.names: dict[str | None, str] = {}  # abstract id → its w:name
+        self.last_definition: tuple[str, str] = ("", "")  # the list level of the last label: key, w:lvlText
         if numbering is not None:
             self._read_numbering(numbering)
         if styles is not None:
@@ -448,6 +742,9 @@ class _Numbering:
                 if ilvl is not None:
                     levels[ilvl] = level
             self.abstracts[abstract.get(f"{W}abstractNumId")] = levels
+            named = abstract.find(f"{W}name")
+            if named is not None:
+                self.names[abstract.get(f"{W}abstractNumId")] = named.get(f"{W}val", "")
         for num in root.iter(f"{W}num"):
             abstract = num.find(f"{W}abstractNumId")
             overrides: dict[int, int] = {}
@@ -508,6 +805,7 @@ class _Numbering:
                 counters.pop(deeper, None)
         level = levels[ilvl]
         text = level.text
+        self.last_definition = (f"{self.names.get(abstract_id) or abstract_id}|{ilvl}", level.text)
         for index in sorted(levels, reverse=True):  # %10 is not a level; highest first keeps %1 from eating it
             value = counters.get(index, overrides.get(index, levels[index].start))
             text = text.replace(f"%{index + 1}", _format_number(value, levels[index].fmt))
