@@ -475,7 +475,7 @@ def check_type(type_expr: s.TypeExpr, sink: DiagnosticSink) -> None:
 
 def _check_placeholders(text: str, span: s.Span, source: str, params: dict[str, ParamSpec],
                         sink: DiagnosticSink) -> None:
-    raw = _raw_token(source, span)
+    raw = span.covered(source)
     for use in b.placeholders(text):
         needle = "{" + use.name + ("." + use.field if use.field else "") + "}"
         offset = raw.find(needle) if raw else -1
@@ -499,16 +499,6 @@ def _check_placeholders(text: str, span: s.Span, source: str, params: dict[str, 
         else:
             sink.error("PKM028", f"the text uses `{{{use.name}}}`, which is not a parameter of this clause", where,
                        suggest(use.name, list(params) + list(BUILTINS)) or "declare it with `param`")
-
-
-def _raw_token(source: str, span: s.Span) -> str:
-    """The source text of a span (so placeholder errors point at the exact column)."""
-    lines = source.split("\n")
-    if not (0 < span.line <= len(lines)):
-        return ""
-    start = sum(len(line) + 1 for line in lines[: span.line - 1]) + span.column - 1
-    end = sum(len(line) + 1 for line in lines[: span.end_line - 1]) + span.end_column - 1
-    return source[start:end]
 
 
 def _load_scheme(decl: s.SchemeDef, sink: DiagnosticSink) -> Scheme:

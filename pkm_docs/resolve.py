@@ -735,7 +735,7 @@ class _Resolver:
         paragraphs = self._fill(fake, {}, counter, item.span)
         paragraphs = [Paragraph(p.text, p.number, p.items, None) for p in paragraphs]
         section = self._adhoc_section(item.section)
-        sources = {t.lang: (t.text.span, _raw_token(self.source.text, t.text.span)) for t in item.body.texts
+        sources = {t.lang: (t.text.span, t.text.span.covered(self.source.text)) for t in item.body.texts
                    if t.lang in self.languages}
         use = ClauseUse("adhoc", None, digest, "ad-hoc", section, False, item.span, {}, tuple(paragraphs), sources)
         return use, Text.same("", self.languages)
@@ -775,16 +775,6 @@ class _Resolver:
         data_hash = hashlib.sha256(self.data_bytes).hexdigest() if self.data_bytes is not None else None
         return Manifest(entries, self.library.name, self.library.version, self.source.path, source_hash,
                         f"pkm-docs {__version__}", self.data_path, data_hash, adhoc)
-
-
-def _raw_token(source: str, span: s.Span) -> str:
-    """The source text a span covers."""
-    lines = source.split("\n")
-    if not (0 < span.line <= len(lines)):
-        return ""
-    start = sum(len(line) + 1 for line in lines[: span.line - 1]) + span.column - 1
-    end = sum(len(line) + 1 for line in lines[: span.end_line - 1]) + span.end_column - 1
-    return source[start:end]
 
 
 def word_count(use: ClauseUse, lang: str) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Union
@@ -18,12 +19,30 @@ class Span:
     end_line: int
     end_column: int
 
+    def covered(self, source: str) -> str:
+        """The text of ``source`` (the file this span is in) that the span covers."""
+        starts = line_starts(source)
+        if not (0 < self.line <= len(starts) and 0 < self.end_line <= len(starts)):
+            return ""
+        return source[starts[self.line - 1] + self.column - 1:starts[self.end_line - 1] + self.end_column - 1]
+
     def at_offset(self, text: str, offset: int, length: int = 1) -> Span:
         """The span of ``text[offset:offset+length]`` when this span starts at ``text[0]``."""
         before = text[:offset]
         line = self.line + before.count("\n")
         column = (offset - before.rfind("\n")) if "\n" in before else self.column + offset
         return Span(self.file, line, column, line, column + max(length, 1))
+
+
+@functools.lru_cache(maxsize=32)  # a source is read for many spans; a str caches its own hash
+def line_starts(source: str) -> tuple[int, ...]:
+    """The offset at which each line of ``source`` starts."""
+    starts = [0]
+    position = source.find("\n")
+    while position != -1:
+        starts.append(position + 1)
+        position = source.find("\n", position + 1)
+    return tuple(starts)
 
 
 # ---- values -----------------------------------------------------------------------------------
