@@ -66,21 +66,6 @@ class ParamSpec:
     def bounds(self) -> dict[str, Any]:
         return {"min": self.minimum, "max": self.maximum}
 
-    def declared(self) -> str:
-        """The declaration as the library writes it, for the library's listings and diff."""
-        parts = [self.type.describe()]
-        if self.minimum is not None:
-            parts.append(f"min {self.type.plain(self.minimum)}")
-        if self.maximum is not None:
-            parts.append(f"max {self.type.plain(self.maximum)}")
-        if self.has_default:
-            parts.append(f"default {self.default if isinstance(self.type, PartyType) else self.type.plain(self.default)}")
-        if self.optional:
-            parts.append("optional")
-        if self.meaning is not None:
-            parts.append(f"means {self.meaning}")
-        return " ".join(parts)
-
 
 @dataclass(frozen=True)
 class Replacement:

@@ -265,10 +265,6 @@ class Agreement:
         """Every clause use (ad-hoc texts included) with its article, in document order."""
         return tuple((article, use) for article in self.all_parts() for use in article.clauses)
 
-    def values(self, meaning: str) -> list[tuple[Article, ClauseUse, Value]]:
-        """Every given value whose declared meaning is ``meaning``, with its clause use and article."""
-        return [(article, use, value) for article, use in self.uses() for value in use.with_meaning(meaning)]
-
     def all_parts(self) -> tuple[Article, ...]:
         """Preamble, articles and closing, in document order."""
         return self.preamble + self.articles + self.closing

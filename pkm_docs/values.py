@@ -7,6 +7,7 @@ The library compiles every ``param``/``input`` type expression into one of these
 
 from __future__ import annotations
 
+import calendar
 import datetime
 import re
 import unicodedata
@@ -124,7 +125,6 @@ class Period:
 
 def add_months(day: datetime.date, months: int) -> datetime.date:
     """``day`` plus ``months`` calendar months (31 January + 1 month = 28 or 29 February)."""
-    import calendar
     index = day.month - 1 + months
     year, month = day.year + index // 12, index % 12 + 1
     return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))

@@ -52,7 +52,7 @@ def not_vetted(ctx: Context) -> Iterator[Finding]:
           "check applies even when the clause does not."))
 def percent_out_of_range(ctx: Context) -> Iterator[Finding]:
     for article, use in clause_uses(ctx.agreement):
-        for name, value in typed_params(use, ctx.library, "percent").items():
+        for name, value in typed_params(use, "percent").items():
             if not 0 <= value <= 100:
                 shown = f"{value.normalize():f}%"
                 yield finding(f"`{name}` pada `{use.clause_id}` bernilai {shown}, di luar 0% sampai 100%",
@@ -67,7 +67,7 @@ def percent_out_of_range(ctx: Context) -> Iterator[Finding]:
           "A duration or period (e.g. `duration`, `report_every`) must be longer than zero."))
 def zero_duration(ctx: Context) -> Iterator[Finding]:
     for article, use in clause_uses(ctx.agreement):
-        for name, value in typed_params(use, ctx.library, "duration").items():
+        for name, value in typed_params(use, "duration").items():
             if isinstance(value, DurationValue) and value.months <= 0:
                 yield finding(f"`{name}` pada `{use.clause_id}` bernilai nol",
                               f"`{name}` of `{use.clause_id}` is zero", use_span(ctx.agreement, article, use),

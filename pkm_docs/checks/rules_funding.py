@@ -77,7 +77,7 @@ def shares_not_100(ctx: Context) -> Iterator[Finding]:
           "Every amount a clause asks for (a cost, a contribution) must be more than zero."))
 def amount_not_positive(ctx: Context) -> Iterator[Finding]:
     for article, use in clause_uses(ctx.agreement):
-        amounts = list(typed_params(use, ctx.library, "money").items())
+        amounts = list(typed_params(use, "money").items())
         amounts += [(f"{v.name}.{r.key}", a) for v in use.values.values() if isinstance(v.type, AllocationType)
                     and v.type.of.kind == "money" and v.value is not None for r, a in v.value.shares]
         for name, value in amounts:

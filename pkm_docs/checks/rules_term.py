@@ -38,12 +38,7 @@ class Term:
         if self.duration is not None:
             return self.duration.months
         if self.starts_on and self.ends_on and self.ends_on > self.starts_on:
-            # whole months from the start to the day after the end, a part month counting as one
-            after = self.ends_on + datetime.timedelta(days=1)
-            months = (after.year - self.starts_on.year) * 12 + after.month - self.starts_on.month
-            if after.day < self.starts_on.day:
-                months -= 1
-            return months + (add_months(self.starts_on, months) < after)
+            return Period(self.starts_on, self.ends_on).months  # a part month counting as one
         return None
 
 

@@ -87,16 +87,15 @@ def locate(unit: TextUnit, lang: str, needle: str) -> Span | None:
 
 
 def clause_uses(agreement: Agreement) -> Iterator[tuple[Article, ClauseUse]]:
-    for article in agreement.all_parts():
-        for use in article.clauses:
-            yield article, use
+    """Every clause use, ad-hoc texts included, with its article, in document order."""
+    return iter(agreement.uses())
 
 
 def use_span(agreement: Agreement, article: Article, use: ClauseUse) -> Span | None:
     return use.span or article.span or agreement.span
 
 
-def typed_params(use: ClauseUse, library: Library, kind: str) -> dict[str, Any]:
+def typed_params(use: ClauseUse, kind: str) -> dict[str, Any]:
     """The parameters of ``use`` whose declared type is ``kind`` (``money``, ``percent`` ...), with their
     (non-empty) values: the type comes with the value in the model, never from its name."""
     return {name: v.value for name, v in use.values.items() if v.type.kind == kind and v.value is not None}
