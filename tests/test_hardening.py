@@ -22,6 +22,7 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings, strategies as st
 
+from faults import fail_on_call
 from read_back import docx_text, pdf_texts
 from pkm_docs.checks import run_checks
 from pkm_docs.data import load_data, parse_data
@@ -493,17 +494,6 @@ def example():
 def clean_build(example, tmp_path_factory) -> dict[str, bytes]:
     out = tmp_path_factory.mktemp("clean")
     return {path.name: path.read_bytes() for path in build(example, out, "agreement")}
-
-
-def fail_on_call(n: int, real: Callable, error: BaseException) -> Callable:
-    calls = [0]
-
-    def wrapper(*args, **kwargs):
-        calls[0] += 1
-        if calls[0] == n:
-            raise error
-        return real(*args, **kwargs)
-    return wrapper
 
 
 STEPS = {

@@ -39,6 +39,14 @@ def findings(source: Path, *extra: str) -> list[tuple[str, str, int, int]]:
     return [(d["code"], Path(d["file"]).name, d["line"], d["column"]) for d in json.loads(out)]
 
 
+def _written(folder: Path, stem: str, template: str, data: str) -> tuple[Path, Path]:
+    """A template and its data file written to ``folder`` as STEM.pkm and STEM.yaml."""
+    paths = folder / f"{stem}.pkm", folder / f"{stem}.yaml"
+    paths[0].write_text(template, encoding="utf-8")
+    paths[1].write_text(data, encoding="utf-8")
+    return paths
+
+
 def two_party(tmp_path: Path) -> tuple[Path, Path]:
     """The three-party template and its data without the foundation: a two-party agreement."""
     text = TEMPLATE.read_text(encoding="utf-8")
@@ -51,10 +59,7 @@ def two_party(tmp_path: Path) -> tuple[Path, Path]:
     data = data.replace("kursi_komite: {kph: 2, kth: 2, yayasan: 2}", "kursi_komite: {kph: 2, kth: 2}")
     data = data.replace('kontribusi: {kph: "Rp600.000.000", yayasan: "Rp400.000.000"}',
                         'kontribusi: {kph: "Rp600.000.000", kth: "Rp400.000.000"}')
-    template, sample = tmp_path / "dua_pihak.pkm", tmp_path / "dua_pihak.yaml"
-    template.write_text(text, encoding="utf-8")
-    sample.write_text(data, encoding="utf-8")
-    return template, sample
+    return _written(tmp_path, "dua_pihak", text, data)
 
 
 @pytest.fixture(params=["three parties", "two parties"])
@@ -171,10 +176,7 @@ party {key} {{
         for key in keys))
     data = data.replace("kursi_komite: {kph: 2, kth: 2, yayasan: 2}",
                         "kursi_komite: {kph: 1, kth: 1, yayasan: 1, desa: 1, bumdes: 1, koperasi: 1}")
-    template, sample = tmp_path / "enam_pihak.pkm", tmp_path / "enam_pihak.yaml"
-    template.write_text(text, encoding="utf-8")
-    sample.write_text(data, encoding="utf-8")
-    return template, sample
+    return _written(tmp_path, "enam_pihak", text, data)
 
 
 @pytest.mark.slow

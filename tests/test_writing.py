@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from faults import fail_on_call
 import pkm_docs.output as output
 from pkm_docs.cli import main
 
@@ -44,17 +45,6 @@ def previous(tmp_path: Path) -> dict[str, bytes]:
 def contents(folder: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()} | {
         p.name + "/": b"" for p in folder.iterdir() if p.is_dir()}
-
-
-def fail_on_call(n: int, real, error: BaseException):
-    calls = [0]
-
-    def wrapper(*args, **kwargs):
-        calls[0] += 1
-        if calls[0] == n:
-            raise error
-        return real(*args, **kwargs)
-    return wrapper
 
 
 def test_a_failed_write_of_the_second_file_keeps_both_previous_files(previous, tmp_path, monkeypatch):
