@@ -561,7 +561,7 @@ class _Resolver:
                 bl = blocks_by_lang[lang][index]
 
                 def lookup(name: str, field: str | None, lang: str = lang) -> str:
-                    return self._placeholder(name, field, lang, values, span, clause.ref)
+                    return self._placeholder(name, field, lang, values, span, clause.ref, env)
 
                 texts[lang] = b.fill(bl.text, lookup, renumber)
                 items: list[str] = []
@@ -608,8 +608,7 @@ class _Resolver:
         return out
 
     def _placeholder(self, name: str, field: str | None, lang: str, values: Mapping[str, Value],
-                     span: s.Span, ref: str) -> str:
-        env = self.env()
+                     span: s.Span, ref: str, env: Env) -> str:
         if name in values:
             value = values[name]
             if value.value is None:
