@@ -117,3 +117,11 @@ def test_a_draft_marks_adhoc_paragraphs_and_a_final_does_not(source, tmp_path):
             body = z.read("word/document.xml").decode("utf-8")
         assert body.count('<w:left w:val="single" w:sz="18" w:space="4" w:color="C0392B"/>') == expected, kind
         assert body.count('w:fill="FADBD8"') == expected, kind
+
+
+@pytest.mark.parametrize("draft", [False, True])
+def test_an_untouched_docx_with_adhoc_text_diffs_as_same_in_substance(source, tmp_path, draft):
+    assert run("build", source, "--library", LIBRARY, "-o", tmp_path / "out", "--format", "docx",
+               *(["--draft"] if draft else []))[0] == 0
+    code, out, err = run("diff", source, tmp_path / "out" / "adhoc.docx", "--library", LIBRARY)
+    assert (code, out.splitlines()[-1]) == (0, "same in substance"), out + err

@@ -209,6 +209,9 @@ def from_readback(back: ReadBack, library: Library | None, name: str, document: 
     manifest = back.manifest if isinstance(back.manifest, Mapping) else {}
     statuses = {(c.get("id"), c.get("version")): c.get("status", "") for c in manifest.get("clauses", [])
                 if isinstance(c, Mapping)}
+    adhoc = manifest.get("adhoc")
+    adhoc_sections = {a.get("hash"): a.get("section") for a in (adhoc if isinstance(adhoc, list) else [])
+                      if isinstance(a, Mapping)}
     parts: dict[str, dict[str, Any]] = {}
     for control in back.controls:
         where = control.tag.where
@@ -238,7 +241,12 @@ def from_readback(back: ReadBack, library: Library | None, name: str, document: 
                 section = found.section if found is not None else None
                 if found is not None and content_hash and content_hash != found.content_hash:
                     library_hash = found.content_hash
-            clauses.append(DraftClause(clause_id, version, content_hash, statuses.get((clause_id, version), ""),
+            if clause_id == ADHOC:  # the model's status of every ad-hoc text; the manifest records its section
+                status = "ad-hoc"
+                section = adhoc_sections.get(content_hash or "")
+            else:
+                status = statuses.get((clause_id, version), "")
+            clauses.append(DraftClause(clause_id, version, content_hash, status,
                                        section, kind == "clause", None, _read_paragraphs(entry["texts"], langs),
                                        library_hash))
         kind = "article" if where.isdigit() else where or "article"
