@@ -8,6 +8,7 @@ permission (PKM166). Each rule reads the text as written, so it holds for ad-hoc
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -200,11 +201,12 @@ class WrittenDate:
     year_given: bool
 
 
-def written_dates(text: str) -> list[WrittenDate]:
+@functools.lru_cache(maxsize=8192)  # as figures() does: a batch checks the same clause texts again and again
+def written_dates(text: str) -> tuple[WrittenDate, ...]:
     """The dates of ``text`` in the order written (``2027-02-01``, ``01-02-2027``, ``1 Februari 2027``,
     ``February 1, 2027``; a day and month without a year is read as a date of a leap year)."""
     if not re.search(r"\d", text):
-        return []
+        return ()
     found: list[WrittenDate] = []
     rest = text
     for form, pattern in _DATE_PATTERNS:
@@ -217,7 +219,7 @@ def written_dates(text: str) -> list[WrittenDate]:
                 date = None
             found.append(WrittenDate(m.group(0), m.start(), m.end(), date, year is not None))
         rest = pattern.sub(lambda m: " " * len(m.group(0)), rest)
-    return sorted(found, key=lambda d: d.start)
+    return tuple(sorted(found, key=lambda d: d.start))
 
 
 @rule("PKM155", "impossible-date", ERROR,
@@ -265,6 +267,7 @@ class Period:
     end: datetime.date
 
 
+@functools.lru_cache(maxsize=8192)
 def stated_period(text: str, lang: str) -> Period | None:
     """The duration, start and end date of ``text`` when it states exactly one of each; else None."""
     if lang not in _START:
@@ -394,6 +397,7 @@ def modality(text: str, lang: str) -> Modality | None:
                     _words(_OBLIGATION[lang], plain), _words(_PERMISSION[lang], plain))
 
 
+@functools.lru_cache(maxsize=8192)  # a pure function of the two texts, met again in every agreement of a batch
 def modality_difference(a: str, lang_a: str, b: str, lang_b: str) -> tuple[str, str, str, str] | None:
     """How two language versions differ: (kind, word of ``a``, word of ``b``, ...) as
     ``("negation", "tidak", "shall", "")``; None when they agree as far as these words tell.
