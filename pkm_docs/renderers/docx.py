@@ -770,17 +770,37 @@ class _BodyBuilder:
             else:
                 marker = f"({paragraph.number})" if part.kind == "article" else f"{paragraph.number}."
                 self.run(p, marker + "\t", lang)
-        self.run(p, paragraph.text.get(lang), lang)
+        self.referring_text(p, paragraph, None, lang)
         written = [p]
-        for letter, item in zip(letters(len(paragraph.items)), paragraph.items):
+        for index, letter in enumerate(letters(len(paragraph.items))):
             p = self.add(ITEM, story)
             written.append(p)
             if num_id is not None:
                 p.numbering = (num_id, level)
             else:
                 self.run(p, f"{letter}.\t", lang)
-            self.run(p, item.get(lang), lang)
+            self.referring_text(p, paragraph, index, lang)
         return written
+
+    def referring_text(self, p: markup.Paragraph, paragraph: Paragraph, item: int | None, lang: str) -> None:
+        """The paragraph's text (or one item's) in ``lang``; where it refers to an article by key, "Pasal 7" is
+        a REF field over that article's heading, so Word renumbers it with the headings ("ayat (2)" after it
+        stays text: a paragraph's number is not a heading's)."""
+        assert self.lists is not None  # set by build(), which alone writes paragraphs
+        text = paragraph.text.get(lang) if item is None else paragraph.items[item].get(lang)
+        refs = [r for r in paragraph.refs if r.lang == lang and r.item == item] if self.lists.live_headings else []
+        last = 0
+        for ref in refs:
+            label = f"{_label(self.agreement, 'article', lang)} {ref.article}"
+            if text[ref.start:ref.start + len(label)] != label:
+                continue  # not as the resolver writes it: leave it as text
+            if ref.start > last:
+                self.run(p, text[last:ref.start], lang)
+            p.add(markup.field_runs(f"REF {heading_bookmark(str(ref.article), lang)} \\n \\h", label,
+                                    lang=LANGUAGE_TAGS.get(lang, lang)))
+            last = ref.start + len(label)
+        if last < len(text) or not last:
+            self.run(p, text[last:], lang)
 
     # initials (paraf) boxes for the footer
 

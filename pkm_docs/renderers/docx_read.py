@@ -57,8 +57,9 @@ _WORD_UNDERSTANDS = frozenset({
     "urn:schemas-microsoft-com:office:office",
 })
 
-#: The fields the renderer writes, by part: page numbers in the footer.
-_FIELDS_WRITTEN = {"footer": frozenset({"PAGE", "NUMPAGES"}), "header": frozenset({"PAGE", "NUMPAGES"})}
+#: The fields the renderer writes, by part: page numbers in the footer, cross-references in the body.
+_FIELDS_WRITTEN = {"footer": frozenset({"PAGE", "NUMPAGES"}), "header": frozenset({"PAGE", "NUMPAGES"}),
+                   "body": frozenset({"REF"})}  # a cross-reference "Pasal 7" over the heading's bookmark
 
 #: Every content control the renderer writes has a tag starting with this.
 TAG_PREFIX = "pkm:"
