@@ -56,6 +56,10 @@ LABELS = {
     "witnesses": Text({"id": "Saksi-saksi", "en": "Witnesses"}),
     "adhoc": Text({"id": "teks lepas, tidak dari pustaka klausul", "en": "ad-hoc text, not from the clause library"}),
     "paragraph": Text({"id": "ayat", "en": "paragraph"}),
+    "provisional": Text({"id": "Disusun menurut skema sementara: muatan wajibnya belum diperiksa terhadap "
+                               "peraturannya.",
+                         "en": "Drafted under a provisional scheme: its required contents are not yet checked "
+                               "against its regulation."}),
 }
 
 _HEADER_FIELDS = ("title", "number", "scheme", "languages", "governing", "signed_on", "signed_at")

@@ -157,3 +157,27 @@ def test_a_reference_renumbers_when_an_article_is_inserted_in_the_docx_by_hand(t
                                    text=True, check=True).stdout.split())
     assert "Jangka waktu diatur dalam Pasal 8 dan sanksi dalam Pasal 10 ayat (1)." in text
     assert "Pasal 8 Jangka Waktu" in text
+
+
+@pytest.mark.parametrize("insert", [False, True])
+def test_a_hand_written_reference_to_an_article_that_moved_is_an_error(tmp_path, insert):
+    # written against the draft where the term was Pasal 7; then an article is inserted before it
+    path = source(tmp_path, insert=insert)
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("diatur dalam {ref.jangka}", "diatur dalam Pasal 7 tentang Jangka Waktu")
+    text = text.replace("governed by {ref.jangka}", "governed by Article 7 (Term)")
+    path.write_text(text, encoding="utf-8")
+    code, out, _ = run("check", path, "--library", LIBRARY)
+    found = [line for line in out.splitlines() if "PKM109" in line]
+    if not insert:
+        assert found == [] and code == 0, out
+        return
+    rows = text.splitlines()
+    line = next(i for i, row in enumerate(rows, 1) if "Pasal 7 tentang Jangka Waktu" in row)
+    column = rows[line - 1].index("Pasal 7") + 1
+    assert code == 1
+    assert found[0] == (f"{path}:{line}:{column}: PKM109 Article 6 paragraph (1) refers to Article 7 \"Jangka "
+                        "Waktu\", which is now Article 8; Article 7 is now \"Inserted\"")
+    assert found[1].startswith(f"{path}:{line + 1}:")
+    assert 'refers to Article 7 "Term", which is now Article 8' in found[1]
+    assert "hint: write Article 8, or give that article a key and refer to it as `{ref.KEY}`" in out

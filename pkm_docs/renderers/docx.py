@@ -662,6 +662,14 @@ class _BodyBuilder:
             if index and index == len(a.parties) - 1:  # A / B / dan C: one "dan" before the last, as in a list
                 written.append(self.title_line(langs, "and", before=6))
             written.extend(self.party_heading(langs, party))
+        if self.agreement.provisional:  # the cover says so: the scheme's contents are not yet read in its law
+            note = self.add(TITLE)
+            note.space_before = Pt(8).twips
+            for index, lang in enumerate(langs):
+                if index:
+                    self.run(note, " / ", lang, italic=True, size=Pt(8.5))
+                self.run(note, _label(self.agreement, "provisional", lang), lang, italic=True, size=Pt(8.5))
+            written.append(note)
         name = TITLE_BOOKMARK if langs == self.langs else f"{TITLE_BOOKMARK}_{langs[0]}"
         self.bookmark(written[0], written[-1], name)
 
