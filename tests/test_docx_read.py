@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import io
+import zipfile
 from itertools import groupby
 from pathlib import Path
 
@@ -229,3 +230,37 @@ def test_control_tag_round_trips():
 @pytest.mark.parametrize("tag", ["", "clause|a|b|c|d|e", "pkm:clause|a|b", "pkm:|a|b|c|d|e"])
 def test_tags_that_are_not_ours_are_not_parsed(tag):
     assert ControlTag.parse(tag) is None
+
+
+def test_a_docx_built_by_an_earlier_version_with_content_controls_still_reads(example):
+    # files built before clauses were marked by bookmarks carry the same tags in block content controls
+    data = render_docx(example, layout="sequential")
+    document = docx.Document(io.BytesIO(data))
+    for mark in marks(data, document.element.body):
+        sdt = etree.Element(f"{W}sdt")
+        pr = etree.SubElement(sdt, f"{W}sdtPr")
+        etree.SubElement(pr, f"{W}alias").set(f"{W}val", mark.alias)
+        etree.SubElement(pr, f"{W}tag").set(f"{W}val", mark.tag)
+        content = etree.SubElement(sdt, f"{W}sdtContent")
+        mark.paragraphs[0].addprevious(sdt)
+        for p in mark.paragraphs:
+            for bookmark in p.findall(f"{W}bookmarkStart") + p.findall(f"{W}bookmarkEnd"):
+                p.remove(bookmark)
+            content.append(p)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    old_file = io.BytesIO()
+    with zipfile.ZipFile(buffer) as saved, zipfile.ZipFile(old_file, "w") as written:
+        for item in saved.infolist():
+            content = saved.read(item)
+            if item.filename == "docProps/custom.xml":  # no pkm-controls property then
+                root = etree.fromstring(content)
+                for prop in [p for p in root if p.get("name") == "pkm-controls"]:
+                    root.remove(prop)
+                content = etree.tostring(root)
+            written.writestr(item, content)
+    old = read_docx(old_file.getvalue())
+    assert "pkm-controls" not in old.properties
+    new = read_docx(data)
+    assert [(c.tag, c.text) for c in old.controls] == [(c.tag, c.text) for c in new.controls]
+    assert old.outside == ()
