@@ -718,3 +718,51 @@ def test_libreoffice_renumbers_the_articles_after_one_inserted_by_hand(agreement
     assert_in_order(text, [squeeze(f"Pasal {n} {title}") for n, title in (
         (1, "JUDUL PASAL 1"), (2, "JUDUL PASAL 1"), (3, "JUDUL PASAL 2"), (4, "JUDUL PASAL 3"))])
     assert squeeze("Article 3 ARTICLE TITLE 3") in text  # the English list is its own
+
+
+# -- what other programs read of the file -----------------------------------------------------------------
+
+
+def test_the_title_and_the_article_headings_carry_outline_levels(agreement, docx_bytes):
+    # Word's navigation pane and LibreOffice's navigator list the title, and the articles under it
+    levels = []
+    for p in part_xml(docx_bytes, "word/document.xml").iter(f"{W}p"):
+        level = p.find(f"{W}pPr/{W}outlineLvl")
+        if level is not None:
+            levels.append((level.get(f"{W}val"), "".join(p.itertext())))
+    assert levels[0] == ("0", agreement.title["id"])
+    headings = [text for value, text in levels if value == "1"]
+    assert headings == [agreement.articles[i // 2].title[("id", "en")[i % 2]]
+                        for i in range(2 * len(agreement.articles))]
+
+
+@pytest.mark.parametrize("lang, tag", [("id", "id-ID"), ("en", "en-GB")])
+def test_each_file_of_separate_layout_says_its_language_and_title(agreement, lang, tag):
+    data = render_docx(agreement.in_language(lang))
+    core = part_xml(data, "docProps/core.xml")
+    assert core.find("{http://purl.org/dc/elements/1.1/}language").text == tag
+    assert core.find("{http://purl.org/dc/elements/1.1/}title").text == agreement.title[lang]
+    defaults = part_xml(data, "word/styles.xml").find(f"{W}docDefaults")
+    assert {e.get(f"{W}val") for e in defaults.iter(f"{W}lang")} == {tag}
+
+
+def test_word_opens_the_file_in_its_current_mode_and_no_program_is_claimed(docx_bytes):
+    settings = part_xml(docx_bytes, "word/settings.xml")
+    modes = [s.get(f"{W}val") for s in settings.iter(f"{W}compatSetting") if s.get(f"{W}name") == "compatibilityMode"]
+    assert modes == ["15"]
+    app = part_xml(docx_bytes, "docProps/app.xml")
+    names = {etree.QName(child).localname: child.text for child in app}
+    assert names["Application"] == "pkm-docs"
+    assert not {"Pages", "Words", "Characters", "Lines", "Paragraphs", "Template"} & set(names)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+def test_the_closing_stays_on_the_page_of_the_signatures_in_the_sequential_layout(tmp_path):
+    from pkm_docs.pipeline import compile_agreement
+
+    example = compile_agreement(Path(__file__).resolve().parents[1] / "examples" / "kemitraan_kesehatan.pkm")
+    reader = libreoffice_pdf(render_docx(example.agreement, layout="sequential"), tmp_path)
+    last = squeeze(reader.pages[-1].extract_text())
+    closing = example.agreement.closing[0].paragraphs[0].text["en"]
+    assert squeeze(closing)[:60] in last and squeeze("PIHAK PERTAMA / FIRST PARTY") in last

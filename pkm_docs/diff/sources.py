@@ -101,10 +101,13 @@ def _document_details(data: bytes) -> tuple[dict[str, dict[str, str]], datetime.
 
     core = docx.Document(io.BytesIO(data)).core_properties
     details: dict[str, dict[str, str]] = {}
-    titles = {lang: value for lang, value in (("id", core.title), ("en", core.subject)) if value}
+    # the title is in the file's first language (its core language), the subject in the other
+    first = (core.language or "id").split("-")[0].lower()
+    second = "en" if first == "id" else "id"
+    titles = {lang: value for lang, value in ((first, core.title), (second, core.subject)) if value}
     if titles:
-        same = len(titles) == 2 and titles["id"] == titles["en"]
-        details["title"] = {ANY_LANGUAGE: titles["id"]} if same else titles
+        same = len(titles) == 2 and titles[first] == titles[second]
+        details["title"] = {ANY_LANGUAGE: titles[first]} if same else titles
     if core.identifier:
         details["number"] = {ANY_LANGUAGE: core.identifier}
     signed = core.created.date() if core.created else None

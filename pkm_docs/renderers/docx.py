@@ -129,12 +129,40 @@ def render_docx(agreement: Agreement, *, template: Path | None = None, layout: s
     except etree.XMLSyntaxError as exc:  # the template's own Jinja tags cut its XML apart
         raise BuildError(f"DOCX template {path} renders to broken XML (check its Jinja tags): {exc}") from exc
     _set_properties(document, agreement, builder.controls)
+    _set_structure(document, agreement)
     try:
         # what tpl.save() writes (docxtpl's picture and media replacements are not used here), zipped once
         members = docx_xml.package_members(document.part.package)
     except ValueError as exc:  # lxml refuses text XML cannot hold; check_text should have caught it
         raise BuildError(f"cannot write DOCX: {exc}") from exc
+    if "docProps/app.xml" in members:
+        members["docProps/app.xml"] = _APP_XML
     return docx_xml.zip_members(members)
+
+
+#: The extended properties: the program that wrote the file, and no page or word counts (a template's
+#: "Microsoft Macintosh Word, 1 page, 0 words" would be read as true). Word counts again when it saves.
+_APP_XML = (b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+            b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
+            b'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+            b"<Application>pkm-docs</Application><DocSecurity>0</DocSecurity></Properties>")
+_WORD = "http://schemas.microsoft.com/office/word"
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _set_structure(document: Document, agreement: Agreement) -> None:
+    """What other programs read of the whole file: the default language is the file's first language (the
+    English file of ``--layout separate`` says English), and Word's compatibility mode is 15 (current), so
+    Word does not open the file in compatibility mode."""
+    lang = LANGUAGE_TAGS.get(agreement.languages[0], agreement.languages[0])
+    for default in document.styles.element.iter(f"{_W}docDefaults"):
+        for tag in default.iter(f"{_W}lang"):
+            tag.set(f"{_W}val", lang)
+    for setting in document.settings.element.iter(f"{_W}compatSetting"):
+        if setting.get(f"{_W}name") == "compatibilityMode" and setting.get(f"{_W}uri") == _WORD:
+            mode = setting.get(f"{_W}val") or ""
+            if not mode.isdigit() or int(mode) < 15:
+                setting.set(f"{_W}val", "15")
 
 
 def check_text(agreement: Agreement) -> None:
@@ -651,6 +679,7 @@ class _BodyBuilder:
             p = self.add(TITLE)
             written.append(p)
             if index == 0:
+                p.outline = 0  # the title heads the navigation pane, the articles under it
                 self.run(p, a.title.get(lang), lang, caps=True)
             else:
                 self.run(p, a.title.get(lang), lang, italic=True, size=Pt(11.5))
@@ -702,7 +731,10 @@ class _BodyBuilder:
                 self.heading(self.body, part, lang)
             part_list = self.lists.for_part(index, part, lang)
             for block in clause_blocks(part):
-                self.block(self.body, part, block, lang, part_list)
+                written = self.block(self.body, part, block, lang, part_list)
+                if part.kind == "closing":  # the closing words stay on the page of the signatures
+                    for p in written:
+                        p.keep_next = True
 
     def parallel(self) -> None:
         assert self.lists is not None  # set by build(), the only caller
@@ -730,6 +762,7 @@ class _BodyBuilder:
         """The article's heading: "Pasal 1" drawn by the list, then the title on a line of its own."""
         assert self.lists is not None  # set by build(), which alone writes headings
         p = self.add(HEADING, story)
+        p.outline = 1  # Word's navigation pane and outline view list the articles
         label = _label(self.agreement, "article", lang)
         title = part.title.get(lang)
         if part.number is not None and self.lists.live_headings:
@@ -956,9 +989,9 @@ def _set_properties(document: Document, agreement: Agreement, controls: Mapping[
     clause bookmark holds (``controls``: bookmark name → tag and alias)."""
     signed = datetime.datetime.combine(agreement.signing_date, datetime.time())
     text = {
-        "title": agreement.title.get("id") or agreement.title.get(agreement.languages[0]),
-        "subject": agreement.title.get("en") if "en" in agreement.languages else "",
-        "language": "id-ID",
+        "title": agreement.title.get(agreement.languages[0]),
+        "subject": " / ".join(agreement.title.get(lang) for lang in agreement.languages[1:]),
+        "language": LANGUAGE_TAGS.get(agreement.languages[0], agreement.languages[0]),
         "identifier": agreement.number,
         "category": agreement.scheme,
         "keywords": ", ".join(k for k in ("PKM", "perjanjian kemitraan", agreement.scheme, agreement.number,

@@ -120,7 +120,7 @@ class Paragraph:
     """
 
     __slots__ = ("style_id", "keep_next", "page_break_before", "numbering", "space_before", "space_after",
-                 "line", "indent", "align", "bookmarks", "runs", "bar")
+                 "line", "indent", "align", "outline", "bookmarks", "runs", "bar")
 
     def __init__(self, style_id: str | None = None):
         self.style_id = style_id
@@ -132,6 +132,7 @@ class Paragraph:
         self.line: int | None = None  # an exact line height
         self.indent: tuple[int, int] | None = None
         self.align: str | None = None
+        self.outline: int | None = None  # an outline level: a heading in Word's navigation pane (0 is the top)
         self.bookmarks: list[str] = []  # starts of bookmarks, after the properties
         self.runs: list[str] = []  # runs, and the ends of bookmarks, in order
         self.bar: str | None = None  # a left border of this colour (RRGGBB): a draft's mark on ad-hoc text
@@ -173,6 +174,8 @@ class Paragraph:
             parts.append(f'<w:ind w:left="{self.indent[0]}" w:right="{self.indent[1]}"/>')
         if self.align is not None:
             parts.append(f"<w:jc w:val={attr(self.align)}/>")
+        if self.outline is not None:
+            parts.append(f'<w:outlineLvl w:val="{self.outline}"/>')
         return f"<w:pPr>{''.join(parts)}</w:pPr>" if parts else ""
 
     def _spacing(self) -> str:
