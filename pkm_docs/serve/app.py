@@ -1,0 +1,384 @@
+"""The Starlette application of ``pkm serve``: pick a template, fill its steps, review, download."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import io
+import secrets
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Awaitable, Callable
+from urllib.parse import quote
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.applications import Starlette
+from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from ..data import parse_data
+from ..errors import PkmError
+from ..library import Library
+from ..locale import format_date
+from ..model import Text
+from ..pipeline import Rendering
+from ..reading import decode_text
+from ..templates_cli import list_templates
+from ..values import Env
+from .answers import MAX_ROWS, Answers, empty_answer, from_data, read_answer, to_data, MISSING
+from .form import Form, build_form
+from .store import Draft, Store
+from .validate import Outcome, preview, validate
+
+HERE = Path(__file__).parent
+#: The largest request body (an uploaded data file, a long form); larger ones get 413.
+MAX_UPLOAD = 1_000_000
+COOKIE = "pkm_session"
+CSP = ("default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+       "base-uri 'none'")
+
+
+_MONTHS = [(m, tuple(format_date(datetime.date(2000, m, 1), lang).split(" ")[1] for lang in ("id", "en")))
+           for m in range(1, 13)]
+
+
+@dataclass(frozen=True)
+class TemplateInfo:
+    name: str
+    path: Path
+    description: Text
+
+
+def _describe(text: str) -> Text:
+    id_text, slash, en_text = text.partition(" / ")
+    return Text({"id": id_text, "en": en_text if slash else id_text})
+
+
+def find_templates(library_dir: Path | None) -> list[TemplateInfo]:
+    """The standard templates, then those in the organisation's library folder (``DIR/templates/*.pkm``)."""
+    found = [TemplateInfo(t.name, t.path, _describe(t.description)) for t in list_templates()]
+    if library_dir is not None and (library_dir / "templates").is_dir():
+        for path in sorted((library_dir / "templates").glob("*.pkm")):
+            first = path.read_text(encoding="utf-8", errors="replace").splitlines()[:1]
+            description = first[0].lstrip("# ").strip() if first and first[0].startswith("#") else path.stem
+            if all(t.name != path.stem for t in found):
+                found.append(TemplateInfo(path.stem, path, _describe(description)))
+    return found
+
+
+class Server:
+    """What the routes share: the library, the templates' forms, the store, the page templates."""
+
+    def __init__(self, library: Library, store: Store, library_dir: Path | None = None):
+        self.library = library
+        self.store = store
+        self.templates = {t.name: t for t in find_templates(library_dir)}
+        self._forms: dict[str, Form] = {}
+        self._files: dict[str, dict[str, bytes]] = {}
+        self.jinja = Environment(loader=FileSystemLoader(HERE / "templates"),
+                                 autoescape=select_autoescape(default=True, default_for_string=True))
+        self.jinja.globals.update(preview_of=self.preview_of, shown=shown, months=_MONTHS)
+        self.jinja.filters["zip"] = zip
+
+    def form(self, name: str) -> Form:
+        if name not in self._forms:
+            if name not in self.templates:
+                raise HTTPException(404, "no such template")
+            self._forms[name] = build_form(self.templates[name].path, self.library, name)
+        return self._forms[name]
+
+    def page(self, request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
+        context.update(csrf=request.state.csrf, request=request)
+        return HTMLResponse(self.jinja.get_template(name).render(**context), status_code=status)
+
+    def preview_of(self, field: Any, answer: Any) -> str:
+        """``Rp950.000.000`` → its figures and words as the agreement will write them (empty if not readable)."""
+        if field.type.kind not in ("money", "percent", "quantity", "duration", "date", "period"):
+            return ""
+        value = to_data(field.type, answer)
+        if value is MISSING:
+            return ""
+        try:
+            typed = field.type.from_data(value, Env.empty())
+        except Exception:  # any value the type refuses simply has no preview; the checks report it
+            return ""
+        return " / ".join(p for p in (preview(field, typed, "id"), preview(field, typed, "en")) if p)
+
+    def files(self, form: Form, outcome: Outcome) -> dict[str, bytes]:
+        """The DOCX and PDF of a checked draft (the last few are kept: a zip after a PDF renders nothing again)."""
+        assert outcome.compiled is not None
+        key = hashlib.sha256(f"{form.template}\0{outcome.data}".encode()).hexdigest()
+        if key not in self._files:
+            if len(self._files) > 8:
+                self._files.pop(next(iter(self._files)))
+            self._files[key] = Rendering(outcome.compiled.agreement, form.template, ("docx", "pdf")).files()
+        return self._files[key]
+
+
+def shown(field: Any, answer: Any) -> str:
+    """An answer as the review screen lists it."""
+    value = to_data(field.type, answer)
+    if value is MISSING:
+        return ""
+    kind = field.type.kind
+    if kind == "text":
+        return value if isinstance(value, str) else f"{value['id']} / {value['en']}"
+    if kind == "list":
+        return "; ".join(shown(type("F", (), {"type": field.type.item})(), a) for a in answer
+                         if to_data(field.type.item, a) is not MISSING)
+    if kind == "allocation":
+        return "; ".join(f"{k}: {v}" for k, v in value.items())
+    if kind == "period":
+        return " – ".join(str(v) for v in value.values())
+    if kind == "boolean":
+        return "ya / yes" if value is True else "tidak / no" if value is False else str(value)
+    return str(value)
+
+
+# ---- requests ---------------------------------------------------------------------------------------------
+
+
+def _server(request: Request) -> Server:
+    return request.app.state.server
+
+
+def _draft(request: Request) -> tuple[Server, Draft, Form]:
+    server = _server(request)
+    draft = server.store.get(request.state.session, request.path_params["draft"])
+    if draft is None:
+        raise HTTPException(404, "no such draft")
+    return server, draft, server.form(draft.template)
+
+
+async def _posted(request: Request) -> Any:
+    """The posted form, once its CSRF token is checked against the session's."""
+    length = request.headers.get("content-length")
+    if length is not None and (not length.isdigit() or int(length) > MAX_UPLOAD):
+        raise HTTPException(413, "too large")
+    form = await request.form(max_files=1, max_fields=5_000, max_part_size=MAX_UPLOAD)
+    token = form.get("csrf")
+    if not isinstance(token, str) or not secrets.compare_digest(token, request.state.csrf):
+        raise HTTPException(403, "the form is stale or did not come from this page; reload it")
+    return form
+
+
+def _answers(form: Form, draft: Draft) -> Answers:
+    return {f.name: draft.answers.get(f.name, empty_answer(f.type)) for f in form.fields}
+
+
+async def home(request: Request) -> Response:
+    server = _server(request)
+    drafts = [(d, server.templates.get(d.template)) for d in server.store.drafts(request.state.session)]
+    return server.page(request, "home.html", templates=list(server.templates.values()), drafts=drafts)
+
+
+async def new_draft(request: Request) -> Response:
+    server = _server(request)
+    posted = await _posted(request)
+    name = str(posted.get("template", ""))
+    form = server.form(name)
+    answers: Answers = {}
+    upload = posted.get("data")
+    if isinstance(upload, UploadFile) and upload.filename:
+        answers = await _imported(request, form, upload)
+        if isinstance(answers, Response):
+            return answers
+    draft = server.store.create(request.state.session, name, answers)
+    return RedirectResponse(f"/d/{draft.id}/step/0", 303)
+
+
+async def _imported(request: Request, form: Form, upload: UploadFile) -> Any:
+    """The answers of an uploaded data file, or the page saying why it cannot be read."""
+    server = _server(request)
+    raw = await upload.read(MAX_UPLOAD + 1)
+    problems: list[str] = []
+    answers: Answers = {}
+    if len(raw) > MAX_UPLOAD:
+        problems.append(f"the file is larger than {MAX_UPLOAD:,} bytes")
+    else:
+        try:
+            values = parse_data(decode_text(raw, upload.filename or "data"), upload.filename or "data")
+        except PkmError as error:
+            problems += [d.message for d in error.diagnostics]
+        else:
+            for key, given in values.items():
+                f = form.field(key)
+                if f is None:
+                    problems.append(f"the file gives `{key}`, which the template `{form.template}` does not ask for")
+                    continue
+                try:
+                    answers[key] = from_data(f.type, given.value)
+                except Exception as exc:  # the value is kept out; the checks name what is missing
+                    problems.append(f"`{key}`: {exc}")
+    if problems and not answers:
+        return server.page(request, "problem.html", 400, title=Text({"id": "Berkas data tidak dapat dibaca",
+                                                                      "en": "The data file cannot be read"}),
+                           problems=problems)
+    return answers
+
+
+async def step(request: Request) -> Response:
+    server, draft, form = _draft(request)
+    number = int(request.path_params["n"])
+    if not 0 <= number < len(form.steps):
+        raise HTTPException(404, "no such step")
+    return server.page(request, "step.html", draft=draft, form=form, number=number, step=form.steps[number],
+                       answers=_answers(form, draft), outcome=None)
+
+
+async def save_step(request: Request) -> Response:
+    server, draft, form = _draft(request)
+    number = int(request.path_params["n"])
+    if not 0 <= number < len(form.steps):
+        raise HTTPException(404, "no such step")
+    posted = await _posted(request)
+    answers = _answers(form, draft)
+    current = form.steps[number]
+    for f in current.fields:
+        answers[f.name] = read_answer(f.type, posted, f.name)
+    action = str(posted.get("action", "next"))
+    anchor = ""
+    if action.startswith(("add:", "remove:")):
+        verb, _, target = action.partition(":")
+        name, _, row = target.partition(":")
+        f = form.field(name)
+        if f is not None and f.type.kind in ("list", "allocation") and isinstance(answers[name], list):
+            rows = answers[name]
+            if verb == "add" and len(rows) < MAX_ROWS:
+                rows.append(empty_answer(f.type.item) if f.type.kind == "list" else {"who": "", "amount": ""})
+            elif verb == "remove" and row.isdigit() and int(row) < len(rows):
+                rows.pop(int(row))
+            anchor = f"#field-{name}"
+        server.store.save(draft, answers)
+        return RedirectResponse(f"/d/{draft.id}/step/{number}{anchor}", 303)
+    server.store.save(draft, answers)
+    if action == "back":
+        return RedirectResponse(f"/d/{draft.id}/step/{max(number - 1, 0)}" if number else "/", 303)
+    if action.startswith("goto:") and action[5:].isdigit():
+        return RedirectResponse(f"/d/{draft.id}/step/{min(int(action[5:]), len(form.steps) - 1)}", 303)
+    outcome = validate(form, answers, server.library, checks=False)
+    if outcome.errors_in([f.name for f in current.fields]):
+        return server.page(request, "step.html", 422, draft=draft, form=form, number=number, step=current,
+                           answers=answers, outcome=outcome)
+    if action == "review" or number + 1 >= len(form.steps):
+        return RedirectResponse(f"/d/{draft.id}/review", 303)
+    return RedirectResponse(f"/d/{draft.id}/step/{number + 1}", 303)
+
+
+async def review(request: Request) -> Response:
+    server, draft, form = _draft(request)
+    answers = _answers(form, draft)
+    outcome = validate(form, answers, server.library)
+    return server.page(request, "review.html", draft=draft, form=form, answers=answers, outcome=outcome)
+
+
+async def download(request: Request) -> Response:
+    server, draft, form = _draft(request)
+    kind = request.path_params["kind"]
+    outcome = validate(form, _answers(form, draft), server.library)
+    name = form.template
+    if kind == "yaml":
+        return _attachment(outcome.data.encode("utf-8"), f"{name}.yaml", "application/yaml")
+    if kind not in ("docx", "pdf", "zip"):
+        raise HTTPException(404, "no such file")
+    if not outcome.ok:
+        return RedirectResponse(f"/d/{draft.id}/review", 303)
+    files = server.files(form, outcome)
+    if kind == "zip":
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for file_name, data in files.items():
+                archive.writestr(file_name, data)
+            archive.writestr(f"{name}.yaml", outcome.data)
+            archive.writestr(f"{name}.pkm", form.source)
+        return _attachment(buffer.getvalue(), f"{name}.zip", "application/zip")
+    types = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+             "pdf": "application/pdf"}
+    return _attachment(files[f"{name}.{kind}"], f"{name}.{kind}", types[kind])
+
+
+async def import_data(request: Request) -> Response:
+    server, draft, form = _draft(request)
+    posted = await _posted(request)
+    upload = posted.get("data")
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        return RedirectResponse(f"/d/{draft.id}/review", 303)
+    answers = await _imported(request, form, upload)
+    if isinstance(answers, Response):
+        return answers
+    server.store.save(draft, answers)
+    return RedirectResponse(f"/d/{draft.id}/review", 303)
+
+
+def _attachment(data: bytes, name: str, media_type: str) -> Response:
+    return Response(data, media_type=media_type,
+                    headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"})
+
+
+# ---- the application --------------------------------------------------------------------------------------
+
+
+class _Guard:
+    """Every response: the session cookie, a strict Content-Security-Policy and no caching of drafts."""
+
+    def __init__(self, app: Callable[..., Awaitable[None]], store: Store):
+        self.app = app
+        self.store = store
+
+    async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
+        session, csrf, new = self.store.session(request.cookies.get(COOKIE))
+        scope.setdefault("state", {}).update(session=session, csrf=csrf)
+
+        async def send_with_headers(message: dict) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                headers += [(b"content-security-policy", CSP.encode()), (b"x-content-type-options", b"nosniff"),
+                            (b"referrer-policy", b"no-referrer"), (b"x-frame-options", b"DENY"),
+                            (b"cache-control", b"no-store")]
+                if new:
+                    headers.append((b"set-cookie", f"{COOKIE}={session}; Path=/; HttpOnly; SameSite=Strict; "
+                                                   f"Max-Age={400 * 24 * 3600}".encode()))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+async def _error(request: Request, exc: Exception) -> Response:
+    status = getattr(exc, "status_code", 500)
+    detail = getattr(exc, "detail", "")
+    titles = {404: ("Tidak ditemukan", "Not found"), 403: ("Formulir kedaluwarsa", "The form is stale"),
+              413: ("Berkas terlalu besar", "The upload is too large")}
+    id_text, en_text = titles.get(status, ("Ada yang salah", "Something went wrong"))
+    server = _server(request)
+    return server.page(request, "problem.html", status, title=Text({"id": id_text, "en": en_text}),
+                       problems=[str(detail)] if detail else [])
+
+
+def create_app(library: Library, data_dir: Path, *, library_dir: Path | None = None,
+               allowed_hosts: tuple[str, ...] = ("127.0.0.1", "localhost", "[::1]")) -> Starlette:
+    """The application: its drafts in ``data_dir``, its clauses from ``library``."""
+    store = Store(data_dir)
+    routes = [
+        Route("/", home), Route("/new", new_draft, methods=["POST"]),
+        Route("/d/{draft}/step/{n:int}", step), Route("/d/{draft}/step/{n:int}", save_step, methods=["POST"]),
+        Route("/d/{draft}/review", review), Route("/d/{draft}/import", import_data, methods=["POST"]),
+        Route("/d/{draft}/download/{kind}", download),
+        Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
+    ]
+    app = Starlette(routes=routes, exception_handlers={HTTPException: _error},
+                    middleware=[Middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts)),
+                                Middleware(_Guard, store=store)])
+    app.state.server = Server(library, store, library_dir)
+    return app
