@@ -16,6 +16,7 @@ pytest.importorskip("starlette")
 from starlette.testclient import TestClient  # noqa: E402
 
 from pkm_docs.library import load_library  # noqa: E402
+from pkm_docs.values import DateType  # noqa: E402
 from pkm_docs.serve.app import create_app  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,3 +59,210 @@ def test_home_lists_every_template_with_both_descriptions(client):
     assert "Pelayanan kesehatan ibu dan anak: Dinas Kesehatan dan yayasan" in page
     assert "Maternal and child health services: a health office and a foundation" in page
     assert "Kemitraan kehutanan tiga pihak" in page
+
+
+def sample_fields(template: str) -> dict[str, dict[str, str]]:
+    """The sample data of a template as the fields a person fills, by input name (what the browser posts)."""
+    from pkm_docs.serve.form import build_form
+    form = build_form(ROOT / "templates" / f"{template}.pkm", load_library(None))
+    data = yaml.safe_load((ROOT / "templates" / f"{template}.sample.yaml").read_text(encoding="utf-8"))
+    out: dict[str, dict[str, str]] = {}
+    for f in form.fields:
+        raw = data.get(f.name)
+        if raw is None:
+            continue
+        out[f.name] = posted(f.type, f.name, raw, [k for k, _ in form.parties])
+    return out
+
+
+def posted(type_, name: str, raw, parties) -> dict[str, str]:
+    kind = type_.kind
+    if kind == "text":
+        return {f"{name}.id": raw["id"], f"{name}.en": raw["en"]} if isinstance(raw, dict) \
+            else {f"{name}.id": str(raw), f"{name}.en": ""}
+    if kind == "date":
+        return {f"{name}.d": str(raw.day), f"{name}.m": str(raw.month), f"{name}.y": str(raw.year)}
+    if kind == "duration":
+        n, unit = raw.split()
+        return {f"{name}.n": n, f"{name}.unit": "years" if unit.startswith("year") else "months"}
+    if kind == "period":
+        out = {}
+        for end in ("from", "until"):
+            out.update(posted(DateType(), f"{name}.{end}", raw[end], parties))
+        return out
+    if kind == "list":
+        out = {f"{name}.rows": str(len(raw))}
+        for i, item in enumerate(raw):
+            out.update(posted(type_.item, f"{name}.{i}", item, parties))
+        return out
+    if kind == "allocation":
+        rows = [(k, raw.get(k)) for k in parties] + [(k, v) for k, v in raw.items() if k not in parties]
+        out = {f"{name}.rows": str(len(rows))}
+        for i, (who, amount) in enumerate(rows):
+            out[f"{name}.{i}.who"] = who
+            text = "" if amount is None else str(amount)
+            out[f"{name}.{i}.amount"] = text.removeprefix("Rp") if type_.of.kind == "money" else text
+        return out
+    if kind == "boolean":
+        return {name: "yes" if raw else "no"}
+    if kind == "money":
+        return {name: str(raw).removeprefix("Rp")}
+    return {name: str(raw)}
+
+
+def fill_all(client, url: str, template: str, change=None):
+    """Post every step of the draft with the template's sample data; returns the last response."""
+    from pkm_docs.serve.form import build_form
+    form = build_form(ROOT / "templates" / f"{template}.pkm", load_library(None))
+    values = sample_fields(template)
+    if change:
+        change(values)
+    response = None
+    for n, step in enumerate(form.steps):
+        fields: dict[str, str] = {}
+        for f in step.fields:
+            fields.update(values.get(f.name, {}))
+        response = post_step(client, url, n, fields)
+    return response
+
+
+@pytest.mark.slow  # renders both files and runs `pkm build` in a new process
+@pytest.mark.parametrize("template", ["kesehatan", "kehutanan_tiga_pihak"])
+def test_filled_form_downloads_what_pkm_build_makes_of_the_exported_data(client, template, tmp_path):
+    url = draft_url(start(client, template))
+    review = fill_all(client, url, template)
+    assert str(review.url).endswith(f"{url}/review"), review.text
+    assert "Pemeriksaan lulus" in review.text and "Ubah / Edit" in review.text
+    archive = zipfile.ZipFile(io.BytesIO(client.get(f"{url}/download/zip").content))
+    names = sorted(archive.namelist())
+    assert names == sorted([f"{template}.docx", f"{template}.pdf", f"{template}.yaml", f"{template}.pkm"])
+    assert client.get(f"{url}/download/pdf").content == archive.read(f"{template}.pdf")
+    for name in names:
+        (tmp_path / name).write_bytes(archive.read(name))
+    subprocess.run([sys.executable, "-m", "pkm_docs.cli", "build", str(tmp_path / f"{template}.pkm"),
+                    "--data", str(tmp_path / f"{template}.yaml"), "-o", str(tmp_path / "out")], check=True)
+    assert (tmp_path / "out" / f"{template}.docx").read_bytes() == archive.read(f"{template}.docx")
+    assert (tmp_path / "out" / f"{template}.pdf").read_bytes() == archive.read(f"{template}.pdf")
+
+
+def test_impossible_date_says_it_does_not_exist_in_both_languages(client):
+    url = draft_url(start(client, "kesehatan"))
+    page = post_step(client, url, 0, {"nomor_dinas.id": "1/2026", "tanggal_tanda_tangan.d": "30",
+                                      "tanggal_tanda_tangan.m": "2", "tanggal_tanda_tangan.y": "2027",
+                                      "tempat_tanda_tangan.id": "Kupang"})
+    assert page.status_code == 422 and str(page.url).endswith("/step/0")
+    assert "Tanggal 30 Februari 2027 tidak ada." in page.text
+    assert "is not a date (day is out of range for month)" in page.text and "write a date that exists" in page.text
+    assert 'value="30"' in page.text and 'value="Kupang"' in page.text  # what was typed is kept
+    fixed = post_step(client, url, 0, {"nomor_dinas.id": "1/2026", "tanggal_tanda_tangan.d": "28",
+                                       "tanggal_tanda_tangan.m": "2", "tanggal_tanda_tangan.y": "2027",
+                                       "tempat_tanda_tangan.id": "Kupang"})
+    assert str(fixed.url).endswith("/step/1")
+
+
+def test_missing_and_wrong_values_are_reported_at_their_fields_only_on_their_step(client):
+    url = draft_url(start(client, "kesehatan"))
+    page = post_step(client, url, 0, {"tempat_tanda_tangan.id": "Kupang"})
+    assert page.status_code == 422
+    assert page.text.count("Wajib diisi.") == 2  # the number and the date; not the fields of later steps
+    funding = post_step(client, url, 5, {"total_anggaran": "950 juta", "bagian_dinas": "70", "bagian_yayasan": "30"})
+    assert "Isian tidak sesuai: yang diminta jumlah uang, misalnya Rp500.000.000." in funding.text
+    assert "expected money, e.g. Rp500.000.000, got &#39;950 juta&#39;" in funding.text
+
+
+def test_back_and_forward_keep_every_answer_and_a_list_grows_a_row(client):
+    url = draft_url(start(client, "kesehatan"))
+    fields = {"tujuan.id": "tujuan A", "wilayah.id": "Kupang", "kegiatan.rows": "1", "kegiatan.0.id": "kegiatan satu",
+              "fasilitas_kesehatan.rows": "1", "fasilitas_kesehatan.0.id": "Puskesmas Oesapa"}
+    added = post_step(client, url, 3, fields, action="add:kegiatan")
+    assert str(added.url).endswith("/step/3#field-kegiatan")
+    assert added.text.count('name="kegiatan.') == 2 * 2 + 1  # two rows (id, en) and the row count
+    post_step(client, url, 3, {**fields, "kegiatan.rows": "2", "kegiatan.1.id": "kegiatan dua"}, action="back")
+    again = client.get(f"{url}/step/3").text
+    assert 'value="kegiatan dua"' in again and 'value="tujuan A"' in again and 'value="Puskesmas Oesapa"' in again
+
+
+def test_shares_that_do_not_add_up_block_the_download_and_link_the_fields(client):
+    url = draft_url(start(client, "kesehatan"))
+    review = fill_all(client, url, "kesehatan", lambda v: v.update(bagian_yayasan={"bagian_yayasan": "20"}))
+    assert "90%, bukan 100% (10% kurang)" in review.text and "10% short" in review.text
+    assert f'href="{url}/step/5#field-bagian_dinas"' in review.text
+    assert "/download/pdf" not in review.text
+    assert client.get(f"{url}/download/pdf", follow_redirects=False).status_code == 303
+
+
+HOSTILE = "</p><script>alert(1)</script>{{ 7*7 }} #set text(red) ]]><w:t>x</w:t> ${x}"
+
+
+def test_hostile_text_is_shown_and_written_as_plain_text(client, tmp_path):
+    url = draft_url(start(client, "kesehatan"))
+    fill_all(client, url, "kesehatan", lambda v: v.update(tempat_tanda_tangan={"tempat_tanda_tangan.id": HOSTILE}))
+    review = client.get(f"{url}/review").text
+    assert "<script>" not in review and "&lt;/p&gt;&lt;script&gt;alert(1)&lt;/script&gt;{{ 7*7 }}" in review
+    step = client.get(f"{url}/step/0").text
+    assert "<script>" not in step
+    pdf = client.get(f"{url}/download/pdf").content
+    (tmp_path / "a.pdf").write_bytes(pdf)
+    text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "a.pdf"), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    assert "<script>alert(1)</script>{{ 7*7 }}" in text.replace("\n", "")
+    exported = yaml.safe_load(client.get(f"{url}/download/yaml").text)
+    assert exported["tempat_tanda_tangan"] == HOSTILE
+
+
+def test_every_form_needs_the_session_csrf_token(client):
+    start(client, "kesehatan")
+    assert client.post("/new", data={"template": "kesehatan"}).status_code == 403
+    assert client.post("/new", data={"template": "kesehatan", "csrf": "forged"}).status_code == 403
+
+
+def test_a_draft_belongs_to_the_session_that_made_it(library, tmp_path):
+    app = create_app(library, tmp_path / "data")
+    with TestClient(app, base_url="http://127.0.0.1") as alice, TestClient(app, base_url="http://127.0.0.1") as bob:
+        url = draft_url(start(alice, "kesehatan"))
+        post_step(alice, url, 0, {"tempat_tanda_tangan.id": "Rahasia Alice"})
+        assert "Rahasia Alice" in alice.get(f"{url}/step/0").text
+        assert bob.get(f"{url}/step/0").status_code == 404
+        assert bob.get(f"{url}/download/yaml").status_code == 404
+        assert "Rahasia" not in bob.get("/").text
+
+
+def test_a_draft_is_resumed_after_a_restart(library, tmp_path):
+    with TestClient(create_app(library, tmp_path / "data"), base_url="http://127.0.0.1") as first:
+        url = draft_url(start(first, "kesehatan"))
+        post_step(first, url, 0, {"tempat_tanda_tangan.id": "Kupang"}, action="back")
+        cookies = dict(first.cookies)
+    with TestClient(create_app(library, tmp_path / "data"), base_url="http://127.0.0.1", cookies=cookies) as again:
+        assert url in again.get("/").text
+        assert 'value="Kupang"' in again.get(f"{url}/step/0").text
+
+
+def test_strict_headers_and_only_loopback_host_names(client):
+    response = client.get("/")
+    assert "default-src 'none'" in response.headers["content-security-policy"]
+    assert "script-src" not in response.headers["content-security-policy"]
+    assert "HttpOnly" in response.headers["set-cookie"] and "SameSite=Strict" in response.headers["set-cookie"]
+    assert client.get("/", headers={"host": "evil.example"}).status_code == 400
+
+
+def test_an_upload_larger_than_the_limit_is_refused(client):
+    from pkm_docs.serve.app import MAX_UPLOAD
+    token = csrf(client.get("/").text)
+    response = client.post("/new", data={"csrf": token, "template": "kesehatan"},
+                           files={"data": ("big.yaml", b"a: " + b"x" * (MAX_UPLOAD + 10), "application/yaml")})
+    assert response.status_code == 413 and "Berkas terlalu besar" in response.text
+
+
+def test_a_data_file_imports_into_a_new_draft(client):
+    sample = (ROOT / "templates" / "kesehatan.sample.yaml").read_bytes()
+    response = start(client, "kesehatan", sample)
+    url = draft_url(response)
+    assert "Pemeriksaan lulus" in client.get(f"{url}/review").text
+    bad = start_raw(client, "kesehatan", b"mulai_berlaku: 2027-02-30\n")
+    assert bad.status_code == 400 and "is not a date" in bad.text
+
+
+def start_raw(client, template, data):
+    token = csrf(client.get("/").text)
+    return client.post("/new", data={"csrf": token, "template": template},
+                       files={"data": ("d.yaml", data, "application/yaml")})
