@@ -62,6 +62,9 @@ _TYPE_ID = {"text": "teks", "money": "jumlah uang", "percent": "persentase", "da
             "period": "periode"}
 
 
+_FILE_HINTS = ("PKM030", "PKM032", "PKM033")
+
+
 def _month(number: int, lang: str) -> str:
     return locale.format_date(datetime.date(2000, number, 1), lang).split(" ")[1]
 
@@ -150,8 +153,9 @@ def validate(form: Form, answers: Answers, library: Library, *, checks: bool = T
         lines_for = lines
     for diag in found:
         f = _field_at(form, diag, data_name, lines if diag.code == "PKM030" else lines_for)
-        message = Message(diag.code, diag.severity, _indonesian(diag, f, answers), diag.message,
-                          hint_in(diag, "en"), (f.name,) if f else _use_fields(form, diag.span))
+        hint = None if diag.code in _FILE_HINTS else hint_in(diag, "en")  # they say how to write a data file
+        message = Message(diag.code, diag.severity, _indonesian(diag, f, answers), diag.message, hint,
+                          (f.name,) if f else _use_fields(form, diag.span))
         if f is not None:
             outcome.by_field.setdefault(f.name, []).append(message)
         else:
