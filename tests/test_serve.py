@@ -13,11 +13,11 @@ import pytest
 import yaml
 
 pytest.importorskip("starlette")
-from starlette.testclient import TestClient  # noqa: E402
+from starlette.testclient import TestClient
 
-from pkm_docs.library import load_library  # noqa: E402
-from pkm_docs.values import DateType  # noqa: E402
-from pkm_docs.serve.app import create_app  # noqa: E402
+from pkm_docs.library import load_library
+from pkm_docs.values import DateType
+from pkm_docs.serve.app import create_app
 
 ROOT = Path(__file__).resolve().parent.parent
 

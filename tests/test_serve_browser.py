@@ -14,6 +14,7 @@ import yaml
 
 from pkm_docs.library import load_library
 from pkm_docs.serve.form import build_form
+from pkm_docs.values import DateType
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
@@ -71,7 +72,7 @@ def fill(page, type_, name: str, raw, parties: list[str]) -> None:
         page.fill(f'[name="{name}.y"]', str(raw.year))
     elif kind == "period":
         for end in ("from", "until"):
-            fill(page, type(type_).__mro__[0] and _date, f"{name}.{end}", raw[end], parties)
+            fill(page, DateType(), f"{name}.{end}", raw[end], parties)
     elif kind == "duration":
         number, unit = raw.split()
         page.fill(f'[name="{name}.n"]', number)
@@ -101,11 +102,6 @@ def fill(page, type_, name: str, raw, parties: list[str]) -> None:
         page.fill(f'[name="{name}"]', str(raw).removeprefix("Rp"))
     else:
         page.fill(f'[name="{name}"]', str(raw))
-
-
-from pkm_docs.values import DateType  # noqa: E402
-
-_date = DateType()
 
 
 def pdf_text(path: Path) -> str:
@@ -181,7 +177,8 @@ def test_a_person_fills_the_health_template_in_the_browser(server, browser, tmp_
             page.click('button[value="next"]')
             page.wait_for_url(f"**/step/{n}")
             assert page.input_value('[name="total_anggaran"]') == "875.500.000"
-            assert "delapan ratus tujuh puluh lima juta lima ratus ribu rupiah" in page.inner_text("#field-total_anggaran")
+            words = "delapan ratus tujuh puluh lima juta lima ratus ribu rupiah"
+            assert words in page.inner_text("#field-total_anggaran")
 
     downloads = walk(page, server, "kesehatan", tmp_path, mistakes)
     page.goto(page.url)  # the review again, for its picture

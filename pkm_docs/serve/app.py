@@ -31,7 +31,7 @@ from ..model import Text
 from ..pipeline import Rendering
 from ..reading import decode_text
 from ..templates_cli import list_templates
-from ..values import Env
+from ..values import Env, ListType
 from .answers import MAX_ROWS, Answers, empty_answer, from_data, read_answer, to_data, MISSING
 from .form import Form, build_form
 from .store import Draft, Store
@@ -136,7 +136,7 @@ def shown(field: Any, answer: Any) -> str:
     if kind == "allocation":
         return "; ".join(f"{k}: {v}" for k, v in value.items())
     if kind == "period":
-        return " – ".join(str(v) for v in value.values())
+        return " .. ".join(str(v) for v in value.values())
     if kind == "boolean":
         return "ya / yes" if value is True else "tidak / no" if value is False else str(value)
     return str(value)
@@ -248,11 +248,12 @@ async def save_step(request: Request) -> Response:
     if action.startswith(("add:", "remove:")):
         verb, _, target = action.partition(":")
         name, _, row = target.partition(":")
-        f = form.field(name)
-        if f is not None and f.type.kind in ("list", "allocation") and isinstance(answers[name], list):
+        target_field = form.field(name)
+        if target_field is not None and isinstance(answers.get(name), list):
             rows = answers[name]
+            type_ = target_field.type
             if verb == "add" and len(rows) < MAX_ROWS:
-                rows.append(empty_answer(f.type.item) if f.type.kind == "list" else {"who": "", "amount": ""})
+                rows.append(empty_answer(type_.item) if isinstance(type_, ListType) else {"who": "", "amount": ""})
             elif verb == "remove" and row.isdigit() and int(row) < len(rows):
                 rows.pop(int(row))
             anchor = f"#field-{name}"

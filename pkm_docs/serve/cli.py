@@ -48,6 +48,7 @@ def listen(host: str, port: int) -> socket.socket:
         sock = socket.socket(family, socket.SOCK_STREAM)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((host, port))
+        sock.listen(128)  # connections wait from now on, while uvicorn starts: the printed address answers
     except OSError as exc:
         raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror or exc}",
                          "give another port with --port, or --port 0 for any free one") from None
@@ -78,11 +79,10 @@ def serve_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     address = f"http://{shown_host}:{sock.getsockname()[1]}/"
     print(f"pkm serve: {address} (drafts in {data_dir}; Ctrl+C stops it)", file=out, flush=True)
     if not args.no_browser and out.isatty() and sys.stdin.isatty():
+        import contextlib
         import webbrowser
-        try:
+        with contextlib.suppress(webbrowser.Error):  # no browser here: the address is printed
             webbrowser.get().open(address)
-        except webbrowser.Error:
-            pass  # no browser here: the address is printed
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False))
     server.run(sockets=[sock])
     return 0

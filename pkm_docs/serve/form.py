@@ -132,9 +132,9 @@ def build_form(path: Path, library: Library, name: str | None = None) -> Form:
                 place(_names(f.value), "agreement", _HEADER, _words(_HEADER_LABELS.get(f.name, f.name)))
         elif isinstance(decl, (s.PartyDef, s.WitnessDef)):
             if isinstance(decl, s.PartyDef):
-                alias = dict(aliases)[decl.key]
-                title = Text({"id": f"{_words(alias['id'].lower())}: {decl.key}",
-                              "en": f"{_words(alias['en'].lower())}: {decl.key}"})
+                named = dict(aliases)[decl.key]
+                title = Text({"id": f"{_words(named['id'].lower())}: {decl.key}",
+                              "en": f"{_words(named['en'].lower())}: {decl.key}"})
             else:
                 title = Text({"id": f"Saksi: {decl.key}", "en": f"Witness: {decl.key}"})
             for f in decl.fields:
@@ -156,13 +156,13 @@ def build_form(path: Path, library: Library, name: str | None = None) -> Form:
                     place(_condition_names(item.condition), key, title, "Include this text")
                     for text in item.body.texts:
                         place(_PLACEHOLDER.findall(text.text.value), key, title, "")
-    for decl in decls:
-        if decl.name in specs and decl.name not in where:
+    for input_decl in decls:
+        if input_decl.name in specs and input_decl.name not in where:
             steps.setdefault("other", Step("other", _OTHER))
-            where[decl.name] = ("other", "")
-    for decl in decls:
-        if decl.name in specs:
-            key, label_en = where[decl.name]
-            label = Text({"id": _words(decl.name), "en": label_en or _words(decl.name)})
-            steps[key].fields.append(Field(decl.name, specs[decl.name], label, decl.span.line))
+            where[input_decl.name] = ("other", "")
+    for input_decl in decls:
+        if input_decl.name in specs:
+            key, label_en = where[input_decl.name]
+            label = Text({"id": _words(input_decl.name), "en": label_en or _words(input_decl.name)})
+            steps[key].fields.append(Field(input_decl.name, specs[input_decl.name], label, input_decl.span.line))
     return Form(name or path.stem, path, source, tree, tuple(steps.values()), tuple(aliases), tuple(uses))
