@@ -555,6 +555,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             settings[key] = getattr(args, key)
     if args.repeat is not None:
         settings["soffice_runs"] = max(1, args.repeat)
+        settings["serve_runs"] = max(1, min(settings["serve_runs"], args.repeat))
     start, counters = time.perf_counter(), cpu_counters()
     with tempfile.TemporaryDirectory(prefix="pkm-bench-") as tmp:
         work = Path(tmp)
