@@ -266,3 +266,17 @@ def start_raw(client, template, data):
     token = csrf(client.get("/").text)
     return client.post("/new", data={"csrf": token, "template": template},
                        files={"data": ("d.yaml", data, "application/yaml")})
+
+
+def test_a_party_typed_once_is_picked_from_its_profile_in_another_template(client):
+    url = draft_url(start(client, "kesehatan"))
+    yayasan = {"nama_yayasan.id": "Yayasan Kasih Ibu Flobamora", "ketua_yayasan.id": "Yohana Ndun",
+               "jabatan_ketua_yayasan.id": "Ketua Pengurus", "akta_yayasan.id": "Akta Nomor 7",
+               "alamat_yayasan.id": "Jalan Timor Raya 88, Kupang", "nomor_mitra.id": "012/YKIF"}
+    post_step(client, url, 2, {**yayasan, "profile_name": ""}, action="save-profile")
+    other = draft_url(start(client, "kehutanan_tiga_pihak"))
+    step = client.get(f"{other}/step/3").text  # the third party: yayasan
+    assert '<option value="Yayasan Kasih Ibu Flobamora">' in step
+    filled = post_step(client, other, 3, {"profile": "Yayasan Kasih Ibu Flobamora"}, action="use-profile")
+    for text in ("Yayasan Kasih Ibu Flobamora", "Yohana Ndun", "Akta Nomor 7", "Jalan Timor Raya 88, Kupang"):
+        assert f">{text}</textarea>" in filled.text

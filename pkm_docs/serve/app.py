@@ -122,6 +122,15 @@ class Server:
         return self._files[key]
 
 
+def shown_name(step: Any, answers: Answers) -> str:
+    """The name a party step's answers give its party (what a profile is called unless named)."""
+    for f in step.fields:
+        if f.party_field == "name":
+            answer = answers.get(f.name) or {}
+            return str(answer.get("id", "")).strip() if isinstance(answer, dict) else ""
+    return ""
+
+
 def shown(field: Any, answer: Any) -> str:
     """An answer as the review screen lists it."""
     value = to_data(field.type, answer)
@@ -230,7 +239,8 @@ async def step(request: Request) -> Response:
     if not 0 <= number < len(form.steps):
         raise HTTPException(404, "no such step")
     return server.page(request, "step.html", draft=draft, form=form, number=number, step=form.steps[number],
-                       answers=_answers(form, draft), outcome=None)
+                       answers=_answers(form, draft), outcome=None,
+                       profiles=server.store.profiles(request.state.session))
 
 
 async def save_step(request: Request) -> Response:
@@ -245,6 +255,20 @@ async def save_step(request: Request) -> Response:
         answers[f.name] = read_answer(f.type, posted, f.name)
     action = str(posted.get("action", "next"))
     anchor = ""
+    if action in ("save-profile", "use-profile"):
+        by_party_field = {f.party_field: f for f in current.fields if f.party_field}
+        if action == "save-profile":
+            name = str(posted.get("profile_name", "")).strip()[:200] or shown_name(current, answers)
+            if name and by_party_field:
+                server.store.save_profile(request.state.session, name,
+                                          {key: answers[f.name] for key, f in by_party_field.items()})
+        else:
+            profile = server.store.profiles(request.state.session).get(str(posted.get("profile", "")))
+            for key, value in (profile or {}).items():
+                if key in by_party_field:
+                    answers[by_party_field[key].name] = value
+        server.store.save(draft, answers)
+        return RedirectResponse(f"/d/{draft.id}/step/{number}", 303)
     if action.startswith(("add:", "remove:")):
         verb, _, target = action.partition(":")
         name, _, row = target.partition(":")
@@ -267,7 +291,7 @@ async def save_step(request: Request) -> Response:
     outcome = validate(form, answers, server.library, checks=False)
     if outcome.errors_in([f.name for f in current.fields]):
         return server.page(request, "step.html", 422, draft=draft, form=form, number=number, step=current,
-                           answers=answers, outcome=outcome)
+                           answers=answers, outcome=outcome, profiles=server.store.profiles(request.state.session))
     if action == "review" or number + 1 >= len(form.steps):
         return RedirectResponse(f"/d/{draft.id}/review", 303)
     return RedirectResponse(f"/d/{draft.id}/step/{number + 1}", 303)

@@ -26,6 +26,7 @@ class Field:
     spec: ParamSpec
     label: Text
     line: int  # of its `input` declaration in the template
+    party_field: str | None = None  # the field of a party it fills (``name``, ``address`` ...): what a profile keeps
 
     @property
     def type(self) -> ValueType:
@@ -117,12 +118,15 @@ def build_form(path: Path, library: Library, name: str | None = None) -> Form:
 
     steps: dict[str, Step] = {}
     where: dict[str, tuple[str, str]] = {}  # input -> (step key, English label)
+    party_fields: dict[str, str] = {}
 
-    def place(names: list[str], key: str, title: Text, label_en: str) -> None:
+    def place(names: list[str], key: str, title: Text, label_en: str, party_field: str | None = None) -> None:
         for n in names:
             if n in inputs and n not in where:
                 steps.setdefault(key, Step(key, title))
                 where[n] = (key, label_en)
+                if party_field and len(names) == 1:
+                    party_fields[n] = party_field
 
     article = 0
     uses: list[tuple[int, int, tuple[str, ...]]] = []
@@ -138,7 +142,8 @@ def build_form(path: Path, library: Library, name: str | None = None) -> Form:
             else:
                 title = Text({"id": f"Saksi: {decl.key}", "en": f"Witness: {decl.key}"})
             for f in decl.fields:
-                place(_names(f.value), f"party:{decl.key}", title, _words(_PARTY_FIELD_LABELS.get(f.name, f.name)))
+                place(_names(f.value), f"party:{decl.key}", title, _words(_PARTY_FIELD_LABELS.get(f.name, f.name)),
+                      f.name)
         elif isinstance(decl, s.ArticleDef):
             article += decl.kind == "article"
             key = f"article:{article}" if decl.kind == "article" else decl.kind
@@ -164,5 +169,6 @@ def build_form(path: Path, library: Library, name: str | None = None) -> Form:
         if input_decl.name in specs:
             key, label_en = where[input_decl.name]
             label = Text({"id": _words(input_decl.name), "en": label_en or _words(input_decl.name)})
-            steps[key].fields.append(Field(input_decl.name, specs[input_decl.name], label, input_decl.span.line))
+            steps[key].fields.append(Field(input_decl.name, specs[input_decl.name], label, input_decl.span.line,
+                                           party_fields.get(input_decl.name)))
     return Form(name or path.stem, path, source, tree, tuple(steps.values()), tuple(aliases), tuple(uses))

@@ -18,6 +18,9 @@ create table if not exists drafts (
     id text primary key, owner text not null, template text not null, answers text not null,
     created real not null, updated real not null);
 create index if not exists drafts_owner on drafts(owner);
+create table if not exists profiles (
+    owner text not null, name text not null, fields text not null, updated real not null,
+    primary key (owner, name));
 """
 
 
@@ -88,3 +91,11 @@ class Store:
         for draft_id, template, answers, updated in self._run(
                 "select id, template, answers, updated from drafts where owner = ? order by updated desc", (owner,)):
             yield Draft(draft_id, owner, template, json.loads(answers), updated)
+
+    # party profiles: an organisation's name, legal basis, address, signatory ... typed once ---------------
+    def save_profile(self, owner: str, name: str, fields: dict[str, Any]) -> None:
+        self._run("insert or replace into profiles values (?, ?, ?, ?)", (owner, name, json.dumps(fields), time.time()))
+
+    def profiles(self, owner: str) -> dict[str, dict[str, Any]]:
+        return {name: json.loads(fields) for name, fields in
+                self._run("select name, fields from profiles where owner = ? order by name", (owner,))}
