@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -280,3 +281,18 @@ def test_a_party_typed_once_is_picked_from_its_profile_in_another_template(clien
     filled = post_step(client, other, 3, {"profile": "Yayasan Kasih Ibu Flobamora"}, action="use-profile")
     for text in ("Yayasan Kasih Ibu Flobamora", "Yohana Ndun", "Akta Nomor 7", "Jalan Timor Raya 88, Kupang"):
         assert f">{text}</textarea>" in filled.text
+
+
+@pytest.mark.slow  # renders the PDF
+def test_the_review_shows_the_pdf_pages_as_images(client):
+    if shutil.which("pdftoppm") is None:
+        pytest.skip("pdftoppm (poppler-utils) is not installed")
+    url = draft_url(start(client, "kesehatan", (ROOT / "templates" / "kesehatan.sample.yaml").read_bytes()))
+    review = client.get(f"{url}/review").text
+    pages = re.findall(rf'<img src="({url}/preview/\d+\.png)"', review)
+    pdf = client.get(f"{url}/download/pdf").content
+    from pypdf import PdfReader
+    assert len(pages) == len(PdfReader(io.BytesIO(pdf)).pages) > 1
+    image = client.get(pages[0])
+    assert image.headers["content-type"] == "image/png" and image.content.startswith(b"\x89PNG")
+    assert client.get(f"{url}/preview/{len(pages) + 1}.png").status_code == 404

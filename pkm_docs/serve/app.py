@@ -6,6 +6,7 @@ import datetime
 import hashlib
 import io
 import secrets
+import shutil
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +15,7 @@ from urllib.parse import quote
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
@@ -182,7 +184,7 @@ def _answers(form: Form, draft: Draft) -> Answers:
     return {f.name: draft.answers.get(f.name, empty_answer(f.type)) for f in form.fields}
 
 
-async def home(request: Request) -> Response:
+def home(request: Request) -> Response:
     server = _server(request)
     drafts = [(d, server.templates.get(d.template)) for d in server.store.drafts(request.state.session)]
     return server.page(request, "home.html", templates=list(server.templates.values()), drafts=drafts)
@@ -233,7 +235,7 @@ async def _imported(request: Request, form: Form, upload: UploadFile) -> Any:
     return answers
 
 
-async def step(request: Request) -> Response:
+def step(request: Request) -> Response:
     server, draft, form = _draft(request)
     number = int(request.path_params["n"])
     if not 0 <= number < len(form.steps):
@@ -288,7 +290,7 @@ async def save_step(request: Request) -> Response:
         return RedirectResponse(f"/d/{draft.id}/step/{max(number - 1, 0)}" if number else "/", 303)
     if action.startswith("goto:") and action[5:].isdigit():
         return RedirectResponse(f"/d/{draft.id}/step/{min(int(action[5:]), len(form.steps) - 1)}", 303)
-    outcome = validate(form, answers, server.library, checks=False)
+    outcome = await run_in_threadpool(validate, form, answers, server.library, checks=False)
     if outcome.errors_in([f.name for f in current.fields]):
         return server.page(request, "step.html", 422, draft=draft, form=form, number=number, step=current,
                            answers=answers, outcome=outcome, profiles=server.store.profiles(request.state.session))
@@ -297,14 +299,17 @@ async def save_step(request: Request) -> Response:
     return RedirectResponse(f"/d/{draft.id}/step/{number + 1}", 303)
 
 
-async def review(request: Request) -> Response:
+def review(request: Request) -> Response:
     server, draft, form = _draft(request)
     answers = _answers(form, draft)
     outcome = validate(form, answers, server.library)
-    return server.page(request, "review.html", draft=draft, form=form, answers=answers, outcome=outcome)
+    pages = 0
+    if outcome.ok and shutil.which("pdftoppm"):
+        pages = page_count(server.files(form, outcome)[f"{form.template}.pdf"])
+    return server.page(request, "review.html", draft=draft, form=form, answers=answers, outcome=outcome, pages=pages)
 
 
-async def download(request: Request) -> Response:
+def download(request: Request) -> Response:
     server, draft, form = _draft(request)
     kind = request.path_params["kind"]
     outcome = validate(form, _answers(form, draft), server.library)
@@ -327,6 +332,41 @@ async def download(request: Request) -> Response:
     types = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
              "pdf": "application/pdf"}
     return _attachment(files[f"{name}.{kind}"], f"{name}.{kind}", types[kind])
+
+
+def page_count(pdf: bytes) -> int:
+    from pypdf import PdfReader
+    return len(PdfReader(io.BytesIO(pdf)).pages)
+
+
+def page_image(pdf: bytes, number: int, resolution: int = 50) -> bytes | None:
+    """Page ``number`` (1-based) of ``pdf`` as a PNG, by poppler's ``pdftoppm``; None where it is not installed."""
+    import subprocess
+    import tempfile
+    program = shutil.which("pdftoppm")
+    if program is None:
+        return None
+    with tempfile.TemporaryDirectory(prefix="pkm-preview-") as folder:
+        source = Path(folder) / "agreement.pdf"
+        source.write_bytes(pdf)
+        subprocess.run([program, "-png", "-r", str(resolution), "-f", str(number), "-l", str(number), "-singlefile",
+                        str(source), str(Path(folder) / "page")], check=True, capture_output=True, timeout=60)
+        return (Path(folder) / "page.png").read_bytes()
+
+
+def preview_page(request: Request) -> Response:
+    server, draft, form = _draft(request)
+    outcome = validate(form, _answers(form, draft), server.library)
+    if not outcome.ok:
+        raise HTTPException(404, "the draft has errors: no preview")
+    pdf = server.files(form, outcome)[f"{form.template}.pdf"]
+    number = int(request.path_params["page"])
+    if not 1 <= number <= page_count(pdf):
+        raise HTTPException(404, "no such page")
+    image = page_image(pdf, number)
+    if image is None:
+        raise HTTPException(404, "no preview here (pdftoppm is not installed)")
+    return Response(image, media_type="image/png")
 
 
 async def import_data(request: Request) -> Response:
@@ -399,7 +439,7 @@ def create_app(library: Library, data_dir: Path, *, library_dir: Path | None = N
         Route("/", home), Route("/new", new_draft, methods=["POST"]),
         Route("/d/{draft}/step/{n:int}", step), Route("/d/{draft}/step/{n:int}", save_step, methods=["POST"]),
         Route("/d/{draft}/review", review), Route("/d/{draft}/import", import_data, methods=["POST"]),
-        Route("/d/{draft}/download/{kind}", download),
+        Route("/d/{draft}/download/{kind}", download), Route("/d/{draft}/preview/{page:int}.png", preview_page),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
     app = Starlette(routes=routes, exception_handlers={HTTPException: _error},
