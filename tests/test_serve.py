@@ -296,3 +296,24 @@ def test_the_review_shows_the_pdf_pages_as_images(client):
     image = client.get(pages[0])
     assert image.headers["content-type"] == "image/png" and image.content.startswith(b"\x89PNG")
     assert client.get(f"{url}/preview/{len(pages) + 1}.png").status_code == 404
+
+
+@pytest.mark.slow  # resolves and renders two drafts, and their redline
+def test_two_drafts_are_compared_with_the_diff_page_and_a_redline(client):
+    old = (ROOT / "examples" / "kemitraan_kesehatan.pkm").read_bytes()
+    new = old.replace(b"Rp950.000.000", b"Rp850.000.000")
+    assert new != old
+    token = csrf(client.get("/compare").text)
+    result = client.post("/compare", data={"csrf": token},
+                         files={"old": ("lama.pkm", old, "text/plain"), "new": ("baru.pkm", new, "text/plain")})
+    assert result.status_code == 200 and "Ada perubahan." in result.text
+    key = re.search(r'src="/compare/([^/]+)/diff.html"', result.text).group(1)
+    diff = client.get(f"/compare/{key}/diff.html")
+    assert "Rp950.000.000" in diff.text and "Rp850.000.000" in diff.text
+    assert "style-src 'sha256-" in diff.headers["content-security-policy"]
+    redline = client.get(f"/compare/{key}/redline.docx")
+    document = zipfile.ZipFile(io.BytesIO(redline.content)).read("word/document.xml").decode()
+    assert "<w:ins " in document and "<w:del " in document
+    broken = client.post("/compare", data={"csrf": token},
+                         files={"old": ("a.pkm", b"agreement {", "text/plain"), "new": ("b.pkm", new, "text/plain")})
+    assert broken.status_code == 400 and "a.pkm:" in broken.text and "PKM001" in broken.text

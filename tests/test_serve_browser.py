@@ -181,7 +181,12 @@ def test_a_person_fills_the_health_template_in_the_browser(server, browser, tmp_
             assert words in page.inner_text("#field-total_anggaran")
 
     downloads = walk(page, server, "kesehatan", tmp_path, mistakes)
-    page.goto(page.url)  # the review again, for its picture
+    page.goto(page.url)  # the review again, for its picture, with every page preview loaded
+    for image in page.locator(".pages img").all():
+        image.scroll_into_view_if_needed()
+    page.wait_for_load_state("networkidle")
+    assert page.locator(".pages img").count() > 1
+    page.evaluate("window.scrollTo(0, 0); document.querySelector('.pages').scrollLeft = 0")
     shot(page, "serve-review")
     assert page.locator("text=Ubah / Edit").count() >= 5
     assert_same_as_pkm_build(downloads, "kesehatan", [
@@ -203,3 +208,27 @@ def test_a_person_fills_the_three_party_forestry_template(server, browser, tmp_p
     assert_same_as_pkm_build(downloads, "kehutanan_tiga_pihak", [
         "Kesatuan Pengelolaan Hutan Lindung Rinjani Barat", "Kelompok Tani Hutan Wana Lestari Sesaot",
         "Yayasan Hutan Lestari Lombok", "Kas Desa Sesaot", "125,5"])
+
+
+def test_a_legal_officer_compares_two_drafts(server, browser, tmp_path):
+    old = ROOT / "examples" / "kemitraan_kesehatan.pkm"
+    new = tmp_path / "kemitraan_kesehatan_revisi.pkm"
+    new.write_text(old.read_text(encoding="utf-8").replace("Rp950.000.000", "Rp850.000.000"), encoding="utf-8")
+    page = browser.new_page(accept_downloads=True, viewport={"width": 1100, "height": 900})
+    page.goto(server)
+    page.click("text=Bandingkan / Compare")
+    page.set_input_files('input[name="old"]', str(old))
+    page.set_input_files('input[name="new"]', str(new))
+    page.click('button:has-text("Bandingkan / Compare")')
+    page.wait_for_url("**/compare/*")
+    assert "Ada perubahan." in page.inner_text("main")
+    frame = page.frame_locator("iframe.diff")
+    diff = frame.locator("body").inner_text()
+    assert "Rp850.000.000" in diff and "kemitraan_kesehatan_revisi.pkm" in diff and "/tmp" not in diff
+    shot(page, "serve-compare")
+    with page.expect_download() as download:
+        page.click('a[href$="/redline.docx"]')
+    download.value.save_as(tmp_path / "redline.docx")
+    text = subprocess.run(["pandoc", "--track-changes=all", "-t", "plain", str(tmp_path / "redline.docx")],
+                          capture_output=True, text=True).stdout if shutil.which("pandoc") else ""
+    assert not shutil.which("pandoc") or ("850.000.000" in text and "950.000.000" in text)

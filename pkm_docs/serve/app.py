@@ -34,7 +34,8 @@ from ..pipeline import Rendering
 from ..reading import decode_text
 from ..templates_cli import list_templates
 from ..values import Env, ListType
-from .answers import MAX_ROWS, Answers, empty_answer, from_data, read_answer, to_data, MISSING
+from .answers import MAX_ROWS, MISSING, Answers, data_file, empty_answer, from_data, read_answer, to_data
+from .compare import CompareError, Comparison, Upload, compare
 from .form import Form, build_form
 from .store import Draft, Store
 from .validate import Outcome, preview, validate
@@ -43,8 +44,8 @@ HERE = Path(__file__).parent
 #: The largest request body (an uploaded data file, a long form); larger ones get 413.
 MAX_UPLOAD = 1_000_000
 COOKIE = "pkm_session"
-CSP = ("default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; "
-       "base-uri 'none'")
+CSP = ("default-src 'none'; style-src 'self'; img-src 'self'; frame-src 'self'; form-action 'self'; "
+       "frame-ancestors 'none'; base-uri 'none'")
 
 
 _MONTHS = [(m, tuple(format_date(datetime.date(2000, m, 1), lang).split(" ")[1] for lang in ("id", "en")))
@@ -84,6 +85,7 @@ class Server:
         self.templates = {t.name: t for t in find_templates(library_dir)}
         self._forms: dict[str, Form] = {}
         self._files: dict[str, dict[str, bytes]] = {}
+        self.comparisons: dict[tuple[str, str], Comparison] = {}  # (session, id): the last few of each session
         self.jinja = Environment(loader=FileSystemLoader(HERE / "templates"),
                                  autoescape=select_autoescape(default=True, default_for_string=True))
         self.jinja.globals.update(preview_of=self.preview_of, shown=shown, months=_MONTHS)
@@ -173,7 +175,7 @@ async def _posted(request: Request) -> Any:
     length = request.headers.get("content-length")
     if length is not None and (not length.isdigit() or int(length) > MAX_UPLOAD):
         raise HTTPException(413, "too large")
-    form = await request.form(max_files=1, max_fields=5_000, max_part_size=MAX_UPLOAD)
+    form = await request.form(max_files=2, max_fields=5_000, max_part_size=MAX_UPLOAD)
     token = form.get("csrf")
     if not isinstance(token, str) or not secrets.compare_digest(token, request.state.csrf):
         raise HTTPException(403, "the form is stale or did not come from this page; reload it")
@@ -382,6 +384,71 @@ async def import_data(request: Request) -> Response:
     return RedirectResponse(f"/d/{draft.id}/review", 303)
 
 
+def compare_page(request: Request) -> Response:
+    server = _server(request)
+    drafts = [(d, server.templates.get(d.template)) for d in server.store.drafts(request.state.session)]
+    return server.page(request, "compare.html", drafts=drafts, comparison=None)
+
+
+async def compare_drafts(request: Request) -> Response:
+    server = _server(request)
+    posted = await _posted(request)
+    uploads: list[Upload] = []
+    for side in ("old", "new"):
+        upload = posted.get(side)
+        saved = str(posted.get(f"{side}_draft", ""))
+        if isinstance(upload, UploadFile) and upload.filename:
+            data = await upload.read(MAX_UPLOAD + 1)
+            if len(data) > MAX_UPLOAD:
+                raise HTTPException(413, f"{upload.filename} is larger than {MAX_UPLOAD:,} bytes")
+            uploads.append(Upload(upload.filename, data))
+        elif saved:
+            draft = server.store.get(request.state.session, saved)
+            if draft is None:
+                raise HTTPException(404, "no such draft")
+            form = server.form(draft.template)
+            text, _ = data_file(form, _answers(form, draft))
+            uploads.append(Upload(f"{form.template}-{draft.id[:6]}.pkm", form.source.encode("utf-8"), text))
+    if len(uploads) != 2:
+        return server.page(request, "problem.html", 400, title=Text({"id": "Pilih dua rancangan",
+                                                                      "en": "Choose two drafts"}), problems=[])
+    try:
+        comparison = await run_in_threadpool(compare, uploads[0], uploads[1], server.library)
+    except CompareError as error:
+        return server.page(request, "problem.html", 400, title=Text({"id": "Rancangan tidak dapat dibandingkan",
+                                                                      "en": "The drafts cannot be compared"}),
+                           problems=error.lines, preformatted=True)
+    key = secrets.token_urlsafe(12)
+    mine = [k for k in server.comparisons if k[0] == request.state.session]
+    for old_key in mine[:-4]:
+        server.comparisons.pop(old_key, None)
+    server.comparisons[(request.state.session, key)] = comparison
+    return RedirectResponse(f"/compare/{key}", 303)
+
+
+def _comparison(request: Request) -> Comparison:
+    found = _server(request).comparisons.get((request.state.session, request.path_params["id"]))
+    if found is None:
+        raise HTTPException(404, "no such comparison")
+    return found
+
+
+def comparison_page(request: Request) -> Response:
+    return _server(request).page(request, "compare.html", comparison=_comparison(request),
+                                 key=request.path_params["id"], drafts=[])
+
+
+def comparison_html(request: Request) -> Response:
+    comparison = _comparison(request)
+    return HTMLResponse(comparison.html, headers={"content-security-policy": comparison.csp})
+
+
+def comparison_redline(request: Request) -> Response:
+    comparison = _comparison(request)
+    return _attachment(comparison.redline, f"redline-{Path(comparison.new_name).stem}.docx",
+                       "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+
+
 def _attachment(data: bytes, name: str, media_type: str) -> Response:
     return Response(data, media_type=media_type,
                     headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"})
@@ -408,8 +475,9 @@ class _Guard:
         async def send_with_headers(message: dict) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
-                headers += [(b"content-security-policy", CSP.encode()), (b"x-content-type-options", b"nosniff"),
-                            (b"referrer-policy", b"no-referrer"), (b"x-frame-options", b"DENY"),
+                if not any(name.lower() == b"content-security-policy" for name, _ in headers):
+                    headers += [(b"content-security-policy", CSP.encode()), (b"x-frame-options", b"DENY")]
+                headers += [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"no-referrer"),
                             (b"cache-control", b"no-store")]
                 if new:
                     headers.append((b"set-cookie", f"{COOKIE}={session}; Path=/; HttpOnly; SameSite=Strict; "
@@ -440,6 +508,9 @@ def create_app(library: Library, data_dir: Path, *, library_dir: Path | None = N
         Route("/d/{draft}/step/{n:int}", step), Route("/d/{draft}/step/{n:int}", save_step, methods=["POST"]),
         Route("/d/{draft}/review", review), Route("/d/{draft}/import", import_data, methods=["POST"]),
         Route("/d/{draft}/download/{kind}", download), Route("/d/{draft}/preview/{page:int}.png", preview_page),
+        Route("/compare", compare_page), Route("/compare", compare_drafts, methods=["POST"]),
+        Route("/compare/{id}", comparison_page), Route("/compare/{id}/diff.html", comparison_html),
+        Route("/compare/{id}/redline.docx", comparison_redline),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
     app = Starlette(routes=routes, exception_handlers={HTTPException: _error},
