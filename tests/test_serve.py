@@ -317,3 +317,55 @@ def test_two_drafts_are_compared_with_the_diff_page_and_a_redline(client):
     broken = client.post("/compare", data={"csrf": token},
                          files={"old": ("a.pkm", b"agreement {", "text/plain"), "new": ("b.pkm", new, "text/plain")})
     assert broken.status_code == 400 and "a.pkm:" in broken.text and "PKM001" in broken.text
+
+
+def test_a_broken_template_of_the_organisation_says_where_it_is_broken(library, tmp_path):
+    org = tmp_path / "org"
+    (org / "templates").mkdir(parents=True)
+    for part in (ROOT / "clause_library").iterdir():
+        target = org / part.name
+        if part.is_dir():
+            shutil.copytree(part, target)
+        else:
+            target.write_bytes(part.read_bytes())
+    (org / "templates" / "rusak.pkm").write_text("# Templat rusak / A broken template\ninput x: text\nagreement {\n",
+                                                 encoding="utf-8")
+    with TestClient(create_app(library, tmp_path / "data", library_dir=org), base_url="http://127.0.0.1") as c:
+        home = c.get("/").text
+        assert "Templat rusak" in home and "A broken template" in home
+        token = csrf(home)
+        page = c.post("/new", data={"csrf": token, "template": "rusak"})
+        assert page.status_code == 500 and "rusak.pkm:3:12: PKM001 the file ends too early" in page.text and "PKM001" in page.text
+        assert "Traceback" not in page.text and "agreement {\n" in page.text and "^" in page.text
+
+
+def test_the_command_refuses_a_port_in_use_without_a_traceback(tmp_path, capsys):
+    import socket
+
+    from pkm_docs.cli import main
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen()
+    try:
+        code = main(["serve", "--port", str(taken.getsockname()[1]), "--no-browser", "--data-dir", str(tmp_path)])
+    finally:
+        taken.close()
+    err = capsys.readouterr().err
+    assert code == 2 and "cannot listen on 127.0.0.1:" in err and "--port 0" in err and "Traceback" not in err
+    assert main(["serve", "--port", "70000", "--data-dir", str(tmp_path)]) == 2
+    assert "is not a port" in capsys.readouterr().err
+
+
+@pytest.mark.slow  # a new process
+def test_listening_beyond_loopback_warns(tmp_path):
+    process = subprocess.Popen([sys.executable, "-m", "pkm_docs.cli", "serve", "--host", "0.0.0.0", "--port", "0",
+                                "--no-browser", "--data-dir", str(tmp_path)], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True, cwd=ROOT)
+    try:
+        warning = process.stderr.readline()
+        address = process.stdout.readline()
+    finally:
+        process.terminate()
+        process.wait(10)
+    assert "warning: listening on 0.0.0.0" in warning and "anyone who can reach this computer" in warning
+    assert address.startswith("pkm serve: http://0.0.0.0:")

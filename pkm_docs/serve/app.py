@@ -26,7 +26,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from ..data import parse_data
-from ..errors import PkmError
+from ..errors import PkmError, format_diagnostic
 from ..library import Library
 from ..locale import format_date
 from ..model import Text
@@ -76,6 +76,14 @@ def find_templates(library_dir: Path | None) -> list[TemplateInfo]:
     return found
 
 
+class TemplateError(Exception):
+    """A template cannot be made into a form; ``lines`` are its diagnostics as ``pkm check`` prints them."""
+
+    def __init__(self, lines: list[str]):
+        super().__init__("\n".join(lines))
+        self.lines = lines
+
+
 class Server:
     """What the routes share: the library, the templates' forms, the store, the page templates."""
 
@@ -95,7 +103,12 @@ class Server:
         if name not in self._forms:
             if name not in self.templates:
                 raise HTTPException(404, "no such template")
-            self._forms[name] = build_form(self.templates[name].path, self.library, name)
+            try:
+                self._forms[name] = build_form(self.templates[name].path, self.library, name)
+            except PkmError as error:  # a template of the organisation's library that does not parse
+                path = self.templates[name].path
+                sources = {f"{name}.pkm": path.read_text(encoding="utf-8", errors="replace")}
+                raise TemplateError([format_diagnostic(d, sources) for d in error.diagnostics]) from None
         return self._forms[name]
 
     def page(self, request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
@@ -499,6 +512,13 @@ async def _error(request: Request, exc: Exception) -> Response:
                        problems=[str(detail)] if detail else [])
 
 
+async def _template_error(request: Request, exc: Exception) -> Response:
+    lines = exc.lines if isinstance(exc, TemplateError) else [str(exc)]
+    return _server(request).page(request, "problem.html", 500, title=Text({
+        "id": "Templat ini tidak dapat dipakai", "en": "This template cannot be used"}), problems=lines,
+        preformatted=True)
+
+
 def create_app(library: Library, data_dir: Path, *, library_dir: Path | None = None,
                allowed_hosts: tuple[str, ...] = ("127.0.0.1", "localhost", "[::1]")) -> Starlette:
     """The application: its drafts in ``data_dir``, its clauses from ``library``."""
@@ -513,7 +533,7 @@ def create_app(library: Library, data_dir: Path, *, library_dir: Path | None = N
         Route("/compare/{id}/redline.docx", comparison_redline),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
-    app = Starlette(routes=routes, exception_handlers={HTTPException: _error},
+    app = Starlette(routes=routes, exception_handlers={HTTPException: _error, TemplateError: _template_error},
                     middleware=[Middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts)),
                                 Middleware(_Guard, store=store)])
     app.state.server = Server(library, store, library_dir)
