@@ -74,8 +74,9 @@ def compare(old: Upload, new: Upload, library: Library) -> Comparison:
                 data.write_text(upload.data_file, encoding="utf-8")
             try:  # the diff names each draft by its file's name, not by the folder it was put in here
                 drafts.append(dataclasses.replace(load_draft(path, library=library, data=data), name=path.name))
-            except PkmError as error:
-                raise CompareError([format_diagnostic(d) for d in error.diagnostics]) from None
+            except PkmError as error:  # named by the file's name, not by the folder it was put in here
+                raise CompareError([format_diagnostic(d).replace(f"{where}/", "") for d in error.diagnostics]) \
+                    from None
         first, second = drafts
         if first.name == second.name:
             first = dataclasses.replace(first, name=f"{first.name} (lama / earlier)")
