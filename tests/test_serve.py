@@ -247,7 +247,8 @@ def test_a_draft_is_resumed_after_a_restart(library, tmp_path):
 def test_strict_headers_and_only_loopback_host_names(client):
     response = client.get("/")
     assert "default-src 'none'" in response.headers["content-security-policy"]
-    assert "script-src" not in response.headers["content-security-policy"]
+    assert "script-src 'self';" in response.headers["content-security-policy"]  # live.js only, no inline script
+    assert "unsafe-inline" not in response.headers["content-security-policy"]
     assert "HttpOnly" in response.headers["set-cookie"] and "SameSite=Strict" in response.headers["set-cookie"]
     assert client.get("/", headers={"host": "evil.example"}).status_code == 400
 
@@ -341,7 +342,7 @@ def test_a_broken_template_of_the_organisation_says_where_it_is_broken(library, 
         assert "Templat rusak" in home and "A broken template" in home
         token = csrf(home)
         page = c.post("/new", data={"csrf": token, "template": "rusak"})
-        assert page.status_code == 500 and "rusak.pkm:3:12: PKM001 the file ends too early" in page.text and "PKM001" in page.text
+        assert page.status_code == 500 and "rusak.pkm:3:12: PKM001 the file ends too early" in page.text
         assert "Traceback" not in page.text and "agreement {\n" in page.text and "^" in page.text
 
 
@@ -375,3 +376,12 @@ def test_listening_beyond_loopback_warns(tmp_path):
         process.wait(10)
     assert "warning: listening on 0.0.0.0" in warning and "anyone who can reach this computer" in warning
     assert address.startswith("pkm serve: http://0.0.0.0:")
+
+
+def test_the_words_of_an_amount_are_given_while_it_is_typed(client):
+    url = draft_url(start(client, "kesehatan"))
+    words = client.get(f"{url}/words", params={"field": "total_anggaran", "value": "950.000.000"})
+    assert words.headers["content-type"].startswith("text/plain")
+    assert "sembilan ratus lima puluh juta rupiah" in words.text and "nine hundred fifty million rupiah" in words.text
+    assert client.get(f"{url}/words", params={"field": "total_anggaran", "value": "<b>"}).text == ""
+    assert client.get(f"{url}/words", params={"field": "tujuan", "value": "x"}).status_code == 404

@@ -170,7 +170,10 @@ def test_a_person_fills_the_health_template_in_the_browser(server, browser, tmp_
             page.fill('[name="kegiatan.3.en"]', "home visits to postpartum mothers by cadres")
             shot(page, "serve-list-step")
         if key == "article:5":  # go back one step, change an answer, come forward again
-            page.fill('[name="total_anggaran"]', "875.500.000")
+            page.fill('[name="total_anggaran"]', "")
+            page.type('[name="total_anggaran"]', "875.500.000")  # its words are written while it is typed
+            playwright.expect(page.locator("#preview-total_anggaran")).to_contain_text(
+                "delapan ratus tujuh puluh lima juta lima ratus ribu rupiah")
             page.click('button[value="back"]')
             page.wait_for_url(f"**/step/{n - 1}")
             page.fill('[name="rapat_per_tahun"]', "6")

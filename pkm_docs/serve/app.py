@@ -44,8 +44,8 @@ HERE = Path(__file__).parent
 #: The largest request body (an uploaded data file, a long form); larger ones get 413.
 MAX_UPLOAD = 1_000_000
 COOKIE = "pkm_session"
-CSP = ("default-src 'none'; style-src 'self'; img-src 'self'; frame-src 'self'; form-action 'self'; "
-       "frame-ancestors 'none'; base-uri 'none'")
+CSP = ("default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; img-src 'self'; "
+       "frame-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 
 
 _MONTHS = [(m, tuple(format_date(datetime.date(2000, m, 1), lang).split(" ")[1] for lang in ("id", "en")))
@@ -349,6 +349,16 @@ def download(request: Request) -> Response:
     return _attachment(files[f"{name}.{kind}"], f"{name}.{kind}", types[kind])
 
 
+def words(request: Request) -> Response:
+    """How the agreement writes a value being typed (``/d/ID/words?field=total&value=950.000.000``), as text."""
+    server, _, form = _draft(request)
+    f = form.field(str(request.query_params.get("field", "")))
+    value = str(request.query_params.get("value", ""))[:100]
+    if f is None or f.type.kind not in ("money", "percent", "quantity"):
+        raise HTTPException(404, "no such field")
+    return Response(server.preview_of(f, value), media_type="text/plain; charset=utf-8")
+
+
 def page_count(pdf: bytes) -> int:
     from pypdf import PdfReader
     return len(PdfReader(io.BytesIO(pdf)).pages)
@@ -528,6 +538,7 @@ def create_app(library: Library, data_dir: Path, *, library_dir: Path | None = N
         Route("/d/{draft}/step/{n:int}", step), Route("/d/{draft}/step/{n:int}", save_step, methods=["POST"]),
         Route("/d/{draft}/review", review), Route("/d/{draft}/import", import_data, methods=["POST"]),
         Route("/d/{draft}/download/{kind}", download), Route("/d/{draft}/preview/{page:int}.png", preview_page),
+        Route("/d/{draft}/words", words),
         Route("/compare", compare_page), Route("/compare", compare_drafts, methods=["POST"]),
         Route("/compare/{id}", comparison_page), Route("/compare/{id}/diff.html", comparison_html),
         Route("/compare/{id}/redline.docx", comparison_redline),
