@@ -327,16 +327,7 @@ def test_two_drafts_are_compared_with_the_diff_page_and_a_redline(client):
 
 
 def test_a_broken_template_of_the_organisation_says_where_it_is_broken(library, tmp_path):
-    org = tmp_path / "org"
-    (org / "templates").mkdir(parents=True)
-    for part in (ROOT / "clause_library").iterdir():
-        target = org / part.name
-        if part.is_dir():
-            shutil.copytree(part, target)
-        else:
-            target.write_bytes(part.read_bytes())
-    (org / "templates" / "rusak.pkm").write_text("# Templat rusak / A broken template\ninput x: text\nagreement {\n",
-                                                 encoding="utf-8")
+    org = org_library(tmp_path, {"rusak": "# Templat rusak / A broken template\ninput x: text\nagreement {\n"})
     with TestClient(create_app(library, tmp_path / "data", library_dir=org), base_url="http://127.0.0.1") as c:
         home = c.get("/").text
         assert "Templat rusak" in home and "A broken template" in home
@@ -385,3 +376,39 @@ def test_the_words_of_an_amount_are_given_while_it_is_typed(client):
     assert "sembilan ratus lima puluh juta rupiah" in words.text and "nine hundred fifty million rupiah" in words.text
     assert client.get(f"{url}/words", params={"field": "total_anggaran", "value": "<b>"}).text == ""
     assert client.get(f"{url}/words", params={"field": "tujuan", "value": "x"}).status_code == 404
+
+
+def org_library(tmp_path: Path, templates: dict[str, str]) -> Path:
+    """A copy of the shipped clause library with templates of its own (``DIR/templates/NAME.pkm``)."""
+    org = tmp_path / "org"
+    shutil.copytree(ROOT / "clause_library", org)
+    (org / "templates").mkdir()
+    for name, text in templates.items():
+        (org / "templates" / f"{name}.pkm").write_text(text, encoding="utf-8")
+    return org
+
+
+def test_a_step_whose_clause_is_left_out_is_skipped(library, tmp_path):
+    source = (ROOT / "templates" / "kesehatan.pkm").read_text(encoding="utf-8")
+    source = source.replace("input mengelola_data_pribadi: boolean default yes",
+                            "input mengelola_data_pribadi: boolean default yes\ninput petugas_data: text optional")
+    officer_article = ('article "Petugas data" / "Data officer" {\n  text when mengelola_data_pribadi {\n'
+                       '    id: "Petugas data: {petugas_data}."\n    en: "Data officer: {petugas_data}."\n  }\n}\n\n')
+    source = source.replace("closing {", officer_article + "closing {")
+    org = org_library(tmp_path, {"kesehatan_data": "# Dengan petugas data / With a data officer\n" + source})
+    with TestClient(create_app(library, tmp_path / "data", library_dir=org), base_url="http://127.0.0.1") as c:
+        url = draft_url(start(c, "kesehatan_data"))
+        from pkm_docs.serve.form import build_form
+        form = build_form(org / "templates" / "kesehatan_data.pkm", library, "kesehatan_data")
+        asks = next(i for i, s in enumerate(form.steps) if any(f.name == "mengelola_data_pribadi" for f in s.fields))
+        officer = next(i for i, s in enumerate(form.steps) if any(f.name == "petugas_data" for f in s.fields))
+        assert form.steps[officer].title.get("en") == "Data officer"
+        assert officer == len(form.steps) - 1 and asks < officer - 1
+        post_step(c, url, asks, {"mengelola_data_pribadi": "no"})
+        last = post_step(c, url, officer - 1, {"pengadilan.id": "PN Kupang"})
+        assert str(last.url).endswith("/review")  # the data officer's step is skipped
+        assert "tidak dipakai / not used" in last.text
+        assert 'class="skipped"' in c.get(f"{url}/step/{asks}").text
+        post_step(c, url, asks, {"mengelola_data_pribadi": "yes"})
+        last = post_step(c, url, officer - 1, {"pengadilan.id": "PN Kupang"})
+        assert str(last.url).endswith(f"/step/{officer}")

@@ -38,7 +38,7 @@ from .answers import MAX_ROWS, MISSING, Answers, data_file, empty_answer, from_d
 from .compare import CompareError, Comparison, Upload, compare
 from .form import Form, build_form
 from .store import Draft, Store
-from .validate import Outcome, preview, validate
+from .validate import Outcome, preview, skipped, validate
 
 HERE = Path(__file__).parent
 #: The largest request body (an uploaded data file, a long form); larger ones get 413.
@@ -195,6 +195,12 @@ async def _posted(request: Request) -> Any:
     return form
 
 
+def _skipped_steps(form: Form, answers: Answers) -> tuple[set[str], set[int]]:
+    """The fields not asked (their clauses' conditions are false) and the steps all of whose fields are such."""
+    fields = skipped(form, answers)
+    return fields, {i for i, s in enumerate(form.steps) if s.fields and all(f.name in fields for f in s.fields)}
+
+
 def _answers(form: Form, draft: Draft) -> Answers:
     return {f.name: draft.answers.get(f.name, empty_answer(f.type)) for f in form.fields}
 
@@ -255,9 +261,11 @@ def step(request: Request) -> Response:
     number = int(request.path_params["n"])
     if not 0 <= number < len(form.steps):
         raise HTTPException(404, "no such step")
+    answers = _answers(form, draft)
+    skipped_fields, skipped_steps = _skipped_steps(form, answers)
     return server.page(request, "step.html", draft=draft, form=form, number=number, step=form.steps[number],
-                       answers=_answers(form, draft), outcome=None,
-                       profiles=server.store.profiles(request.state.session))
+                       answers=answers, outcome=None, profiles=server.store.profiles(request.state.session),
+                       skipped_fields=skipped_fields, skipped_steps=skipped_steps)
 
 
 async def save_step(request: Request) -> Response:
@@ -301,27 +309,33 @@ async def save_step(request: Request) -> Response:
         server.store.save(draft, answers)
         return RedirectResponse(f"/d/{draft.id}/step/{number}{anchor}", 303)
     server.store.save(draft, answers)
+    skipped_fields, skipped_steps = _skipped_steps(form, answers)
     if action == "back":
-        return RedirectResponse(f"/d/{draft.id}/step/{max(number - 1, 0)}" if number else "/", 303)
+        earlier = [i for i in range(number) if i not in skipped_steps]
+        return RedirectResponse(f"/d/{draft.id}/step/{earlier[-1]}" if earlier else "/", 303)
     if action.startswith("goto:") and action[5:].isdigit():
         return RedirectResponse(f"/d/{draft.id}/step/{min(int(action[5:]), len(form.steps) - 1)}", 303)
     outcome = await run_in_threadpool(validate, form, answers, server.library, checks=False)
-    if outcome.errors_in([f.name for f in current.fields]):
+    if outcome.errors_in([f.name for f in current.fields if f.name not in skipped_fields]):
         return server.page(request, "step.html", 422, draft=draft, form=form, number=number, step=current,
-                           answers=answers, outcome=outcome, profiles=server.store.profiles(request.state.session))
-    if action == "review" or number + 1 >= len(form.steps):
+                           answers=answers, outcome=outcome, profiles=server.store.profiles(request.state.session),
+                           skipped_fields=skipped_fields, skipped_steps=skipped_steps)
+    later = [i for i in range(number + 1, len(form.steps)) if i not in skipped_steps]
+    if action == "review" or not later:
         return RedirectResponse(f"/d/{draft.id}/review", 303)
-    return RedirectResponse(f"/d/{draft.id}/step/{number + 1}", 303)
+    return RedirectResponse(f"/d/{draft.id}/step/{later[0]}", 303)
 
 
 def review(request: Request) -> Response:
     server, draft, form = _draft(request)
     answers = _answers(form, draft)
     outcome = validate(form, answers, server.library)
+    skipped_fields, _ = _skipped_steps(form, answers)
     pages = 0
     if outcome.ok and shutil.which("pdftoppm"):
         pages = page_count(server.files(form, outcome)[f"{form.template}.pdf"])
-    return server.page(request, "review.html", draft=draft, form=form, answers=answers, outcome=outcome, pages=pages)
+    return server.page(request, "review.html", draft=draft, form=form, answers=answers, outcome=outcome, pages=pages,
+                       skipped_fields=skipped_fields)
 
 
 def download(request: Request) -> Response:

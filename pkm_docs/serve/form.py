@@ -27,6 +27,9 @@ class Field:
     label: Text
     line: int  # of its `input` declaration in the template
     party_field: str | None = None  # the field of a party it fills (``name``, ``address`` ...): what a profile keeps
+    #: the ``when`` of every place that uses it, when each place has one (an input asked only for a clause
+    #: included on a condition); empty when some place uses it whatever the answers
+    conditions: tuple[s.Condition, ...] = ()
 
     @property
     def type(self) -> ValueType:
@@ -119,9 +122,12 @@ def build_form(path: Path, library: Library, name: str | None = None) -> Form:
     steps: dict[str, Step] = {}
     where: dict[str, tuple[str, str]] = {}  # input -> (step key, English label)
     party_fields: dict[str, str] = {}
+    used_when: dict[str, list[s.Condition | None]] = {}
 
-    def place(names: list[str], key: str, title: Text, label_en: str, party_field: str | None = None) -> None:
+    def place(names: list[str], key: str, title: Text, label_en: str, party_field: str | None = None,
+              when: s.Condition | None = None) -> None:
         for n in names:
+            used_when.setdefault(n, []).append(when)
             if n in inputs and n not in where:
                 steps.setdefault(key, Step(key, title))
                 where[n] = (key, label_en)
@@ -154,13 +160,17 @@ def build_form(path: Path, library: Library, name: str | None = None) -> Form:
                     clause = library.resolve(item.ref.clause_id, item.ref.constraint)
                     title = clause.title if clause is not None else Text.same(item.ref.clause_id)
                     for arg in item.args:
-                        place(_names(arg.value), key, title, _words(arg.name))
+                        place(_names(arg.value), key, title, _words(arg.name), when=item.condition)
                     place(_condition_names(item.condition), key, title, f"Include “{title.get('en')}”")
                 else:
-                    title = Text.same(_words(item.section.name)) if item.section else _OTHER
+                    title = _OTHER
+                    if isinstance(decl.title, s.Pair):
+                        title = Text({"id": decl.title.id.value, "en": decl.title.en.value})
+                    elif item.section:
+                        title = Text.same(_words(item.section.name))
                     place(_condition_names(item.condition), key, title, "Include this text")
                     for text in item.body.texts:
-                        place(_PLACEHOLDER.findall(text.text.value), key, title, "")
+                        place(_PLACEHOLDER.findall(text.text.value), key, title, "", when=item.condition)
     for input_decl in decls:
         if input_decl.name in specs and input_decl.name not in where:
             steps.setdefault("other", Step("other", _OTHER))
@@ -169,6 +179,8 @@ def build_form(path: Path, library: Library, name: str | None = None) -> Form:
         if input_decl.name in specs:
             key, label_en = where[input_decl.name]
             label = Text({"id": _words(input_decl.name), "en": label_en or _words(input_decl.name)})
+            whens = used_when.get(input_decl.name, [])
+            conditions = tuple(w for w in whens if w is not None) if whens and None not in whens else ()
             steps[key].fields.append(Field(input_decl.name, specs[input_decl.name], label, input_decl.span.line,
-                                           party_fields.get(input_decl.name)))
+                                           party_fields.get(input_decl.name), conditions))
     return Form(name or path.stem, path, source, tree, tuple(steps.values()), tuple(aliases), tuple(uses))

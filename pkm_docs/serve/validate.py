@@ -169,6 +169,60 @@ def _set_aside(form: Form, diag: Diagnostic, kept: Answers, answers: Answers) ->
     return f is not None and f.name in answers and f.name not in kept
 
 
+def _comparable(value: Any) -> Any:
+    """A typed value as a condition compares it (as resolution does): a choice by its name, a text in Indonesian."""
+    from ..model import Text
+    from ..values import ChoiceValue, DurationValue
+    if isinstance(value, ChoiceValue):
+        return value.name
+    if isinstance(value, DurationValue):
+        return value.months
+    if isinstance(value, Text):
+        return value.get("id")
+    return value
+
+
+def skipped(form: Form, answers: Answers) -> set[str]:
+    """The fields not asked: each is used only by clauses whose ``when`` is false for the answers given so far
+    (and may be left empty: a required input is asked whatever its clauses' conditions)."""
+    from ..conditions import ConditionError, compile_condition, evaluate
+    from ..errors import DiagnosticSink
+    from ..values import Env
+    from .answers import MISSING, empty_answer, to_data
+    typed: dict[str, Any] = {}
+    parties = Env({}, {key: alias for key, alias in form.parties})
+    for f in form.fields:
+        raw = to_data(f.type, answers.get(f.name, empty_answer(f.type)))
+        try:
+            typed[f.name] = f.type.from_data(raw, parties) if raw is not MISSING else \
+                (f.spec.default if f.spec.has_default else None)
+        except Exception:  # a value the type refuses is unknown here; its field reports it
+            typed[f.name] = None
+    out: set[str] = set()
+    for f in form.fields:
+        if not f.conditions or f.required:
+            continue
+        holds = []
+        for cond in f.conditions:
+            compiled = compile_condition(cond, typed, DiagnosticSink())
+            try:
+                holds.append(evaluate(compiled, lambda n: _comparable(typed.get(n)) if typed.get(n) is not None
+                                      else _Unknown.fail()))
+            except (ConditionError, _Unknown):
+                holds.append(True)  # not known yet: the field is asked
+        if not any(holds):
+            out.add(f.name)
+    return out
+
+
+class _Unknown(Exception):
+    """A condition reads an input not answered yet."""
+
+    @staticmethod
+    def fail() -> Any:
+        raise _Unknown()
+
+
 def preview(f: Field, value: Any, lang: str) -> str:
     """How the agreement writes a field's value in ``lang`` (the figures and words of an amount)."""
     from ..values import Env
