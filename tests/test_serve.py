@@ -267,7 +267,11 @@ def test_a_data_file_imports_into_a_new_draft(client):
     url = draft_url(response)
     assert "Pemeriksaan lulus" in client.get(f"{url}/review").text
     bad = start_raw(client, "kesehatan", b"mulai_berlaku: 2027-02-30\n")
-    assert bad.status_code == 400 and "is not a date" in bad.text
+    assert bad.status_code == 400 and "d.yaml:1:16: PKM030 `2027-02-30` is not a date" in bad.text
+    partly = start_raw(client, "kesehatan", b"tujuan: sehat\nbukan_masukan: 1\n")
+    assert partly.status_code == 200 and "d.yaml:2: the file gives `bukan_masukan`" in partly.text
+    continued = client.get(re.search(r'href="(/d/[^"]+/step/0)"', partly.text).group(1))
+    assert ">sehat</textarea>" in client.get(str(continued.url).replace("/step/0", "/step/3")).text
 
 
 def start_raw(client, template, data):

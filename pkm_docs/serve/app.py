@@ -217,43 +217,49 @@ async def new_draft(request: Request) -> Response:
     name = str(posted.get("template", ""))
     form = server.form(name)
     answers: Answers = {}
+    problems: list[str] = []
     upload = posted.get("data")
     if isinstance(upload, UploadFile) and upload.filename:
-        answers = await _imported(request, form, upload)
-        if isinstance(answers, Response):
-            return answers
+        answers, problems = await _imported(form, upload)
+        if problems and not answers:
+            return _import_report(request, problems, None)
     draft = server.store.create(request.state.session, name, answers)
+    if problems:
+        return _import_report(request, problems, f"/d/{draft.id}/step/0")
     return RedirectResponse(f"/d/{draft.id}/step/0", 303)
 
 
-async def _imported(request: Request, form: Form, upload: UploadFile) -> Any:
-    """The answers of an uploaded data file, or the page saying why it cannot be read."""
-    server = _server(request)
+async def _imported(form: Form, upload: UploadFile) -> tuple[Answers, list[str]]:
+    """The answers of an uploaded data file, and what of it could not be taken (as ``pkm build`` reports it)."""
     raw = await upload.read(MAX_UPLOAD + 1)
+    name = Path(upload.filename or "data.yaml").name
+    if len(raw) > MAX_UPLOAD:
+        raise HTTPException(413, f"{name} is larger than {MAX_UPLOAD:,} bytes")
     problems: list[str] = []
     answers: Answers = {}
-    if len(raw) > MAX_UPLOAD:
-        problems.append(f"the file is larger than {MAX_UPLOAD:,} bytes")
-    else:
+    try:
+        text = decode_text(raw, name)
+        values = parse_data(text, name)
+    except PkmError as error:
+        return {}, [format_diagnostic(d, {name: raw.decode("utf-8", "replace")}) for d in error.diagnostics]
+    for key, given in values.items():
+        f = form.field(key)
+        if f is None:
+            problems.append(f"{name}:{given.span.line}: the file gives `{key}`, which the template "
+                            f"`{form.template}` does not ask for; it is left out")
+            continue
         try:
-            values = parse_data(decode_text(raw, upload.filename or "data"), upload.filename or "data")
-        except PkmError as error:
-            problems += [d.message for d in error.diagnostics]
-        else:
-            for key, given in values.items():
-                f = form.field(key)
-                if f is None:
-                    problems.append(f"the file gives `{key}`, which the template `{form.template}` does not ask for")
-                    continue
-                try:
-                    answers[key] = from_data(f.type, given.value)
-                except Exception as exc:  # the value is kept out; the checks name what is missing
-                    problems.append(f"`{key}`: {exc}")
-    if problems and not answers:
-        return server.page(request, "problem.html", 400, title=Text({"id": "Berkas data tidak dapat dibaca",
-                                                                      "en": "The data file cannot be read"}),
-                           problems=problems)
-    return answers
+            answers[key] = from_data(f.type, given.value)
+        except Exception as exc:  # the value is left out; the step asks for it again
+            problems.append(f"{name}:{given.span.line}: `{key}`: {exc}; it is left out")
+    return answers, problems
+
+
+def _import_report(request: Request, problems: list[str], draft_url: str | None) -> Response:
+    title = Text({"id": "Berkas data tidak dapat dibaca", "en": "The data file cannot be read"}) if draft_url is None \
+        else Text({"id": "Sebagian berkas data tidak diambil", "en": "Part of the data file was left out"})
+    return _server(request).page(request, "problem.html", 400 if draft_url is None else 200, title=title,
+                                 problems=problems, preformatted=True, next_url=draft_url)
 
 
 def step(request: Request) -> Response:
@@ -414,10 +420,12 @@ async def import_data(request: Request) -> Response:
     upload = posted.get("data")
     if not isinstance(upload, UploadFile) or not upload.filename:
         return RedirectResponse(f"/d/{draft.id}/review", 303)
-    answers = await _imported(request, form, upload)
-    if isinstance(answers, Response):
-        return answers
+    answers, problems = await _imported(form, upload)
+    if problems and not answers:
+        return _import_report(request, problems, None)
     server.store.save(draft, answers)
+    if problems:
+        return _import_report(request, problems, f"/d/{draft.id}/review")
     return RedirectResponse(f"/d/{draft.id}/review", 303)
 
 
