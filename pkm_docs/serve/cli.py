@@ -47,6 +47,7 @@ def listen(host: str, port: int) -> socket.socket:
         family = socket.AF_INET6 if ":" in host else socket.AF_INET
         sock = socket.socket(family, socket.SOCK_STREAM)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # Linux passes it to each connection
         sock.bind((host, port))
         sock.listen(128)  # connections wait from now on, while uvicorn starts: the printed address answers
     except OSError as exc:
@@ -63,7 +64,9 @@ def serve_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     if not 0 <= args.port <= 65535:
         raise UsageError(f"--port {args.port} is not a port", "a port is 1 to 65535, or 0 for any free one")
-    library = load_library(args.library)
+    # an organisation's library is checked before anything is served (a mistake in it is exit 2, as for every
+    # command); the shipped one is loaded on a thread while the first page is served
+    library = load_library(args.library) if args.library is not None else None
     data_dir = args.data_dir or default_data_dir()
     hosts: tuple[str, ...] = ("127.0.0.1", "localhost", "[::1]")
     if not _loopback(args.host):
@@ -83,6 +86,7 @@ def serve_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         import webbrowser
         with contextlib.suppress(webbrowser.Error):  # no browser here: the address is printed
             webbrowser.get().open(address)
+    app.state.server.warm_up(load_library if library is None else None)
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False))
     server.run(sockets=[sock])
     return 0
