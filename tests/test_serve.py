@@ -416,3 +416,13 @@ def test_a_step_whose_clause_is_left_out_is_skipped(library, tmp_path):
         post_step(c, url, asks, {"mengelola_data_pribadi": "yes"})
         last = post_step(c, url, officer - 1, {"pengadilan.id": "PN Kupang"})
         assert str(last.url).endswith(f"/step/{officer}")
+
+
+def test_any_step_is_reached_from_the_list_and_the_review_lists_what_is_missing(client):
+    url = draft_url(start(client, "kesehatan"))
+    jumped = post_step(client, url, 0, {"tempat_tanda_tangan.id": "Kupang"}, action="goto:9")
+    assert str(jumped.url).endswith("/step/9") and 'value="goto:0"' in jumped.text
+    review = post_step(client, url, 9, {"pengadilan.id": "Pengadilan Negeri Kupang"}, action="review")
+    assert str(review.url).endswith("/review") and "Perbaiki dulu" in review.text
+    assert f'href="{url}/step/0#field-nomor_dinas"' in review.text  # missing, linked to its field
+    assert "Kupang" in review.text and "Pengadilan Negeri Kupang" in review.text

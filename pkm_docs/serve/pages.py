@@ -202,6 +202,8 @@ async def save_step(request: Request) -> Response:
     if action == "back":
         earlier = [i for i in range(number) if i not in skipped_steps]
         return RedirectResponse(f"/d/{draft.id}/step/{earlier[-1]}" if earlier else "/", 303)
+    if action == "review":  # the review lists what is still wrong, each with a link to its field
+        return RedirectResponse(f"/d/{draft.id}/review", 303)
     if action.startswith("goto:") and action[5:].isdigit():
         return RedirectResponse(f"/d/{draft.id}/step/{min(int(action[5:]), len(form.steps) - 1)}", 303)
     outcome = await run_in_threadpool(validate, form, answers, server.library, checks=False)
@@ -210,7 +212,7 @@ async def save_step(request: Request) -> Response:
                            answers=answers, outcome=outcome, profiles=server.store.profiles(request.state.session),
                            skipped_fields=skipped_fields, skipped_steps=skipped_steps)
     later = [i for i in range(number + 1, len(form.steps)) if i not in skipped_steps]
-    if action == "review" or not later:
+    if not later:
         return RedirectResponse(f"/d/{draft.id}/review", 303)
     return RedirectResponse(f"/d/{draft.id}/step/{later[0]}", 303)
 
