@@ -153,21 +153,19 @@ def build_form(path: Path, library: Library, name: str | None = None) -> Form:
         elif isinstance(decl, s.ArticleDef):
             article += decl.kind == "article"
             key = f"article:{article}" if decl.kind == "article" else decl.kind
+            own = Text({"id": decl.title.id.value, "en": decl.title.en.value}) if isinstance(decl.title, s.Pair) \
+                else None  # an article's own title, else its clause's
             for item in decl.items:
                 if isinstance(item, s.Use):
                     taken = tuple(n for arg in item.args for n in _names(arg.value) if n in inputs)
                     uses.append((item.span.line, item.span.end_line, taken))
                     clause = library.resolve(item.ref.clause_id, item.ref.constraint)
-                    title = clause.title if clause is not None else Text.same(item.ref.clause_id)
+                    title = own or (clause.title if clause is not None else Text.same(item.ref.clause_id))
                     for arg in item.args:
                         place(_names(arg.value), key, title, _words(arg.name), when=item.condition)
                     place(_condition_names(item.condition), key, title, f"Include “{title.get('en')}”")
                 else:
-                    title = _OTHER
-                    if isinstance(decl.title, s.Pair):
-                        title = Text({"id": decl.title.id.value, "en": decl.title.en.value})
-                    elif item.section:
-                        title = Text.same(_words(item.section.name))
+                    title = own or (Text.same(_words(item.section.name)) if item.section else _OTHER)
                     place(_condition_names(item.condition), key, title, "Include this text")
                     for text in item.body.texts:
                         place(_PLACEHOLDER.findall(text.text.value), key, title, "", when=item.condition)
