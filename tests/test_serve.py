@@ -153,7 +153,7 @@ def test_impossible_date_says_it_does_not_exist_in_both_languages(client):
                                       "tempat_tanda_tangan.id": "Kupang"})
     assert page.status_code == 422 and str(page.url).endswith("/step/0")
     assert "Tanggal 30 Februari 2027 tidak ada." in page.text
-    assert "is not a date (day is out of range for month)" in page.text
+    assert "30 February 2027 does not exist: `2027-02-30` is not a date (day is out of range for month)" in page.text
     assert 'value="30"' in page.text and '>Kupang</textarea>' in page.text  # what was typed is kept
     fixed = post_step(client, url, 0, {"nomor_dinas.id": "1/2026", "tanggal_tanda_tangan.d": "28",
                                        "tanggal_tanda_tangan.m": "2", "tanggal_tanda_tangan.y": "2027",

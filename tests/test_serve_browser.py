@@ -159,7 +159,7 @@ def test_a_person_fills_the_health_template_in_the_browser(server, browser, tmp_
             page.click('button[value="next"]')
             message = page.locator("#field-tanggal_tanda_tangan .message")
             assert "Tanggal 30 Februari 2026 tidak ada." in message.inner_text()
-            assert "is not a date" in message.inner_text()
+            assert "30 February 2026 does not exist" in message.inner_text()
             assert page.input_value('[name="tempat_tanda_tangan.id"]') == "Kupang"
             shot(page, "serve-validation")
             page.fill('[name="tanggal_tanda_tangan.d"]', "1")

@@ -37,7 +37,7 @@ class Store:
     """The database; every call opens its own short transaction, so request threads may share one Store."""
 
     def __init__(self, folder: Path):
-        folder.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)  # drafts hold people's names and addresses
         self.path = folder / "pkm-serve.sqlite3"
         self._lock = threading.Lock()
         with self._db() as db:

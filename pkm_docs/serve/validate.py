@@ -77,15 +77,9 @@ def _indonesian(diag: Diagnostic, f: Field | None, answers: Answers) -> str:
     if diag.code == "PKM032":
         return "Wajib diisi."
     if diag.code == "PKM030" and f.type.kind in ("date", "period"):
-        answer = answers.get(f.name) or {}
-        for part in ([answer] if f.type.kind == "date" else [answer.get("from") or {}, answer.get("until") or {}]):
-            d, m, y = (str(part.get(k, "")) for k in ("d", "m", "y"))
-            if d.isdigit() and m.isdigit() and y.isdigit() and 1 <= int(m) <= 12:
-                try:
-                    datetime.date(int(y), int(m), int(d))
-                except ValueError:
-                    return f"Tanggal {int(d)} {_month(int(m), 'id')} {y} tidak ada."
-        return "Tanggal ini tidak ada."
+        missing = _missing_day(f, answers)
+        return f"Tanggal {missing[0]} {_month(missing[1], 'id')} {missing[2]} tidak ada." if missing \
+            else "Tanggal ini tidak ada."
     if diag.code == "PKM015":
         return f"Isian tidak sesuai: yang diminta {_TYPE_ID.get(f.type.kind, f.type.kind)}" + \
             (f", misalnya {f.type.example}." if f.type.example else ".")
@@ -95,6 +89,27 @@ def _indonesian(diag: Diagnostic, f: Field | None, answers: Answers) -> str:
                   f"paling banyak {spec.type.plain(spec.maximum)}" if spec.maximum is not None else ""]
         return "Nilai di luar batas: " + " dan ".join(b for b in bounds if b) + "."
     return CODES[diag.code].title["id"] + "." if diag.code in CODES else text
+
+
+def _missing_day(f: Field, answers: Answers) -> tuple[int, int, str] | None:
+    """The day, month and year typed for a date (or a period's end) that does not exist."""
+    answer = answers.get(f.name) or {}
+    for part in ([answer] if f.type.kind == "date" else [answer.get("from") or {}, answer.get("until") or {}]):
+        d, m, y = (str(part.get(k, "")) for k in ("d", "m", "y"))
+        if d.isdigit() and m.isdigit() and y.isdigit() and 1 <= int(m) <= 12:
+            try:
+                datetime.date(int(y), int(m), int(d))
+            except ValueError:
+                return int(d), int(m), y
+    return None
+
+
+def _english(diag: Diagnostic, f: Field | None, answers: Answers) -> str:
+    """The diagnostic's message, after the day that does not exist when a date is impossible."""
+    missing = _missing_day(f, answers) if f is not None and diag.code == "PKM030" else None
+    if missing:
+        return f"{missing[0]} {_month(missing[1], 'en')} {missing[2]} does not exist: {diag.message}"
+    return diag.message
 
 
 def _field_at(form: Form, diag: Diagnostic, data_name: str, lines: dict[str, int]) -> Field | None:
@@ -154,7 +169,7 @@ def validate(form: Form, answers: Answers, library: Library, *, checks: bool = T
     for diag in found:
         f = _field_at(form, diag, data_name, lines if diag.code == "PKM030" else lines_for)
         hint = None if diag.code in _FILE_HINTS else hint_in(diag, "en")  # they say how to write a data file
-        message = Message(diag.code, diag.severity, _indonesian(diag, f, answers), diag.message, hint,
+        message = Message(diag.code, diag.severity, _indonesian(diag, f, answers), _english(diag, f, answers), hint,
                           (f.name,) if f else _use_fields(form, diag.span))
         if f is not None:
             outcome.by_field.setdefault(f.name, []).append(message)
