@@ -426,3 +426,20 @@ def test_any_step_is_reached_from_the_list_and_the_review_lists_what_is_missing(
     assert str(review.url).endswith("/review") and "Perbaiki dulu" in review.text
     assert f'href="{url}/step/0#field-nomor_dinas"' in review.text  # missing, linked to its field
     assert "Kupang" in review.text and "Pengadilan Negeri Kupang" in review.text
+
+
+def test_two_people_filling_drafts_at_once_keep_their_own_answers(library, tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+    app = create_app(library, tmp_path / "data")
+    with TestClient(app, base_url="http://127.0.0.1") as ani, TestClient(app, base_url="http://127.0.0.1") as budi:
+        urls = {name: draft_url(start(c, "kesehatan")) for name, c in (("ani", ani), ("budi", budi))}
+
+        def fill(name, c):
+            for round_number in range(8):
+                post_step(c, urls[name], 0, {"tempat_tanda_tangan.id": f"{name} {round_number}"}, action="back")
+            return c.get(f"{urls[name]}/step/0").text
+
+        with ThreadPoolExecutor(2) as pool:
+            pages = dict(zip(("ani", "budi"), pool.map(fill, ("ani", "budi"), (ani, budi))))
+    assert ">ani 7</textarea>" in pages["ani"] and "budi" not in pages["ani"]
+    assert ">budi 7</textarea>" in pages["budi"] and "ani 7" not in pages["budi"]

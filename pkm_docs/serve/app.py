@@ -91,6 +91,7 @@ class Server:
         self.templates = {t.name: t for t in find_templates(library_dir)}
         self._forms: dict[str, Form] = {}
         self._files: dict[str, dict[str, bytes]] = {}
+        self._files_lock = threading.Lock()  # the previews of one draft are asked for together
         self.comparisons: dict[tuple[str, str], Comparison] = {}  # (session, id): the last few of each session
         self.jinja = Environment(loader=FileSystemLoader(HERE / "templates"),
                                  autoescape=select_autoescape(default=True, default_for_string=True))
@@ -154,16 +155,19 @@ class Server:
             return ""
         return " / ".join(p for p in (preview(field, typed, "id"), preview(field, typed, "en")) if p)
 
-    def files(self, form: Form, outcome: Outcome) -> dict[str, bytes]:
-        """The DOCX and PDF of a checked draft (the last few are kept: a zip after a PDF renders nothing again)."""
+    def file(self, form: Form, outcome: Outcome, fmt: str) -> bytes:
+        """The ``docx`` or ``pdf`` of a checked draft, rendered when first asked for (the files of the last few
+        drafts are kept: the download after the preview renders nothing again)."""
         assert outcome.compiled is not None
         key = hashlib.sha256(f"{form.template}\0{outcome.data}".encode()).hexdigest()
-        if key not in self._files:
+        with self._files_lock:
+            files = self._files.setdefault(key, {})
             if len(self._files) > 8:
                 self._files.pop(next(iter(self._files)))
-            from ..pipeline import Rendering
-            self._files[key] = Rendering(outcome.compiled.agreement, form.template, ("docx", "pdf")).files()
-        return self._files[key]
+            if fmt not in files:
+                from ..pipeline import Rendering
+                files.update(Rendering(outcome.compiled.agreement, form.template, (fmt,)).files())
+            return files[f"{form.template}.{fmt}"]
 
 
 def _server(request: Request) -> Server:

@@ -224,7 +224,7 @@ def review(request: Request) -> Response:
     skipped_fields, _ = _skipped_steps(form, answers)
     pages = 0
     if outcome.ok and shutil.which("pdftoppm"):
-        pages = page_count(server.files(form, outcome)[f"{form.template}.pdf"])
+        pages = page_count(server.file(form, outcome, "pdf"))
     return server.page(request, "review.html", draft=draft, form=form, answers=answers, outcome=outcome, pages=pages,
                        skipped_fields=skipped_fields)
 
@@ -240,18 +240,17 @@ def download(request: Request) -> Response:
         raise HTTPException(404, "no such file")
     if not outcome.ok:
         return RedirectResponse(f"/d/{draft.id}/review", 303)
-    files = server.files(form, outcome)
     if kind == "zip":
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-            for file_name, data in files.items():
-                archive.writestr(file_name, data)
+            for fmt in ("docx", "pdf"):
+                archive.writestr(f"{name}.{fmt}", server.file(form, outcome, fmt))
             archive.writestr(f"{name}.yaml", outcome.data)
             archive.writestr(f"{name}.pkm", form.source)
         return _attachment(buffer.getvalue(), f"{name}.zip", "application/zip")
     types = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
              "pdf": "application/pdf"}
-    return _attachment(files[f"{name}.{kind}"], f"{name}.{kind}", types[kind])
+    return _attachment(server.file(form, outcome, kind), f"{name}.{kind}", types[kind])
 
 
 def words(request: Request) -> Response:
@@ -289,7 +288,7 @@ def preview_page(request: Request) -> Response:
     outcome = validate(form, _answers(form, draft), server.library)
     if not outcome.ok:
         raise HTTPException(404, "the draft has errors: no preview")
-    pdf = server.files(form, outcome)[f"{form.template}.pdf"]
+    pdf = server.file(form, outcome, "pdf")
     number = int(request.path_params["page"])
     if not 1 <= number <= page_count(pdf):
         raise HTTPException(404, "no such page")
