@@ -356,6 +356,10 @@ def test_the_command_refuses_a_port_in_use_without_a_traceback(tmp_path, capsys)
     assert code == 2 and "cannot listen on 127.0.0.1:" in err and "--port 0" in err and "Traceback" not in err
     assert main(["serve", "--port", "70000", "--data-dir", str(tmp_path)]) == 2
     assert "is not a port" in capsys.readouterr().err
+    (tmp_path / "a-file").write_text("not a folder", encoding="utf-8")
+    assert main(["serve", "--port", "0", "--data-dir", str(tmp_path / "a-file")]) == 2
+    err = capsys.readouterr().err
+    assert "cannot keep drafts in" in err and "--data-dir" in err and "Traceback" not in err
 
 
 @pytest.mark.slow  # a new process

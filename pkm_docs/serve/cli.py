@@ -73,10 +73,13 @@ def serve_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print(f"pkm serve: warning: listening on {args.host}: anyone who can reach this computer on the network can "
               "open the form and the drafts; use the default (127.0.0.1) unless you mean it", file=err)
         hosts = ("*",)
+    import sqlite3
     try:
         app = create_app(library, data_dir, library_dir=args.library, allowed_hosts=hosts)
-    except OSError as exc:
-        raise UsageError(f"cannot keep drafts in {data_dir}: {exc.strerror or exc}", "give --data-dir DIR") from None
+    except (OSError, sqlite3.Error) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise UsageError(f"cannot keep drafts in {data_dir}: {reason}", "give --data-dir DIR, a folder you can write") \
+            from None
     sock = listen(args.host, args.port)
     shown_host = f"[{args.host}]" if ":" in args.host else args.host
     address = f"http://{shown_host}:{sock.getsockname()[1]}/"
