@@ -447,3 +447,19 @@ def test_two_people_filling_drafts_at_once_keep_their_own_answers(library, tmp_p
             pages = dict(zip(("ani", "budi"), pool.map(fill, ("ani", "budi"), (ani, budi))))
     assert ">ani 7</textarea>" in pages["ani"] and "budi" not in pages["ani"]
     assert ">budi 7</textarea>" in pages["budi"] and "ani 7" not in pages["budi"]
+
+
+@pytest.mark.parametrize("template", ["kesehatan", "paud", "kehutanan", "kehutanan_tiga_pihak"])
+def test_every_standard_template_gives_a_step_for_each_input_and_imports_its_sample(client, template, library):
+    from pkm_docs.serve.form import build_form
+    form = build_form(ROOT / "templates" / f"{template}.pkm", library, template)
+    declared = re.findall(r"^input (\w+):", (ROOT / "templates" / f"{template}.pkm").read_text(encoding="utf-8"), re.M)
+    assert sorted(f.name for f in form.fields) == sorted(declared)
+    url = draft_url(start(client, template, (ROOT / "templates" / f"{template}.sample.yaml").read_bytes()))
+    for n, step in enumerate(form.steps):
+        page = client.get(f"{url}/step/{n}")
+        assert page.status_code == 200
+        assert all(f'id="field-{f.name}"' in page.text for f in step.fields)
+    exported = yaml.safe_load(client.get(f"{url}/download/yaml").text)
+    sample = yaml.safe_load((ROOT / "templates" / f"{template}.sample.yaml").read_text(encoding="utf-8"))
+    assert set(exported) == set(sample)
