@@ -38,13 +38,28 @@ class Text:
 
 
 @dataclass(frozen=True)
+class Reference:
+    """A cross-reference written with ``{ref.KEY}`` / ``{ref.KEY.N}``: where it stands in one language of a
+    paragraph's text (``item`` None) or of one of its items, and the article (and paragraph) it names."""
+
+    lang: str
+    item: int | None
+    start: int
+    end: int
+    article: int
+    paragraph: int | None = None
+
+
+@dataclass(frozen=True)
 class Paragraph:
-    """A paragraph of an article: numbered ``(1)`` when ``number`` is set, with lettered items ``a.``, ``b.``."""
+    """A paragraph of an article: numbered ``(1)`` when ``number`` is set, with lettered items ``a.``, ``b.``;
+    ``refs`` says where its texts hold cross-references (a renderer may make them live fields)."""
 
     text: Text
     number: int | None = None
     items: tuple[Text, ...] = ()
     clause_id: str | None = None
+    refs: tuple[Reference, ...] = field(default=(), compare=False)
 
     def to_data(self) -> dict[str, Any]:
         return {

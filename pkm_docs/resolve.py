@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import hashlib
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Mapping
@@ -18,7 +19,7 @@ from .data import DataValue
 from .errors import Diagnostic, DiagnosticSink, suggest
 from .library import BUILTINS, ROLES, ClauseVersion, Library, ParamSpec, compile_param
 from .model import (LANGUAGES, AdhocEntry, Agreement, Article, ClauseUse, Manifest, ManifestEntry, Paragraph, Party,
-                    Text, Value, Witness)
+                    Reference, Text, Value, Witness)
 from .values import (PARTY_FIELDS, Allocation, AllocationType, BooleanType, ChoiceValue, DateType, DurationValue, Env,
                      ListType, PartyType, TextType, ValueProblem, ValueType, check_bounds)
 from .versions import matches, valid_constraint
@@ -55,6 +56,10 @@ LABELS = {
     "witnesses": Text({"id": "Saksi-saksi", "en": "Witnesses"}),
     "adhoc": Text({"id": "teks lepas, tidak dari pustaka klausul", "en": "ad-hoc text, not from the clause library"}),
     "paragraph": Text({"id": "ayat", "en": "paragraph"}),
+    "provisional": Text({"id": "Disusun menurut skema sementara: muatan wajibnya belum diperiksa terhadap "
+                               "peraturannya.",
+                         "en": "Drafted under a provisional scheme: its required contents are not yet checked "
+                               "against its regulation."}),
 }
 
 _HEADER_FIELDS = ("title", "number", "scheme", "languages", "governing", "signed_on", "signed_at")
@@ -196,8 +201,10 @@ class _Resolver:
             return "{ref." + field + "}"
         if paragraph:
             self.references.append((key, int(paragraph), span))
-            return f"{LABELS['article'][lang]} {number} {LABELS['paragraph'][lang]} ({int(paragraph)})"
-        return f"{LABELS['article'][lang]} {number}"
+            shown = f"{LABELS['article'][lang]} {number} {LABELS['paragraph'][lang]} ({int(paragraph)})"
+        else:
+            shown = f"{LABELS['article'][lang]} {number}"
+        return f"{_REF_OPEN}{number}.{paragraph}{_REF_MID}{shown}{_REF_CLOSE}"  # taken out by _with_references
 
     def _check_references(self, articles: list[Article]) -> None:
         """Each ``{ref.KEY.N}`` names a paragraph its article has."""
@@ -589,11 +596,11 @@ class _Resolver:
             if number is not None:
                 counter[0] = max(counter[0], number)
             item_count = min(counts) if counts else 0
-            out.append(Paragraph(
+            out.append(_with_references(Paragraph(
                 Text(texts), number,
                 tuple(Text({lang: items_by_lang[lang][i] for lang in self.languages}) for i in range(item_count)),
                 clause.clause_id,
-            ))
+            )))
         return out
 
     def _each_party(self, template: str, lookup, renumber, lang: str) -> list[str]:
@@ -732,7 +739,7 @@ class _Resolver:
                              {lang: b.parse_body(t) for lang, t in texts.items()}, digest, None, None, None,
                              item.span, {})
         paragraphs = self._fill(fake, {}, counter, item.span)
-        paragraphs = [Paragraph(p.text, p.number, p.items, None) for p in paragraphs]
+        paragraphs = [dataclasses.replace(p, clause_id=None) for p in paragraphs]
         section = self._adhoc_section(item.section)
         sources = {t.lang: (t.text.span, t.text.span.covered(self.source.text)) for t in item.body.texts
                    if t.lang in self.languages}
@@ -828,3 +835,38 @@ _PARTY_HINTS = {
     "position": "add the signer's position",
     "address": "add the party's address",
 }
+
+
+#: A cross-reference in a filled text, until the paragraph is built: OPEN article "." paragraph MID shown
+#: CLOSE. Private-use characters, which no source or library text may hold (values.unsafe_character).
+_REF_OPEN, _REF_MID, _REF_CLOSE = "\ue000", "\ue001", "\ue002"
+_MARKED_REF = re.compile(f"{_REF_OPEN}([0-9]+)\\.([0-9]*){_REF_MID}([^{_REF_CLOSE}]*){_REF_CLOSE}")
+
+
+def _take_references(text: str, lang: str, item: int | None, found: list[Reference]) -> str:
+    """``text`` without the marks of its cross-references, each noted in ``found`` where it now stands."""
+    out: list[str] = []
+    length = last = 0
+    for m in _MARKED_REF.finditer(text):
+        out.append(text[last:m.start()])
+        length += m.start() - last
+        shown = m.group(3)
+        found.append(Reference(lang, item, length, length + len(shown), int(m.group(1)),
+                               int(m.group(2)) if m.group(2) else None))
+        out.append(shown)
+        length += len(shown)
+        last = m.end()
+    out.append(text[last:])
+    return "".join(out)
+
+
+def _with_references(paragraph: Paragraph) -> Paragraph:
+    """The paragraph with its texts free of reference marks and its ``refs`` saying where they were."""
+    if not any(_REF_OPEN in t for t in (*paragraph.text.by_lang.values(),
+                                         *(v for i in paragraph.items for v in i.by_lang.values()))):
+        return paragraph
+    found: list[Reference] = []
+    text = Text({lang: _take_references(t, lang, None, found) for lang, t in paragraph.text.by_lang.items()})
+    items = tuple(Text({lang: _take_references(t, lang, index, found) for lang, t in item.by_lang.items()})
+                  for index, item in enumerate(paragraph.items))
+    return dataclasses.replace(paragraph, text=text, items=items, refs=tuple(found))

@@ -248,3 +248,21 @@ def test_pdftotext_reads_every_article_in_order_in_each_column(built, agreement)
     # pdftotext joins a word broken after a hyphen ("hal-" / "hal" becomes "halhal"): compare without hyphens
     assert_in_order(column(0), [t.replace("-", "") for t in expected_texts(agreement, "id")])
     assert_in_order(column(297), [t.replace("-", "") for t in expected_texts(agreement, "en")])
+
+
+@pytest.mark.parametrize("template, provisional", [("kehutanan", True), ("kesehatan", False)])
+def test_a_provisional_scheme_says_so_on_the_cover_of_both_files(tmp_path, template, provisional):
+    source = ROOT / "templates" / f"{template}.pkm"
+    out, err = io.StringIO(), io.StringIO()
+    code = main(["build", str(source), "--data", str(source.with_suffix(".sample.yaml")), "-o", str(tmp_path)],
+                stdout=out, stderr=err)
+    assert code == 0, err.getvalue()
+    assert ("PKM108" in err.getvalue()) == provisional  # and every build warns
+    note_id = "Disusun menurut skema sementara: muatan wajibnya belum diperiksa terhadap peraturannya."
+    note_en = "Drafted under a provisional scheme: its required contents are not yet checked against its regulation."
+    first_page = norm(PdfReader(tmp_path / f"{template}.pdf").pages[0].extract_text())
+    docx_text = norm("\n".join(p.text for p in docx.Document(tmp_path / f"{template}.docx").paragraphs))
+    for text in (first_page, docx_text):
+        assert (norm(note_id) in text and norm(note_en) in text) == provisional
+    assert ("provisional scheme" in (PdfReader(tmp_path / f"{template}.pdf").metadata.get("/Keywords") or "")) \
+        == provisional

@@ -134,6 +134,11 @@ BREAKS = [
      "`term.fixed` mengatur `term`, seperti `term.dates` pada baris", ERROR),
     ("PKM108", [("scheme: pkm-uji", "scheme: pkm-sementara")], "agreement {",
      "the scheme `pkm-sementara` is provisional", "skema `pkm-sementara` masih sementara", WARNING),
+    ("PKM109", [extra("(1) Jangka waktu sebagaimana dimaksud dalam Pasal 5 tentang Jangka Waktu dapat diperpanjang.",
+                      "(1) The term referred to in Article 5 on Term may be extended.")], 'id: """(1)',
+     'Article 10 paragraph (1) refers to Article 5 "Jangka Waktu", which is now Article 6; Article 5 is now '
+     '"Reporting"',
+     'Pasal 10 ayat (1) merujuk Pasal 5 "Jangka Waktu", yang kini Pasal 6; Pasal 5 kini "Pelaporan"', ERROR),
     ("PKM110", [extra("(1) PARA PIHAK bekerja sama.", "(1) The PARTIES shall cooperate.")], "text {",
      "this ad-hoc text is not vetted", "teks lepas ini belum diperiksa", WARNING),
     ("PKM120", [("use roles.rights_obligations@^1", "use roles.one_sided@^1")], "party yayasan",
@@ -196,7 +201,7 @@ BREAKS = [
     ("PKM154", [extra("(1) Kegiatan berlangsung selama 24 (dua puluh empat) bulan, sejak tanggal 1 Februari 2027 "
                       "sampai dengan tanggal 31 Januari 2030.",
                       "(1) The activities run for 24 (twenty-four) months, from 1 February 2027 up to and including "
-                      "31 January 2030.")], "text {",
+                      "31 January 2030.")], 'id: """(1)',
      "Article 10 paragraph (1): the Indonesian text states 24 (twenty-four) months from 1 February 2027, which ends "
      "on 31 January 2029, not 31 January 2030",
      "Pasal 10 ayat (1): teks Indonesia menyebut 24 (dua puluh empat) bulan sejak 1 Februari 2027, yang berakhir "
@@ -205,6 +210,11 @@ BREAKS = [
                       "(1) The first report is submitted on 30 February 2027.")], 'id: """(1)',
      'Article 10 paragraph (1): the Indonesian text names the date "30 Februari 2027", which does not exist',
      'Pasal 10 ayat (1): teks Indonesia menyebut tanggal "30 Februari 2027", yang tidak ada', ERROR),
+    ("PKM156", [extra("(1) Laporan akhir disampaikan paling lambat tanggal 31 Maret 2029.",
+                      "(1) The final report is submitted no later than 31 March 2029.")], 'id: """(1)',
+     "Article 10 paragraph (1): the Indonesian text sets 31 March 2029, after the agreement ends on 31 December 2028",
+     "Pasal 10 ayat (1): teks Indonesia menetapkan 31 Maret 2029, sesudah perjanjian berakhir pada 31 Desember 2028",
+     WARNING),
     ("PKM160", [("scheme: pkm-uji", "scheme: pkm-ringkas"), REMOVE_LANGUAGE], "agreement {",
      "this bilingual agreement has no governing-language clause",
      "perjanjian dwibahasa ini tidak memiliki klausul bahasa yang berlaku", ERROR),
@@ -263,6 +273,13 @@ def test_rule_reports_the_broken_agreement(tmp_path, library, code, edits, where
 
 # edits under which a rule must stay silent (besides good.pkm itself)
 PASSES = [
+    ("PKM109", [extra("(1) Jangka waktu sebagaimana dimaksud dalam Pasal 6 tentang Jangka Waktu dan Pasal 1 tentang "
+                      "Hal Lain dapat diperpanjang.",
+                      "(1) The term referred to in Article 6 (Term) and Article 1 on Other Matters may be extended.")]),
+    ("PKM156", [extra("(1) Laporan akhir disampaikan paling lambat tanggal 31 Desember 2028 menurut Akta Nomor 5 "
+                      "tanggal 3 Maret 2030.",
+                      "(1) The final report is submitted no later than 31 December 2028 under Deed Number 5 dated "
+                      "3 March 2030.")]),
     ("PKM101", [("languages: id, en", "languages: id"), REMOVE_LANGUAGE]),  # `when bilingual` does not apply
     ("PKM104", [extra("(1) Ketentuan sebagaimana dimaksud pada ayat (1) dan Pasal 19 ayat (5) Peraturan Pemerintah "
                       "Nomor 28 Tahun 2018 berlaku.", "(1) The provision referred to in paragraph (1) and Article 19 "

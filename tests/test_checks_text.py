@@ -1,6 +1,6 @@
 """The text checks (checks/rules_text.py): figures and words (PKM144), a duration against its dates (PKM154), dates
-that do not exist (PKM155) and negation or modality that differs between the languages (PKM166), in library
-clauses and ad-hoc text, in two- and three-party agreements."""
+that do not exist (PKM155) or fall outside the term (PKM156) and negation or modality that differs between the
+languages (PKM166), in library clauses and ad-hoc text, in two- and three-party agreements."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from pkm_docs.pipeline import compile_agreement
 from test_checks import CHECKS, check, edit, extra, line_of
 
 ROOT = Path(__file__).resolve().parents[1]
-TEXT_RULES = ("PKM144", "PKM154", "PKM155", "PKM166")
+TEXT_RULES = ("PKM144", "PKM154", "PKM155", "PKM156", "PKM166")
 
 
 # ---- what the rules read ----------------------------------------------------------------------------
@@ -127,6 +127,9 @@ LIBRARY_BREAKS = [
     ("PKM155", "uji.report_date",
      'Article 10 paragraph (1): the Indonesian text names the date "30 Februari 2027", which does not exist',
      'Pasal 10 ayat (1): teks Indonesia menyebut tanggal "30 Februari 2027", yang tidak ada'),
+    ("PKM156", "uji.late_report",
+     "Article 10 paragraph (1): the Indonesian text sets 31 March 2031, after the agreement ends on 31 December 2028",
+     "Pasal 10 ayat (1): teks Indonesia menetapkan 31 Maret 2031, sesudah perjanjian berakhir pada 31 Desember 2028"),
     ("PKM166", "uji.refund",
      'Article 10 paragraph (1): the Indonesian text has the negation "tidak" but the English text has none (the '
      'English text says "shall")',
@@ -139,7 +142,9 @@ LIBRARY_BREAKS = [
 def test_a_library_clause_breaks_the_rule_at_its_use(tmp_path, library, code, clause, message_en, message_id):
     text = edit(uses(clause))
     found = [d for d in check(tmp_path, text, library) if d.code in TEXT_RULES]
-    assert found and {d.code for d in found} == {code}
+    # uji.period's stated end, 31 January 2030, is also after the agreement's own end (31 December 2028)
+    also = {"PKM156"} if code == "PKM154" else set()
+    assert found and {d.code for d in found} == {code} | also
     diag = found[0]
     assert diag.span is not None and diag.span.line == line_of(text, f"use {clause}")
     assert diag.message == message_en and message_in(diag, "id") == message_id
@@ -197,6 +202,9 @@ AD_HOC_THREE_PARTIES = [
     ("PKM155", "(1) PIHAK KETIGA menyampaikan laporan pada tanggal 31 April 2027.",
      "(1) The THIRD PARTY submits a report on 31 April 2027.",
      'the Indonesian text names the date "31 April 2027", which does not exist'),
+    ("PKM156", "(1) PIHAK KETIGA menyerahkan laporan akhir paling lambat tanggal 30 Juni 2030.",
+     "(1) The THIRD PARTY delivers the final report no later than 30 June 2030.",
+     "the Indonesian text sets 30 June 2030, after the agreement ends on 31 January 2030"),
     ("PKM166", "(1) PIHAK KETIGA tidak berkewajiban mengembalikan dana.", "(1) The THIRD PARTY shall return the funds.",
      'the Indonesian text has the negation "tidak" but the English text has none (the English text says "shall")'),
 ]
@@ -220,15 +228,14 @@ def test_pkm_check_reports_ad_hoc_text_of_a_three_party_agreement(tmp_path, code
     exit_code, found = run_check(str(path), "--data", str(THREE_PARTIES_DATA))
     ours = [d for d in found if d["code"] in TEXT_RULES]
     assert [d["code"] for d in ours][:1] == [code] and {d["code"] for d in ours} == {code}
-    if code == "PKM154":  # a duration against two dates has no one place: the text block
-        assert ours[0]["line"] == line_of(text, "  text {", last=True)
-    else:  # the line and column of the words it reports, inside the text block
-        needle = {"PKM144": "Rp", "PKM155": "31 April 2027", "PKM166": "tidak"}[code]
-        line = line_of(text, '    id: """', last=True)
-        row = text.splitlines()[line - 1]
-        assert (ours[0]["line"], ours[0]["column"]) == (line, row.index(needle) + 1)
+    # the line and column of the words it reports, inside the text block (a duration against its dates: the end)
+    needle = {"PKM144": "Rp", "PKM154": "31 Januari 2030", "PKM155": "31 April 2027", "PKM156": "30 Juni 2030",
+              "PKM166": "tidak"}[code]
+    line = line_of(text, '    id: """', last=True)
+    row = text.splitlines()[line - 1]
+    assert (ours[0]["line"], ours[0]["column"]) == (line, row.index(needle) + 1)
     assert ours[0]["message"] == f"Article 16 paragraph (1): {message}"
-    assert exit_code == (0 if code == "PKM166" else 1)
+    assert exit_code == (0 if code in ("PKM156", "PKM166") else 1)
 
 
 def test_the_three_party_agreement_with_faithful_ad_hoc_text_gives_no_text_finding(tmp_path):

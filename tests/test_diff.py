@@ -18,6 +18,7 @@ import jsonschema
 import pytest
 from lxml import etree
 
+from read_back import marks
 from pkm_docs.diff.changes import SUMMARY_KEYS
 from pkm_docs.diff.cli import library_diff_command, main
 from pkm_docs.diff.formats import render
@@ -401,27 +402,27 @@ def edit_docx(data: bytes, edit) -> bytes:
             content = source.read(item)
             if item.filename == "word/document.xml":
                 root = etree.fromstring(content)
-                edit(root)
+                edit(root, data)
                 content = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
             target.writestr(item, content)
     return out.getvalue()
 
 
-def controls(root, clause_id: str, lang: str | None = None):
-    return [sdt for sdt in root.iter(f"{W}sdt")
-            if (tag := sdt.find(f"{W}sdtPr/{W}tag")) is not None
-            and tag.get(f"{W}val").split("|")[1:2] == [clause_id]
-            and (lang is None or tag.get(f"{W}val").split("|")[4] == lang)]
+def controls(root, data: bytes, clause_id: str, lang: str | None = None) -> list[list]:
+    """The paragraphs of each use of ``clause_id`` (in ``lang``), as marked in the DOCX ``data``."""
+    return [mark.paragraphs for mark in marks(data, root)
+            if mark.tag.split("|")[1:2] == [clause_id] and (lang is None or mark.tag.split("|")[4] == lang)]
 
 
-def other_party_edits(root) -> None:
+def other_party_edits(root, data: bytes) -> None:
     """Change the court in Indonesian, drop the force majeure clause, type a line outside every clause."""
-    (court,) = controls(root, "dispute.court", "id")
-    text = next(t for t in court.iter(f"{W}t") if "Pengadilan Negeri Kupang" in (t.text or ""))
+    (court,) = controls(root, data, "dispute.court", "id")
+    text = next(t for p in court for t in p.iter(f"{W}t") if "Pengadilan Negeri Kupang" in (t.text or ""))
     text.text = text.text.replace("Pengadilan Negeri Kupang", "Pengadilan Negeri Jakarta Pusat", 1)
-    for sdt in controls(root, "force_majeure.standard"):
-        sdt.addprevious(etree.Element(f"{W}p"))  # a table cell keeps one paragraph
-        sdt.getparent().remove(sdt)
+    for paragraphs in controls(root, data, "force_majeure.standard"):
+        paragraphs[0].addprevious(etree.Element(f"{W}p"))  # a table cell keeps one paragraph
+        for p in paragraphs:
+            p.getparent().remove(p)
     body = root.find(f"{W}body")
     spacer = [p for p in body.findall(f"{W}p") if not "".join(p.itertext()).strip()][-1]
     run = etree.SubElement(spacer, f"{W}r")

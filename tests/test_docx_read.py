@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import io
+import zipfile
 from itertools import groupby
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from docx.text.paragraph import Paragraph as DocxParagraph
 from lxml import etree
 
 from model_factory import make_agreement
+from read_back import marks
 from pkm_docs.model import Agreement
 from pkm_docs.pipeline import compile_agreement
 from pkm_docs.renderers.docx import LAYOUTS, render_docx
@@ -57,9 +59,9 @@ def edited(data: bytes, change) -> bytes:
     return buffer.getvalue()
 
 
-def control(document, tag: str) -> etree._Element:
-    return next(sdt for sdt in document.element.body.iter(f"{W}sdt")
-                if sdt.find(f"{W}sdtPr/{W}tag").get(f"{W}val") == tag)
+def control(document, data: bytes, tag: str) -> list[etree._Element]:
+    """The paragraphs of ``document`` (opened from ``data``) within the bookmark of the clause tagged ``tag``."""
+    return next(mark.paragraphs for mark in marks(data, document.element.body) if mark.tag == tag)
 
 
 # -- what comes back from a fresh build -----------------------------------------------------------------
@@ -119,9 +121,7 @@ def test_an_edited_paragraph_changes_its_clause_only(example, layout):
     new_text = "PIHAK PERTAMA menanggung 60% (enam puluh persen) dari biaya."
 
     def change(document):
-        p = control(document, tag).find(f"{W}sdtContent").iter(f"{W}p")
-        next(p)
-        DocxParagraph(next(p), None).text = new_text  # the second paragraph, "(2)"
+        DocxParagraph(control(document, data, tag)[1], None).text = new_text  # the second paragraph, "(2)"
 
     before, after = read_docx(data), read_docx(edited(data, change))
     changed = [(b.clause_id, b.lang, b.article) for b, a in zip(before.controls, after.controls) if b.text != a.text]
@@ -137,7 +137,7 @@ def test_a_paragraph_added_outside_the_controls_is_reported(example):
 
     def change(document):
         added = document.add_paragraph("PIHAK KEDUA berhak atas honorarium.")._p
-        control(document, "pkm:heading||||id|3").addprevious(added)  # between two articles
+        control(document, data, "pkm:heading||||id|3")[0].addprevious(added)  # between two articles
         document.add_paragraph("Catatan tambahan setelah tanda tangan.")  # after the signatures
 
     back = read_docx(edited(data, change))
@@ -159,28 +159,34 @@ def test_a_row_added_to_the_parallel_table_is_outside_text():
 def test_an_article_inserted_by_hand_renumbers_the_ones_after_it():
     data = render_docx(make_agreement(), layout="sequential")
 
-    def change(document):
-        first = [sdt for sdt in document.element.body.iter(f"{W}sdt")
-                 if sdt.find(f"{W}sdtPr/{W}tag").get(f"{W}val").endswith("|id|1")]
-        anchor = control(document, "pkm:heading||||id|2")
-        for sdt in first:
-            anchor.addprevious(copy.deepcopy(sdt))
+    def change(document):  # a copy of Pasal 1 pasted before Pasal 2: Word pastes no copy of a bookmark
+        first = [p for mark in marks(data, document.element.body) if mark.tag.endswith("|id|1")
+                 for p in mark.paragraphs]
+        anchor = control(document, data, "pkm:heading||||id|2")[0]
+        for p in first:
+            copied = copy.deepcopy(p)
+            for mark in copied.findall(f"{W}bookmarkStart") + copied.findall(f"{W}bookmarkEnd"):
+                copied.remove(mark)
+            anchor.addprevious(copied)
 
-    headings = [c for c in read_docx(edited(data, change)).controls if c.kind == "heading" and c.lang == "id"]
+    back = read_docx(edited(data, change))
+    headings = [c for c in back.controls if c.kind == "heading" and c.lang == "id"]
     # the tags still say where each article was built; the numbers Word draws have moved on
-    assert [(c.article, c.paragraphs[0].number) for c in headings] == [
-        (1, "Pasal 1"), (1, "Pasal 2"), (2, "Pasal 3"), (3, "Pasal 4")]
+    assert [(c.article, c.paragraphs[0].number) for c in headings] == [(1, "Pasal 1"), (2, "Pasal 3"), (3, "Pasal 4")]
+    assert next((p.number, p.text) for p in back.outside) == ("Pasal 2", "\nJUDUL PASAL 1")  # the pasted article
 
 
-def test_a_removed_content_control_leaves_its_text_outside_and_the_clause_missing():
+def test_a_removed_clause_bookmark_leaves_its_text_outside_and_the_clause_missing():
     data = render_docx(make_agreement(), layout="sequential")
     tag = f"pkm:clause|purpose.scope|1.0.0|{'ab' * 32}|en|2"
 
-    def change(document):  # Word's "Remove Content Control": the text stays, the wrapper goes
-        sdt = control(document, tag)
-        for p in list(sdt.find(f"{W}sdtContent")):
-            sdt.addprevious(p)
-        sdt.getparent().remove(sdt)
+    def change(document):  # Word's Insert > Bookmark > Delete: the text stays, the bookmark goes
+        paragraphs = control(document, data, tag)
+        name = next(mark.name for mark in marks(data, document.element.body) if mark.tag == tag)
+        start = next(m for m in paragraphs[0].iter(f"{W}bookmarkStart") if m.get(f"{W}name") == name)
+        end = next(m for m in paragraphs[-1].iter(f"{W}bookmarkEnd") if m.get(f"{W}id") == start.get(f"{W}id"))
+        for mark in (start, end):
+            mark.getparent().remove(mark)
 
     back = read_docx(edited(data, change))
     assert [c for c in back.clauses if c.article == 2 and c.lang == "en"] == []
@@ -197,12 +203,15 @@ def test_tracked_changes_read_as_the_text_they_leave():
     assert paragraph_text(p) == "Biaya dua ratus\tjuta\nrupiah"
 
 
-def test_content_controls_of_others_count_as_outside_text():
+def test_content_controls_and_bookmarks_of_others_count_as_outside_text():
     data = render_docx(make_agreement(), layout="sequential")
 
     def change(document):
-        sdt = copy.deepcopy(control(document, "pkm:heading||||id|1"))
-        sdt.find(f"{W}sdtPr/{W}tag").set(f"{W}val", "their-own-tag")
+        heading = copy.deepcopy(control(document, data, "pkm:heading||||id|1")[0])
+        heading.find(f"{W}bookmarkStart").set(f"{W}name", "their_own_bookmark")
+        sdt = etree.SubElement(document.element.body, f"{W}sdt")
+        etree.SubElement(etree.SubElement(sdt, f"{W}sdtPr"), f"{W}tag").set(f"{W}val", "their-own-tag")
+        etree.SubElement(sdt, f"{W}sdtContent").append(heading)
         document.element.body.insert(0, sdt)
 
     assert read_docx(edited(data, change)).outside_text == ("\nJUDUL PASAL 1",)
@@ -221,3 +230,37 @@ def test_control_tag_round_trips():
 @pytest.mark.parametrize("tag", ["", "clause|a|b|c|d|e", "pkm:clause|a|b", "pkm:|a|b|c|d|e"])
 def test_tags_that_are_not_ours_are_not_parsed(tag):
     assert ControlTag.parse(tag) is None
+
+
+def test_a_docx_built_by_an_earlier_version_with_content_controls_still_reads(example):
+    # files built before clauses were marked by bookmarks carry the same tags in block content controls
+    data = render_docx(example, layout="sequential")
+    document = docx.Document(io.BytesIO(data))
+    for mark in marks(data, document.element.body):
+        sdt = etree.Element(f"{W}sdt")
+        pr = etree.SubElement(sdt, f"{W}sdtPr")
+        etree.SubElement(pr, f"{W}alias").set(f"{W}val", mark.alias)
+        etree.SubElement(pr, f"{W}tag").set(f"{W}val", mark.tag)
+        content = etree.SubElement(sdt, f"{W}sdtContent")
+        mark.paragraphs[0].addprevious(sdt)
+        for p in mark.paragraphs:
+            for bookmark in p.findall(f"{W}bookmarkStart") + p.findall(f"{W}bookmarkEnd"):
+                p.remove(bookmark)
+            content.append(p)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    old_file = io.BytesIO()
+    with zipfile.ZipFile(buffer) as saved, zipfile.ZipFile(old_file, "w") as written:
+        for item in saved.infolist():
+            content = saved.read(item)
+            if item.filename == "docProps/custom.xml":  # no pkm-controls property then
+                root = etree.fromstring(content)
+                for prop in [p for p in root if p.get("name") == "pkm-controls"]:
+                    root.remove(prop)
+                content = etree.tostring(root)
+            written.writestr(item, content)
+    old = read_docx(old_file.getvalue())
+    assert "pkm-controls" not in old.properties
+    new = read_docx(data)
+    assert [(c.tag, c.text) for c in old.controls] == [(c.tag, c.text) for c in new.controls]
+    assert old.outside == ()

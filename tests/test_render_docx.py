@@ -21,6 +21,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from lxml import etree
 
 from model_factory import T, make_agreement, with_paragraphs
+from read_back import marks
 from pkm_docs.errors import BuildError
 from pkm_docs.model import Agreement, Article, ClauseUse, Paragraph, Text
 from pkm_docs.renderers.docx import LAYOUTS, render_docx, template_path
@@ -106,12 +107,6 @@ def shown_blocks(data: bytes, lang: str) -> list[str]:
     return [control.shown for control in read_docx(data).controls if control.lang == lang]
 
 
-def sdts(data: bytes) -> list[etree._Element]:
-    return list(part_xml(data, "word/document.xml").iter(f"{W}sdt"))
-
-
-def tag_of(sdt: etree._Element) -> str:
-    return sdt.find(f"{W}sdtPr/{W}tag").get(f"{W}val")
 
 
 def stress_agreement() -> Agreement:
@@ -151,7 +146,7 @@ def test_every_heading_and_paragraph_is_in_order_indonesian_left_english_right(a
     columns = {index: [] for index in range(2)}
     for row in body.iter(f"{W}tr"):
         for index, cell in enumerate(row.findall(f"{W}tc")):
-            columns[index] += [ControlTag.parse(tag_of(sdt)).lang for sdt in cell.iter(f"{W}sdt")]
+            columns[index] += [ControlTag.parse(mark.tag).lang for mark in marks(docx_bytes, cell)]
     assert set(columns[0]) == {"id"} and set(columns[1]) == {"en"}
     assert shown_blocks(docx_bytes, "id") == expected_shown(agreement, "id")
     assert shown_blocks(docx_bytes, "en") == expected_shown(agreement, "en")
@@ -161,7 +156,7 @@ def test_each_article_heading_starts_a_row_with_its_english_twin(docx_bytes):
     body = part_xml(docx_bytes, "word/document.xml").find(f".//{W}tbl")
     heading_rows = []
     for row in body.iter(f"{W}tr"):
-        tags = [ControlTag.parse(tag_of(sdt)) for sdt in row.iter(f"{W}sdt")]
+        tags = [ControlTag.parse(mark.tag) for mark in marks(docx_bytes, row)]
         if tags[0].kind == "heading" and tags[0].article is not None:
             heading_rows.append([(tag.kind, tag.lang, tag.article) for tag in tags])
     assert heading_rows == [[("heading", "id", n), ("heading", "en", n)] for n in (1, 2, 3)]
@@ -232,7 +227,7 @@ def test_sequential_layout_gives_all_indonesian_before_any_english(agreement, se
     assert langs == sorted(langs, key=["id", "en"].index) and set(langs) == {"id", "en"}
     assert shown_blocks(sequential_bytes, "id") == expected_shown(agreement, "id")
     assert shown_blocks(sequential_bytes, "en") == expected_shown(agreement, "en")
-    assert part_xml(sequential_bytes, "word/document.xml").find(f".//{W}tc/{W}sdt") is None  # no columns
+    assert not marks(sequential_bytes, part_xml(sequential_bytes, "word/document.xml").find(f".//{W}tbl"))  # no columns
 
 
 def test_sequential_english_text_starts_on_a_new_page_with_its_title(agreement, sequential_bytes):
@@ -249,8 +244,8 @@ def test_sequential_layout_has_one_signature_block_after_the_english_text(agreem
     body = part_xml(sequential_bytes, "word/document.xml").find(f"{W}body")
     children = list(body)
     tables = [i for i, child in enumerate(children) if child.tag == f"{W}tbl"]
-    last_english = max(i for i, child in enumerate(children) if child.tag == f"{W}sdt"
-                       and ControlTag.parse(tag_of(child)).lang == "en")
+    last_english = max(children.index(mark.paragraphs[-1]) for mark in marks(sequential_bytes, body)
+                       if ControlTag.parse(mark.tag).lang == "en")
     assert len(tables) == 1 and tables[0] > last_english
     assert len(open_docx(sequential_bytes).tables[0].columns) == len(agreement.parties)
 
@@ -363,8 +358,8 @@ def test_template_without_a_numbering_part_gets_one(agreement, tmp_path):
 @pytest.mark.parametrize("layout", LAYOUTS)
 def test_each_clause_has_one_content_control_per_language_with_its_tag(agreement, layout):
     data = render_docx(agreement, layout=layout)
-    tags = [tag_of(sdt) for sdt in sdts(data)]
-    aliases = [sdt.find(f"{W}sdtPr/{W}alias").get(f"{W}val") for sdt in sdts(data)]
+    tags = [mark.tag for mark in marks(data)]
+    aliases = [mark.alias for mark in marks(data)]
     for part in agreement.all_parts():
         where = str(part.number) if part.number is not None else part.kind
         for use in part.clauses:
@@ -379,14 +374,13 @@ def test_each_clause_has_one_content_control_per_language_with_its_tag(agreement
 
 
 def test_heading_controls_carry_the_article_number_for_python_docx_readers(docx_bytes):
-    headings = [sdt for sdt in sdts(docx_bytes) if tag_of(sdt).startswith("pkm:heading")]
-    aliases = [sdt.find(f"{W}sdtPr/{W}alias").get(f"{W}val") for sdt in headings]
+    aliases = [mark.alias for mark in marks(docx_bytes) if mark.tag.startswith("pkm:heading")]
     assert aliases == ["Pasal 1", "Article 1", "Pasal 2", "Article 2", "Pasal 3", "Article 3"]
 
 
 def test_ad_hoc_text_is_tagged_adhoc_with_its_hash():
     model = stress_agreement()
-    tags = [tag_of(sdt) for sdt in sdts(render_docx(model))]
+    tags = [mark.tag for mark in marks(render_docx(model))]
     assert f"pkm:adhoc|adhoc||{'56' * 32}|id|preamble" in tags
     assert f"pkm:clause|more.clause|2.1.0|{'34' * 32}|en|2" in tags
 
@@ -629,10 +623,16 @@ def test_pandoc_reads_every_text(agreement, docx_bytes, tmp_path):
 def test_pandoc_reads_the_live_numbers_as_lists(agreement, layout, tmp_path):
     # pandoc (2.17) turns Word lists into ordered lists of its own markers: "Pasal %1" comes out "1.",
     # "(%2)" as "1." too, "%3." as "a."; so the numbers, not the words around them, are what it can show
+    # (the title is on a line of its own, after the number, as Word shows it)
     plain = pandoc_plain(render_docx(agreement, layout=layout), tmp_path)
+    for article in agreement.articles:
+        n, titles = article.number, article.title
+        if layout == "parallel":
+            assert squeeze(f"{n}.|{n}.||{titles['id']}|{titles['en']}|") in plain
+        else:
+            assert squeeze(f"{n}. {titles['id']}") in plain and squeeze(f"{n}. {titles['en']}") in plain
     for lang in ("id", "en"):
         for article in agreement.articles:
-            assert squeeze(f"{article.number}. {article.title[lang]}") in plain
             for paragraph in article.paragraphs:
                 assert re.search(re.escape(f"{paragraph.number}") + r"[.)]" + re.escape(squeeze(paragraph.text[lang])),
                                  plain)
@@ -704,10 +704,12 @@ def test_libreoffice_draws_the_numbers_the_model_has(layout, tmp_path):
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
 def test_libreoffice_renumbers_the_articles_after_one_inserted_by_hand(agreement, tmp_path):
     # what a lawyer does in Word: copy an article (heading and clause) in front of Pasal 2
-    document = open_docx(render_docx(agreement, layout="sequential"))
+    data = render_docx(agreement, layout="sequential")
+    document = open_docx(data)
     body = document.element.body
-    blocks = [child for child in body if child.tag == f"{W}sdt" and tag_of(child).endswith("|id|1")]
-    anchor = next(child for child in body if child.tag == f"{W}sdt" and tag_of(child) == "pkm:heading||||id|2")
+    found = marks(data, body)
+    blocks = [p for mark in found if mark.tag.endswith("|id|1") for p in mark.paragraphs]
+    anchor = next(mark.paragraphs[0] for mark in found if mark.tag == "pkm:heading||||id|2")
     for block in blocks:
         anchor.addprevious(copy.deepcopy(block))
     buffer = io.BytesIO()

@@ -190,7 +190,7 @@ def test_a_damaged_returned_docx_is_a_diagnostic(case, built, tmp_path):
 
 @pytest.mark.parametrize("where", ["²", "٣", "9" * 5_000])
 def test_a_tag_whose_article_is_not_a_plain_number_is_not_taken_for_a_pkm_tag(where, built, tmp_path):
-    docx = rewrite(built, {"word/document.xml": sub(r'(w:tag w:val="pkm:clause\|[^"]*\|)1"', rf'\g<1>{where}"', 1)})
+    docx = rewrite(built, {"docProps/custom.xml": sub(r'("pkm:clause\|[^"]*\|)1"', rf'\g<1>{where}"', 1)})
     code, out, err, _ = diff(tmp_path, docx)
     assert "Traceback" not in err
     assert code == 1, err
@@ -364,7 +364,7 @@ def test_what_a_reader_sees_beyond_the_clauses_is_reported(case, built, tmp_path
 
 def test_a_forged_clause_hash_blames_the_document_not_the_library(built, tmp_path):
     forged = "0" * 64
-    docx = rewrite(built, {"word/document.xml": sub(r"(pkm:clause\|opening\.standard\|1\.0\.0\|)[0-9a-f]{64}",
+    docx = rewrite(built, {"docProps/custom.xml": sub(r"(pkm:clause\|opening\.standard\|1\.0\.0\|)[0-9a-f]{64}",
                                                     rf"\g<1>{forged}")})
     code, out, err, _ = diff(tmp_path, docx)
     assert code == 1, out + err
@@ -409,3 +409,26 @@ def test_a_letterhead_build_is_compared_with_the_letterhead_it_was_built_with(tm
     out, err = io.StringIO(), io.StringIO()
     code = main(["diff", str(EXAMPLE), str(returned), "--template", str(letterhead)], stdout=out, stderr=err)
     assert code == 0, out.getvalue() + err.getvalue()
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(__import__("shutil").which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+@pytest.mark.parametrize("layout", ["parallel", "sequential"])
+@pytest.mark.parametrize("source, data", [(EXAMPLE, None), (THREE_PARTIES, THREE_PARTIES_DATA)],
+                         ids=["two parties", "three parties"])
+def test_a_docx_opened_and_saved_in_libreoffice_still_maps_to_its_clauses(source, data, layout, tmp_path):
+    # a partner without Word opens the DOCX in LibreOffice and saves it unchanged: every clause, the title and
+    # signature blocks and the list numbers are still read (they are bookmarks, which LibreOffice keeps)
+    args = ["--data", str(data)] if data else []
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["build", str(source), "--format", "docx", "--layout", layout, "-o", str(tmp_path / "built")]
+                + args, stdout=out, stderr=err) == 0, err.getvalue()
+    (built_docx,) = (tmp_path / "built").glob("*.docx")
+    subprocess.run(["soffice", f"-env:UserInstallation={(tmp_path / 'lo-profile').as_uri()}", "--headless",
+                    "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(tmp_path / "saved"), str(built_docx)],
+                   capture_output=True, timeout=240, check=True)
+    saved = tmp_path / "saved" / built_docx.name
+    assert saved.read_bytes() != built_docx.read_bytes()  # LibreOffice wrote a file of its own
+    out, err = io.StringIO(), io.StringIO()
+    code = main(["diff", str(source), str(saved)] + args, stdout=out, stderr=err)
+    assert (code, out.getvalue().splitlines()[-1]) == (0, "same in substance"), out.getvalue() + err.getvalue()

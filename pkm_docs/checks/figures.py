@@ -32,7 +32,8 @@ _MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _DAY_MONTH_YEAR = re.compile(rf"\b(\d{{1,2}})\s+({_MONTH})\s+(\d{{4}})\b")
 _MONTH_DAY_YEAR = re.compile(rf"\b({_MONTH})\s+(\d{{1,2}}),?\s+(\d{{4}})\b")
 _IN_PARENS = re.compile(r"\((\d+)\)")
-_BEFORE_WORDS = re.compile(r"(?<![\d.,/-])(\d+)\s+\((?=[^\d)\s])")
+#: "24 (dua puluh empat)", but not an article's number before its title: "Pasal 7 (Jangka Waktu)"
+_BEFORE_WORDS = re.compile(r"(?<![\d.,/-])(?<!Pasal )(?<!Article )(\d+)\s+\((?=[^\d)\s])")
 
 #: How each language writes numbers: (grouping separator, decimal separator).
 _SEPARATORS = {"id": (".", ","), "en": (",", ".")}

@@ -10,7 +10,7 @@ from ..library import Requirement
 from ..errors import ERROR, WARNING
 from ..model import Agreement, Text
 from .registry import Context, Finding, finding, rule
-from .walk import clause_uses, library_clauses_for, text_units, use_span
+from .walk import clause_uses, library_clauses_for, locate, text_units, use_span
 
 
 # ---- PKM101 mandatory sections -----------------------------------------------------------------------------
@@ -244,6 +244,64 @@ def broken_article_references(ctx: Context) -> Iterator[Finding]:
                               f"memiliki {count} pasal",
                               f"{unit.place.label['en']} refers to Article {listed}, but this agreement has only "
                               f"{count} article{'s' if count != 1 else ''}", unit.place.span)
+                break
+
+
+# ---- PKM109 a hand-written reference whose article has moved -------------------------------------------------
+
+#: "Pasal 7 tentang Jangka Waktu", "Pasal 7 (Jangka Waktu)", "Article 7 on Term", "Article 7 (Term)": a number
+#: written with the title of the article it was written against.
+_TITLED = {
+    "id": re.compile(r"\bPasal\s+(\d+)\s+(?:tentang\s+([^,.;:()]+)|\(([^()]+)\))"),
+    "en": re.compile(r"\bArticle\s+(\d+)\s+(?:on\s+(?:the\s+)?([^,.;:()]+)|\(([^()]+)\))"),
+}
+
+
+def _titled_references(text: str, lang: str) -> Iterator[tuple[int, str, str]]:
+    """(number, written title, the words "Pasal 7") of each hand-written reference that names its title."""
+    pattern = _TITLED.get(lang)
+    if pattern is None or not any(word in text for word in ("Pasal", "Article")):
+        return
+    for m in pattern.finditer(text):
+        yield int(m.group(1)), " ".join((m.group(2) or m.group(3) or "").split()), text[m.start():m.end(1)]
+
+
+@rule("PKM109", "moved-article-reference", ERROR,
+      title=("Rujukan ke pasal yang telah berpindah", "Reference to an article that has moved"),
+      explanation=(
+          "Teks menulis nomor dan judul pasal yang dirujuknya (\"Pasal 7 tentang Jangka Waktu\", \"Pasal 7 "
+          "(Jangka Waktu)\"), tetapi Pasal 7 kini berjudul lain dan pasal berjudul itu bernomor lain: sebuah pasal "
+          "disisipkan atau dihapus setelah rujukan ditulis. Tulis rujukan dengan kunci pasal (`{ref.KEY}`) agar "
+          "nomornya selalu benar.",
+          "A text writes the number and title of the article it refers to (\"Article 7 on Term\", \"Article 7 "
+          "(Term)\"), but Article 7 now has another title and the article with that title another number: an "
+          "article was inserted or removed after the reference was written. Write the reference by the article's "
+          "key (`{ref.KEY}`) so that its number is always right."))
+def moved_article_references(ctx: Context) -> Iterator[Finding]:
+    articles = [a for a in ctx.agreement.articles if a.number is not None]
+    for unit in text_units(ctx.agreement):
+        for lang in ctx.agreement.languages:
+            titles = {" ".join(a.title.get(lang).split()).casefold(): a for a in articles if a.title.get(lang)}
+            for number, written, words in _titled_references(unit.text.get(lang), lang):
+                # the longest title of an article that the written words start with ("Jangka Waktu dan ...")
+                known = [t for t in titles if written.casefold() == t or written.casefold().startswith(t + " ")]
+                if not known:
+                    continue  # a title no article has is not read as one
+                title = written[:len(max(known, key=len))]
+                target = titles[title.casefold()]
+                if target.number == number:
+                    continue
+                now = next((a for a in articles if a.number == number), None)
+                now_id = f"; Pasal {number} kini \"{now.title.get('id')}\"" if now is not None else ""
+                now_en = f"; Article {number} is now \"{now.title.get('en', now.title.get(lang))}\"" \
+                    if now is not None else ""
+                yield finding(
+                    f"{unit.place.label['id']} merujuk Pasal {number} \"{title}\", yang kini Pasal {target.number}"
+                    f"{now_id}",
+                    f"{unit.place.label['en']} refers to Article {number} \"{title}\", which is now Article "
+                    f"{target.number}{now_en}", locate(unit, lang, words),
+                    (f"tulis Pasal {target.number}, atau beri pasal itu kunci dan rujuk dengan `{{ref.KEY}}`",
+                     f"write Article {target.number}, or give that article a key and refer to it as `{{ref.KEY}}`"))
                 break
 
 

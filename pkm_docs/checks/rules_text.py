@@ -1,8 +1,9 @@
 """Text checks: what every paragraph and item says, vetted clause or ad-hoc text, in every language.
 
 Figures and their words agree (PKM144), a duration agrees with the start and end dates beside it (PKM154), every
-date exists (PKM155), and the languages of one paragraph agree in negation and in obligation against
-permission (PKM166). Each rule reads the text as written, so it holds for ad-hoc text as for library clauses.
+date exists (PKM155) and those an article sets fall inside the term (PKM156), and the languages of one paragraph
+agree in negation and in obligation against permission (PKM166). Each rule reads the text as written, so it
+holds for ad-hoc text as for library clauses.
 """
 
 from __future__ import annotations
@@ -335,8 +336,90 @@ def duration_against_dates(ctx: Context) -> Iterator[Finding]:
                 f"{format_date(period.end, 'id')}",
                 f"{unit.place.label['en']}: the {name[1]} text states {length['en']} from "
                 f"{format_date(period.start, 'en')}, which ends on {format_date(last_day, 'en')}, not "
-                f"{format_date(period.end, 'en')}", unit.place.span,
+                f"{format_date(period.end, 'en')}",
+                locate(unit, lang, next(w.written for w in written_dates(text) if w.date == period.end)),
                 ("samakan jangka waktu dengan tanggalnya", "make the duration and the dates agree"))
+
+
+# ---- PKM156: a date the text sets outside the term ---------------------------------------------------------
+
+#: Words that make a date a deadline ("paling lambat tanggal", "no later than"); with the start and end words
+#: above, a date they govern is one the agreement sets, not the date of a document it cites.
+_DEADLINE = {"id": re.compile(r"\b(?:paling lambat|selambat-lambatnya|batas waktu|pada tanggal)\b"),
+             "en": re.compile(r"\b(?:no later than|not later than|on or before|by|deadline|on)\b", re.IGNORECASE)}
+
+
+def _term_bounds(ctx: Context) -> tuple[datetime.date | None, datetime.date | None]:
+    """When the term starts and ends, from the clause parameters that mean so or, failing those, from a text
+    of the term section that states a duration between two dates."""
+    from .rules_term import terms
+
+    for _, _, term in terms(ctx):
+        end = term.ends_on
+        if end is None and term.starts_on is not None and term.duration is not None:
+            end = add_months(term.starts_on, term.duration.months) - datetime.timedelta(days=1)
+        if term.starts_on is not None or end is not None:
+            return term.starts_on, end
+    for unit in text_units(ctx.agreement):
+        if unit.use is not None and unit.use.section == "term":
+            for lang, text in _texts(ctx, unit):
+                period = stated_period(text, lang)
+                if period is not None:
+                    return period.start, period.end
+    return None, None
+
+
+@rule("PKM156", "date-outside-term", WARNING,
+      title=("Tanggal di luar jangka waktu", "A date outside the term"),
+      explanation=(
+          "Tanggal yang ditetapkan dalam pasal (didahului sejak, mulai, sampai dengan, hingga, paling lambat, "
+          "pada tanggal) jatuh sesudah perjanjian berakhir, atau sebelum perjanjian mulai berlaku bila tanggal itu "
+          "menandai awal suatu kewajiban. Mungkin tanggalnya salah ketik atau jangka waktunya telah diubah; bila "
+          "kewajiban itu memang berlaku setelah perjanjian berakhir, nyatakan hal itu. Tanggal dokumen yang dirujuk "
+          "(\"Akta ... tanggal 3 Maret 2015\") dan teks pembukaan tidak dibaca.",
+          "A date an article sets (after from, commencing, until, up to and including, no later than, by, on) "
+          "falls after the agreement ends, or before it takes effect where the date starts an obligation. The date "
+          "may be mistyped or the term changed; if the obligation does outlive the agreement, say so. The dates of "
+          "documents cited (\"Deed ... dated 3 March 2015\") and the opening are not read."))
+def date_outside_term(ctx: Context) -> Iterator[Finding]:
+    starts, ends = _term_bounds(ctx)
+    if starts is None and ends is None:
+        return
+    for unit in text_units(ctx.agreement):
+        if unit.article.kind != "article":
+            continue
+        for lang, text in _texts(ctx, unit):
+            if lang not in _START:
+                continue
+            previous_end = 0
+            for written in written_dates(text):
+                before = text[max(previous_end, written.start - _MARKER_REACH): written.start]
+                previous_end = written.end
+                if written.date is None or not written.year_given:
+                    continue
+                marks = [(m.start(), "start") for m in _START[lang].finditer(before)]
+                marks += [(m.start(), "end") for m in _END[lang].finditer(before)]
+                marks += [(m.start(), "deadline") for m in _DEADLINE[lang].finditer(before)]
+                if not marks:
+                    continue
+                kind = max(marks)[1]
+                late = ends is not None and written.date > ends
+                early = kind == "start" and starts is not None and written.date < starts
+                if not (late or early):
+                    continue
+                name = _lang_name(lang)
+                bound = ends if late else starts
+                assert bound is not None
+                where = ("sesudah perjanjian berakhir pada", "after the agreement ends on") if late else \
+                    ("sebelum perjanjian mulai berlaku pada", "before the agreement takes effect on")
+                yield finding(
+                    f"{unit.place.label['id']}: teks {name[0]} menetapkan {format_date(written.date, 'id')}, "
+                    f"{where[0]} {format_date(bound, 'id')}",
+                    f"{unit.place.label['en']}: the {name[1]} text sets {format_date(written.date, 'en')}, "
+                    f"{where[1]} {format_date(bound, 'en')}", locate(unit, lang, written.written),
+                    ("periksa tanggalnya; bila kewajiban itu berlaku setelah perjanjian berakhir, nyatakan demikian",
+                     "check the date; if the obligation outlives the agreement, say so"))
+                break
 
 
 # ---- PKM166: negation and modality between the languages -------------------------------------------------

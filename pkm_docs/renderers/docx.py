@@ -1,8 +1,9 @@
 """DOCX renderer: the agreement model, written as WordprocessingML, fills a docxtpl template; returned as reproducible bytes.
 
 Article headings, numbered paragraphs and items are Word list items ("Pasal %1", "(%2)", "%3."), so the
-numbers are live: insert an article in Word and the ones after it renumber. Every clause, in every
-language, sits in a content control tagged with its id, version and hash (``docx_read.ControlTag``), so
+numbers are live: insert an article in Word and the ones after it renumber, and so do the cross-references
+(REF fields over the headings' bookmarks). Every clause, in every language, lies within a hidden bookmark
+that the custom property ``pkm-controls`` tags with its id, version and hash (``docx_read.ControlTag``), so
 an edited copy can be read back clause by clause with ``docx_read.read_docx``.
 """
 
@@ -17,7 +18,7 @@ import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterator, Mapping
 
 from docx import Document as open_document
 from docx.document import Document
@@ -37,7 +38,8 @@ from ..model import Agreement, Article, ClauseUse, Paragraph, Party
 from ..resources import resource_dir
 from . import docx_markup as markup
 from . import docx_xml
-from .docx_read import SIGNATURES_BOOKMARK, TITLE_BOOKMARK, ControlTag
+from .docx_read import (CLAUSE_BOOKMARK, CONTROLS_PROPERTY, SIGNATURES_BOOKMARK, TITLE_BOOKMARK, ControlTag,
+                        heading_bookmark)
 
 #: Layouts the renderer knows: "parallel" sets the languages side by side, clause by clause; "sequential"
 #: gives the whole text in one language, then (from a new page) in the next, then the signatures once.
@@ -126,7 +128,7 @@ def render_docx(agreement: Agreement, *, template: Path | None = None, layout: s
         raise BuildError(f"DOCX template {path}: {exc}") from exc
     except etree.XMLSyntaxError as exc:  # the template's own Jinja tags cut its XML apart
         raise BuildError(f"DOCX template {path} renders to broken XML (check its Jinja tags): {exc}") from exc
-    _set_properties(document, agreement)
+    _set_properties(document, agreement, builder.controls)
     try:
         # what tpl.save() writes (docxtpl's picture and media replacements are not used here), zipped once
         members = docx_xml.package_members(document.part.package)
@@ -536,6 +538,8 @@ class _BodyBuilder:
         self.body = markup.Story()
         self.lists: _Lists | None = None
         self._bookmark_id = 0
+        #: Each clause, ad-hoc block and heading, one bookmark per language: its name → its tag and alias.
+        self.controls: dict[str, tuple[str, str]] = {}
 
     def add(self, style: str, story: markup.Story | None = None) -> markup.Paragraph:
         """A new paragraph in ``style`` at the end of ``story`` (the body when None)."""
@@ -558,14 +562,38 @@ class _BodyBuilder:
             else:
                 self.parallel()
         self.spacer(Pt(12), keep_with_next=True)
+        first = len(self.body.blocks)
         self.signatures()
+        self.mark_signatures(self.body.blocks[first:])
         self.spacer(Pt(1))  # a document (or the body put in one) should not end with a table
         return self.body.xml()
+
+    def mark_signatures(self, blocks: list[markup.Block]) -> None:
+        """A bookmark over each cell of the signature tables (and the witnesses' heading): LibreOffice 7.4
+        keeps a bookmark within one cell, but drops or moves one that spans a table."""
+        places: list[list[markup.Paragraph]] = []
+        for block in blocks:
+            if isinstance(block, markup.Table):
+                places += [cell.paragraphs for row in block.rows for cell in row.cells if cell.paragraphs]
+            elif isinstance(block, markup.Paragraph) and block.runs:
+                places.append([block])
+        for index, paragraphs in enumerate(places):
+            name = SIGNATURES_BOOKMARK if index == 0 else f"{SIGNATURES_BOOKMARK}_{index + 1}"
+            self.bookmark(paragraphs[0], paragraphs[-1], name)
 
     def bookmark(self, first: markup.Paragraph, last: markup.Paragraph, name: str) -> None:
         first.start_bookmark(self._bookmark_id, name)
         last.end_bookmark(self._bookmark_id)
         self._bookmark_id += 1
+
+    def identify(self, written: list[markup.Paragraph], tag: ControlTag, alias: str, name: str | None = None) -> None:
+        """Mark ``written`` as one clause (or heading) with a hidden bookmark; the custom property
+        ``pkm-controls`` says what it holds. A bookmark, not a content control: LibreOffice 7.4 keeps a
+        bookmark across paragraphs, tracked changes and fields, where it cuts a block content control down to
+        its first paragraph and shows the codes of the fields inside it."""
+        name = name or f"{CLAUSE_BOOKMARK}{len(self.controls) + 1}"
+        self.controls[name] = (str(tag), alias)
+        self.bookmark(written[0], written[-1], name)
 
     # runs and small pieces
 
@@ -592,11 +620,12 @@ class _BodyBuilder:
                      underline=fmt.get("underline"), caps=fmt.get("caps"))
             shown.append(text)
 
-    def spacer(self, size: Pt, keep_with_next: bool = False) -> None:
+    def spacer(self, size: Pt, keep_with_next: bool = False) -> markup.Paragraph:
         paragraph = self.body.add(markup.Paragraph())
         paragraph.space_after = 0
         paragraph.line = Emu(max(size, Pt(1))).twips
         paragraph.keep_next = keep_with_next
+        return paragraph
 
     def table(self, columns: int) -> tuple[markup.Table, list[Emu]]:
         """A table of ``columns`` equal columns across the text block, in the body."""
@@ -633,6 +662,14 @@ class _BodyBuilder:
             if index and index == len(a.parties) - 1:  # A / B / dan C: one "dan" before the last, as in a list
                 written.append(self.title_line(langs, "and", before=6))
             written.extend(self.party_heading(langs, party))
+        if self.agreement.provisional:  # the cover says so: the scheme's contents are not yet read in its law
+            note = self.add(TITLE)
+            note.space_before = Pt(8).twips
+            for index, lang in enumerate(langs):
+                if index:
+                    self.run(note, " / ", lang, italic=True, size=Pt(8.5))
+                self.run(note, _label(self.agreement, "provisional", lang), lang, italic=True, size=Pt(8.5))
+            written.append(note)
         name = TITLE_BOOKMARK if langs == self.langs else f"{TITLE_BOOKMARK}_{langs[0]}"
         self.bookmark(written[0], written[-1], name)
 
@@ -709,7 +746,7 @@ class _BodyBuilder:
                 self.run(p, line, lang)
         where = str(part.number) if part.number is not None else part.kind
         alias = f"{label} {part.number}" if part.number is not None else title
-        story.wrap([p], str(ControlTag("heading", "", "", "", lang, where)), alias)
+        self.identify([p], ControlTag("heading", "", "", "", lang, where), alias, heading_bookmark(where, lang))
 
     def block(self, story: markup.Story, part: Article, block: ClauseBlock, lang: str,
               part_list: _PartList) -> list[markup.Paragraph]:
@@ -723,7 +760,7 @@ class _BodyBuilder:
                 p.shade_runs(ADHOC_SHADE)
         tag = block.tag(part, lang)
         if written:
-            story.wrap(written, str(tag), tag.clause_id)
+            self.identify(written, tag, tag.clause_id)
         return written
 
     def paragraph(self, story: markup.Story, part: Article, paragraph: Paragraph, lang: str,
@@ -741,17 +778,37 @@ class _BodyBuilder:
             else:
                 marker = f"({paragraph.number})" if part.kind == "article" else f"{paragraph.number}."
                 self.run(p, marker + "\t", lang)
-        self.run(p, paragraph.text.get(lang), lang)
+        self.referring_text(p, paragraph, None, lang)
         written = [p]
-        for letter, item in zip(letters(len(paragraph.items)), paragraph.items):
+        for index, letter in enumerate(letters(len(paragraph.items))):
             p = self.add(ITEM, story)
             written.append(p)
             if num_id is not None:
                 p.numbering = (num_id, level)
             else:
                 self.run(p, f"{letter}.\t", lang)
-            self.run(p, item.get(lang), lang)
+            self.referring_text(p, paragraph, index, lang)
         return written
+
+    def referring_text(self, p: markup.Paragraph, paragraph: Paragraph, item: int | None, lang: str) -> None:
+        """The paragraph's text (or one item's) in ``lang``; where it refers to an article by key, "Pasal 7" is
+        a REF field over that article's heading, so Word renumbers it with the headings ("ayat (2)" after it
+        stays text: a paragraph's number is not a heading's)."""
+        assert self.lists is not None  # set by build(), which alone writes paragraphs
+        text = paragraph.text.get(lang) if item is None else paragraph.items[item].get(lang)
+        refs = [r for r in paragraph.refs if r.lang == lang and r.item == item] if self.lists.live_headings else []
+        last = 0
+        for ref in refs:
+            label = f"{_label(self.agreement, 'article', lang)} {ref.article}"
+            if text[ref.start:ref.start + len(label)] != label:
+                continue  # not as the resolver writes it: leave it as text
+            if ref.start > last:
+                self.run(p, text[last:ref.start], lang)
+            p.add(markup.field_runs(f"REF {heading_bookmark(str(ref.article), lang)} \\n \\h", label,
+                                    lang=LANGUAGE_TAGS.get(lang, lang)))
+            last = ref.start + len(label)
+        if last < len(text) or not last:
+            self.run(p, text[last:], lang)
 
     # initials (paraf) boxes for the footer
 
@@ -806,11 +863,9 @@ class _BodyBuilder:
                     self.add(SIGNATURE, row[index])
             if start + per_row < len(parties):
                 _keep_with_next(table.rows)
-        last = tables[-1].rows[-1].cells[-1].paragraphs[-1]
         if self.agreement.witnesses:
             _keep_with_next(tables[-1].rows)  # the witnesses stay on the page of the parties' signatures
-            last = self.witnesses()
-        self.bookmark(tables[0].rows[0].cells[0].paragraphs[0], last, SIGNATURES_BOOKMARK)
+            self.witnesses()
 
     def signature_cells(self, party: Party, cells: list[Any], width: int) -> None:
         """A party's alias, name, meterai space, signatory and position, one cell each."""
@@ -831,8 +886,8 @@ class _BodyBuilder:
         self.translated(self.add(SIGNATURE, position),
                         [(lang, party.position.get(lang)) for lang in self.langs], separator="\n")
 
-    def witnesses(self) -> markup.Paragraph:
-        """Below the parties: "Saksi-saksi / Witnesses", then one column per witness; the last paragraph."""
+    def witnesses(self) -> None:
+        """Below the parties: "Saksi-saksi / Witnesses", then one column per witness."""
         witnesses = self.agreement.witnesses
         self.spacer(Pt(12), keep_with_next=True)
         heading = self.add(SIGNATURE)
@@ -850,7 +905,6 @@ class _BodyBuilder:
             self.translated(self.add(SIGNATURE, position),
                             [(lang, witness.position.get(lang)) for lang in self.langs], separator="\n")
         _keep_with_next(table.rows[:-1])
-        return table.rows[-1].cells[-1].paragraphs[-1]
 
 
 def _keep_with_next(rows: list[markup.Row]) -> None:
@@ -897,8 +951,9 @@ def _add_draft_mark(document: Document) -> None:
             docx_xml.add_text_watermark(p, "{{ %s }}" % DRAFT_PLACEHOLDER)
 
 
-def _set_properties(document: Document, agreement: Agreement) -> None:
-    """Core properties fixed by the model (dates are the signing date) and the build manifest."""
+def _set_properties(document: Document, agreement: Agreement, controls: Mapping[str, tuple[str, str]]) -> None:
+    """Core properties fixed by the model (dates are the signing date), the build manifest, and what each
+    clause bookmark holds (``controls``: bookmark name → tag and alias)."""
     signed = datetime.datetime.combine(agreement.signing_date, datetime.time())
     text = {
         "title": agreement.title.get("id") or agreement.title.get(agreement.languages[0]),
@@ -921,4 +976,6 @@ def _set_properties(document: Document, agreement: Agreement) -> None:
         "pkm-manifest": json.dumps(manifest.to_data(), ensure_ascii=False, separators=(",", ":")),
         "pkm-library-version": manifest.library_version,
         "pkm-source-sha256": manifest.source_hash,
+        CONTROLS_PROPERTY: json.dumps({name: list(held) for name, held in controls.items()}, ensure_ascii=False,
+                                      separators=(",", ":")),
     })

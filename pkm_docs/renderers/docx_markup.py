@@ -99,6 +99,17 @@ def _toggle(tag: str, on: bool | None) -> str:
 BREAK_RUN = "<w:r><w:br/></w:r>"
 
 
+def field_runs(instruction: str, shown: str, *, lang: str | None = None) -> str:
+    """A complex field (``REF _PkmA7_id \\n \\h``) whose result, as last worked out, is ``shown``: the runs
+    from its begin to its end. Word updates the result; LibreOffice and pandoc show it."""
+    properties = _run_properties(True, None, None, False, None, None, lang)
+    return (f'<w:r>{properties}<w:fldChar w:fldCharType="begin"/></w:r>'
+            f'<w:r>{properties}<w:instrText xml:space="preserve"> {text(instruction)} </w:instrText></w:r>'
+            f'<w:r>{properties}<w:fldChar w:fldCharType="separate"/></w:r>'
+            f"<w:r>{properties}{_text_content(shown)}</w:r>"
+            f'<w:r>{properties}<w:fldChar w:fldCharType="end"/></w:r>')
+
+
 # -- paragraphs -----------------------------------------------------------------------------------------
 
 
@@ -130,11 +141,11 @@ class Paragraph:
 
     def shade_runs(self, fill: str) -> None:
         """Give every run of the paragraph a background of ``fill`` (RRGGBB): a mark that survives where a
-        reader drops paragraph borders (LibreOffice 7.4 inside a content control). The shading goes before the
+        reader drops paragraph borders (LibreOffice 7.4). The shading goes before the
         run's language, where the schema puts it."""
         shading = f'<w:shd w:val="clear" w:color="auto" w:fill={attr(fill)}/>'
-        self.runs = [run.replace("<w:lang ", shading + "<w:lang ", 1) if "<w:r>" in run or "<w:r " in run else run
-                     for run in self.runs]
+        self.runs = [run.replace("<w:lang ", shading + "<w:lang ") if "<w:r>" in run or "<w:r " in run else run
+                     for run in self.runs]  # a field's markup holds several runs
 
     def start_bookmark(self, bookmark_id: int, name: str) -> None:
         """A bookmark starts here, before the text (and before the starts already here)."""

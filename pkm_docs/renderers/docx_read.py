@@ -57,8 +57,9 @@ _WORD_UNDERSTANDS = frozenset({
     "urn:schemas-microsoft-com:office:office",
 })
 
-#: The fields the renderer writes, by part: page numbers in the footer.
-_FIELDS_WRITTEN = {"footer": frozenset({"PAGE", "NUMPAGES"}), "header": frozenset({"PAGE", "NUMPAGES"})}
+#: The fields the renderer writes, by part: page numbers in the footer, cross-references in the body.
+_FIELDS_WRITTEN = {"footer": frozenset({"PAGE", "NUMPAGES"}), "header": frozenset({"PAGE", "NUMPAGES"}),
+                   "body": frozenset({"REF"})}  # a cross-reference "Pasal 7" over the heading's bookmark
 
 #: Every content control the renderer writes has a tag starting with this.
 TAG_PREFIX = "pkm:"
@@ -68,8 +69,16 @@ TAG_PREFIX = "pkm:"
 TITLE_BOOKMARK = "_PkmTitle"
 SIGNATURES_BOOKMARK = "_PkmSignatures"
 
+#: Each clause, ad-hoc block and heading of the body, in each language, lies within a hidden bookmark named
+#: ``_PkmC<n>`` (a heading: ``_PkmA<article>_<lang>``, which a cross-reference field names); the custom
+#: property ``pkm-controls`` maps each name to its tag (``ControlTag``) and alias. Files built by earlier
+#: versions carry the same tags in block content controls, which are still read.
+CLAUSE_BOOKMARK = "_PkmC"
+HEADING_BOOKMARK = "_PkmA"
+
 #: Custom document properties the renderer writes.
 MANIFEST_PROPERTY = "pkm-manifest"
+CONTROLS_PROPERTY = "pkm-controls"
 
 #: Limits on a returned DOCX: the file, each member and all members inflated, as read (a zip entry's
 #: declared size can lie), list start values (Word's own maximum) and the length of one list label.
@@ -85,6 +94,11 @@ MAX_MANIFEST_BYTES = 1_000_000
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
 
 _SMALL_NUMBER = re.compile(r"-?[0-9]{1,9}")
+
+
+def heading_bookmark(where: str, lang: str) -> str:
+    """The bookmark of an article's heading in ``lang``: what a cross-reference to the article names."""
+    return f"{HEADING_BOOKMARK}{where}_{lang}"
 
 
 class UnreadableDocx(ValueError):
@@ -305,10 +319,11 @@ def read_docx(source: str | Path | bytes) -> ReadBack:
     body = document.find(f"{W}body")
     if body is None:
         raise UnreadableDocx("not a Word document (word/document.xml has no <w:body>)")
-    walker = _Walker(_Numbering(numbering, styles), _Styles(styles))
+    walker = _Walker(_Numbering(numbering, styles), _Styles(styles), _named_controls(properties))
     try:
         _resolve_alternate_content(body)
         walker.block(body, None)
+        walker.end_of_body()
         for kind, rel_type in (("header", _HEADER_RT), ("footer", _FOOTER_RT)):
             for name in _parts_of_type(members, rel_type):
                 part = parse_xml(members[name], name)
@@ -380,6 +395,23 @@ def _resolve_alternate_content(root: etree._Element) -> None:
         parent.replace(alternate, replacement)
 
 
+def _named_controls(properties: Mapping[str, str]) -> dict[str, tuple[str, str]]:
+    """The clause bookmarks the ``pkm-controls`` property names: name → tag and alias (none when it is
+    missing or not what pkm-docs writes)."""
+    text = properties.get(CONTROLS_PROPERTY, "")
+    if not text or len(text) > MAX_MANIFEST_BYTES:
+        return {}
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {name: (held[0], held[1]) for name, held in data.items()
+            if isinstance(name, str) and isinstance(held, list) and len(held) == 2
+            and all(isinstance(x, str) for x in held)}
+
+
 def _custom_properties(members: Mapping[str, bytes]) -> dict[str, str]:
     if "docProps/custom.xml" not in members:
         return {}
@@ -404,16 +436,23 @@ class _Walker:
     _CONTAINERS: ClassVar[set[str]] = {f"{W}{name}" for name in (
         "tbl", "tr", "tc", "customXml", "smartTag", "sdtContent", "ins", "moveTo")} | {_ALT}
 
-    def __init__(self, numbering: _Numbering, styles: _Styles):
+    def __init__(self, numbering: _Numbering, styles: _Styles, named: Mapping[str, tuple[str, str]] | None = None):
         self.numbering = numbering
         self.styles = styles
+        self._named = dict(named or {})  # clause bookmarks: name → tag and alias (the pkm-controls property)
+        #: The clause bookmark now open: the id of the bookmark end that closes it, its paragraphs, its name.
+        self._marked: tuple[str | None, list[ReadParagraph], str] | None = None
         self._controls: list[tuple[ControlTag, str, list[ReadParagraph]]] = []
         self.outside: list[ReadParagraph] = []
         self.findings: list[str] = []
         self.frame: dict[str, list[str]] = {}
         self.labels: dict[str, tuple[str, int]] = {}
         self.in_cells = False
-        self._excluded: dict[str | None, str] = {}  # ids of the title and signature bookmarks now open → region
+        #: Paragraphs outside every bookmark since a signature bookmark ended: in the signature block when
+        #: another signature bookmark follows (one bookmark per cell), else outside the clauses.
+        self._between: list[ReadParagraph] | None = None
+        #: Ids of the title and signature bookmarks now open → their region and name.
+        self._excluded: dict[str | None, tuple[str, str]] = {}
         self._names_seen: set[str] = set()
         self._part = "body"  # body, header or footer
         self._part_name = "word/document.xml"
@@ -449,7 +488,7 @@ class _Walker:
                 "text written in the agreement" if tag.kind == "adhoc" else f"clause {tag.clause_id} {tag.version}"
             return f"{part}, {what} ({tag.lang})"
         if self._excluded:
-            return f"the {next(iter(self._excluded.values()))}"
+            return f"the {next(iter(self._excluded.values()))[0]}"
         return "the body, outside the clauses"
 
     def note(self, what: str) -> None:
@@ -465,7 +504,7 @@ class _Walker:
             elif tag == f"{W}bookmarkStart":
                 self._bookmark_start(child)
             elif tag == f"{W}bookmarkEnd":
-                self._excluded.pop(child.get(f"{W}id"), None)
+                self._bookmark_end(child.get(f"{W}id"))
             elif tag in self._CONTAINERS:
                 if tag == _ALT:
                     self.note(f"alternate content (mc:AlternateContent), read as Word shows it: "
@@ -512,6 +551,8 @@ class _Walker:
                 self._bookmark_start(mark)
             else:
                 ends.append(mark.get(f"{W}id"))
+        if self._marked is not None:
+            control = self._marked[1]
         number, suffix = self.numbering.label(p)
         if number:
             key, text = self.numbering.last_definition
@@ -549,11 +590,13 @@ class _Walker:
                 control.append(item)
             elif self._excluded:
                 if item.shown.strip():
-                    self.frame.setdefault(next(iter(self._excluded.values())), []).append(item.shown.strip())
+                    self.frame.setdefault(next(iter(self._excluded.values()))[0], []).append(item.shown.strip())
+            elif self._between is not None:
+                self._between.append(item)
             elif item.text.strip() or item.number:
                 self.outside.append(item)
         for end in ends:
-            self._excluded.pop(end, None)
+            self._bookmark_end(end)
 
     def _fields(self, p: etree._Element) -> None:
         """Fields other than the ones pkm-docs writes (page numbers in the footer) are noted."""
@@ -579,15 +622,64 @@ class _Walker:
 
     def _bookmark_start(self, mark: etree._Element) -> None:
         name = mark.get(f"{W}name", "")
+        if self._marked is not None and name == self._marked[2]:
+            # LibreOffice 7.4 saves a bookmark over several paragraphs as a start that never ends and a second
+            # bookmark of the same name over the last paragraph: the clause goes on to that one's end
+            self._marked = (mark.get(f"{W}id"), self._marked[1], name)
+            return
+        if name in self._named:
+            self._clause_start(mark.get(f"{W}id"), name)
+            return
         if not name.startswith((TITLE_BOOKMARK, SIGNATURES_BOOKMARK)):
             return
         region = "title block" if name.startswith(TITLE_BOOKMARK) else "signature block"
-        exact = name in (TITLE_BOOKMARK, SIGNATURES_BOOKMARK) or re.fullmatch(rf"{TITLE_BOOKMARK}_[a-z]{{2,3}}", name)
+        exact = name in (TITLE_BOOKMARK, SIGNATURES_BOOKMARK) or re.fullmatch(
+            rf"{TITLE_BOOKMARK}_[a-z]{{2,3}}|{SIGNATURES_BOOKMARK}_[1-9][0-9]{{0,3}}", name)
+        still_open = [key for key, (_, open_name) in self._excluded.items() if open_name == name]
+        if still_open and self._part == "body":  # LibreOffice's second start of one bookmark (see above)
+            del self._excluded[still_open[0]]
+            self._excluded[mark.get(f"{W}id")] = (region, name)
+            return
         if self._part != "body" or not exact or name in self._names_seen or self._current is not None:
             self.note(f"a bookmark `{_shorten(name)}` that pkm-docs does not write there")
             return
         self._names_seen.add(name)
-        self._excluded[mark.get(f"{W}id")] = region
+        self._excluded[mark.get(f"{W}id")] = (region, name)
+        if region == "signature block" and self._between:
+            self.frame.setdefault(region, []).extend(p.shown.strip() for p in self._between if p.shown.strip())
+        self._between = None
+
+    def end_of_body(self) -> None:
+        """What followed the last signature bookmark is outside the clauses."""
+        self.outside.extend(p for p in self._between or () if p.text.strip() or p.number)
+        self._between = None
+
+
+    def _clause_start(self, bookmark_id: str | None, name: str) -> None:
+        """A clause bookmark opens: the paragraphs up to its end are that clause's."""
+        tag_text, alias = self._named.pop(name)  # a name is one clause; a copy of the bookmark is not
+        parsed = ControlTag.parse(tag_text)
+        if self._marked is not None:  # the clause before never ended: it ends where the next one starts
+            self._marked, self._current = None, None
+        if self._between is not None:
+            self.end_of_body()
+        if parsed is None or self._part != "body" or self._current is not None:
+            self.note(f"a bookmark `{_shorten(name)}` that pkm-docs does not write there")
+            return
+        paragraphs: list[ReadParagraph] = []
+        self._controls.append((parsed, alias, paragraphs))
+        self._marked = (bookmark_id, paragraphs, name)
+        self._current = parsed
+        if parsed.kind == "clause" and self._depth_cells:
+            self.in_cells = True
+
+    def _bookmark_end(self, bookmark_id: str | None) -> None:
+        region = self._excluded.pop(bookmark_id, None)
+        if region is not None and region[0] == "signature block" and self._between is None:
+            self._between = []
+        if self._marked is not None and self._marked[0] == bookmark_id:
+            self._marked = None
+            self._current = None
 
 
 def _local(tag: str) -> str:
@@ -605,15 +697,34 @@ _SKIPPED = {f"{W}{name}" for name in ("pPr", "rPr", "del", "moveFrom", "instrTex
 def paragraph_text(p: etree._Element, hidden: Callable[[etree._Element], bool] | None = None,
                    hidden_out: list[str] | None = None) -> str:
     """The text of a paragraph as Word shows it: tracked insertions in, deletions out, tabs and breaks kept;
-    runs that ``hidden`` says are hidden (``w:vanish``) go to ``hidden_out`` instead."""
+    runs that ``hidden`` says are hidden (``w:vanish``) go to ``hidden_out`` instead. A page number or count
+    (the PAGE and NUMPAGES fields) reads as ``#``: what it shows depends on the program that last laid out
+    the pages, not on the agreement."""
     out: list[str] = []
+    field: list[str] = []  # the instruction of the complex field now open
+    state = {"in": ""}  # "": text; "code": a field's instruction; "page": a page number's shown result
 
     def visit(element: etree._Element, sink: list[str]) -> None:
         for child in element:
             tag = child.tag
-            if tag in _SKIPPED or tag == f"{W}p" or tag == f"{W}txbxContent":
+            if tag == f"{W}instrText" and state["in"] == "code":
+                field.append(child.text or "")
+            elif tag in _SKIPPED or tag == f"{W}p" or tag == f"{W}txbxContent":
                 continue  # a nested paragraph (text box) is not this paragraph's text
-            if tag == f"{W}r" and hidden is not None and hidden(child):
+            elif tag == f"{W}fldChar":
+                kind = child.get(f"{W}fldCharType")
+                if kind == "begin":
+                    state["in"], field[:] = "code", []
+                elif kind == "separate" and state["in"] == "code":
+                    page = "".join(field).split()[:1] in (["PAGE"], ["NUMPAGES"])
+                    state["in"] = "page" if page else ""
+                    if page:
+                        sink.append("#")
+                elif kind == "end":
+                    state["in"] = ""
+            elif state["in"] == "page" and tag in (f"{W}t", f"{W}tab", f"{W}br", f"{W}cr"):
+                continue
+            elif tag == f"{W}r" and hidden is not None and hidden(child):
                 visit(child, hidden_out if hidden_out is not None else [])
             elif tag == f"{W}t":
                 sink.append(child.text or "")
@@ -702,13 +813,14 @@ _SUFFIXES = {"tab": "\t", "space": " ", "nothing": ""}
 
 
 class _Numbering:
-    """Works out the number Word draws before each list paragraph, counting as Word does, per list instance."""
+    """Works out the number Word draws before each list paragraph, counting as Word does."""
 
     def __init__(self, numbering: etree._Element | None, styles: etree._Element | None):
         self.abstracts: dict[str | None, dict[int, _Level]] = {}  # None: an id the file leaves out
         self.nums: dict[str | None, tuple[str | None, dict[int, int]]] = {}
         self.style_numbering: dict[str | None, tuple[str | None, int | None]] = {}
-        self.counters: dict[str, dict[int, int]] = {}
+        self.counters: dict[str, dict[int, int]] = {}  # by abstract list
+        self.started: set[tuple[str, int]] = set()  # the list instances and levels whose start override is used
         self.names: dict[str | None, str] = {}  # abstract id → its w:name
         self.last_definition: tuple[str, str] = ("", "")  # the list level of the last label: key, w:lvlText
         if numbering is not None:
@@ -796,9 +908,15 @@ class _Numbering:
         ilvl = ilvl or 0
         if ilvl not in levels:
             return "", ""
-        counters = self.counters.setdefault(num_id, {})
-        start = overrides.get(ilvl, levels[ilvl].start)
-        counters[ilvl] = counters[ilvl] + 1 if ilvl in counters else start
+        # Word counts per abstract list: list instances of one abstract list continue each other's numbers
+        # (LibreOffice saves a continued list so), and an instance's start override restarts the count where
+        # that instance is first used
+        counters = self.counters.setdefault(abstract_id or "", {})
+        if ilvl in overrides and (num_id, ilvl) not in self.started:
+            self.started.add((num_id, ilvl))
+            counters[ilvl] = overrides[ilvl]
+        else:
+            counters[ilvl] = counters[ilvl] + 1 if ilvl in counters else levels[ilvl].start
         for deeper, level in levels.items():
             restart_after = deeper - 1 if level.restart_after is None else level.restart_after
             if deeper > ilvl and ilvl <= restart_after:
