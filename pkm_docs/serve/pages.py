@@ -43,15 +43,18 @@ def shown_name(step: Any, answers: Answers) -> str:
 
 def shown(field: Any, answer: Any) -> str:
     """An answer as the review screen lists it."""
-    value = to_data(field.type, answer)
+    return _shown(field.type, answer)
+
+
+def _shown(type_: Any, answer: Any) -> str:
+    value = to_data(type_, answer)
     if value is MISSING:
         return ""
-    kind = field.type.kind
+    kind = type_.kind
     if kind == "text":
         return value if isinstance(value, str) else f"{value['id']} / {value['en']}"
     if kind == "list":
-        return "; ".join(shown(type("F", (), {"type": field.type.item})(), a) for a in answer
-                         if to_data(field.type.item, a) is not MISSING)
+        return "; ".join(text for a in answer if (text := _shown(type_.item, a)))
     if kind == "allocation":
         return "; ".join(f"{k}: {v}" for k, v in value.items())
     if kind == "period":
