@@ -6,6 +6,8 @@ It measures, on this machine:
 - scaling: synthetic agreements of 10, 100 and 1,000 articles made of the example's articles, per-article cost;
 - a batch of 200 agreements from ``templates/kesehatan.pkm`` on 1 worker and on every core;
 - the diff of two 200-article drafts;
+- ``pkm serve``: start-up as a new process until its first page is served, and one step's validation (a post of
+  the funding step of ``templates/kesehatan.pkm``, checked as ``pkm check`` checks a data file);
 - the alternatives on the same agreement: LibreOffice converting our DOCX to PDF (when installed), and
   python-docx writing the same text with no assembly at all (the floor);
 
@@ -53,9 +55,19 @@ BATCH_TARGET_S = 120.0          # 1,000 agreements on 2 cores
 BATCH_TARGET_COUNT = 1000
 LIBREOFFICE_RATIO_TARGET = 10.0  # our PDF at least this many times faster than LibreOffice's conversion
 DIFF_TARGET_S = 1.0             # two 200-article drafts (issue 6)
+SERVE_START_TARGET_S = 1.0      # `pkm serve` until its first page (issue 18)
+SERVE_STEP_TARGET_MS = 100.0    # one step's validation answered (issue 18)
 
-FULL: dict[str, Any] = {"repeat": 7, "sizes": (10, 100, 1000), "batch": 200, "diff_size": 200, "soffice_runs": 3}
-QUICK: dict[str, Any] = {"repeat": 3, "sizes": (10, 100), "batch": 12, "diff_size": 50, "soffice_runs": 1}
+FULL: dict[str, Any] = {"repeat": 7, "sizes": (10, 100, 1000), "batch": 200, "diff_size": 200, "soffice_runs": 3,
+                        "serve_runs": 3}
+QUICK: dict[str, Any] = {"repeat": 3, "sizes": (10, 100), "batch": 12, "diff_size": 50, "soffice_runs": 1,
+                         "serve_runs": 1}
+
+
+def _has_serve() -> bool:
+    """Are pkm serve's web libraries installed?"""
+    import importlib.util
+    return all(importlib.util.find_spec(m) is not None for m in ("starlette", "uvicorn", "jinja2", "multipart"))
 
 
 def example_path() -> tuple[Path, Path | None]:
@@ -287,6 +299,71 @@ def bench_diff(library: Library, size: int, repeat: int) -> dict[str, Any]:
     return {"articles": size, "function": "diff_agreements", "median_ms": round(ms, 2)}
 
 
+# ---------------------------------------------------------------- pkm serve
+
+
+def bench_serve(work: Path, runs: int) -> dict[str, Any]:
+    """``pkm serve --port 0`` as a new process until ``GET /`` answers; then the funding step of ``kesehatan``
+    posted at once (the first step, which may wait for the shipped library, loaded while the first page is
+    served), then, a second later, three times with shares that do not add up and a wrong amount (422, the page
+    with messages) and three times correct (303 to the next step), in each of ``runs`` processes."""
+    import http.client
+    import re
+    import urllib.parse
+
+    starts: list[float] = []
+    timings: dict[str, list[float]] = {"invalid": [], "valid": []}
+    for run_number in range(max(runs, 1)):
+        began = time.perf_counter()
+        process = subprocess.Popen([sys.executable, "-m", "pkm_docs.cli", "serve", "--port", "0", "--no-browser",
+                                    "--data-dir", str(work / f"serve-{run_number}")], stdout=subprocess.PIPE,
+                                   stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL, text=True)
+        try:
+            assert process.stdout is not None
+            line = process.stdout.readline()
+            host, port = line.split()[2].split("//")[1].rstrip("/").split(":")
+            connection = http.client.HTTPConnection(host, int(port), timeout=30)
+
+            def request(method: str, path: str, body: dict[str, str] | None = None, cookie: str = "",
+                        connection: http.client.HTTPConnection = connection) -> tuple[int, dict[str, str], str]:
+                headers = {"Cookie": cookie} if cookie else {}
+                data = None
+                if body is not None:
+                    data = urllib.parse.urlencode(body)
+                    headers["Content-Type"] = "application/x-www-form-urlencoded"
+                connection.request(method, path, data, headers)
+                response = connection.getresponse()
+                return response.status, dict(response.getheaders()), response.read().decode("utf-8")
+
+            status, headers, page = request("GET", "/")
+            starts.append(time.perf_counter() - began)
+            cookie = headers["set-cookie"].split(";")[0]
+            csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+            _, headers, _ = request("POST", "/new", {"csrf": csrf, "template": "kesehatan"}, cookie)
+            step = headers["location"].replace("/step/0", "/step/5")
+            fields = {"csrf": csrf, "action": "next", "sumbangan_natura.rows": "1", "sumbangan_natura.0.id": "ruang"}
+            before = time.perf_counter()  # the first step, sent at once: it may wait for the library's loading
+            request("POST", step, {**fields, "total_anggaran": "950.000.000"}, cookie)
+            timings.setdefault("first", []).append((time.perf_counter() - before) * 1000)
+            time.sleep(1.0)  # as a person reads a page before sending the next: the warm-up thread is done
+            for name, answer in (("invalid", {"total_anggaran": "950 juta", "bagian_dinas": "70",
+                                              "bagian_yayasan": "20"}),
+                                 ("valid", {"total_anggaran": "950.000.000", "bagian_dinas": "70",
+                                            "bagian_yayasan": "30"})):
+                for _ in range(3):
+                    before = time.perf_counter()
+                    status, _, _ = request("POST", step, {**fields, **answer}, cookie)
+                    timings[name].append((time.perf_counter() - before) * 1000)
+                    assert status == (422 if name == "invalid" else 303), status
+        finally:
+            process.terminate()
+            process.wait(10)
+    return {"start_s": round(statistics.median(starts), 3), "start_runs": len(starts),
+            "first_step_ms": round(statistics.median(timings["first"]), 1),
+            "step_invalid_ms": round(statistics.median(timings["invalid"]), 1),
+            "step_valid_ms": round(statistics.median(timings["valid"]), 1)}
+
+
 # ---------------------------------------------------------------- alternatives
 
 
@@ -369,6 +446,13 @@ def targets(report: dict[str, Any]) -> list[dict[str, Any]]:
     diff = report["diff"]
     out.append({"name": f"diff of two {diff['articles']}-article drafts", "target": f"< {DIFF_TARGET_S:.0f} s",
                 "measured": f"{diff['median_ms']:.0f} ms", "pass": diff["median_ms"] < DIFF_TARGET_S * 1000})
+    serve = report.get("serve")
+    if serve:
+        out.append({"name": "pkm serve start-up until its first page", "target": f"< {SERVE_START_TARGET_S:.0f} s",
+                    "measured": f"{serve['start_s']:.2f} s", "pass": serve["start_s"] < SERVE_START_TARGET_S})
+        step_ms = max(serve["step_invalid_ms"], serve["step_valid_ms"])
+        out.append({"name": "pkm serve: one step's validation", "target": f"< {SERVE_STEP_TARGET_MS:.0f} ms",
+                    "measured": f"{step_ms:.0f} ms", "pass": step_ms < SERVE_STEP_TARGET_MS})
     return out
 
 
@@ -404,6 +488,12 @@ def format_table(report: dict[str, Any]) -> str:
         lines.append(f"  1,000 on 2 cores: {b['projected_1000_on_2_cores_s']:.0f} s ({b['projection']})")
     d = report["diff"]
     lines += ["", f"diff: {d['articles']}-article drafts in {d['median_ms']:.1f} ms ({d['function']})"]
+    sv = report.get("serve")
+    if sv:
+        lines += ["", f"pkm serve: start-up as a new process until its first page {sv['start_s'] * 1000:.0f} ms "
+                      f"(median of {sv['start_runs']}); the funding step of kesehatan validated in "
+                      f"{sv['step_invalid_ms']:.1f} ms with mistakes (422, messages), {sv['step_valid_ms']:.1f} ms "
+                      f"correct (303); the first step sent as soon as the page is served {sv['first_step_ms']:.0f} ms"]
     alt = report["alternatives"]
     lines += ["", "alternatives on the same agreement",
               f"  python-docx, same text, no assembly (floor) {alt['python_docx_floor_ms']:>9.1f} ms; "
@@ -471,6 +561,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             settings[key] = getattr(args, key)
     if args.repeat is not None:
         settings["soffice_runs"] = max(1, args.repeat)
+        settings["serve_runs"] = max(1, min(settings["serve_runs"], args.repeat))
     start, counters = time.perf_counter(), cpu_counters()
     with tempfile.TemporaryDirectory(prefix="pkm-bench-") as tmp:
         work = Path(tmp)
@@ -486,6 +577,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             "scaling": bench_scaling(library, settings["sizes"], settings["repeat"]),
             "batch": bench_batch(settings["batch"], work) if settings["batch"] else None,
             "diff": bench_diff(library, settings["diff_size"], settings["repeat"]),
+            "serve": bench_serve(work, settings["serve_runs"]) if _has_serve() else None,
             "alternatives": bench_alternatives(agreement, example, work, settings["soffice_runs"],
                                                not args.no_soffice),
         }

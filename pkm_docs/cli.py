@@ -31,6 +31,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
              "pkm_docs.diff.cli:add_diff_parser"),
     "batch": ("build one agreement per row of a CSV, JSON or YAML file", "pkm_docs.batch:add_batch_parser"),
     "library": ("browse the clause library", "add_library_parser"),
+    "serve": ("fill a template in the browser: a guided form on 127.0.0.1", "pkm_docs.serve.cli:add_serve_parser"),
 }
 
 
@@ -109,6 +110,9 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
         if args.command == "library":
             from .library_cli import library_command
             return library_command(args, stdout)
+        if args.command == "serve":
+            from .serve.cli import serve_command
+            return serve_command(args, stdout, stderr)
     except PkmError as error:
         return report_error(error, sources, stderr)
     except KeyboardInterrupt:

@@ -355,8 +355,9 @@ def test_bench_writes_a_report_with_every_section(tmp_path, capsys):
     assert "python_docx_floor_ms" in report["alternatives"] and "skipped" in report["alternatives"]["libreoffice"]
     assert all({"name", "target", "measured", "pass"} <= set(t) for t in report["targets"])
     assert report["machine"]["cpu_steal_percent"] is None or 0 <= report["machine"]["cpu_steal_percent"] <= 100
+    assert report["serve"]["start_s"] > 0 and report["serve"]["step_invalid_ms"] > 0  # pkm serve's start and a step
     table = capsys.readouterr().out
-    assert "targets" in table and "end to end" in table
+    assert "targets" in table and "end to end" in table and "pkm serve: one step's validation" in table
 
 
 def test_bench_new_text_runs_share_no_paragraph_and_add_no_figure_or_finding():

@@ -38,6 +38,8 @@ def test_the_installed_wheel_builds_the_example_from_another_folder(tmp_path):
     assert "pkm_docs/_data/templates/house.docx" in names
     assert any(n.startswith("pkm_docs/_data/clause_library/clauses/") for n in names)
     assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names)
+    assert {"pkm_docs/serve/templates/step.html", "pkm_docs/serve/static/style.css",
+            "pkm_docs/serve/static/live.js"} <= names  # pkm serve's pages
 
     venv = tmp_path / "venv"
     run(sys.executable, "-m", "venv", venv, cwd=tmp_path, env=env)  # without the system's site-packages
@@ -59,3 +61,17 @@ def test_the_installed_wheel_builds_the_example_from_another_folder(tmp_path):
     listing = run(bin_dir / "pkm", "library", "list", cwd=work, env=env)
     assert listing.splitlines()[0].startswith("pkm-docs standard library ")
     assert "purpose.scope" in listing and "funding.cost_sharing" in listing
+
+    # pkm serve from the installed wheel: its pages and style sheet come from the package
+    import urllib.request
+    serve = subprocess.Popen([str(bin_dir / "pkm"), "serve", "--port", "0", "--no-browser", "--data-dir",
+                              str(tmp_path / "drafts")], cwd=work, env=env, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True)
+    try:
+        address = serve.stdout.readline().split()[2]
+        page = urllib.request.urlopen(address, timeout=30).read().decode("utf-8")
+        style = urllib.request.urlopen(address + "static/style.css", timeout=30).read().decode("utf-8")
+    finally:
+        serve.terminate()
+        serve.wait(10)
+    assert "Pelayanan kesehatan ibu dan anak" in page and "fieldset" in style

@@ -1,0 +1,247 @@
+"""The answers of a draft checked as ``pkm check --data`` checks a data file, each diagnostic filed under the
+field it is about (by the line of the data file or the template it points at) or under the agreement, with its
+text in Indonesian and English."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from .. import locale
+from .. import syntax as s
+from ..check_cli import check_compiled
+from ..checks.registry import hint_in, message_in
+from ..codes import CODES
+from ..data import parse_data
+from ..errors import Diagnostic, SourceError
+from ..library import Library
+from ..pipeline import Compiled, names_only
+from ..resolve import resolve
+from .answers import Answers, data_file
+from .form import Field, Form
+
+
+@dataclass(frozen=True)
+class Message:
+    """A diagnostic as the form shows it: in each language, and the fields it is about."""
+
+    code: str
+    severity: str
+    id: str
+    en: str
+    hint: str | None
+    fields: tuple[str, ...] = ()
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
+
+
+@dataclass
+class Outcome:
+    """What the checks say about a draft: by field, and about the agreement as a whole."""
+
+    data: str  # the data file the answers make
+    by_field: dict[str, list[Message]] = field(default_factory=dict)
+    agreement: list[Message] = field(default_factory=list)
+    compiled: Compiled | None = None
+
+    def errors_in(self, names: list[str]) -> bool:
+        return any(m.is_error for n in names for m in self.by_field.get(n, []))
+
+    @property
+    def ok(self) -> bool:
+        return self.compiled is not None and not any(m.is_error for ms in self.by_field.values() for m in ms) \
+            and not any(m.is_error for m in self.agreement)
+
+
+_TYPE_ID = {"text": "teks", "money": "jumlah uang", "percent": "persentase", "date": "tanggal",
+            "duration": "jangka waktu", "integer": "bilangan bulat", "quantity": "luas atau jumlah", "party": "pihak",
+            "boolean": "ya atau tidak", "choice": "salah satu pilihan", "list": "daftar", "allocation": "pembagian",
+            "period": "periode"}
+
+
+_FILE_HINTS = ("PKM030", "PKM032", "PKM033")
+
+
+def _month(number: int, lang: str) -> str:
+    return locale.format_date(datetime.date(2000, number, 1), lang).split(" ")[1]
+
+
+def _indonesian(diag: Diagnostic, f: Field | None, answers: Answers) -> str:
+    """The Indonesian text of a diagnostic: the check's own, or what its code says about the field."""
+    text = message_in(diag, "id")
+    if text != diag.message or f is None:
+        return text if text != diag.message else (CODES[diag.code].title["id"] if diag.code in CODES else text)
+    if diag.code == "PKM032":
+        return "Wajib diisi."
+    if diag.code == "PKM030" and f.type.kind in ("date", "period"):
+        missing = _missing_day(f, answers)
+        return f"Tanggal {missing[0]} {_month(missing[1], 'id')} {missing[2]} tidak ada." if missing \
+            else "Tanggal ini tidak ada."
+    if diag.code == "PKM015":
+        return f"Isian tidak sesuai: yang diminta {_TYPE_ID.get(f.type.kind, f.type.kind)}" + \
+            (f", misalnya {f.type.example}." if f.type.example else ".")
+    if diag.code == "PKM017":
+        spec = f.spec
+        bounds = [f"paling sedikit {spec.type.plain(spec.minimum)}" if spec.minimum is not None else "",
+                  f"paling banyak {spec.type.plain(spec.maximum)}" if spec.maximum is not None else ""]
+        return "Nilai di luar batas: " + " dan ".join(b for b in bounds if b) + "."
+    return CODES[diag.code].title["id"] + "." if diag.code in CODES else text
+
+
+def _missing_day(f: Field, answers: Answers) -> tuple[int, int, str] | None:
+    """The day, month and year typed for a date (or a period's end) that does not exist."""
+    answer = answers.get(f.name) or {}
+    for part in ([answer] if f.type.kind == "date" else [answer.get("from") or {}, answer.get("until") or {}]):
+        d, m, y = (str(part.get(k, "")) for k in ("d", "m", "y"))
+        if d.isdigit() and m.isdigit() and y.isdigit() and 1 <= int(m) <= 12:
+            try:
+                datetime.date(int(y), int(m), int(d))
+            except ValueError:
+                return int(d), int(m), y
+    return None
+
+
+def _english(diag: Diagnostic, f: Field | None, answers: Answers) -> str:
+    """The diagnostic's message, after the day that does not exist when a date is impossible."""
+    missing = _missing_day(f, answers) if f is not None and diag.code == "PKM030" else None
+    if missing:
+        return f"{missing[0]} {_month(missing[1], 'en')} {missing[2]} does not exist: {diag.message}"
+    return diag.message
+
+
+def _field_at(form: Form, diag: Diagnostic, data_name: str, lines: dict[str, int]) -> Field | None:
+    span = diag.span
+    if span is None:
+        return None
+    if span.file == data_name:
+        starts = [(line, name) for name, line in lines.items() if line <= span.line]
+        return form.field(max(starts)[1]) if starts else None
+    return next((f for f in form.fields if f.line == span.line), None)
+
+
+def _use_fields(form: Form, span: s.Span | None) -> tuple[str, ...]:
+    """The inputs a template's ``use`` at ``span`` takes (what an agreement-level finding is about)."""
+    if span is None:
+        return ()
+    for start, end, names in form.uses:
+        if start <= span.line <= end:
+            return names
+    return ()
+
+
+def validate(form: Form, answers: Answers, library: Library, *, checks: bool = True) -> Outcome:
+    """Resolve the template with the data file of ``answers`` and (``checks``) run every check on it."""
+    data_name, source_name = f"{form.template}.yaml", f"{form.template}.pkm"
+    outcome = Outcome(data="")
+    kept = dict(answers)
+    found: list[Diagnostic] = []
+    values = None
+    for _ in range(len(form.fields) + 1):  # a value the data file reader refuses is set aside, the rest is read
+        text, lines = data_file(form, kept)
+        try:
+            values = parse_data(text, data_name)
+            break
+        except SourceError as error:
+            bad = {f.name for d in error.diagnostics if (f := _field_at(form, d, data_name, lines)) is not None}
+            found += [d for d in error.diagnostics]
+            if not bad:
+                break
+            for name in bad:
+                kept.pop(name, None)
+    outcome.data, lines = data_file(form, answers)
+    if values is not None:
+        text, kept_lines = data_file(form, kept)
+        try:
+            resolved = resolve(form.tree, library, values, data_name, text.encode("utf-8"))
+        except SourceError as error:
+            found += [d for d in error.diagnostics if not (d.code == "PKM032" and _set_aside(form, d, kept, answers))]
+        else:
+            if kept == answers:
+                outcome.compiled = Compiled(names_only(resolved.agreement), resolved.warnings,
+                                            {source_name: form.source})
+                found += check_compiled(outcome.compiled, library) if checks else list(resolved.warnings)
+        lines_for = kept_lines
+    else:
+        lines_for = lines
+    for diag in found:
+        f = _field_at(form, diag, data_name, lines if diag.code == "PKM030" else lines_for)
+        hint = None if diag.code in _FILE_HINTS else hint_in(diag, "en")  # they say how to write a data file
+        message = Message(diag.code, diag.severity, _indonesian(diag, f, answers), _english(diag, f, answers), hint,
+                          (f.name,) if f else _use_fields(form, diag.span))
+        if f is not None:
+            outcome.by_field.setdefault(f.name, []).append(message)
+        else:
+            outcome.agreement.append(message)
+    return outcome
+
+
+def _set_aside(form: Form, diag: Diagnostic, kept: Answers, answers: Answers) -> bool:
+    """Is ``diag`` the missing value of a field set aside (already reported by the data file reader)?"""
+    f = _field_at(form, diag, "", {})
+    return f is not None and f.name in answers and f.name not in kept
+
+
+def _comparable(value: Any) -> Any:
+    """A typed value as a condition compares it (as resolution does): a choice by its name, a text in Indonesian."""
+    from ..model import Text
+    from ..values import ChoiceValue, DurationValue
+    if isinstance(value, ChoiceValue):
+        return value.name
+    if isinstance(value, DurationValue):
+        return value.months
+    if isinstance(value, Text):
+        return value.get("id")
+    return value
+
+
+def skipped(form: Form, answers: Answers) -> set[str]:
+    """The fields not asked: each is used only by clauses whose ``when`` is false for the answers given so far
+    (and may be left empty: a required input is asked whatever its clauses' conditions)."""
+    from ..conditions import ConditionError, compile_condition, evaluate
+    from ..errors import DiagnosticSink
+    from ..values import Env
+    from .answers import MISSING, empty_answer, to_data
+    typed: dict[str, Any] = {}
+    parties = Env({}, {key: alias for key, alias in form.parties})
+    for f in form.fields:
+        raw = to_data(f.type, answers.get(f.name, empty_answer(f.type)))
+        try:
+            typed[f.name] = f.type.from_data(raw, parties) if raw is not MISSING else \
+                (f.spec.default if f.spec.has_default else None)
+        except Exception:  # a value the type refuses is unknown here; its field reports it
+            typed[f.name] = None
+    out: set[str] = set()
+    for f in form.fields:
+        if not f.conditions or f.required:
+            continue
+        holds = []
+        for cond in f.conditions:
+            compiled = compile_condition(cond, typed, DiagnosticSink())
+            try:
+                holds.append(evaluate(compiled, lambda n: _comparable(typed.get(n)) if typed.get(n) is not None
+                                      else _Unknown.fail()))
+            except (ConditionError, _Unknown):
+                holds.append(True)  # not known yet: the field is asked
+        if not any(holds):
+            out.add(f.name)
+    return out
+
+
+class _Unknown(Exception):
+    """A condition reads an input not answered yet."""
+
+    @staticmethod
+    def fail() -> Any:
+        raise _Unknown()
+
+
+def preview(f: Field, value: Any, lang: str) -> str:
+    """How the agreement writes a field's value in ``lang`` (the figures and words of an amount)."""
+    from ..values import Env
+    try:
+        return f.type.format(value, lang, Env.empty())
+    except (KeyError, AttributeError, TypeError, ValueError):
+        return ""
