@@ -31,6 +31,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
              "pkm_docs.diff.cli:add_diff_parser"),
     "batch": ("build one agreement per row of a CSV, JSON or YAML file", "pkm_docs.batch:add_batch_parser"),
     "library": ("browse the clause library", "add_library_parser"),
+    "sign": ("sign a built PDF into one party's signature field (PAdES)", "pkm_docs.signing.sign:add_sign_parser"),
+    "verify": ("verify a built or signed PDF or DOCX: clauses, text, signatures",
+               "pkm_docs.signing.verify:add_verify_parser"),
 }
 
 
@@ -109,6 +112,12 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
         if args.command == "library":
             from .library_cli import library_command
             return library_command(args, stdout)
+        if args.command == "sign":
+            from .signing.sign import sign_command
+            return sign_command(args, stdout)
+        if args.command == "verify":
+            from .signing.verify import verify_command
+            return verify_command(args, stdout)
     except PkmError as error:
         return report_error(error, sources, stderr)
     except KeyboardInterrupt:
