@@ -34,6 +34,8 @@ PROPERTIES = {
     "manifest": "The pkm-docs build manifest as JSON: each clause's id, version and content hash, the ad-hoc texts, "
                 "the library, and the source named by its file name and SHA-256 hash",
     "signing": "The signing areas as JSON: each signer's signature field and e-meterai area (page, box in points)",
+    "clauses": "Each clause as built, as JSON: its id, version, hash, article, parameter values and the text it "
+               "shows in each language, which pkm verify compares with the text on the pages",
 }
 
 _SCHEMA_NAME = "pkm-docs build manifest"
@@ -77,6 +79,22 @@ def areas_from_marks(marks: Iterable[Mapping[str, Any]], page_heights: Mapping[i
             box = (math.floor(left), math.floor(bottom), math.ceil(right), math.ceil(top))
         areas.append(Area(kind, key, page, box))
     return areas
+
+
+def clause_record(agreement: Agreement) -> list[dict[str, Any]]:
+    """What ``pkm:clauses`` records: every clause use (ad-hoc texts included) in document order, with its values
+    (in their JSON form) and, per language, the paragraphs and items it shows."""
+    record = []
+    for article, use in agreement.uses():
+        where = str(article.number) if article.number is not None else article.kind
+        text = {lang: [piece for para in use.paragraphs for piece in (para.text.get(lang), *(i.get(lang) for i in
+                                                                                           para.items)) if piece]
+                for lang in agreement.languages}
+        record.append({"id": use.clause_id, "version": use.version, "hash": use.content_hash, "where": where,
+                       "params": {name: value.type.to_data(value.value) for name, value in use.values.items()
+                                  if value.value is not None},
+                       "text": text})
+    return record
 
 
 def signing_layout(areas: Iterable[Area]) -> dict[str, Any]:
@@ -222,7 +240,9 @@ def finish(pdf: bytes, agreement: Agreement, marks: Iterable[Mapping[str, Any]])
     root = writer.root
     old_xmp = root["/Metadata"].get_object().data
     values = {"manifest": manifest_json(agreement),
-              "signing": json.dumps(signing_layout(areas), sort_keys=True, separators=(",", ":"))}
+              "signing": json.dumps(signing_layout(areas), sort_keys=True, separators=(",", ":")),
+              "clauses": json.dumps(clause_record(agreement), ensure_ascii=False, sort_keys=True,
+                                    separators=(",", ":"), default=str)}
     stream = generic.StreamObject({generic.NameObject("/Type"): generic.NameObject("/Metadata"),
                                    generic.NameObject("/Subtype"): generic.NameObject("/XML")},
                                   stream_data=xmp_with_properties(old_xmp, values))

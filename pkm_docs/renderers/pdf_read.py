@@ -60,8 +60,8 @@ def manifest_from(xmp: bytes | None, info: Mapping[str, Any] | None) -> tuple[di
     return None, ""
 
 
-def read_pdf_metadata(data: bytes) -> tuple[dict[str, Any] | None, dict[str, Any] | None, str]:
-    """``(manifest, signing layout, where the manifest was)`` of a PDF's latest revision."""
+def _latest(data: bytes) -> tuple[bytes | None, dict[str, Any]]:
+    """The XMP packet and the Info dictionary of a PDF's latest revision."""
     import pypdf
 
     reader = pypdf.PdfReader(io.BytesIO(data))
@@ -71,9 +71,28 @@ def read_pdf_metadata(data: bytes) -> tuple[dict[str, Any] | None, dict[str, Any
         stream = root["/Metadata"].get_object()
         xmp = stream.get_data() if isinstance(stream, pypdf.generic.StreamObject) else None
     info = reader.trailer.get("/Info")
-    info_dict = {str(k): v for k, v in info.get_object().items()} if info is not None else {}
-    manifest, where = manifest_from(xmp, info_dict)
+    info_object = info.get_object() if info is not None else None
+    info_dict = {str(k): v for k, v in info_object.items()} if isinstance(info_object, dict) else {}
+    return xmp, info_dict
+
+
+def read_pdf_metadata(data: bytes) -> tuple[dict[str, Any] | None, dict[str, Any] | None, str]:
+    """``(manifest, signing layout, where the manifest was)`` of a PDF's latest revision."""
+    xmp, info = _latest(data)
+    manifest, where = manifest_from(xmp, info)
     return manifest, _json_object(xmp_properties(xmp).get("signing")), where
+
+
+def read_pdf_clauses(data: bytes) -> list[dict[str, Any]] | None:
+    """The clause texts recorded at build (``pkm:clauses``) in a PDF's latest revision, or None."""
+    raw = xmp_properties(_latest(data)[0]).get("clauses")
+    if not raw or len(raw) > MAX_MANIFEST_CHARS:
+        return None
+    try:
+        value = json.loads(raw)
+    except (ValueError, RecursionError):
+        return None
+    return value if isinstance(value, list) else None
 
 
 def read_pdf_manifest(data: bytes) -> dict[str, Any] | None:
