@@ -382,3 +382,16 @@ def test_preflight_fails_a_pdf_without_fields_or_a4(tmp_path) -> None:
     code, out, _ = run("verify", "--preflight", str(other))
     assert code == 1
     assert "pages not A4: 1" in out and "no signature fields" in out
+
+
+@pytest.mark.slow
+def test_a_file_cut_back_to_an_earlier_revision_says_who_has_not_signed(signed_two, tmp_path) -> None:
+    """Dropping the last update leaves a valid file with one signature fewer: verify says whose field is empty."""
+    data = signed_two.read_bytes()
+    ends = [i for i in range(len(data)) if data.startswith(b"%%EOF", i)]
+    cut = tmp_path / "cut.pdf"
+    cut.write_bytes(data[:ends[-2] + len(b"%%EOF")] + b"\n")
+    code, out, _ = run("verify", str(cut))
+    assert code == 0, out
+    assert "`dinkes` signed by dr. Maria Y. Lerik" in out and "`yayasan` signed" not in out
+    assert "not yet signed: yayasan, saksi_dinas, saksi_yayasan" in out
