@@ -140,7 +140,7 @@ def test_manifest_is_a_declared_pdf_a_extension_property(pdf_bytes: bytes) -> No
     xmp = read(pdf_bytes).xmp_metadata.stream.get_data().decode("utf-8")
     assert f'xmlns:pkm="{PKM_NS}"' in xmp
     schema = xmp.split("<pdfaSchema:namespaceURI>" + PKM_NS, 1)[1].split("</pdfaSchema:property>", 1)[0]
-    for name in ("manifest", "signing"):
+    for name in ("manifest", "signing", "clauses", "build"):
         assert f"<pdfaProperty:name>{name}</pdfaProperty:name>" in schema
     assert "<pdfaSchema:prefix>pkm</pdfaSchema:prefix>" in schema
 

@@ -321,6 +321,19 @@ def test_an_amount_swapped_in_the_text_is_caught(unsigned, tmp_path) -> None:
     assert any("950.000.000" in c and "150.000.000" in c for f in failed for c in f["changes"]), failed
 
 
+def test_a_draft_is_not_signed_and_does_not_verify(tmp_path, pki) -> None:
+    code, _, err = run("build", str(EXAMPLE), "-o", str(tmp_path), "--format", "pdf", "--draft")
+    assert code == 0, err
+    pdf = tmp_path / "kemitraan_kesehatan.pdf"
+    before = pdf.read_bytes()
+    code, _, err = sign(pdf, "dinkes", pki)
+    assert code == 2 and "is a draft (built with --draft" in err
+    assert pdf.read_bytes() == before
+    code, out, _ = run("verify", str(pdf))
+    assert code == 1 and "FAIL        manifest: a draft" in out
+    assert "FAIL        text" not in out, "the watermark is not read as part of the text"
+
+
 def test_a_pdf_from_another_program_carries_no_manifest(tmp_path) -> None:
     writer = pypdf.PdfWriter()
     writer.add_blank_page(595, 842)

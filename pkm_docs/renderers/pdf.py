@@ -180,7 +180,7 @@ def render_pdf(agreement: Agreement, *, layout: str = "parallel", draft: bool = 
     from .pdf_finish import finish
 
     pdf, marks = typeset_pdf(agreement, layout=layout, draft=draft)
-    return finish(pdf, agreement, marks)
+    return finish(pdf, agreement, marks, draft=draft)
 
 
 def _describe(exc: typst.TypstError) -> str:

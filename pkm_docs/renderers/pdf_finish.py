@@ -34,6 +34,7 @@ PROPERTIES = {
     "manifest": "The pkm-docs build manifest as JSON: each clause's id, version and content hash, the ad-hoc texts, "
                 "the library, and the source named by its file name and SHA-256 hash",
     "signing": "The signing areas as JSON: each signer's signature field and e-meterai area (page, box in points)",
+    "build": "How the file was built, as JSON: whether it is a draft (marked RANCANGAN / DRAFT on every page)",
     "clauses": "Each clause as built, as JSON: its id, version, hash, article, parameter values and the text it "
                "shows in each language, which pkm verify compares with the text on the pages",
 }
@@ -220,7 +221,7 @@ def add_signature_fields(writer, agreement: Agreement, areas: Iterable[Area]) ->
             readable_field_name=field_tooltip(agreement, area.key)))
 
 
-def finish(pdf: bytes, agreement: Agreement, marks: Iterable[Mapping[str, Any]]) -> bytes:
+def finish(pdf: bytes, agreement: Agreement, marks: Iterable[Mapping[str, Any]], *, draft: bool = False) -> bytes:
     """typst's ``pdf`` with the manifest in its XMP metadata and a signature field in each signing area."""
     from pyhanko.pdf_utils import generic
     from pyhanko.pdf_utils.reader import PdfFileReader
@@ -241,6 +242,7 @@ def finish(pdf: bytes, agreement: Agreement, marks: Iterable[Mapping[str, Any]])
     old_xmp = root["/Metadata"].get_object().data
     values = {"manifest": manifest_json(agreement),
               "signing": json.dumps(signing_layout(areas), sort_keys=True, separators=(",", ":")),
+              "build": json.dumps({"draft": draft}, separators=(",", ":")),
               "clauses": json.dumps(clause_record(agreement), ensure_ascii=False, sort_keys=True,
                                     separators=(",", ":"), default=str)}
     stream = generic.StreamObject({generic.NameObject("/Type"): generic.NameObject("/Metadata"),

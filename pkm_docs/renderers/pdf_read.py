@@ -83,6 +83,11 @@ def read_pdf_metadata(data: bytes) -> tuple[dict[str, Any] | None, dict[str, Any
     return manifest, _json_object(xmp_properties(xmp).get("signing")), where
 
 
+def read_pdf_build(data: bytes) -> dict[str, Any] | None:
+    """How a PDF was built (``pkm:build``: whether it is a draft), or None when it does not say."""
+    return _json_object(xmp_properties(_latest(data)[0]).get("build"))
+
+
 def read_pdf_clauses(data: bytes) -> list[dict[str, Any]] | None:
     """The clause texts recorded at build (``pkm:clauses``) in a PDF's latest revision, or None."""
     raw = xmp_properties(_latest(data)[0]).get("clauses")

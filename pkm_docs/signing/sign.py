@@ -84,7 +84,16 @@ def sign_pdf(data: bytes, *, party: str, signer, reason: str | None = None, tsa_
 
     from . import prepare_pyhanko
 
+    from ..renderers.pdf_read import read_pdf_build
+
     prepare_pyhanko()
+    try:
+        draft = bool((read_pdf_build(data) or {}).get("draft"))
+    except Exception:  # not a PDF pypdf reads: pyHanko below says what is wrong with it
+        draft = False
+    if draft:
+        raise UsageError(f"{file_name} is a draft (built with --draft, marked RANCANGAN / DRAFT on every page)",
+                         "build it without --draft, once the checks pass, and sign that")
     found = signature_fields(data)
     field = next((f for f in found if f.name == party), None)
     if field is None:

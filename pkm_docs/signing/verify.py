@@ -148,6 +148,9 @@ def page_columns(data: bytes) -> list[str]:
         def visit(text, cm, tm, font, size, middle=middle, top=top, bottom=bottom):
             x = cm[0] * tm[4] + cm[2] * tm[5] + cm[4]
             y = cm[1] * tm[4] + cm[3] * tm[5] + cm[5]
+            scale = (abs(cm[0] * cm[3] - cm[1] * cm[2]) * abs(tm[0] * tm[3] - tm[1] * tm[2])) ** 0.5
+            if abs(cm[1]) + abs(cm[2]) + abs(tm[1]) + abs(tm[2]) > 1e-6 or size * scale > 30:
+                return  # a draft's watermark: turned, and larger than any text of the agreement
             if bottom - 2 <= y <= top + 2:
                 (left if x < middle else right).append(text)
                 whole.append(text)
@@ -478,7 +481,11 @@ def verify_pdf(data: bytes, name: str, *, library: Path | None = None, trust: li
         report.add("manifest", NOTE, "the manifest is in the Subject (a PDF built by an earlier pkm-docs)")
     check_manifest(report, manifest, library)
     if manifest is not None:
-        from ..renderers.pdf_read import read_pdf_clauses
+        from ..renderers.pdf_read import read_pdf_build, read_pdf_clauses
+
+        if (read_pdf_build(data) or {}).get("draft"):
+            report.add("manifest", FAIL, "a draft (built with --draft, every page marked RANCANGAN / DRAFT): "
+                                         "not an agreement to sign")
 
         clauses = read_pdf_clauses(data)
         check_text(report, data, clauses, manifest)
