@@ -408,3 +408,17 @@ def test_a_file_cut_back_to_an_earlier_revision_says_who_has_not_signed(signed_t
     assert code == 0, out
     assert "`dinkes` signed by dr. Maria Y. Lerik" in out and "`yayasan` signed" not in out
     assert "not yet signed: yayasan, saksi_dinas, saksi_yayasan" in out
+
+
+@pytest.mark.parametrize("content", [b"", b"%PDF-1.7\ngarbage", "cut"], ids=["empty", "garbage", "truncated"])
+def test_a_damaged_file_is_a_clear_error_for_sign_and_verify(content, unsigned, pki, tmp_path) -> None:
+    bad = tmp_path / "bad.pdf"
+    bad.write_bytes(unsigned.read_bytes()[:5000] if content == "cut" else content)
+    before = bad.read_bytes()
+    for command in (["verify", str(bad)], ["verify", "--preflight", str(bad)],
+                    ["sign", str(bad), "--party", "dinkes", "--p12", str(pki["signers"]["dinkes"]),
+                     "--passphrase-file", str(pki["passphrase"])]):
+        code, out, err = run(*command)
+        assert code == 2, (command, out, err)
+        assert err.startswith("pkm: error: cannot ") and "Traceback" not in err, err
+    assert bad.read_bytes() == before

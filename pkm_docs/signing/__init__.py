@@ -32,3 +32,4 @@ def prepare_pyhanko() -> None:
         etree.register_namespace(prefix, uri)
     logging.getLogger("pyhanko").setLevel(logging.CRITICAL + 1)
     logging.getLogger("pyhanko_certvalidator").setLevel(logging.CRITICAL + 1)
+    logging.getLogger("pypdf").setLevel(logging.CRITICAL + 1)  # its warnings about a damaged file: reported in words

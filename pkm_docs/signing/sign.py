@@ -94,7 +94,10 @@ def sign_pdf(data: bytes, *, party: str, signer, reason: str | None = None, tsa_
     if draft:
         raise UsageError(f"{file_name} is a draft (built with --draft, marked RANCANGAN / DRAFT on every page)",
                          "build it without --draft, once the checks pass, and sign that")
-    found = signature_fields(data)
+    try:
+        found = signature_fields(data)
+    except Exception as exc:  # pyHanko's read errors have no common base
+        raise UsageError(f"cannot read {file_name}: not a PDF that can be signed ({exc})") from None
     field = next((f for f in found if f.name == party), None)
     if field is None:
         listed = ", ".join(f"{f.name}{' (signed)' if f.signed else ''}" for f in found) or "none"
@@ -154,6 +157,9 @@ def _passphrase(args: argparse.Namespace, p12: bytes) -> bytes | None:
 
 
 def sign_command(args: argparse.Namespace, stdout: TextIO) -> int:
+    from . import prepare_pyhanko
+
+    prepare_pyhanko()
     data = read_bounded(args.pdf, MAX_PDF_BYTES, "PDF files")
     p12 = read_bounded(args.p12, MAX_P12_BYTES, "PKCS#12 files")
     signer = load_signer(p12, _passphrase(args, p12), args.p12.name)

@@ -529,6 +529,9 @@ def add_verify_parser(commands: Any) -> None:
 
 
 def verify_command(args: argparse.Namespace, stdout: TextIO) -> int:
+    from . import prepare_pyhanko
+
+    prepare_pyhanko()
     data = read_bounded(args.file, MAX_PDF_BYTES, "files to verify")
     name = args.file.name
     if data.startswith(b"PK"):
