@@ -14,6 +14,7 @@ from pathlib import Path
 import pypdf
 import pytest
 
+from golden.golden import CASES as GOLDEN_CASES
 from pki import authority
 from pkm_docs.cli import main
 
@@ -274,10 +275,14 @@ def _raw(part) -> bytes | None:
     return None
 
 
-def _swap_digit(pdf: bytes, wanted: str, old: str, new: str) -> bytes:
-    """``pdf`` rewritten with the first ``old`` of the amount ``wanted`` shown as ``new``: the glyphs on the page
-    change, the metadata does not (as a forger with a PDF editor would leave it)."""
+def _swap_text(pdf: bytes, wanted: str, replacement: str, record: bool = False) -> bytes:
+    """``pdf`` rewritten with the first ``wanted`` on a page shown as ``replacement`` (as long): the glyphs change,
+    and the metadata does not, as a forger with a PDF editor would leave it; ``record`` also forges the clause
+    texts recorded in the XMP to match."""
     from pypdf.generic import ByteStringObject, ContentStream
+
+    from pkm_docs.renderers.pdf_finish import xmp_with_properties
+    from pkm_docs.renderers.pdf_read import xmp_properties
 
     reader = pypdf.PdfReader(io.BytesIO(pdf))
     writer = pypdf.PdfWriter(clone_from=reader)
@@ -295,19 +300,30 @@ def _swap_digit(pdf: bytes, wanted: str, old: str, new: str) -> bytes:
         for operands, operator in content.operations:
             if operator == b"Tf":
                 font = operands[0]
-            if operator != b"TJ" or font not in glyphs or any(ch not in glyphs[font] for ch in wanted[:3] + new):
+            if operator != b"TJ" or font not in glyphs or any(ch not in glyphs[font] for ch in wanted + replacement):
                 continue
             mapping = glyphs[font]
-            target = b"".join(mapping[ch] for ch in wanted[:3])
+            target = b"".join(mapping[ch] for ch in wanted)
             for i, part in enumerate(operands[0]):
                 raw = _raw(part)
                 if raw is not None and target in raw:
-                    operands[0][i] = ByteStringObject(raw.replace(target, mapping[new] + target[2:], 1))
+                    swapped = b"".join(mapping[ch] for ch in replacement)
+                    operands[0][i] = ByteStringObject(raw.replace(target, swapped, 1))
                     page.replace_contents(content)
+                    if record:
+                        xmp = writer.root_object["/Metadata"].get_object().get_data()
+                        clauses = xmp_properties(xmp)["clauses"]
+                        assert wanted in clauses
+                        writer.xmp_metadata = xmp_with_properties(
+                            xmp, {**xmp_properties(xmp), "clauses": clauses.replace(wanted, replacement, 1)})
                     out = io.BytesIO()
                     writer.write(out)
                     return out.getvalue()
     raise AssertionError(f"{wanted} not found as one run of glyphs")
+
+
+def _swap_digit(pdf: bytes, wanted: str, old: str, new: str) -> bytes:
+    return _swap_text(pdf, wanted[:3], new + wanted[1:3])
 
 
 def test_an_amount_swapped_in_the_text_is_caught(unsigned, tmp_path) -> None:
@@ -332,6 +348,18 @@ def test_a_draft_is_not_signed_and_does_not_verify(tmp_path, pki) -> None:
     code, out, _ = run("verify", str(pdf))
     assert code == 1 and "FAIL        manifest: a draft" in out
     assert "FAIL        text" not in out, "the watermark is not read as part of the text"
+
+
+def test_vetted_words_changed_on_the_page_and_in_the_record_are_caught(unsigned, tmp_path) -> None:
+    """A forger who edits a clause's words and its recorded text alike (the page then matches the record) is still
+    caught: the recorded text is not the library version's wording."""
+    bad = tmp_path / "forged.pdf"
+    bad.write_bytes(_swap_text(unsigned.read_bytes(), "ditanggung", "dibayarkan", record=True))
+    code, report = verify(bad)
+    assert code == 1
+    assert not [f for f in findings(report, "text", "FAIL") if "reads differently on the pages" in f["message"]]
+    wording = [f for f in findings(report, "text", "FAIL") if "not what this library version says" in f["message"]]
+    assert [f["clause"] for f in wording] == ["funding.cost_sharing@2.0.0"]
 
 
 def test_a_pdf_from_another_program_carries_no_manifest(tmp_path) -> None:
@@ -422,3 +450,23 @@ def test_a_damaged_file_is_a_clear_error_for_sign_and_verify(content, unsigned, 
         assert code == 2, (command, out, err)
         assert err.startswith("pkm: error: cannot ") and "Traceback" not in err, err
     assert bad.read_bytes() == before
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", GOLDEN_CASES, ids=lambda c: c.name)
+def test_every_golden_build_verifies(case, tmp_path, monkeypatch) -> None:
+    """Every agreement the golden corpus builds verifies against its library: its page text is its recorded text,
+    and that is its library versions' wording; a draft fails as a draft and for nothing else."""
+    monkeypatch.chdir(ROOT)
+    code, _, err = run("build", *case.args, "-o", str(tmp_path), "--format", "pdf")
+    assert code == 0, err
+    args = list(case.args)
+    library = ["--library", args[args.index("--library") + 1]] if "--library" in args else []
+    for pdf in sorted(tmp_path.glob("*.pdf")):
+        code, report = verify(pdf, *library)
+        failed = [f["message"] for f in report["findings"] if f["status"] == "FAIL"]
+        if "--draft" in args:
+            assert code == 1 and len(failed) == 1 and failed[0].startswith("a draft"), failed
+        else:
+            assert code == 0, failed
+        assert findings(report, "text", "ok"), report

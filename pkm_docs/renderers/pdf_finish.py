@@ -84,12 +84,11 @@ def areas_from_marks(marks: Iterable[Mapping[str, Any]], page_heights: Mapping[i
 
 def clause_record(agreement: Agreement) -> list[dict[str, Any]]:
     """What ``pkm:clauses`` records: every clause use (ad-hoc texts included) in document order, with its values
-    (in their JSON form) and, per language, the paragraphs and items it shows."""
+    (in their JSON form) and, per language, its paragraphs, each as ``[text, item, item, ...]``."""
     record = []
     for article, use in agreement.uses():
         where = str(article.number) if article.number is not None else article.kind
-        text = {lang: [piece for para in use.paragraphs for piece in (para.text.get(lang), *(i.get(lang) for i in
-                                                                                           para.items)) if piece]
+        text = {lang: [[para.text.get(lang), *(item.get(lang) for item in para.items)] for para in use.paragraphs]
                 for lang in agreement.languages}
         record.append({"id": use.clause_id, "version": use.version, "hash": use.content_hash, "where": where,
                        "params": {name: value.type.to_data(value.value) for name, value in use.values.items()

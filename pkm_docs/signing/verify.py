@@ -198,8 +198,8 @@ def check_text(report: Report, data: bytes, clauses: list[dict[str, Any]] | None
         name = f"{clause.get('id')}@{clause.get('version')}" if clause.get("version") else "ad-hoc text"
         where = clause.get("where")
         where_text = f"Pasal {where}" if str(where).isdigit() else str(where)
-        for lang, pieces in sorted((clause.get("text") or {}).items()):
-            for index, piece in enumerate(pieces, start=1):
+        for lang, paragraphs in sorted((clause.get("text") or {}).items()):
+            for index, piece in enumerate(_pieces(paragraphs), start=1):
                 expected = _norm(str(piece))
                 if _squeeze(expected) and any(_squeeze(expected) in stream for stream in squeezed):
                     continue
@@ -210,6 +210,81 @@ def check_text(report: Report, data: bytes, clauses: list[dict[str, Any]] | None
     if not bad:
         report.add("text", OK, f"the text of all {len(clauses)} clauses on the pages is the text they were built "
                                "with (recorded at build, not re-rendered from the library)")
+
+
+# ---------------------------------------------------------------- recorded texts against the library
+
+#: What may end an item that the library wrote without an ending (``resolve.punctuate_items``).
+_ITEM_END = r"(?:;|\.|;\s*(?:dan|and|atau|or))?"
+
+
+def _pieces(paragraphs: Any) -> list[str]:
+    """The texts of a recorded clause in one language: each paragraph's text, then its items."""
+    out: list[str] = []
+    for paragraph in paragraphs if isinstance(paragraphs, list) else []:
+        out.extend(str(p) for p in (paragraph if isinstance(paragraph, list) else [paragraph]) if p)
+    return out
+
+
+def template_pattern(template: str, *, item: bool = False) -> re.Pattern[str] | None:
+    """A pattern that the text a library paragraph (or item) gives matches, whatever its placeholders hold;
+    None for an item that is a lone list placeholder (any text)."""
+    from ..body import PLACEHOLDER, lone_list_name
+    from ..resolve import EACH_PARTY
+
+    if item and lone_list_name(template.strip()):
+        return None
+    template = template.replace(EACH_PARTY, "")  # an item written once per party: the marker itself shows nothing
+    parts, last = [], 0
+    for match in PLACEHOLDER.finditer(template):
+        parts.append(re.escape(_squeeze(template[last:match.start()])))
+        whole = match.group(0)
+        parts.append(re.escape(whole[0]) if whole in ("{{", "}}") else ".*?")
+        last = match.end()
+    parts.append(re.escape(_squeeze(template[last:])))
+    return re.compile("".join(parts) + (_ITEM_END if item else ""), re.S)
+
+
+def check_against_library(report: Report, clauses: list[dict[str, Any]], library_dir: Path | None) -> None:
+    """Each recorded clause text is what its library version gives with some values in its placeholders: the
+    vetted words around the values are the library's. (The values themselves are the ones recorded.)"""
+    from ..library import load_library
+
+    library = load_library(library_dir)
+    odd = 0
+    for clause in clauses:
+        clause_id, version = clause.get("id"), clause.get("version")
+        if not version:
+            continue  # ad-hoc text: no library text to compare with (listed with the manifest)
+        found = next((c for c in library.versions_of(str(clause_id)) if c.version_text == version), None) \
+            if clause_id in library.clauses else None
+        if found is None:
+            continue  # reported with the manifest
+        for lang, paragraphs in sorted((clause.get("text") or {}).items()):
+            blocks = found.blocks.get(lang, ())
+            for index, paragraph in enumerate(paragraphs if isinstance(paragraphs, list) else [], start=1):
+                paragraph = paragraph if isinstance(paragraph, list) and paragraph else [str(paragraph)]
+                text, items = _squeeze(str(paragraph[0] or "")), [_squeeze(str(i)) for i in paragraph[1:]]
+                # an item may be set as a paragraph of its own ({each party}); a lone list placeholder's items
+                # are whatever the list holds, under the paragraph that has it
+                wording = [template_pattern(block.text) for block in blocks] + [
+                    template_pattern(i, item=True) for block in blocks for i in block.items]
+                known = [p for p in wording if p is not None]
+                fits = [block for block in blocks if (template_pattern(block.text) or re.compile(".*")).fullmatch(text)]
+                patterns = known + [template_pattern(i, item=True) for block in fits for i in block.items]
+                if any(p.fullmatch(text) for p in known) and \
+                        all(any(p is None or p.fullmatch(item) for p in patterns) for item in items):
+                    continue
+                piece = paragraph[0] if not any(p.fullmatch(text) for p in known) else next(
+                    i for i, sq in zip(paragraph[1:], items) if not any(p is None or p.fullmatch(sq) for p in patterns))
+                odd += 1
+                report.add("text", FAIL, f"{clause_id}@{version} ({lang}, paragraph {index}): the text recorded at "
+                                         "build is not what this library version says around its values",
+                           clause=f"{clause_id}@{version}", language=lang,
+                           changes=[f"recorded: {str(piece)[:160]!r}"])
+    if not odd:
+        report.add("text", OK, "the recorded text of every library clause is its library version's wording, "
+                               "with its values in the placeholders")
 
 
 # ---------------------------------------------------------------- signatures
@@ -489,6 +564,8 @@ def verify_pdf(data: bytes, name: str, *, library: Path | None = None, trust: li
 
         clauses = read_pdf_clauses(data)
         check_text(report, data, clauses, manifest)
+        if clauses is not None:
+            check_against_library(report, clauses, library)
     check_signatures(report, data, trust or [], layout)
     return report
 
