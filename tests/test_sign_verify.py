@@ -470,3 +470,31 @@ def test_every_golden_build_verifies(case, tmp_path, monkeypatch) -> None:
         else:
             assert code == 0, failed
         assert findings(report, "text", "ok"), report
+
+
+@pytest.mark.slow
+def test_an_ec_key_is_signed_with_a_note_and_preflight_names_pdf_2(unsigned, tmp_path) -> None:
+    """pyHanko declares PDF 2.0 for an ECDSA signature, which PDF/A-2b forbids: pkm says so instead of hiding it."""
+    import datetime
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.hazmat.primitives.serialization import pkcs12
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Penanda Tangan EC")])
+    now = datetime.datetime.now(datetime.UTC)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(1).not_valid_before(now - datetime.timedelta(days=1))
+            .not_valid_after(now + datetime.timedelta(days=30)).sign(key, hashes.SHA256()))
+    p12 = tmp_path / "ec.p12"
+    p12.write_bytes(pkcs12.serialize_key_and_certificates(b"ec", key, cert, None, serialization.NoEncryption()))
+    pdf = tmp_path / "ec.pdf"
+    shutil.copy(unsigned, pdf)
+    code, out, err = run("sign", str(pdf), "--party", "dinkes", "--p12", str(p12))
+    assert code == 0, err
+    assert "note: the key is EC, not RSA" in out
+    code, out, _ = run("verify", "--preflight", str(pdf))
+    assert code == 1 and "FAIL        preflight: PDF version 2.0" in out

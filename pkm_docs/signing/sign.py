@@ -168,4 +168,8 @@ def sign_command(args: argparse.Namespace, stdout: TextIO) -> int:
     target = args.output or args.pdf
     write_all({target: signed})
     print(f"signed {target} for `{args.party}` as {signer_name(signer)}", file=stdout)
+    if signer.signing_cert.public_key.algorithm != "rsa":
+        print(f"note: the key is {signer.signing_cert.public_key.algorithm.upper()}, not RSA: pyHanko marks such a "
+              "signed file PDF 2.0, which PDF/A-2b does not allow (pkm verify --preflight says so); a portal that "
+              "wants PDF/A may refuse it", file=stdout)
     return 0
