@@ -32,6 +32,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "batch": ("build one agreement per row of a CSV, JSON or YAML file", "pkm_docs.batch:add_batch_parser"),
     "library": ("browse the clause library", "add_library_parser"),
     "serve": ("fill a template in the browser: a guided form on 127.0.0.1", "pkm_docs.serve.cli:add_serve_parser"),
+    "sign": ("sign a built PDF into one party's signature field (PAdES)", "pkm_docs.signing.sign:add_sign_parser"),
+    "verify": ("verify a built or signed PDF or DOCX: clauses, text, signatures",
+               "pkm_docs.signing.verify:add_verify_parser"),
 }
 
 
@@ -113,6 +116,12 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
         if args.command == "serve":
             from .serve.cli import serve_command
             return serve_command(args, stdout, stderr)
+        if args.command == "sign":
+            from .signing.sign import sign_command
+            return sign_command(args, stdout)
+        if args.command == "verify":
+            from .signing.verify import verify_command
+            return verify_command(args, stdout)
     except PkmError as error:
         return report_error(error, sources, stderr)
     except KeyboardInterrupt:

@@ -5,7 +5,6 @@ ad-hoc paragraph and a final does not, and `--vetted-only` refuses to build an a
 from __future__ import annotations
 
 import io
-import json
 import subprocess
 import zipfile
 from pathlib import Path
@@ -14,6 +13,7 @@ import pytest
 from pypdf import PdfReader
 
 from pkm_docs.cli import main
+from pkm_docs.renderers.pdf_read import read_pdf_manifest
 
 ROOT = Path(__file__).resolve().parents[1]
 CHECKS = ROOT / "tests" / "fixtures" / "checks"
@@ -66,7 +66,7 @@ def _manifests(folder: Path) -> list[dict]:
     with zipfile.ZipFile(docx) as z:
         custom = z.read("docProps/custom.xml").decode("utf-8")
     pdf = next(folder.glob("*.pdf"))
-    return [json.loads(PdfReader(pdf).metadata.subject), custom]
+    return [read_pdf_manifest(pdf.read_bytes()), custom]
 
 
 def test_every_adhoc_block_is_in_the_manifest_and_the_build_counts_its_words(source, tmp_path):

@@ -40,6 +40,8 @@ def test_the_installed_wheel_builds_the_example_from_another_folder(tmp_path):
     assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names)
     assert {"pkm_docs/serve/templates/step.html", "pkm_docs/serve/static/style.css",
             "pkm_docs/serve/static/live.js"} <= names  # pkm serve's pages
+    assert "pkm_docs/signing/fonts/DejaVuSans-Latin.ttf" in names  # the signature stamp's font
+    assert "pkm_docs/signing/fonts/DejaVuSans-LICENSE.txt" in names
 
     venv = tmp_path / "venv"
     run(sys.executable, "-m", "venv", venv, cwd=tmp_path, env=env)  # without the system's site-packages
@@ -57,6 +59,14 @@ def test_the_installed_wheel_builds_the_example_from_another_folder(tmp_path):
     assert out.splitlines() == ["wrote out/kemitraan_kesehatan.docx", "wrote out/kemitraan_kesehatan.pdf"]
     assert (work / "out" / "kemitraan_kesehatan.docx").stat().st_size > 0
     assert (work / "out" / "kemitraan_kesehatan.pdf").read_bytes().startswith(b"%PDF-")
+
+    from pki import authority  # the installed pkm signs with the font the wheel ships, and verifies
+
+    ca = authority(tmp_path / "pki")
+    p12 = ca.issue(tmp_path / "pki", "Yohana Ndun", passphrase=b"")
+    run(bin_dir / "pkm", "sign", "out/kemitraan_kesehatan.pdf", "--party", "yayasan", "--p12", p12, cwd=work, env=env)
+    report = run(bin_dir / "pkm", "verify", "out/kemitraan_kesehatan.pdf", "--trust", ca.pem, cwd=work, env=env)
+    assert "PASSED: everything checked holds" in report
 
     listing = run(bin_dir / "pkm", "library", "list", cwd=work, env=env)
     assert listing.splitlines()[0].startswith("pkm-docs standard library ")

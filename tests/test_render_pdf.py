@@ -20,6 +20,8 @@ from pkm_docs.errors import BuildError, UsageError
 from pkm_docs.model import Agreement, Paragraph, Text
 from pkm_docs.renderers import pdf as pdf_renderer
 from pkm_docs.renderers.pdf import render_pdf
+from pkm_docs.renderers.pdf_finish import PKM_NS
+from pkm_docs.renderers.pdf_read import read_pdf_manifest
 
 HOSTILE_NAMES = [
     '#read("secrets.txt")',
@@ -126,16 +128,35 @@ def test_metadata_title_is_the_agreement_title(agreement: Agreement, pdf_bytes: 
     assert agreement.title["en"] in title
 
 
-def test_manifest_is_readable_from_the_pdf_subject(agreement: Agreement, pdf_bytes: bytes) -> None:
-    manifest = json.loads(read(pdf_bytes).metadata.subject)
+def test_manifest_is_readable_from_the_xmp_metadata(agreement: Agreement, pdf_bytes: bytes) -> None:
+    manifest = read_pdf_manifest(pdf_bytes)
     assert manifest == json.loads(json.dumps(agreement.manifest.to_data()))
     assert manifest["clauses"][0]["id"] == "purpose.scope"
+    assert manifest["source"]["sha256"] == agreement.manifest.source_hash
 
 
-def test_manifest_is_in_the_xmp_metadata_too(pdf_bytes: bytes) -> None:
-    xmp = read(pdf_bytes).xmp_metadata
-    assert xmp is not None
-    assert json.loads(xmp.dc_description["x-default"])["generator"] == "pkm-docs 0.1.0"
+def test_manifest_is_a_declared_pdf_a_extension_property(pdf_bytes: bytes) -> None:
+    """PDF/A allows a custom XMP property only when an extension schema declares it (ISO 19005-2, 6.6.2.3)."""
+    xmp = read(pdf_bytes).xmp_metadata.stream.get_data().decode("utf-8")
+    assert f'xmlns:pkm="{PKM_NS}"' in xmp
+    schema = xmp.split("<pdfaSchema:namespaceURI>" + PKM_NS, 1)[1].split("</pdfaSchema:property>", 1)[0]
+    for name in ("manifest", "signing", "clauses", "build"):
+        assert f"<pdfaProperty:name>{name}</pdfaProperty:name>" in schema
+    assert "<pdfaSchema:prefix>pkm</pdfaSchema:prefix>" in schema
+
+
+def test_subject_is_the_title_not_the_manifest(pdf_bytes: bytes) -> None:
+    reader = read(pdf_bytes)
+    assert reader.metadata.subject == reader.metadata.title
+    assert reader.xmp_metadata.dc_description["x-default"] == reader.metadata.title
+
+
+def test_a_pdf_built_by_an_earlier_version_is_read_from_its_subject() -> None:
+    from pkm_docs.renderers.pdf_read import manifest_from
+
+    old = {"generator": "pkm-docs 0.0.9", "clauses": [], "source": {"file": "a.pkm", "sha256": "00"}}
+    assert manifest_from(None, {"/Subject": json.dumps(old)}) == (old, "Subject")
+    assert manifest_from(None, {"/Subject": "Perjanjian Kemitraan"}) == (None, "")
 
 
 def test_creation_date_is_the_signing_date(agreement: Agreement, pdf_bytes: bytes) -> None:
@@ -288,7 +309,7 @@ def test_template_built_with_typst_inputs_gives_the_same_pdf(agreement: Agreemen
         pdf_standards=[pdf_renderer.PDF_STANDARD], pdf_tags=True,
         timestamp=pdf_renderer.signing_timestamp(agreement.signing_date),
     )
-    assert by_inputs == render_pdf(agreement, layout=layout, draft=True)
+    assert by_inputs == pdf_renderer.typeset_pdf(agreement, layout=layout, draft=True)[0]
 
 
 def test_a_failed_render_leaves_the_next_one_unharmed(agreement: Agreement, pdf_bytes: bytes) -> None:
@@ -477,7 +498,7 @@ def test_metadata_has_title_subject_and_language(agreement: Agreement, pdf_bytes
     reader = read(pdf_bytes)
     assert reader.metadata.title == f"{agreement.title['id']} / {agreement.title['en']}"
     assert reader.xmp_metadata.dc_title["x-default"] == reader.metadata.title
-    assert json.loads(reader.metadata.subject)["generator"] == "pkm-docs 0.1.0"
+    assert reader.metadata.subject == reader.metadata.title
     assert reader.trailer["/Root"]["/Lang"] == agreement.governing_language
 
 

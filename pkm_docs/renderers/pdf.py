@@ -19,7 +19,10 @@ import calendar
 import datetime
 import json
 import re
+import shutil
+import tempfile
 import threading
+import weakref
 from pathlib import Path
 from typing import Final, Iterator
 
@@ -52,7 +55,7 @@ def signing_timestamp(date: datetime.date) -> int:
 
 
 def manifest_json(agreement: Agreement) -> str:
-    """The build manifest as compact, key-sorted JSON: what the PDF carries in its /Subject (dc:description)."""
+    """The build manifest as compact, key-sorted JSON: what the PDF carries in its XMP metadata (``pkm:manifest``)."""
     return json.dumps(agreement.manifest.to_data(), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
@@ -64,14 +67,13 @@ def document_language(agreement: Agreement) -> str:
 
 
 def render_inputs(agreement: Agreement, *, layout: str = "parallel", draft: bool = False) -> dict[str, str]:
-    """The template's data as plain strings: the model as JSON, the manifest, and the render options.
+    """The template's data as plain strings: the model as JSON and the render options.
 
     These are the values of the ``--input`` options that the typst CLI needs to build the
     template; :func:`render_pdf` writes the same values into the template's data block.
     """
     return {
         "model": json.dumps(agreement.to_data(), ensure_ascii=False, sort_keys=True),
-        "manifest": manifest_json(agreement),
         "layout": layout,
         "draft": "true" if draft else "false",
     }
@@ -104,7 +106,6 @@ def main_source(agreement: Agreement, *, layout: str = "parallel", draft: bool =
         f"#let data = json(bytes({typst_string(inputs['model'])}))",
         f"#let layout-name = {typst_string(layout)}",
         f"#let draft = {inputs['draft']}",
-        f"#let manifest = {typst_string(inputs['manifest'])}",
     )) + "\n"
     source, found = _DATA_BLOCK.subn(lambda _: block, text, count=1)
     if not found:
@@ -115,44 +116,71 @@ def main_source(agreement: Agreement, *, layout: str = "parallel", draft: bool =
 
 _local = threading.local()
 
-
-def _compiler(root: Path) -> typst.Compiler:
-    """This thread's typst compiler: kept, so that typst can reuse what it laid out before."""
-    compiler = getattr(_local, "compiler", None)
-    if compiler is None or _local.root != root:
-        compiler = typst.Compiler(root=root, ignore_system_fonts=True)
-        _local.compiler, _local.root = compiler, root
-    return compiler
+#: The label of the template's zero-size marks at the corners of every signing area.
+SIGN_AREA_LABEL = "<pkm-sign-area>"
 
 
-def render_pdf(agreement: Agreement, *, layout: str = "parallel", draft: bool = False) -> bytes:
-    """Render the agreement as a tagged PDF/A-2b document; the same model always gives the same bytes.
+class _Typesetter:
+    """This thread's typst compiler, kept so that typst can reuse what it laid out before, with its main file in a
+    private folder: typst queries a document only from a file (the signing areas are read with a query)."""
 
-    ``layout`` is one of :data:`LAYOUTS` (anything else is a :class:`UsageError`); ``draft`` puts a
-    RANCANGAN / DRAFT watermark on every page. A character that no embedded font can show is a
-    :class:`BuildError` naming it and the text it appears in.
-    """
+    def __init__(self) -> None:
+        self.folder = Path(tempfile.mkdtemp(prefix="pkm-typst-"))
+        self.main = self.folder / TEMPLATE_NAME
+        self.main.write_bytes(b"")
+        self.compiler = typst.Compiler(input=str(self.main), root=str(self.folder), ignore_system_fonts=True)
+        weakref.finalize(self, shutil.rmtree, self.folder, True)
+
+    def typeset(self, source: bytes, timestamp: int) -> tuple[bytes, list[dict]]:
+        """The PDF of ``source`` and the marks of its signing areas (see ``corner-mark`` in the template)."""
+        self.main.write_bytes(source)
+        pdf = self.compiler.compile(format="pdf", pdf_standards=[PDF_STANDARD], pdf_tags=True, timestamp=timestamp)
+        marks = json.loads(self.compiler.query(SIGN_AREA_LABEL, field="value"))
+        if not isinstance(pdf, bytes):
+            raise BuildError("PDF rendering failed: typst returned no document")
+        return pdf, marks
+
+
+def _typesetter() -> _Typesetter:
+    """This thread's :class:`_Typesetter` (a new one if its folder was removed, as a temp cleaner may do)."""
+    typesetter = getattr(_local, "typesetter", None)
+    if typesetter is None or not typesetter.folder.is_dir():
+        typesetter = _local.typesetter = _Typesetter()
+    return typesetter
+
+
+def typeset_pdf(agreement: Agreement, *, layout: str = "parallel", draft: bool = False) -> tuple[bytes, list[dict]]:
+    """What typst makes of the agreement: the PDF/A-2b bytes as typst writes them, and the marks of the signing
+    areas (``kind``, ``key``, ``corner``, ``page``, ``x``, ``y`` in points from the page's top left)."""
     if layout not in LAYOUTS:
         raise UsageError(f"unknown PDF layout {layout!r}", hint="use one of: " + ", ".join(LAYOUTS))
     try:
         source = main_source(agreement, layout=layout, draft=draft)
-        pdf = _compiler(template_path().parent).compile(
-            input=source,
-            format="pdf",
-            pdf_standards=[PDF_STANDARD],
-            pdf_tags=True,
-            timestamp=signing_timestamp(agreement.signing_date),
-        )
+        pdf, marks = _typesetter().typeset(source, signing_timestamp(agreement.signing_date))
     except typst.TypstError as exc:
         missing = missing_glyph_texts(exc)
         if missing:
             raise BuildError(describe_missing_glyph(agreement, missing)) from None
         raise BuildError(f"PDF rendering failed: {_describe(exc)}") from None
-    except (RuntimeError, OSError) as exc:  # e.g. a template missing from the installation
+    except (RuntimeError, OSError, ValueError) as exc:  # e.g. a template missing from the installation
         raise BuildError(f"PDF rendering failed: {exc}") from None
     if not isinstance(pdf, bytes):
         raise BuildError("PDF rendering failed: typst returned no document")
-    return pdf
+    return pdf, marks
+
+
+def render_pdf(agreement: Agreement, *, layout: str = "parallel", draft: bool = False) -> bytes:
+    """Render the agreement as a tagged PDF/A-2b document, ready to sign; the same model always gives the same bytes.
+
+    ``layout`` is one of :data:`LAYOUTS` (anything else is a :class:`UsageError`); ``draft`` puts a
+    RANCANGAN / DRAFT watermark on every page. A character that no embedded font can show is a
+    :class:`BuildError` naming it and the text it appears in. typst's PDF then gets one incremental update
+    (:mod:`.pdf_finish`): the build manifest in the XMP metadata and an empty signature field per signer.
+    """
+    from .pdf_finish import finish
+
+    pdf, marks = typeset_pdf(agreement, layout=layout, draft=draft)
+    return finish(pdf, agreement, marks, draft=draft)
 
 
 def _describe(exc: typst.TypstError) -> str:
