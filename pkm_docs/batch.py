@@ -18,6 +18,7 @@ import contextlib
 import csv
 import hashlib
 import io
+import itertools
 import multiprocessing
 import os
 import re
@@ -26,7 +27,7 @@ import threading
 import time
 import traceback
 import unicodedata
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,6 +60,10 @@ LIST_SEPARATOR = ";"
 LANGUAGE_SUFFIXES = ("id", "en")
 
 INDEX_NAME = "index.csv"
+
+#: How many records a run hands to its workers ahead of the ones being built: enough to keep every worker busy,
+#: few enough that a run of 100,000 records holds a few dozen futures, not 100,000.
+AHEAD_PER_WORKER = 4
 INDEX_COLUMNS = ("file", "format", "row", "sha256", "library_version")
 
 _MAX_NAME_LENGTH = 80
@@ -427,6 +432,8 @@ class Outcome:
     files: tuple[OutputFile, ...] = ()
     diagnostics: tuple[Diagnostic, ...] = ()
     library_version: str = ""
+    #: its files were written by an earlier run (``--resume``) and are listed with their hashes in its index
+    kept: bool = False
 
     @property
     def ok(self) -> bool:
@@ -561,8 +568,14 @@ class Progress:
 
 def run_batch(template: Path, data: Path, out_dir: Path, *, formats: Sequence[str] = FORMATS,
               jobs: int | None = None, name_field: str | None = None, library: Path | Library | None = None,
-              progress: Progress | None = None) -> BatchResult:
-    """Build one agreement per record of ``data`` into ``out_dir``; the template and library are read once."""
+              progress: Progress | None = None, shard: tuple[int, int] | None = None,
+              resume: bool = False) -> BatchResult:
+    """Build one agreement per record of ``data`` into ``out_dir``; the template and library are read once.
+
+    ``shard=(i, n)`` builds the records at positions i, i + n, i + 2n ... (1-based) with the names a whole run
+    gives them, and lists them in ``index.shard-I-of-N.csv``: n runs, on as many machines, build the whole run
+    between them (:func:`merge_shard_indexes` then writes its ``index.csv``). ``resume`` keeps each record whose
+    files the run's index lists and that are on disk with those hashes, and builds the others."""
     progress = progress or Progress()
     started = time.perf_counter()
     source = parse(read_source(template), str(template))
@@ -577,25 +590,31 @@ def run_batch(template: Path, data: Path, out_dir: Path, *, formats: Sequence[st
     except OSError as exc:
         raise UsageError(f"cannot create {out_dir}: {exc.strerror or exc}") from None
     setup = _Setup(source, lib, str(data), out_dir, tuple(formats), os.getpid())
-    work = list(enumerate(zip(records, names)))
-    jobs = max(1, min(jobs or os.cpu_count() or 1, len(work)))
-    outcomes: list[Outcome] = []
-    index_file = _Index(out_dir)
+    work = [(index, (record, name)) for index, (record, name) in enumerate(zip(records, names))
+            if shard is None or index % shard[1] == shard[0] - 1]
+    index_name = INDEX_NAME if shard is None else shard_index_name(*shard)
+    kept = _kept(out_dir / index_name, work, formats) if resume else {}
+    jobs = max(1, min(jobs or os.cpu_count() or 1, len(work) - len(kept) or 1))
+    outcomes: list[Outcome] = list(kept.values())
+    index_file = _Index(out_dir, index_name, [row for outcome in outcomes for row in index_rows(outcome)])
     progress = _Indexing(index_file, progress)
+    todo = [item for item in work if item[0] not in kept]
     try:
+        progress.start(len(work))
+        for outcome in outcomes:
+            progress.done(outcome)
         if jobs == 1:
             _init_worker(setup)
-            progress.start(len(work))
-            for index, (record, name) in work:
+            for index, (record, name) in todo:
                 outcomes.append(_build_one(index, record, name))
                 progress.done(outcomes[-1])
         else:
-            outcomes = _run_pool(setup, work, jobs, progress)
+            outcomes.extend(_run_pool(setup, todo, jobs, progress))
     finally:
         progress.close()
         index_file.close()
     outcomes.sort(key=lambda o: o.index)
-    index_path = write_index(out_dir, outcomes)
+    index_path = write_index(out_dir, outcomes, index_name)
     warnings = list(dict.fromkeys(d for o in outcomes for d in o.diagnostics if not d.is_error))
     return BatchResult(outcomes, time.perf_counter() - started, index_path, warnings)
 
@@ -608,26 +627,107 @@ def _pool_context() -> multiprocessing.context.BaseContext:
 
 
 def _run_pool(setup: _Setup, work: list, jobs: int, progress: Progress) -> list[Outcome]:
+    """Build ``work`` on ``jobs`` processes, handing them at most ``AHEAD_PER_WORKER`` records each ahead."""
     outcomes: list[Outcome] = []
+    pending = iter(work)
     with ProcessPoolExecutor(max_workers=jobs, mp_context=_pool_context(), initializer=_init_worker,
                              initargs=(setup,)) as pool:
-        futures = {pool.submit(_build_one, index, record, name): (index, record, name)
-                   for index, (record, name) in work}
-        progress.start(len(work))
+        futures: dict[Future[Outcome], tuple[int, Record, str]] = {}
+
+        def hand_out(count: int) -> None:
+            for index, (record, name) in itertools.islice(pending, count):
+                futures[pool.submit(_build_one, index, record, name)] = (index, record, name)
+
+        hand_out(jobs * AHEAD_PER_WORKER)
         try:
-            for future in as_completed(futures):
-                try:
-                    outcome = future.result()
-                except BrokenProcessPool:
-                    index, record, name = futures[future]
-                    outcome = Outcome(index, record, name, diagnostics=(Diagnostic(
-                        "PKM900", ERROR, "a worker process died while building this record"),))
-                outcomes.append(outcome)
-                progress.done(outcome)
+            while futures:
+                done, _ = wait(futures, return_when=FIRST_COMPLETED)
+                for future in done:
+                    index, record, name = futures.pop(future)
+                    try:
+                        outcome = future.result()
+                    except BrokenProcessPool:
+                        outcome = Outcome(index, record, name, diagnostics=(Diagnostic(
+                            "PKM900", ERROR, "a worker process died while building this record"),))
+                    outcomes.append(outcome)
+                    progress.done(outcome)
+                hand_out(len(done))
         except BaseException:
             pool.shutdown(wait=True, cancel_futures=True)
             raise
     return outcomes
+
+
+def shard_index_name(shard: int, count: int) -> str:
+    """The index of one shard: ``index.shard-2-of-4.csv``."""
+    return f"index.shard-{shard}-of-{count}.csv"
+
+
+def parse_shard(text: str) -> tuple[int, int]:
+    """``2/4`` as ``(2, 4)``: the second of four shards."""
+    match = re.fullmatch(r"\s*([0-9]{1,6})\s*/\s*([0-9]{1,6})\s*", text)
+    if match is None or not 1 <= int(match.group(1)) <= int(match.group(2)):
+        raise argparse.ArgumentTypeError(f"`{text}` is not a shard: write I/N with 1 <= I <= N, e.g. 2/4")
+    return int(match.group(1)), int(match.group(2))
+
+
+def _read_index(path: Path) -> list[dict[str, str]]:
+    try:
+        with open(path, encoding="utf-8", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return []
+    return [row for row in rows if set(INDEX_COLUMNS) <= set(row) and all(row[c] is not None for c in INDEX_COLUMNS)]
+
+
+def _file_sha256(path: Path) -> str | None:
+    try:
+        with open(path, "rb") as handle:
+            return hashlib.file_digest(handle, "sha256").hexdigest()
+    except OSError:
+        return None
+
+
+def _kept(index_path: Path, work: list, formats: Sequence[str]) -> dict[int, Outcome]:
+    """The records of ``work`` whose every file an earlier run's index lists for that record, and that are on
+    disk with the hash it gives: what ``--resume`` does not build again."""
+    listed = {row["file"]: row for row in _read_index(index_path)}
+    kept: dict[int, Outcome] = {}
+    for index, (record, name) in work:
+        rows = [listed.get(f"{name}.{fmt}") for fmt in formats]
+        if record.problems or any(row is None or row["row"] != str(record.row) for row in rows):
+            continue
+        present = [row for row in rows if row is not None
+                   and _file_sha256(index_path.parent / row["file"]) == row["sha256"]]
+        if len(present) == len(rows):
+            files = tuple(OutputFile(row["file"], row["format"], row["sha256"]) for row in present)
+            kept[index] = Outcome(index, record, name, files, library_version=present[0]["library_version"],
+                                  kept=True)
+    return kept
+
+
+def merge_shard_indexes(out_dir: Path, count: int) -> Path:
+    """``index.csv`` of a run built in ``count`` shards: the rows of every shard's index, in record order (what
+    one run would have written). A missing shard index is a :class:`UsageError`."""
+    rows: list[tuple[int, int, dict[str, str]]] = []
+    for shard in range(1, count + 1):
+        path = out_dir / shard_index_name(shard, count)
+        if not path.is_file():
+            raise UsageError(f"{path} does not exist", f"run `pkm batch ... --shard {shard}/{count}` first")
+        for position, row in enumerate(_read_index(path)):
+            record = row["row"].lstrip("'")
+            rows.append((int(record) if record.isdigit() else 0, position, row))
+    rows.sort(key=lambda item: item[:2])
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(INDEX_COLUMNS)
+    writer.writerows([row[c] for c in INDEX_COLUMNS] for _, _, row in rows)
+    path = out_dir / INDEX_NAME
+    try:
+        write_atomic(path, buffer.getvalue().encode("utf-8"))
+    except OSError as exc:
+        raise write_error(exc, out_dir) from None
+    return path
 
 
 def index_rows(outcome: Outcome) -> list[tuple[str, ...]]:
@@ -649,13 +749,13 @@ class _Index:
     """``index.csv`` written as each record's files land (a row appended and flushed), so that a run stopped
     by a signal leaves an index whose every row is a file on disk with that hash."""
 
-    def __init__(self, out_dir: Path):
-        self.path = out_dir / INDEX_NAME
+    def __init__(self, out_dir: Path, name: str = INDEX_NAME, kept: Sequence[Sequence[str]] = ()):
+        self.path = out_dir / name
         try:
             self.path.unlink(missing_ok=True)  # the rows of an earlier run may name files this run replaces
             self.handle: TextIO | None = open(self.path, "w", encoding="utf-8", newline="")  # noqa: SIM115 (kept open for the run, closed in close())
             self.writer = csv.writer(self.handle, lineterminator="\n")
-            self._write([INDEX_COLUMNS])
+            self._write([INDEX_COLUMNS, *kept])  # with --resume, the rows of the files kept
         except OSError as exc:
             raise write_error(exc, out_dir) from None
 
@@ -687,14 +787,15 @@ class _Indexing(Progress):
         self.inner.start(total)
 
     def done(self, outcome: Outcome) -> None:
-        self.index.add(outcome)
+        if not outcome.kept:  # (a kept record's rows are in the index already)
+            self.index.add(outcome)
         self.inner.done(outcome)
 
     def close(self) -> None:
         self.inner.close()
 
 
-def write_index(out_dir: Path, outcomes: Sequence[Outcome]) -> Path:
+def write_index(out_dir: Path, outcomes: Sequence[Outcome], name: str = INDEX_NAME) -> Path:
     """``index.csv`` in record order, once every record is done: each file written, its format, the record it
     came from, its SHA-256, the library version."""
     buffer = io.StringIO()
@@ -702,7 +803,7 @@ def write_index(out_dir: Path, outcomes: Sequence[Outcome]) -> Path:
     writer.writerow(INDEX_COLUMNS)
     for outcome in outcomes:
         writer.writerows(index_rows(outcome))
-    path = out_dir / INDEX_NAME
+    path = out_dir / name
     try:
         write_atomic(path, buffer.getvalue().encode("utf-8"))
     except OSError as exc:
@@ -739,7 +840,8 @@ class _Reporter(Progress):
         where = f"[{self.count}/{self.total}] {outcome.record.label}"
         if outcome.ok:
             if self.bar is None:
-                self.say(f"{where}: wrote {', '.join(f.file for f in outcome.files)}", self.stdout)
+                done = "kept (built by an earlier run)" if outcome.kept else "wrote"
+                self.say(f"{where}: {done} {', '.join(f.file for f in outcome.files)}", self.stdout)
         else:
             errors = [d for d in outcome.diagnostics if d.is_error]
             lines = [f"{where} ({outcome.name}): {len(errors)} error{'s' if len(errors) != 1 else ''}"]
@@ -782,6 +884,14 @@ def add_batch_parser(subparsers: Any) -> argparse.ArgumentParser:
                      help=f"worker processes (default: the number of cores, {os.cpu_count() or 1} here)")
     cmd.add_argument("--name-field", help="the field to name each output after (default: the row number)")
     cmd.add_argument("--library", type=Path, help="clause library folder (default: the shipped library)")
+    cmd.add_argument("--shard", type=parse_shard, metavar="I/N",
+                     help="build only every N-th record, starting with the I-th (1/4, 2/4, 3/4, 4/4 on four machines "
+                          "or array jobs); files are named as one run names them, the index is index.shard-I-of-N.csv")
+    cmd.add_argument("--merge-shards", type=_positive_int, metavar="N",
+                     help="build nothing: write index.csv from the N shard indexes in the output folder")
+    cmd.add_argument("--resume", action="store_true",
+                     help="keep the records whose files this run's index lists with hashes that match the files on "
+                          "disk (a run stopped half-way); build the others")
     return cmd
 
 
@@ -789,12 +899,18 @@ def batch_command(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> i
     """Run ``pkm batch``: 0 when every record was built, 1 when any failed, 2 for a usage error."""
     sources: dict[str, str] = {}
     try:
+        if args.merge_shards is not None:
+            if args.shard is not None or args.resume:
+                raise UsageError("--merge-shards builds nothing; give it without --shard and --resume")
+            print(f"index: {merge_shard_indexes(args.output, args.merge_shards)}", file=stdout)
+            return 0
         formats = parse_formats(args.format)
         bar = _is_terminal(stderr) and _has_tqdm()
         reporter = _Reporter(stdout, stderr, sources, bar)
         with _terminate_as_interrupt():
             result = run_batch(args.template, args.data, args.output, formats=formats, jobs=args.jobs,
-                               name_field=args.name_field, library=args.library, progress=reporter)
+                               name_field=args.name_field, library=args.library, progress=reporter,
+                               shard=args.shard, resume=args.resume)
     except PkmError as error:
         return report_error(error, sources, stderr, "nothing was built")
     except (KeyboardInterrupt, _Terminated) as stop:
@@ -803,8 +919,9 @@ def batch_command(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> i
         return 143 if isinstance(stop, _Terminated) else 130
     for diag in result.warnings:
         print(format_diagnostic(diag, sources), file=stderr)
-    summary = (f"built {result.built}, failed {result.failed} of {len(result.outcomes)} in {result.seconds:.1f} s; "
-               f"index: {result.index_path}")
+    kept = sum(o.kept for o in result.outcomes)
+    summary = (f"built {result.built - kept}{f', kept {kept}' if kept else ''}, failed {result.failed} of "
+               f"{len(result.outcomes)} in {result.seconds:.1f} s; index: {result.index_path}")
     print(summary, file=stdout)
     return 1 if result.failed else 0
 
