@@ -342,7 +342,7 @@ def test_jobs_must_be_positive():
 def test_bench_writes_a_report_with_every_section(tmp_path, capsys):
     report_path = tmp_path / "bench.json"
     assert bench.main(["--repeat", "1", "--sizes", "2,3", "--batch", "2", "--diff-size", "3", "--no-soffice",
-                       "--json", str(report_path)]) == 0
+                       "--cold-runs", "1", "--check-size", "3", "--json", str(report_path)]) == 0
     report = json.loads(report_path.read_text(encoding="utf-8"))
     assert {"machine", "settings", "library_load_ms", "example", "scaling", "batch", "diff", "alternatives",
             "targets", "seconds"} <= set(report)
@@ -355,8 +355,27 @@ def test_bench_writes_a_report_with_every_section(tmp_path, capsys):
     assert "python_docx_floor_ms" in report["alternatives"] and "skipped" in report["alternatives"]["libreoffice"]
     assert all({"name", "target", "measured", "pass"} <= set(t) for t in report["targets"])
     assert report["machine"]["cpu_steal_percent"] is None or 0 <= report["machine"]["cpu_steal_percent"] <= 100
+    cold = report["cold"]
+    for name in ("version", "build", "build_docx", "typst_floor", "docx_floor", "check", "diff"):
+        assert 0 < cold[name]["min_s"] <= cold[name]["median_s"] <= cold[name]["max_s"], name
+    assert cold["check"]["articles"] == 3 and cold["diff"]["articles"] == 3
+    assert {"jobs_1", "jobs_2"} <= set(cold["batch"]) and "load_before" in cold and "load_after" in cold
     table = capsys.readouterr().out
     assert "targets" in table and "end to end" in table
+    assert "cold `pkm build` / typst floor" in table and "pkm --version" in table and "load average" in table
+
+
+def test_bench_gives_no_verdict_when_the_load_is_above_the_cores():
+    from pkm_docs.bench_cold import cold_targets
+    figures = {"median_s": 0.2, "min_s": 0.1, "max_s": 0.3, "runs": 5}
+    report = {"cores": 2, "load_before": 1.0, "load_after": 1.5, "version": figures, "build": figures,
+              "typst_floor": figures, "libreoffice": {"skipped": "x"}, "diff": {"articles": 200, **figures},
+              "check": {"articles": 5000, **figures}, "batch": {"skipped": "x"}}
+    calm = cold_targets(report)
+    assert calm[0]["pass"] is True and all(t["judged"] for t in calm)
+    busy = cold_targets({**report, "load_after": 3.2})
+    assert [t["measured"] for t in busy] == [t["measured"] for t in calm]  # the figures are shown...
+    assert all(t["pass"] is None and not t["judged"] for t in busy)  # ... but not judged
 
 
 def test_bench_new_text_runs_share_no_paragraph_and_add_no_figure_or_finding():
