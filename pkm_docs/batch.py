@@ -608,7 +608,7 @@ def run_batch(template: Path, data: Path, out_dir: Path, *, formats: Sequence[st
             for index, (record, name) in todo:
                 outcomes.append(_build_one(index, record, name))
                 progress.done(outcomes[-1])
-        else:
+        elif todo:  # (a resumed run with nothing left to build starts no worker)
             outcomes.extend(_run_pool(setup, todo, jobs, progress))
     finally:
         progress.close()
