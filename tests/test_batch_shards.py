@@ -117,3 +117,19 @@ def test_resume_without_an_index_builds_everything(tmp_path):
     out = tmp_path / "out"
     code, stdout, _ = _run(*_argv(data, out, "--resume"))
     assert code == 0 and "built 3, failed 0 of 3" in stdout and "kept" not in stdout
+
+
+@pytest.mark.slow
+def test_workers_replaced_after_their_share_of_records_build_the_same_files(tmp_path, monkeypatch):
+    """A worker ends after RECORDS_PER_WORKER records (typst's memory is only given back with its process) and
+    a fresh one goes on: the files are those of a run in one process."""
+    from pkm_docs import batch
+    data = _records_csv(tmp_path, 6)
+    _run(*_argv(data, tmp_path / "one"))
+    monkeypatch.setattr(batch, "RECORDS_PER_WORKER", 1)
+    argv = _argv(data, tmp_path / "many")
+    argv[argv.index("--jobs") + 1] = "2"
+    code, stdout, _ = _run(*argv)
+    assert code == 1 and "built 5, failed 1 of 6" in stdout
+    assert _files(tmp_path / "many") == _files(tmp_path / "one")
+    assert (tmp_path / "many" / "index.csv").read_bytes() == (tmp_path / "one" / "index.csv").read_bytes()
