@@ -513,8 +513,9 @@ def _build_one(index: int, record: Record, name: str) -> Outcome:
     """Resolve and render one record, then write its files atomically; never raises."""
     setup = _SETUP
     assert setup is not None, "_init_worker was not called"
+    done = _without_values(record)  # what the outcome needs of the record: not its values, sent back and kept
     if record.problems:
-        return Outcome(index, record, name, diagnostics=record.problems)
+        return Outcome(index, done, name, diagnostics=record.problems)
     try:
         resolved = resolve(setup.source, setup.library, record.values, f"{setup.data_path} {record.label}",
                            record.raw)
@@ -523,21 +524,26 @@ def _build_one(index: int, record: Record, name: str) -> Outcome:
         found = tuple(check_compiled(Compiled(agreement, resolved.warnings, {}), setup.library))
         if any(d.is_error for d in found):  # the same rule as `pkm build`: an agreement with an error is not written
             rendering.discard()
-            return Outcome(index, record, name, diagnostics=found)
+            return Outcome(index, done, name, diagnostics=found)
         files = rendering.files()
         write_all({setup.out_dir / file_name: data for file_name, data in files.items()})
     except PkmError as error:
-        return Outcome(index, record, name, diagnostics=error.diagnostics)
+        return Outcome(index, done, name, diagnostics=error.diagnostics)
     except OSError as exc:
         message = f"cannot write {exc.filename or setup.out_dir}: {exc.strerror or exc}"
-        return Outcome(index, record, name, diagnostics=(Diagnostic("PKM000", ERROR, message),))
+        return Outcome(index, done, name, diagnostics=(Diagnostic("PKM000", ERROR, message),))
     except Exception:  # a bug: report it with this record and go on with the others
         last = traceback.format_exc().strip().splitlines()[-1]
-        return Outcome(index, record, name, diagnostics=(
+        return Outcome(index, done, name, diagnostics=(
             Diagnostic("PKM900", ERROR, f"internal error (a bug in pkm-docs): {last}"),))
     written = tuple(OutputFile(file_name, file_name.rsplit(".", 1)[-1], hashlib.sha256(data).hexdigest())
                     for file_name, data in files.items())
-    return Outcome(index, record, name, written, found, agreement.manifest.library_version)
+    return Outcome(index, done, name, written, found, agreement.manifest.library_version)
+
+
+def _without_values(record: Record) -> Record:
+    """The record as an outcome keeps it: its row, label and name, not its values and text."""
+    return Record(record.row, record.label, {}, b"", record.name)
 
 
 # ---------------------------------------------------------------- the run
@@ -653,7 +659,7 @@ def _run_pool(setup: _Setup, work: list, jobs: int, progress: Progress) -> list[
                     try:
                         outcome = future.result()
                     except BrokenProcessPool:
-                        outcome = Outcome(index, record, name, diagnostics=(Diagnostic(
+                        outcome = Outcome(index, _without_values(record), name, diagnostics=(Diagnostic(
                             "PKM900", ERROR, "a worker process died while building this record"),))
                     outcomes.append(outcome)
                     progress.done(outcome)
@@ -707,7 +713,8 @@ def _kept(index_path: Path, work: list, formats: Sequence[str]) -> dict[int, Out
                    and _file_sha256(index_path.parent / row["file"]) == row["sha256"]]
         if len(present) == len(rows):
             files = tuple(OutputFile(row["file"], row["format"], row["sha256"]) for row in present)
-            kept[index] = Outcome(index, record, name, files, library_version=present[0]["library_version"],
+            kept[index] = Outcome(index, _without_values(record), name, files,
+                                  library_version=present[0]["library_version"],
                                   kept=True)
     return kept
 
