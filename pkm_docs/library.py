@@ -18,7 +18,7 @@ from .errors import DiagnosticSink, UsageError, suggest
 from .meanings import Meaning, check_meaning
 from .model import Text
 from .library_files import check_library_folder
-from .parser import parse, read_source
+from .reading import MAX_SOURCE_BYTES, read_text
 from .resources import resource_dir
 from .values import (ALL_TYPES, PARTY_FIELDS, SIMPLE_TYPES, UNITS, Env, PartyType, ValueProblem,
                      ValueType, compile_type)
@@ -217,7 +217,7 @@ def load_library(root: str | Path | None = None, languages: tuple[str, ...] = ("
     files = sorted(root.rglob("*.pkm"))
     if not files:
         raise UsageError(f"clause library folder {root} holds no .pkm files")
-    texts = [read_source(path) for path in files]
+    texts = [read_text(path, MAX_SOURCE_BYTES, "source files") for path in files]  # as parser.read_source
     # the same files (names and bytes), read by the same code, give the same library: it is kept in the per-user
     # cache under a name for the folder, with the hash of all that it was built from
     key = _cache_key(root, languages, name, version, files, texts)
@@ -243,6 +243,8 @@ def _cache_key(root: Path, languages: tuple[str, ...], name: str, version: str, 
 
 def _compile_library(root: Path, name: str, version: str, files: list[Path], texts: list[str],
                      languages: tuple[str, ...]) -> Library:
+    from .parser import parse  # Lark only when the library is not in the cache
+
     sink = DiagnosticSink()
     clauses: dict[str, list[ClauseVersion]] = {}
     schemes: dict[str, Scheme] = {}

@@ -20,8 +20,9 @@ from .values import parse_amount, unsafe_character
 #: Longest figure the parser reads; the resolver names the field when a shorter one is still too large.
 _MAX_DIGITS = 1000
 
-#: Source and data files larger than this are refused before parsing.
-MAX_SOURCE_BYTES = 2_000_000
+#: Source and data files larger than this are refused before parsing (defined with the reader, which the
+#: library loader uses without this module when the library comes from the cache).
+from .reading import MAX_SOURCE_BYTES  # noqa: E402
 
 #: Words a user may mean where the parser expected something else, by the terminal Lark names.
 _TERMINAL_NAMES = {

@@ -58,3 +58,12 @@ def test_pkm_ends_with_its_exit_code_and_its_output_flushed(tmp_path):
     piped = subprocess.run(f"{sys.executable} -c '{entry}' library list | head -1", shell=True,
                            capture_output=True, text=True, cwd=ROOT, env=env, timeout=120)
     assert piped.returncode == 0 and len(piped.stdout.splitlines()) == 1 and "Traceback" not in piped.stderr
+
+
+@pytest.mark.slow
+def test_a_library_from_the_cache_needs_no_parser():
+    """`pkm library list` with the library in the cache imports neither Lark nor the parser."""
+    _modules("library", "list")  # fills the cache (the first load of the session may be this one)
+    code, loaded = _modules("library", "list")
+    assert code == 0
+    assert sorted(loaded & {"lark", "pkm_docs.parser"}) == []
