@@ -31,7 +31,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator, Sequence, TextIO
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence, TextIO
 
 import yaml
 
@@ -101,15 +101,37 @@ class _Cell:
 
 def read_records(path: Path, inputs: Sequence[s.ParamDecl], name_field: str | None = None) -> list[Record]:
     """The records of a CSV, TSV, JSON or YAML file, each a mapping of input name to value with its span."""
+    return list(open_records(path, inputs, name_field))
+
+
+class Records:
+    """The records of a data file, read one at a time when iterated (a CSV's once per iteration, from its
+    text: a run holds the records being built, not all of them); ``basis`` gives each record's row and name,
+    all that the output names need, and ``len()`` their number."""
+
+    def __init__(self, basis: list[Record], each: Callable[[], Iterator[Record]]):
+        self.basis, self._each = basis, each
+
+    def __len__(self) -> int:
+        return len(self.basis)
+
+    def __iter__(self) -> Iterator[Record]:
+        return self._each()
+
+
+def open_records(path: Path, inputs: Sequence[s.ParamDecl], name_field: str | None = None) -> Records:
+    """The records of a CSV, TSV, JSON or YAML file; a file with a mistake that stops every record (a wrong
+    header, broken YAML) or with no record is a :class:`SourceError` here, before any is built."""
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".tsv", ".json", ".yaml", ".yml"):
         raise UsageError(f"cannot read {path}: batch data is a .csv, .tsv, .json or .yaml file")
     text = read_text(path, MAX_BATCH_BYTES, "batch data files", hint="split the records over several files")
     if suffix in (".csv", ".tsv"):
-        records = csv_records(text, str(path), inputs, name_field, delimiter="\t" if suffix == ".tsv" else None)
+        records = csv_stream(text, str(path), inputs, name_field, delimiter="\t" if suffix == ".tsv" else None)
     else:
-        records = yaml_records(text, str(path), inputs, name_field)
-    if not records:
+        whole = yaml_records(text, str(path), inputs, name_field)
+        records = Records([_without_values(r) for r in whole], lambda: iter(whole))
+    if not len(records):
         raise SourceError([Diagnostic("PKM030", ERROR, "the file holds no records", s.Span(str(path), 1, 1, 1, 2),
                                       "write a header row and one row per agreement" if suffix in (".csv", ".tsv")
                                       else "write a list with one mapping per agreement")])
@@ -189,17 +211,43 @@ def _delimiter(first_line: str) -> str:
 def csv_records(text: str, path: str, inputs: Sequence[s.ParamDecl], name_field: str | None = None,
                 delimiter: str | None = None) -> list[Record]:
     """Records of CSV text: a header row of input names (``name.id``, ``name.en`` for two languages)."""
+    return list(csv_stream(text, path, inputs, name_field, delimiter))
+
+
+def csv_stream(text: str, path: str, inputs: Sequence[s.ParamDecl], name_field: str | None = None,
+               delimiter: str | None = None) -> Records:
+    """:func:`csv_records`, one record at a time: a first pass checks the header against every row and notes
+    each row's line and name; each iteration reads the rows again and makes their records."""
     delimiter = delimiter or _delimiter(text.split("\n", 1)[0])
-    rows = [(cells, raw) for cells, raw in scan_csv(text, path, delimiter) if any(c.value.strip() for c in cells)]
-    if not rows:
-        return []
-    header, _ = rows[0]
-    columns = _csv_columns(header, rows[1:], {d.name: d for d in inputs}, name_field, path)
-    records = []
-    for cells, raw in rows[1:]:
-        row = cells[0].span.line
-        records.append(_csv_record(cells, raw, row, columns, header, name_field, path))
-    return records
+
+    def rows() -> Iterator[tuple[list[_Cell], str]]:
+        return ((cells, raw) for cells, raw in scan_csv(text, path, delimiter) if any(c.value.strip() for c in cells))
+
+    scanned = rows()
+    first = next(scanned, None)
+    if first is None:
+        return Records([], lambda: iter(()))
+    header = first[0]
+    named = [i for i, cell in enumerate(header) if cell.value.strip() in (name_field, f"{name_field}.id")]
+    filled: set[int] = set()
+    basis_rows: list[tuple[int, dict[int, str]]] = []
+    for cells, _ in scanned:
+        filled.update(i for i, cell in enumerate(cells) if cell.value.strip())
+        basis_rows.append((cells[0].span.line, {i: cells[i].value for i in named if i < len(cells)}))
+    columns = _csv_columns(header, filled, {d.name: d for d in inputs}, name_field, path)
+    name_column = next((c for c in columns if c.name == name_field), None)
+    basis = []
+    for row, values in basis_rows:
+        name = values.get(name_column.index, "").strip() if name_column is not None else ""
+        basis.append(Record(row, f"row {row}", {}, b"", name or None))
+
+    def each() -> Iterator[Record]:
+        body = rows()
+        next(body)  # the header
+        for cells, raw in body:
+            yield _csv_record(cells, raw, cells[0].span.line, columns, header, name_field, path)
+
+    return Records(basis, each)
 
 
 @dataclass(frozen=True)
@@ -210,9 +258,10 @@ class _Column:
     decl: s.ParamDecl | None
 
 
-def _csv_columns(header: list[_Cell], rows: list, decls: dict[str, s.ParamDecl], name_field: str | None,
+def _csv_columns(header: list[_Cell], filled: set[int], decls: dict[str, s.ParamDecl], name_field: str | None,
                  path: str) -> list[_Column]:
-    """Check the header row once: every column names an input, and every required input has a column."""
+    """Check the header row once: every column names an input, and every required input has a column
+    (``filled``: the columns that hold a value in some row)."""
     problems: list[Diagnostic] = []
     seen: dict[str, _Cell] = {}
     halves: dict[str, dict[str, int]] = {}
@@ -220,7 +269,7 @@ def _csv_columns(header: list[_Cell], rows: list, decls: dict[str, s.ParamDecl],
     for index, cell in enumerate(header):
         title = cell.value.strip()
         if not title:
-            if any(index < len(cells) and cells[index].value.strip() for cells, _ in rows):
+            if index in filled:
                 problems.append(Diagnostic("PKM030", ERROR, f"column {index + 1} has values but no name in the "
                                            "header row", cell.span, "write the input it fills in the header row"))
             continue
@@ -593,8 +642,8 @@ def run_batch(template: Path, data: Path, out_dir: Path, *, formats: Sequence[st
     source = parse(read_source(template), str(template))
     lib = library if isinstance(library, Library) else load_library(library)
     inputs = [d.decl for d in source.declarations if isinstance(d, s.InputDef)]
-    records = read_records(data, inputs, name_field)
-    names = output_names(records, template.stem)
+    records = open_records(data, inputs, name_field)
+    names = output_names(records.basis, template.stem)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except FileExistsError:
@@ -602,26 +651,39 @@ def run_batch(template: Path, data: Path, out_dir: Path, *, formats: Sequence[st
     except OSError as exc:
         raise UsageError(f"cannot create {out_dir}: {exc.strerror or exc}") from None
     setup = _Setup(source, lib, str(data), out_dir, tuple(formats), os.getpid())
-    work = [(index, (record, name)) for index, (record, name) in enumerate(zip(records, names))
-            if shard is None or index % shard[1] == shard[0] - 1]
+    mine = range(len(records)) if shard is None else range(shard[0] - 1, len(records), shard[1])
     index_name = INDEX_NAME if shard is None else shard_index_name(*shard)
-    kept = _kept(out_dir / index_name, work, formats) if resume else {}
-    jobs = max(1, min(jobs or os.cpu_count() or 1, len(work) - len(kept) or 1))
-    outcomes: list[Outcome] = list(kept.values())
-    index_file = _Index(out_dir, index_name, [row for outcome in outcomes for row in index_rows(outcome)])
+    keep = _keeper(out_dir / index_name, formats) if resume else None
+    jobs = max(1, min(jobs or os.cpu_count() or 1, len(mine)))
+    outcomes: list[Outcome] = []
+    index_file = _Index(out_dir, index_name)
     progress = _Indexing(index_file, progress)
-    todo = [item for item in work if item[0] not in kept]
+
+    def todo() -> Iterator[tuple[int, tuple[Record, str]]]:
+        """This run's records, read as they are handed out; with ``resume``, each one kept is done at once."""
+        for index, record in enumerate(records):
+            if shard is not None and index % shard[1] != shard[0] - 1:
+                continue
+            kept = keep(index, record, names[index]) if keep is not None else None
+            if kept is not None:
+                outcomes.append(kept)
+                progress.done(kept)
+            else:
+                yield index, (record, names[index])
+
     try:
-        progress.start(len(work))
-        for outcome in outcomes:
-            progress.done(outcome)
-        if jobs == 1:
+        progress.start(len(mine))
+        pending = todo()
+        first = next(pending, None)
+        if first is None:
+            pass  # (a resumed run with nothing left to build starts no worker)
+        elif jobs == 1:
             _init_worker(setup)
-            for index, (record, name) in todo:
+            for index, (record, name) in itertools.chain([first], pending):
                 outcomes.append(_build_one(index, record, name))
                 progress.done(outcomes[-1])
-        elif todo:  # (a resumed run with nothing left to build starts no worker)
-            outcomes.extend(_run_pool(setup, todo, jobs, progress))
+        else:
+            outcomes.extend(_run_pool(setup, itertools.chain([first], pending), jobs, progress))
     finally:
         progress.close()
         index_file.close()
@@ -638,7 +700,8 @@ def _pool_context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
 
 
-def _run_pool(setup: _Setup, work: list, jobs: int, progress: Progress) -> list[Outcome]:
+def _run_pool(setup: _Setup, work: Iterator[tuple[int, tuple[Record, str]]], jobs: int,
+              progress: Progress) -> list[Outcome]:
     """Build ``work`` on ``jobs`` processes, handing them at most ``AHEAD_PER_WORKER`` records each ahead."""
     outcomes: list[Outcome] = []
     pending = iter(work)
@@ -700,22 +763,23 @@ def _file_sha256(path: Path) -> str | None:
         return None
 
 
-def _kept(index_path: Path, work: list, formats: Sequence[str]) -> dict[int, Outcome]:
-    """The records of ``work`` whose every file an earlier run's index lists for that record, and that are on
-    disk with the hash it gives: what ``--resume`` does not build again."""
+def _keeper(index_path: Path, formats: Sequence[str]) -> Callable[[int, Record, str], Outcome | None]:
+    """What ``--resume`` asks of each record: the outcome of an earlier run when the index it left lists every
+    file of the record for that record and the files are on disk with the hashes it gives; else None."""
     listed = {row["file"]: row for row in _read_index(index_path)}
-    kept: dict[int, Outcome] = {}
-    for index, (record, name) in work:
+
+    def kept(index: int, record: Record, name: str) -> Outcome | None:
         rows = [listed.get(f"{name}.{fmt}") for fmt in formats]
         if record.problems or any(row is None or row["row"] != str(record.row) for row in rows):
-            continue
+            return None
         present = [row for row in rows if row is not None
                    and _file_sha256(index_path.parent / row["file"]) == row["sha256"]]
-        if len(present) == len(rows):
-            files = tuple(OutputFile(row["file"], row["format"], row["sha256"]) for row in present)
-            kept[index] = Outcome(index, _without_values(record), name, files,
-                                  library_version=present[0]["library_version"],
-                                  kept=True)
+        if len(present) != len(rows):
+            return None
+        files = tuple(OutputFile(row["file"], row["format"], row["sha256"]) for row in present)
+        return Outcome(index, _without_values(record), name, files, library_version=present[0]["library_version"],
+                       kept=True)
+
     return kept
 
 
@@ -762,13 +826,13 @@ class _Index:
     """``index.csv`` written as each record's files land (a row appended and flushed), so that a run stopped
     by a signal leaves an index whose every row is a file on disk with that hash."""
 
-    def __init__(self, out_dir: Path, name: str = INDEX_NAME, kept: Sequence[Sequence[str]] = ()):
+    def __init__(self, out_dir: Path, name: str = INDEX_NAME):
         self.path = out_dir / name
         try:
             self.path.unlink(missing_ok=True)  # the rows of an earlier run may name files this run replaces
             self.handle: TextIO | None = open(self.path, "w", encoding="utf-8", newline="")  # noqa: SIM115 (kept open for the run, closed in close())
             self.writer = csv.writer(self.handle, lineterminator="\n")
-            self._write([INDEX_COLUMNS, *kept])  # with --resume, the rows of the files kept
+            self._write([INDEX_COLUMNS])
         except OSError as exc:
             raise write_error(exc, out_dir) from None
 
@@ -800,8 +864,7 @@ class _Indexing(Progress):
         self.inner.start(total)
 
     def done(self, outcome: Outcome) -> None:
-        if not outcome.kept:  # (a kept record's rows are in the index already)
-            self.index.add(outcome)
+        self.index.add(outcome)
         self.inner.done(outcome)
 
     def close(self) -> None:

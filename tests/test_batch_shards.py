@@ -133,3 +133,22 @@ def test_workers_replaced_after_their_share_of_records_build_the_same_files(tmp_
     assert code == 1 and "built 5, failed 1 of 6" in stdout
     assert _files(tmp_path / "many") == _files(tmp_path / "one")
     assert (tmp_path / "many" / "index.csv").read_bytes() == (tmp_path / "one" / "index.csv").read_bytes()
+
+
+def test_a_streamed_csv_names_its_files_as_the_whole_records_do(tmp_path):
+    """The records of a CSV are read one at a time (the output names come from a first pass over the rows):
+    the names, rows and values are those of the records read whole, duplicate and blank names included."""
+    from pkm_docs import syntax as s
+    from pkm_docs.batch import open_records, output_names
+    from pkm_docs.parser import parse_file
+    inputs = [d.decl for d in parse_file(TEMPLATE).declarations if isinstance(d, s.InputDef)]
+    data = _records_csv(tmp_path, 7)
+    text = data.read_text(encoding="utf-8").splitlines(keepends=True)
+    text[3] = text[2]  # a repeated name
+    data.write_text("".join(text) + "\n\n", encoding="utf-8")  # and blank lines at the end
+    streamed = open_records(data, inputs, "nama_yayasan")
+    whole = list(streamed)
+    assert len(streamed) == len(whole) == 7
+    assert output_names(streamed.basis, "x") == output_names(whole, "x")
+    assert [(r.row, r.name) for r in streamed.basis] == [(r.row, r.name) for r in whole]
+    assert list(streamed) == whole  # read again, the same records
