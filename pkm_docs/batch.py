@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import csv
+import dataclasses
 import hashlib
 import io
 import itertools
@@ -123,11 +124,13 @@ def open_records(path: Path, inputs: Sequence[s.ParamDecl], name_field: str | No
     """The records of a CSV, TSV, JSON or YAML file; a file with a mistake that stops every record (a wrong
     header, broken YAML) or with no record is a :class:`SourceError` here, before any is built."""
     suffix = path.suffix.lower()
-    if suffix not in (".csv", ".tsv", ".json", ".yaml", ".yml"):
-        raise UsageError(f"cannot read {path}: batch data is a .csv, .tsv, .json or .yaml file")
+    if suffix not in (".csv", ".tsv", ".json", ".jsonl", ".yaml", ".yml"):
+        raise UsageError(f"cannot read {path}: batch data is a .csv, .tsv, .json, .jsonl or .yaml file")
     text = read_text(path, MAX_BATCH_BYTES, "batch data files", hint="split the records over several files")
     if suffix in (".csv", ".tsv"):
         records = csv_stream(text, str(path), inputs, name_field, delimiter="\t" if suffix == ".tsv" else None)
+    elif suffix == ".jsonl":
+        records = jsonl_stream(text, str(path), inputs, name_field)
     else:
         whole = yaml_records(text, str(path), inputs, name_field)
         records = Records([_without_values(r) for r in whole], lambda: iter(whole))
@@ -401,6 +404,41 @@ def yaml_records(text: str, path: str, inputs: Sequence[s.ParamDecl], name_field
         raise SourceError([Diagnostic("PKM030", ERROR, f"no record has a field `{name_field}` to name the files after",
                                       s.Span(path, 1, 1, 1, 2))])
     return records
+
+
+def jsonl_stream(text: str, path: str, inputs: Sequence[s.ParamDecl], name_field: str | None = None) -> Records:
+    """Records of JSON Lines text: one JSON object per line, read as a one-record ``.json`` is read (so the values
+    are the same), each made when it is handed out. A line that cannot be read fails that record only."""
+    known = {d.name for d in inputs}
+    lines = [(number, line) for number, line in enumerate(text.split("\n"), 1) if line.strip()]
+
+    def record(number: int, line: str) -> Record:
+        try:
+            loader, node = yaml_root(line, MAX_BATCH_BYTES)
+        except (yaml.YAMLError, RecursionError) as exc:
+            problem = yaml_diagnostic(exc, line, path, "each line of a .jsonl file is one JSON object")
+            return Record(number, f"line {number}", {}, line.encode("utf-8"), None, (_moved(problem, number),))
+        try:
+            if node is None:
+                return Record(number, f"line {number}", {}, b"", None)
+            found = _yaml_record(loader, node, number, line, path, known, name_field)
+        finally:
+            loader.dispose()
+        values = {key: DataValue(value.value, _moved_span(value.span, number)) for key, value in found.values.items()}
+        return Record(number, f"line {number}", values, found.raw, found.name,
+                      tuple(_moved(d, number) for d in found.problems))
+
+    basis = [_without_values(record(number, line)) for number, line in lines]
+    return Records(basis, lambda: (record(number, line) for number, line in lines))
+
+
+def _moved_span(span: s.Span, line: int) -> s.Span:
+    """A span of a one-line text, placed on ``line`` of its file."""
+    return dataclasses.replace(span, line=span.line + line - 1, end_line=span.end_line + line - 1)
+
+
+def _moved(diag: Diagnostic, line: int) -> Diagnostic:
+    return dataclasses.replace(diag, span=_moved_span(diag.span, line)) if diag.span is not None else diag
 
 
 def _mark_span(path: str, mark: Any) -> s.Span:

@@ -152,3 +152,26 @@ def test_a_streamed_csv_names_its_files_as_the_whole_records_do(tmp_path):
     assert output_names(streamed.basis, "x") == output_names(whole, "x")
     assert [(r.row, r.name) for r in streamed.basis] == [(r.row, r.name) for r in whole]
     assert list(streamed) == whole  # read again, the same records
+
+
+def test_json_lines_are_records_one_per_line_and_a_broken_line_fails_alone(tmp_path):
+    import json
+    from pkm_docs import syntax as s
+    from pkm_docs.batch import open_records
+    from pkm_docs.parser import parse_file
+    inputs = [d.decl for d in parse_file(TEMPLATE).declarations if isinstance(d, s.InputDef)]
+    records = json.loads((FIXTURES / "mitra.json").read_text(encoding="utf-8"))
+    lines = [json.dumps(r, ensure_ascii=False) for r in records]
+    data = tmp_path / "mitra.jsonl"
+    data.write_text(lines[0] + "\n\n" + '{"nama_yayasan": "Rusak", "ketua": }\n' + lines[1] + "\n", encoding="utf-8")
+    read = list(open_records(data, inputs))
+    whole = list(open_records(FIXTURES / "mitra.json", inputs))
+    assert [r.row for r in read] == [1, 3, 4]  # a record's row is its line
+    assert [{k: v.value for k, v in r.values.items()} for r in (read[0], read[2])] == \
+        [{k: v.value for k, v in r.values.items()} for r in whole]
+    first_key = next(iter(read[2].values.values())).span
+    assert (first_key.line, first_key.column) == (4, 2)  # `"nama_yayasan"` on line 4, after the `{`
+
+    code, stdout, stderr = _run(*_argv(data, tmp_path / "out"))
+    assert code == 1 and "built 2, failed 1 of 3" in stdout
+    assert f"{data}:3:" in stderr and '{"nama_yayasan": "Rusak", "ketua": }' in stderr and "^" in stderr
