@@ -53,6 +53,42 @@ open(sys.argv[3], "wb").write(pdf)
 """
 
 
+_UNO_CLIENT = """\
+import json, sys, time
+import uno
+from com.sun.star.beans import PropertyValue
+
+def prop(name, value):
+    p = PropertyValue(); p.Name, p.Value = name, value; return p
+
+pipe, files = sys.argv[1], sys.argv[2:]
+local = uno.getComponentContext()
+resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
+deadline = time.monotonic() + 60
+while True:
+    try:
+        context = resolver.resolve(f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
+        break
+    except Exception:
+        if time.monotonic() > deadline:
+            raise
+        time.sleep(0.2)
+desktop = context.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", context)
+times = []
+for path in files:
+    start = time.perf_counter()
+    document = desktop.loadComponentFromURL(uno.systemPathToFileUrl(path), "_blank", 0, (prop("Hidden", True),))
+    document.storeToURL(uno.systemPathToFileUrl(path + ".pdf"), (prop("FilterName", "writer_pdf_Export"),))
+    document.close(True)
+    times.append(time.perf_counter() - start)
+print(json.dumps(times))
+try:
+    desktop.terminate()
+except Exception:
+    pass  # the bridge closes as soffice ends
+"""
+
+
 def load() -> float | None:
     """The one-minute load average, or None where the system does not say."""
     try:
@@ -146,6 +182,8 @@ def bench_cold(example: Path, runs: int, *, check_articles: int, diff_articles: 
 
         report["libreoffice"] = _libreoffice(render(agreement, "docx"), work, runs) if soffice else \
             {"skipped": "--no-soffice"}
+        report["libreoffice_warm"] = _libreoffice_warm(agreement, work, runs) if soffice else \
+            {"skipped": "--no-soffice"}
         report["batch"] = _batch(batch_records(batch), work, env) if batch else {"skipped": "--batch 0"}
     report["load_after"] = load()
     return report
@@ -164,6 +202,59 @@ def _libreoffice(docx: bytes, work: Path, runs: int) -> dict[str, Any]:
         return cold(command, runs, timeout=300)
     except (RuntimeError, subprocess.SubprocessError, OSError) as exc:
         return {"skipped": f"soffice failed: {exc}"}
+
+
+def _uno_python() -> str | None:
+    """A Python that has LibreOffice's UNO bridge (the system's, usually: python3-uno), or None."""
+    for candidate in ("/usr/bin/python3", shutil.which("python3")):
+        if candidate and subprocess.run([candidate, "-c", "import uno"], capture_output=True).returncode == 0:
+            return candidate
+    return None
+
+
+def _libreoffice_warm(agreement: Any, work: Path, runs: int) -> dict[str, Any]:
+    """LibreOffice kept running, driven over UNO: each of ``runs`` DOCX of new text (after one warm-up) loaded
+    and exported to PDF, against our warm PDF render of the same new texts in this process."""
+    from .bench import distinct
+    from .pipeline import render
+
+    binary, python = shutil.which("soffice") or shutil.which("libreoffice"), _uno_python()
+    if binary is None or python is None:
+        return {"skipped": "LibreOffice or its Python UNO bridge (python3-uno) is not installed"}
+    views = [distinct(agreement, 100 + run) for run in range(runs + 1)]
+    files = []
+    for run, view in enumerate(views):
+        path = work / f"warm-{run}.docx"
+        path.write_bytes(render(view, "docx"))
+        files.append(str(path))
+    ours = []
+    render(distinct(agreement, 99), "pdf")  # our warm-up
+    for view in views[1:]:
+        start = time.perf_counter()
+        render(view, "pdf")
+        ours.append(time.perf_counter() - start)
+    pipe = f"pkmbench{os.getpid()}"
+    client = work / "uno_client.py"
+    client.write_text(_UNO_CLIENT, encoding="utf-8")
+    office = subprocess.Popen([binary, f"-env:UserInstallation={(work / 'lo-warm-profile').as_uri()}", "--headless",
+                               "--invisible", "--norestore", f"--accept=pipe,name={pipe};urp;"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        done = subprocess.run([python, str(client), pipe, *files], capture_output=True, text=True, timeout=600)
+        if done.returncode != 0:
+            return {"skipped": f"UNO conversion failed: {done.stderr.strip()[-300:]}"}
+        times = json.loads(done.stdout.strip().splitlines()[-1])[1:]  # the first is the warm-up
+    except (subprocess.SubprocessError, OSError, ValueError, IndexError) as exc:
+        return {"skipped": f"UNO conversion failed: {exc}"}
+    finally:
+        try:
+            office.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            office.kill()
+            office.wait()
+    lo, we = statistics.median(times), statistics.median(ours)
+    return {"median_s": round(lo, 3), "min_s": round(min(times), 3), "max_s": round(max(times), 3), "runs": runs,
+            "ours_median_s": round(we, 3), "ratio": round(lo / we, 1)}
 
 
 def _batch(records: list[dict[str, Any]], work: Path, env: dict[str, str]) -> dict[str, Any]:
@@ -265,5 +356,11 @@ def format_cold(cold_report: dict[str, Any]) -> list[str]:
                          f"{'':<8} {figures['seconds']:>7.2f} s  ({figures['per_second']:.2f} agreements/s)")
         else:
             lines.append(f"  pkm batch, {jobs} worker(s): skipped ({figures.get('skipped')})")
-    lines.append("  LibreOffice warm (kept running, driven over UNO) against our warm render: not measured")
+    warm = cold_report.get("libreoffice_warm", {"skipped": "not run"})
+    if "median_s" in warm:
+        lines.append(f"  LibreOffice warm (kept running, over UNO), DOCX of new text to PDF {warm['median_s']:>7.3f} s "
+                     f"(min {warm['min_s']:.3f}, max {warm['max_s']:.3f}); our warm PDF render of the same new text "
+                     f"{warm['ours_median_s']:.3f} s: {warm['ratio']:.1f}x")
+    else:
+        lines.append(f"  LibreOffice warm (kept running, over UNO): skipped ({warm['skipped']})")
     return lines

@@ -365,6 +365,22 @@ def test_bench_writes_a_report_with_every_section(tmp_path, capsys):
     assert "cold `pkm build` / typst floor" in table and "pkm --version" in table and "load average" in table
 
 
+@pytest.mark.slow
+def test_bench_compares_a_running_libreoffice_with_our_warm_render(tmp_path):
+    """Warm against warm: LibreOffice kept running and driven over UNO, each DOCX new text, against our warm
+    PDF render of the same texts; both medians and their ratio are reported."""
+    import shutil
+    from pkm_docs.bench_cold import _libreoffice_warm, _uno_python
+    from pkm_docs.pipeline import compile_agreement
+    if shutil.which("soffice") is None or _uno_python() is None:
+        pytest.skip("LibreOffice with python3-uno is not installed")
+    agreement = compile_agreement(bench.example_path()[0]).agreement
+    warm = _libreoffice_warm(agreement, tmp_path, 2)
+    assert warm["runs"] == 2 and 0 < warm["min_s"] <= warm["median_s"] <= warm["max_s"]
+    assert warm["ratio"] == pytest.approx(warm["median_s"] / warm["ours_median_s"], rel=0.05)
+    assert [p.name for p in sorted(tmp_path.glob("warm-*.docx.pdf"))] == [f"warm-{i}.docx.pdf" for i in range(3)]
+
+
 def test_bench_gives_no_verdict_when_the_load_is_above_the_cores():
     from pkm_docs.bench_cold import cold_targets
     figures = {"median_s": 0.2, "min_s": 0.1, "max_s": 0.3, "runs": 5}
