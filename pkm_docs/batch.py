@@ -987,11 +987,11 @@ def _positive_int(text: str) -> int:
 
 def add_batch_parser(subparsers: Any) -> argparse.ArgumentParser:
     """Add ``pkm batch`` to the ``pkm`` command's subparsers."""
-    cmd = subparsers.add_parser("batch", help="build one agreement per row of a CSV, JSON or YAML file",
+    cmd = subparsers.add_parser("batch", help="build one agreement per row of a CSV, JSON, JSON Lines or YAML file",
                                 description="Build one agreement per CSV row or JSON/YAML record, in parallel.")
     cmd.add_argument("template", type=Path, help="the agreement template (.pkm) with `input` blanks")
     cmd.add_argument("data", type=Path, help="the records: .csv (a header row of input names), .json or .yaml "
-                     "(a list of mappings)")
+                     "(a list of mappings), .jsonl (one object per line)")
     cmd.add_argument("-o", "--output", type=Path, default=Path("out"), help="output folder (default: out)")
     cmd.add_argument("--format", default="docx,pdf", help="comma-separated formats: docx, pdf")
     cmd.add_argument("--jobs", type=_positive_int, default=None,

@@ -29,7 +29,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
               "pkm_docs.check_cli:add_check_parser"),
     "diff": ("compare two drafts clause by clause; --redline writes a Word redline",
              "pkm_docs.diff.cli:add_diff_parser"),
-    "batch": ("build one agreement per row of a CSV, JSON or YAML file", "pkm_docs.batch:add_batch_parser"),
+    "batch": ("build one agreement per row of a CSV, JSON, JSON Lines or YAML file", "pkm_docs.batch:add_batch_parser"),
     "library": ("browse the clause library", "add_library_parser"),
 }
 

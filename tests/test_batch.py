@@ -302,7 +302,7 @@ def test_an_unknown_data_file_type_is_a_usage_error(tmp_path):
     data = tmp_path / "data.xlsx"
     data.write_bytes(b"PK")
     code, _, stderr = run(TEMPLATE, data, "-o", tmp_path / "out")
-    assert code == 2 and ".csv, .tsv, .json or .yaml" in stderr
+    assert code == 2 and ".csv, .tsv, .json, .jsonl or .yaml" in stderr
 
 
 def test_a_data_file_over_the_limit_is_refused(tmp_path, monkeypatch):
