@@ -13,9 +13,10 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from read_back import docx_text
-from pkm_docs import batch, bench
-from pkm_docs.batch import (add_batch_parser, batch_command, csv_records, output_names, read_records,
-                            safe_file_name, scan_csv, yaml_records)
+from pkm_docs import batch_records, bench
+from pkm_docs.batch import add_batch_parser, batch_command
+from pkm_docs.batch_records import (csv_records, output_names, read_records, safe_file_name, scan_csv,
+                                    yaml_records)
 from pkm_docs.errors import SourceError
 from pkm_docs.library import load_library
 from pkm_docs.parser import parse_file
@@ -274,7 +275,7 @@ def test_scan_csv_reads_what_the_csv_module_writes(rows):
 
 
 def test_output_names_are_safe_and_unique():
-    records = [batch.Record(row, f"row {row}", {}, b"", name) for row, name in enumerate([
+    records = [batch_records.Record(row, f"row {row}", {}, b"", name) for row, name in enumerate([
         "Yayasan Kasih Ibu", "../../etc/passwd", "CON", "Yayasan Kasih Ibu", "yayasan kasih ibu", "",
         "Şükür Çiçek", "漢字", "x" * 500, "a/b\\c:d*e?f\"g<h>i|j", None], start=2)]
     names = output_names(records, "mitra")
@@ -306,7 +307,7 @@ def test_an_unknown_data_file_type_is_a_usage_error(tmp_path):
 
 
 def test_a_data_file_over_the_limit_is_refused(tmp_path, monkeypatch):
-    monkeypatch.setattr(batch, "MAX_BATCH_BYTES", 100)
+    monkeypatch.setattr(batch_records, "MAX_BATCH_BYTES", 100)
     code, _, stderr = run(TEMPLATE, FIXTURES / "mitra.csv", "-o", tmp_path)
     assert code == 2 and "reads batch data files up to 100 bytes" in stderr
 

@@ -139,7 +139,7 @@ def test_a_streamed_csv_names_its_files_as_the_whole_records_do(tmp_path):
     """The records of a CSV are read one at a time (the output names come from a first pass over the rows):
     the names, rows and values are those of the records read whole, duplicate and blank names included."""
     from pkm_docs import syntax as s
-    from pkm_docs.batch import open_records, output_names
+    from pkm_docs.batch_records import open_records, output_names
     from pkm_docs.parser import parse_file
     inputs = [d.decl for d in parse_file(TEMPLATE).declarations if isinstance(d, s.InputDef)]
     data = _records_csv(tmp_path, 7)
@@ -157,7 +157,7 @@ def test_a_streamed_csv_names_its_files_as_the_whole_records_do(tmp_path):
 def test_json_lines_are_records_one_per_line_and_a_broken_line_fails_alone(tmp_path):
     import json
     from pkm_docs import syntax as s
-    from pkm_docs.batch import open_records
+    from pkm_docs.batch_records import open_records
     from pkm_docs.parser import parse_file
     inputs = [d.decl for d in parse_file(TEMPLATE).declarations if isinstance(d, s.InputDef)]
     records = json.loads((FIXTURES / "mitra.json").read_text(encoding="utf-8"))
