@@ -1,4 +1,5 @@
-"""Batch builds: one agreement per record of a CSV, JSON or YAML file, built on worker processes with progress.
+"""Batch builds: one agreement per record of a CSV, JSON Lines, JSON or YAML file (read by ``batch_records``),
+built on worker processes with progress.
 
     pkm batch templates/kesehatan.pkm mitra.csv -o out --name-field nama_yayasan
 
@@ -18,6 +19,7 @@ import contextlib
 import csv
 import hashlib
 import io
+import itertools
 import multiprocessing
 import os
 import re
@@ -25,387 +27,37 @@ import signal
 import threading
 import time
 import traceback
-import unicodedata
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator, Sequence, TextIO
-
-import yaml
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence, TextIO
 
 from . import syntax as s
+from .batch_records import Record, open_records, output_names, without_values
 from .check_cli import check_compiled
-from .data import DataLoader, DataValue, construct, yaml_diagnostic, yaml_root
-from .errors import Diagnostic, ERROR, PkmError, SourceError, UsageError, format_diagnostic, report_error, suggest
+from .errors import Diagnostic, ERROR, PkmError, UsageError, format_diagnostic, report_error
 from .library import Library, load_library
 from .output import write_all, write_atomic, write_error
-from .values import ValueProblem, compile_type
 from .parser import parse, read_source
-from .reading import read_text
 from .pipeline import FORMATS, Compiled, Rendering, names_only, parse_formats
 from .resolve import resolve
 
 if TYPE_CHECKING:
     from tqdm import tqdm  # imported when a bar is shown (Progress.start)
 
-#: Batch data files larger than this are refused before reading.
-MAX_BATCH_BYTES = 50_000_000
-
-#: What separates the items of a list in a CSV cell.
-LIST_SEPARATOR = ";"
-
-#: The column suffixes of a text given in two languages.
-LANGUAGE_SUFFIXES = ("id", "en")
-
 INDEX_NAME = "index.csv"
+
+#: How many records a run hands to its workers ahead of the ones being built: enough to keep every worker busy,
+#: few enough that a run of 100,000 records holds a few dozen futures, not 100,000.
+AHEAD_PER_WORKER = 4
+
+#: How many records a worker process builds before a fresh one takes its place. typst keeps what it has laid
+#: out for the rest of the process (typst-py never evicts typst's memo cache: messense/typst-py#104), about
+#: 0.14 MiB more for each agreement of a template: a worker of 10,000 records would hold 1.4 GB. A new worker
+#: costs about half a second (its imports; the cache gives it the grammar and the library), under 1 % of 500.
+RECORDS_PER_WORKER = 500
 INDEX_COLUMNS = ("file", "format", "row", "sha256", "library_version")
-
-_MAX_NAME_LENGTH = 80
-_UNSAFE_NAME = re.compile(r"[^A-Za-z0-9_-]+")
-_WINDOWS_RESERVED = frozenset({"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)),
-                               *(f"lpt{i}" for i in range(1, 10))})
-
-
-# ---------------------------------------------------------------- records
-
-
-@dataclass(frozen=True)
-class Record:
-    """One agreement's inputs: ``row`` is the spreadsheet row (CSV) or the 1-based position (JSON, YAML)."""
-
-    row: int
-    label: str
-    values: dict[str, DataValue]
-    raw: bytes
-    name: str | None = None
-    problems: tuple[Diagnostic, ...] = ()
-
-
-@dataclass(frozen=True)
-class _Cell:
-    value: str
-    span: s.Span
-
-
-def read_records(path: Path, inputs: Sequence[s.ParamDecl], name_field: str | None = None) -> list[Record]:
-    """The records of a CSV, TSV, JSON or YAML file, each a mapping of input name to value with its span."""
-    suffix = path.suffix.lower()
-    if suffix not in (".csv", ".tsv", ".json", ".yaml", ".yml"):
-        raise UsageError(f"cannot read {path}: batch data is a .csv, .tsv, .json or .yaml file")
-    text = read_text(path, MAX_BATCH_BYTES, "batch data files", hint="split the records over several files")
-    if suffix in (".csv", ".tsv"):
-        records = csv_records(text, str(path), inputs, name_field, delimiter="\t" if suffix == ".tsv" else None)
-    else:
-        records = yaml_records(text, str(path), inputs, name_field)
-    if not records:
-        raise SourceError([Diagnostic("PKM030", ERROR, "the file holds no records", s.Span(str(path), 1, 1, 1, 2),
-                                      "write a header row and one row per agreement" if suffix in (".csv", ".tsv")
-                                      else "write a list with one mapping per agreement")])
-    return records
-
-
-def scan_csv(text: str, path: str, delimiter: str = ",") -> Iterator[tuple[list[_Cell], str]]:
-    """Each record of CSV text as its cells (value and span: line and character column) and its raw text.
-
-    RFC 4180 with ``"`` quoting; a quoted cell may hold the delimiter, doubled quotes and line breaks.
-    """
-    stop = re.compile(f"[{re.escape(delimiter)}\r\n]")
-    i, n, line, column = 0, len(text), 1, 1
-    while i < n:
-        start, cells = i, []
-        while True:
-            cell_line, cell_column = line, column
-            if i < n and text[i] == '"':
-                parts, i, column = [], i + 1, column + 1
-                while True:
-                    close = text.find('"', i)
-                    if close < 0:
-                        raise SourceError([Diagnostic("PKM030", ERROR, "this cell's quote is never closed",
-                                                      s.Span(path, cell_line, cell_column, cell_line, cell_column + 1),
-                                                      'close it with `"`; a quote inside a cell is written `""`')])
-                    chunk = text[i:close]
-                    parts.append(chunk)
-                    line, column = _advance(chunk, line, column)
-                    i, column = close + 1, column + 1
-                    if text.startswith('"', i):
-                        parts.append('"')
-                        i, column = i + 1, column + 1
-                        continue
-                    break
-                found = stop.search(text, i)  # text after the closing quote belongs to the cell, as Excel reads it
-                end = found.start() if found else n
-                parts.append(text[i:end])
-                column += end - i
-                i = end
-                value = "".join(parts)
-            else:
-                found = stop.search(text, i)
-                end = found.start() if found else n
-                value = text[i:end]
-                column += end - i
-                i = end
-            cells.append(_Cell(value, s.Span(path, cell_line, cell_column, line, max(column, cell_column + 1))))
-            if i < n and text[i] == delimiter:
-                i, column = i + 1, column + 1
-                continue
-            raw = text[start:i]
-            if text.startswith("\r\n", i):
-                i += 2
-            elif i < n:
-                i += 1
-            line, column = line + 1, 1
-            yield cells, raw
-            break
-
-
-def _advance(chunk: str, line: int, column: int) -> tuple[int, int]:
-    breaks = chunk.count("\n")
-    if breaks:
-        return line + breaks, len(chunk) - chunk.rfind("\n")
-    return line, column + len(chunk)
-
-
-def _delimiter(first_line: str) -> str:
-    """Comma, or the semicolon or tab an Indonesian spreadsheet writes when the header holds no comma."""
-    if "," not in first_line:
-        for candidate in (";", "\t"):
-            if candidate in first_line:
-                return candidate
-    return ","
-
-
-def csv_records(text: str, path: str, inputs: Sequence[s.ParamDecl], name_field: str | None = None,
-                delimiter: str | None = None) -> list[Record]:
-    """Records of CSV text: a header row of input names (``name.id``, ``name.en`` for two languages)."""
-    delimiter = delimiter or _delimiter(text.split("\n", 1)[0])
-    rows = [(cells, raw) for cells, raw in scan_csv(text, path, delimiter) if any(c.value.strip() for c in cells)]
-    if not rows:
-        return []
-    header, _ = rows[0]
-    columns = _csv_columns(header, rows[1:], {d.name: d for d in inputs}, name_field, path)
-    records = []
-    for cells, raw in rows[1:]:
-        row = cells[0].span.line
-        records.append(_csv_record(cells, raw, row, columns, header, name_field, path))
-    return records
-
-
-@dataclass(frozen=True)
-class _Column:
-    name: str        # the input (or the name field)
-    index: int       # where the value is, or the `.id` half of a two-language text
-    en_index: int | None
-    decl: s.ParamDecl | None
-
-
-def _csv_columns(header: list[_Cell], rows: list, decls: dict[str, s.ParamDecl], name_field: str | None,
-                 path: str) -> list[_Column]:
-    """Check the header row once: every column names an input, and every required input has a column."""
-    problems: list[Diagnostic] = []
-    seen: dict[str, _Cell] = {}
-    halves: dict[str, dict[str, int]] = {}
-    plain: dict[str, int] = {}
-    for index, cell in enumerate(header):
-        title = cell.value.strip()
-        if not title:
-            if any(index < len(cells) and cells[index].value.strip() for cells, _ in rows):
-                problems.append(Diagnostic("PKM030", ERROR, f"column {index + 1} has values but no name in the "
-                                           "header row", cell.span, "write the input it fills in the header row"))
-            continue
-        if title in seen:
-            problems.append(Diagnostic("PKM020", ERROR, f"column `{title}` appears twice", cell.span,
-                                       f"the first is column {header.index(seen[title]) + 1}"))
-            continue
-        seen[title] = cell
-        base, _, lang = title.rpartition(".")
-        if base and lang in LANGUAGE_SUFFIXES and base in decls:
-            decl = decls[base]
-            kind = decl.type.item.kind if decl.type.kind == "list" and decl.type.item else decl.type.kind
-            if kind != "text":
-                problems.append(Diagnostic("PKM030", ERROR, f"`{base}` is a {decl.type.describe()}; only a text "
-                                           "has a column per language", cell.span, f"name the column `{base}`"))
-                continue
-            halves.setdefault(base, {})[lang] = index
-        elif title in decls or title == name_field:
-            plain[title] = index
-        else:
-            problems.append(Diagnostic("PKM033", ERROR, f"column `{title}` is not an input of the template", cell.span,
-                                       suggest(base if lang in LANGUAGE_SUFFIXES else title, decls)
-                                       or "the header row names the template's inputs"))
-    columns = [_Column(name, index, None, decls.get(name)) for name, index in plain.items()]
-    for base, langs in halves.items():
-        missing = [lang for lang in LANGUAGE_SUFFIXES if lang not in langs]
-        if base in plain:
-            problems.append(Diagnostic("PKM020", ERROR, f"`{base}` has a column of its own and one per language",
-                                       header[langs[next(iter(langs))]].span, "keep one or the other"))
-        elif missing:
-            problems.append(Diagnostic("PKM030", ERROR, f"`{base}.{missing[0]}` is missing: a text in two languages "
-                                       f"has a column for each of {', '.join(LANGUAGE_SUFFIXES)}",
-                                       header[next(iter(langs.values()))].span, f"add a `{base}.{missing[0]}` column"))
-        else:
-            columns.append(_Column(base, langs["id"], langs["en"], decls[base]))
-    given = {c.name for c in columns} | set(halves)
-    first = header[0].span
-    for name, decl in decls.items():
-        if name not in given and decl.constraint("default") is None and decl.constraint("optional") is None:
-            problems.append(Diagnostic("PKM032", ERROR, f"no column for the input `{name}`", first,
-                                       f"add a `{name}` column (or `{name}.id` and `{name}.en`)"))
-    if name_field is not None and name_field not in given:
-        problems.append(Diagnostic("PKM030", ERROR, f"no column `{name_field}` to name the files after", first,
-                                   suggest(name_field, [c.value.strip() for c in header]) or None))
-    if problems:
-        raise SourceError(problems)
-    return sorted(columns, key=lambda c: c.index)
-
-
-def _csv_record(cells: list[_Cell], raw: str, row: int, columns: list[_Column], header: list[_Cell],
-                name_field: str | None, path: str) -> Record:
-    label = f"row {row}"
-    problems: list[Diagnostic] = []
-    if len(cells) > len(header):
-        problems.append(Diagnostic("PKM030", ERROR, f"this row has {len(cells)} cells; the header has {len(header)}",
-                                   cells[len(header)].span, "a cell holding the delimiter is written in quotes"))
-
-    def cell(index: int | None) -> _Cell | None:
-        if index is None or index >= len(cells) or not cells[index].value.strip():
-            return None
-        return cells[index]
-
-    values: dict[str, DataValue] = {}
-    name = None
-    for column in columns:
-        first, english = cell(column.index), cell(column.en_index)
-        if column.name == name_field and first is not None:
-            name = first.value.strip()
-        if column.decl is None:
-            continue  # the name field only
-        if column.en_index is None:
-            if first is not None:
-                values[column.name] = DataValue(_cell_value(first.value, column.decl.type), first.span)
-            continue
-        if first is None and english is None:
-            continue
-        if first is None or english is None:
-            there, empty = (first, "en") if english is None else (english, "id")
-            assert there is not None  # one of the two is given: both missing continued above
-            problems.append(Diagnostic("PKM015", ERROR, f"`{column.name}` has no `{empty}` text in this row",
-                                       there.span, f"fill the `{column.name}.{empty}` cell too"))
-            continue
-        if column.decl.type.kind == "list":
-            ids, ens = _split(first.value), _split(english.value)
-            if len(ids) != len(ens):
-                problems.append(Diagnostic("PKM015", ERROR, f"`{column.name}` has {len(ids)} items in `id` and "
-                                           f"{len(ens)} in `en`", first.span,
-                                           f"separate the items with `{LIST_SEPARATOR}` in both cells"))
-                continue
-            value: Any = [{"id": a, "en": b} for a, b in zip(ids, ens)]
-        else:
-            value = {"id": first.value, "en": english.value}
-        values[column.name] = DataValue(value, first.span)
-    return Record(row, label, values, raw.encode("utf-8"), name, tuple(problems))
-
-
-def _split(text: str) -> list[str]:
-    return [item.strip() for item in text.split(LIST_SEPARATOR) if item.strip()]
-
-
-def _cell_value(text: str, type_expr: s.TypeExpr) -> Any:
-    """A cell as a YAML data file would hold it for an input of ``type_expr``: the input's type reads it."""
-    try:
-        return compile_type(type_expr).from_cell(text)
-    except ValueProblem:
-        return text  # the input's type refuses it by name when the record is resolved
-
-
-def yaml_records(text: str, path: str, inputs: Sequence[s.ParamDecl], name_field: str | None = None) -> list[Record]:
-    """Records of a JSON or YAML file: a list of mappings, each read with the position of every key."""
-    known = {d.name for d in inputs}
-    loader = None
-    try:
-        loader, node = yaml_root(text, MAX_BATCH_BYTES)
-        if node is None:
-            return []
-        if not isinstance(node, yaml.SequenceNode):
-            raise SourceError([Diagnostic("PKM030", ERROR, "a batch data file holds a list of records",
-                                          _mark_span(path, node.start_mark),
-                                          "write `- name: value` per record (YAML) or `[{...}, {...}]` (JSON)")])
-        records = [_yaml_record(loader, item, number, text, path, known, name_field)
-                   for number, item in enumerate(node.value, 1)]
-    except (yaml.YAMLError, RecursionError) as exc:
-        raise SourceError([yaml_diagnostic(exc, text, path, "batch data is CSV, JSON or YAML")]) from None
-    finally:
-        if loader is not None:
-            loader.dispose()
-    if name_field is not None and not any(r.name is not None for r in records):
-        raise SourceError([Diagnostic("PKM030", ERROR, f"no record has a field `{name_field}` to name the files after",
-                                      s.Span(path, 1, 1, 1, 2))])
-    return records
-
-
-def _mark_span(path: str, mark: Any) -> s.Span:
-    return s.Span(path, mark.line + 1, mark.column + 1, mark.line + 1, mark.column + 2)
-
-
-def _yaml_record(loader: DataLoader, node: Any, number: int, text: str, path: str, known: set[str],
-                 name_field: str | None) -> Record:
-    raw = text[node.start_mark.index:node.end_mark.index].encode("utf-8")
-    label = f"record {number}"
-    if not isinstance(node, yaml.MappingNode):
-        problem = Diagnostic("PKM030", ERROR, f"{label} is not a mapping of input names to values",
-                             _mark_span(path, node.start_mark), "write `name: value` for each input")
-        return Record(number, label, {}, raw, None, (problem,))
-    values: dict[str, DataValue] = {}
-    problems: list[Diagnostic] = []
-    name = None
-    for key_node, value_node in node.value:
-        end = key_node.end_mark
-        span = s.Span(path, key_node.start_mark.line + 1, key_node.start_mark.column + 1, end.line + 1, end.column + 1)
-        try:  # a value YAML cannot build (a date that does not exist) stops this record, not the batch
-            key = construct(loader, key_node)
-            if not isinstance(key, str):
-                problems.append(Diagnostic("PKM030", ERROR, f"`{str(key)[:80]}` is not a field name", span))
-                continue
-            if key in values:
-                problems.append(Diagnostic("PKM020", ERROR, f"`{key}` is given twice", span))
-                continue
-            value = construct(loader, value_node)
-        except yaml.MarkedYAMLError as exc:
-            problems.append(yaml_diagnostic(exc, text, path, "batch data is CSV, JSON or YAML"))
-            continue
-        if key == name_field:
-            name = str(value.get("id", "")) if isinstance(value, dict) else None if value is None else str(value)
-            if key not in known:
-                continue
-        values[key] = DataValue(value, span)
-    return Record(number, label, values, raw, name, tuple(problems))
-
-
-# ---------------------------------------------------------------- output names
-
-
-def safe_file_name(text: str) -> str:
-    """``text`` as a file name every system accepts: ASCII letters, digits, ``-`` and ``_``; "" when none is left."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    name = _UNSAFE_NAME.sub("-", ascii_text).strip("-_")[:_MAX_NAME_LENGTH].strip("-_")
-    return name + "_" if name.lower() in _WINDOWS_RESERVED else name
-
-
-def output_names(records: Sequence[Record], stem: str) -> list[str]:
-    """One file name per record: its name field made safe, else ``STEM-ROW``; repeats get ``-2``, ``-3``."""
-    width = len(str(max((r.row for r in records), default=1)))
-    used: set[str] = set()
-    names = []
-    for record in records:
-        base = safe_file_name(record.name or "") or f"{safe_file_name(stem) or 'agreement'}-{record.row:0{width}d}"
-        name, counter = base, 1
-        while name.casefold() in used:  # some file systems ignore case
-            counter += 1
-            name = f"{base}-{counter}"
-        used.add(name.casefold())
-        names.append(name)
-    return names
-
 
 # ---------------------------------------------------------------- building (runs in the workers)
 
@@ -427,6 +79,8 @@ class Outcome:
     files: tuple[OutputFile, ...] = ()
     diagnostics: tuple[Diagnostic, ...] = ()
     library_version: str = ""
+    #: its files were written by an earlier run (``--resume``) and are listed with their hashes in its index
+    kept: bool = False
 
     @property
     def ok(self) -> bool:
@@ -500,8 +154,9 @@ def _build_one(index: int, record: Record, name: str) -> Outcome:
     """Resolve and render one record, then write its files atomically; never raises."""
     setup = _SETUP
     assert setup is not None, "_init_worker was not called"
+    done = without_values(record)  # what the outcome needs of the record: not its values, sent back and kept
     if record.problems:
-        return Outcome(index, record, name, diagnostics=record.problems)
+        return Outcome(index, done, name, diagnostics=record.problems)
     try:
         resolved = resolve(setup.source, setup.library, record.values, f"{setup.data_path} {record.label}",
                            record.raw)
@@ -510,21 +165,21 @@ def _build_one(index: int, record: Record, name: str) -> Outcome:
         found = tuple(check_compiled(Compiled(agreement, resolved.warnings, {}), setup.library))
         if any(d.is_error for d in found):  # the same rule as `pkm build`: an agreement with an error is not written
             rendering.discard()
-            return Outcome(index, record, name, diagnostics=found)
+            return Outcome(index, done, name, diagnostics=found)
         files = rendering.files()
         write_all({setup.out_dir / file_name: data for file_name, data in files.items()})
     except PkmError as error:
-        return Outcome(index, record, name, diagnostics=error.diagnostics)
+        return Outcome(index, done, name, diagnostics=error.diagnostics)
     except OSError as exc:
         message = f"cannot write {exc.filename or setup.out_dir}: {exc.strerror or exc}"
-        return Outcome(index, record, name, diagnostics=(Diagnostic("PKM000", ERROR, message),))
+        return Outcome(index, done, name, diagnostics=(Diagnostic("PKM000", ERROR, message),))
     except Exception:  # a bug: report it with this record and go on with the others
         last = traceback.format_exc().strip().splitlines()[-1]
-        return Outcome(index, record, name, diagnostics=(
+        return Outcome(index, done, name, diagnostics=(
             Diagnostic("PKM900", ERROR, f"internal error (a bug in pkm-docs): {last}"),))
     written = tuple(OutputFile(file_name, file_name.rsplit(".", 1)[-1], hashlib.sha256(data).hexdigest())
                     for file_name, data in files.items())
-    return Outcome(index, record, name, written, found, agreement.manifest.library_version)
+    return Outcome(index, done, name, written, found, agreement.manifest.library_version)
 
 
 # ---------------------------------------------------------------- the run
@@ -561,15 +216,21 @@ class Progress:
 
 def run_batch(template: Path, data: Path, out_dir: Path, *, formats: Sequence[str] = FORMATS,
               jobs: int | None = None, name_field: str | None = None, library: Path | Library | None = None,
-              progress: Progress | None = None) -> BatchResult:
-    """Build one agreement per record of ``data`` into ``out_dir``; the template and library are read once."""
+              progress: Progress | None = None, shard: tuple[int, int] | None = None,
+              resume: bool = False) -> BatchResult:
+    """Build one agreement per record of ``data`` into ``out_dir``; the template and library are read once.
+
+    ``shard=(i, n)`` builds the records at positions i, i + n, i + 2n ... (1-based) with the names a whole run
+    gives them, and lists them in ``index.shard-I-of-N.csv``: n runs, on as many machines, build the whole run
+    between them (:func:`merge_shard_indexes` then writes its ``index.csv``). ``resume`` keeps each record whose
+    files the run's index lists and that are on disk with those hashes, and builds the others."""
     progress = progress or Progress()
     started = time.perf_counter()
     source = parse(read_source(template), str(template))
     lib = library if isinstance(library, Library) else load_library(library)
     inputs = [d.decl for d in source.declarations if isinstance(d, s.InputDef)]
-    records = read_records(data, inputs, name_field)
-    names = output_names(records, template.stem)
+    records = open_records(data, inputs, name_field)
+    names = output_names(records.basis, template.stem)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except FileExistsError:
@@ -577,25 +238,44 @@ def run_batch(template: Path, data: Path, out_dir: Path, *, formats: Sequence[st
     except OSError as exc:
         raise UsageError(f"cannot create {out_dir}: {exc.strerror or exc}") from None
     setup = _Setup(source, lib, str(data), out_dir, tuple(formats), os.getpid())
-    work = list(enumerate(zip(records, names)))
-    jobs = max(1, min(jobs or os.cpu_count() or 1, len(work)))
+    mine = range(len(records)) if shard is None else range(shard[0] - 1, len(records), shard[1])
+    index_name = INDEX_NAME if shard is None else shard_index_name(*shard)
+    keep = _keeper(out_dir / index_name, formats) if resume else None
+    jobs = max(1, min(jobs or os.cpu_count() or 1, len(mine)))
     outcomes: list[Outcome] = []
-    index_file = _Index(out_dir)
+    index_file = _Index(out_dir, index_name)
     progress = _Indexing(index_file, progress)
+
+    def todo() -> Iterator[tuple[int, tuple[Record, str]]]:
+        """This run's records, read as they are handed out; with ``resume``, each one kept is done at once."""
+        for index, record in enumerate(records):
+            if shard is not None and index % shard[1] != shard[0] - 1:
+                continue
+            kept = keep(index, record, names[index]) if keep is not None else None
+            if kept is not None:
+                outcomes.append(kept)
+                progress.done(kept)
+            else:
+                yield index, (record, names[index])
+
     try:
-        if jobs == 1:
+        progress.start(len(mine))
+        pending = todo()
+        first = next(pending, None)
+        if first is None:
+            pass  # (a resumed run with nothing left to build starts no worker)
+        elif jobs == 1:
             _init_worker(setup)
-            progress.start(len(work))
-            for index, (record, name) in work:
+            for index, (record, name) in itertools.chain([first], pending):
                 outcomes.append(_build_one(index, record, name))
                 progress.done(outcomes[-1])
         else:
-            outcomes = _run_pool(setup, work, jobs, progress)
+            outcomes.extend(_run_pool(setup, itertools.chain([first], pending), jobs, progress))
     finally:
         progress.close()
         index_file.close()
     outcomes.sort(key=lambda o: o.index)
-    index_path = write_index(out_dir, outcomes)
+    index_path = write_index(out_dir, outcomes, index_name)
     warnings = list(dict.fromkeys(d for o in outcomes for d in o.diagnostics if not d.is_error))
     return BatchResult(outcomes, time.perf_counter() - started, index_path, warnings)
 
@@ -607,27 +287,111 @@ def _pool_context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
 
 
-def _run_pool(setup: _Setup, work: list, jobs: int, progress: Progress) -> list[Outcome]:
+def _run_pool(setup: _Setup, work: Iterator[tuple[int, tuple[Record, str]]], jobs: int,
+              progress: Progress) -> list[Outcome]:
+    """Build ``work`` on ``jobs`` processes, handing them at most ``AHEAD_PER_WORKER`` records each ahead."""
     outcomes: list[Outcome] = []
+    pending = iter(work)
     with ProcessPoolExecutor(max_workers=jobs, mp_context=_pool_context(), initializer=_init_worker,
-                             initargs=(setup,)) as pool:
-        futures = {pool.submit(_build_one, index, record, name): (index, record, name)
-                   for index, (record, name) in work}
-        progress.start(len(work))
+                             initargs=(setup,), max_tasks_per_child=RECORDS_PER_WORKER) as pool:
+        futures: dict[Future[Outcome], tuple[int, Record, str]] = {}
+
+        def hand_out(count: int) -> None:
+            for index, (record, name) in itertools.islice(pending, count):
+                futures[pool.submit(_build_one, index, record, name)] = (index, record, name)
+
+        hand_out(jobs * AHEAD_PER_WORKER)
         try:
-            for future in as_completed(futures):
-                try:
-                    outcome = future.result()
-                except BrokenProcessPool:
-                    index, record, name = futures[future]
-                    outcome = Outcome(index, record, name, diagnostics=(Diagnostic(
-                        "PKM900", ERROR, "a worker process died while building this record"),))
-                outcomes.append(outcome)
-                progress.done(outcome)
+            while futures:
+                done, _ = wait(futures, return_when=FIRST_COMPLETED)
+                for future in done:
+                    index, record, name = futures.pop(future)
+                    try:
+                        outcome = future.result()
+                    except BrokenProcessPool:
+                        outcome = Outcome(index, without_values(record), name, diagnostics=(Diagnostic(
+                            "PKM900", ERROR, "a worker process died while building this record"),))
+                    outcomes.append(outcome)
+                    progress.done(outcome)
+                hand_out(len(done))
         except BaseException:
             pool.shutdown(wait=True, cancel_futures=True)
             raise
     return outcomes
+
+
+def shard_index_name(shard: int, count: int) -> str:
+    """The index of one shard: ``index.shard-2-of-4.csv``."""
+    return f"index.shard-{shard}-of-{count}.csv"
+
+
+def parse_shard(text: str) -> tuple[int, int]:
+    """``2/4`` as ``(2, 4)``: the second of four shards."""
+    match = re.fullmatch(r"\s*([0-9]{1,6})\s*/\s*([0-9]{1,6})\s*", text)
+    if match is None or not 1 <= int(match.group(1)) <= int(match.group(2)):
+        raise argparse.ArgumentTypeError(f"`{text}` is not a shard: write I/N with 1 <= I <= N, e.g. 2/4")
+    return int(match.group(1)), int(match.group(2))
+
+
+def _read_index(path: Path) -> list[dict[str, str]]:
+    try:
+        with open(path, encoding="utf-8", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return []
+    return [row for row in rows if set(INDEX_COLUMNS) <= set(row) and all(row[c] is not None for c in INDEX_COLUMNS)]
+
+
+def _file_sha256(path: Path) -> str | None:
+    try:
+        with open(path, "rb") as handle:
+            return hashlib.file_digest(handle, "sha256").hexdigest()
+    except OSError:
+        return None
+
+
+def _keeper(index_path: Path, formats: Sequence[str]) -> Callable[[int, Record, str], Outcome | None]:
+    """What ``--resume`` asks of each record: the outcome of an earlier run when the index it left lists every
+    file of the record for that record and the files are on disk with the hashes it gives; else None."""
+    listed = {row["file"]: row for row in _read_index(index_path)}
+
+    def kept(index: int, record: Record, name: str) -> Outcome | None:
+        rows = [listed.get(f"{name}.{fmt}") for fmt in formats]
+        if record.problems or any(row is None or row["row"] != str(record.row) for row in rows):
+            return None
+        present = [row for row in rows if row is not None
+                   and _file_sha256(index_path.parent / row["file"]) == row["sha256"]]
+        if len(present) != len(rows):
+            return None
+        files = tuple(OutputFile(row["file"], row["format"], row["sha256"]) for row in present)
+        return Outcome(index, without_values(record), name, files, library_version=present[0]["library_version"],
+                       kept=True)
+
+    return kept
+
+
+def merge_shard_indexes(out_dir: Path, count: int) -> Path:
+    """``index.csv`` of a run built in ``count`` shards: the rows of every shard's index, in record order (what
+    one run would have written). A missing shard index is a :class:`UsageError`."""
+    rows: list[tuple[int, int, dict[str, str]]] = []
+    for shard in range(1, count + 1):
+        path = out_dir / shard_index_name(shard, count)
+        if not path.is_file():
+            raise UsageError(f"{path} does not exist", f"run `pkm batch ... --shard {shard}/{count}` first")
+        for position, row in enumerate(_read_index(path)):
+            record = row["row"].lstrip("'")
+            rows.append((int(record) if record.isdigit() else 0, position, row))
+    rows.sort(key=lambda item: item[:2])
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(INDEX_COLUMNS)
+    writer.writerows([row[c] for c in INDEX_COLUMNS] for _, _, row in rows)
+    path = out_dir / INDEX_NAME
+    try:
+        write_atomic(path, buffer.getvalue().encode("utf-8"))
+    except OSError as exc:
+        raise write_error(exc, out_dir) from None
+    return path
 
 
 def index_rows(outcome: Outcome) -> list[tuple[str, ...]]:
@@ -649,8 +413,8 @@ class _Index:
     """``index.csv`` written as each record's files land (a row appended and flushed), so that a run stopped
     by a signal leaves an index whose every row is a file on disk with that hash."""
 
-    def __init__(self, out_dir: Path):
-        self.path = out_dir / INDEX_NAME
+    def __init__(self, out_dir: Path, name: str = INDEX_NAME):
+        self.path = out_dir / name
         try:
             self.path.unlink(missing_ok=True)  # the rows of an earlier run may name files this run replaces
             self.handle: TextIO | None = open(self.path, "w", encoding="utf-8", newline="")  # noqa: SIM115 (kept open for the run, closed in close())
@@ -694,7 +458,7 @@ class _Indexing(Progress):
         self.inner.close()
 
 
-def write_index(out_dir: Path, outcomes: Sequence[Outcome]) -> Path:
+def write_index(out_dir: Path, outcomes: Sequence[Outcome], name: str = INDEX_NAME) -> Path:
     """``index.csv`` in record order, once every record is done: each file written, its format, the record it
     came from, its SHA-256, the library version."""
     buffer = io.StringIO()
@@ -702,7 +466,7 @@ def write_index(out_dir: Path, outcomes: Sequence[Outcome]) -> Path:
     writer.writerow(INDEX_COLUMNS)
     for outcome in outcomes:
         writer.writerows(index_rows(outcome))
-    path = out_dir / INDEX_NAME
+    path = out_dir / name
     try:
         write_atomic(path, buffer.getvalue().encode("utf-8"))
     except OSError as exc:
@@ -739,7 +503,8 @@ class _Reporter(Progress):
         where = f"[{self.count}/{self.total}] {outcome.record.label}"
         if outcome.ok:
             if self.bar is None:
-                self.say(f"{where}: wrote {', '.join(f.file for f in outcome.files)}", self.stdout)
+                done = "kept (built by an earlier run)" if outcome.kept else "wrote"
+                self.say(f"{where}: {done} {', '.join(f.file for f in outcome.files)}", self.stdout)
         else:
             errors = [d for d in outcome.diagnostics if d.is_error]
             lines = [f"{where} ({outcome.name}): {len(errors)} error{'s' if len(errors) != 1 else ''}"]
@@ -771,17 +536,25 @@ def _positive_int(text: str) -> int:
 
 def add_batch_parser(subparsers: Any) -> argparse.ArgumentParser:
     """Add ``pkm batch`` to the ``pkm`` command's subparsers."""
-    cmd = subparsers.add_parser("batch", help="build one agreement per row of a CSV, JSON or YAML file",
+    cmd = subparsers.add_parser("batch", help="build one agreement per row of a CSV, JSON, JSON Lines or YAML file",
                                 description="Build one agreement per CSV row or JSON/YAML record, in parallel.")
     cmd.add_argument("template", type=Path, help="the agreement template (.pkm) with `input` blanks")
     cmd.add_argument("data", type=Path, help="the records: .csv (a header row of input names), .json or .yaml "
-                     "(a list of mappings)")
+                     "(a list of mappings), .jsonl (one object per line)")
     cmd.add_argument("-o", "--output", type=Path, default=Path("out"), help="output folder (default: out)")
     cmd.add_argument("--format", default="docx,pdf", help="comma-separated formats: docx, pdf")
     cmd.add_argument("--jobs", type=_positive_int, default=None,
                      help=f"worker processes (default: the number of cores, {os.cpu_count() or 1} here)")
     cmd.add_argument("--name-field", help="the field to name each output after (default: the row number)")
     cmd.add_argument("--library", type=Path, help="clause library folder (default: the shipped library)")
+    cmd.add_argument("--shard", type=parse_shard, metavar="I/N",
+                     help="build only every N-th record, starting with the I-th (1/4, 2/4, 3/4, 4/4 on four machines "
+                          "or array jobs); files are named as one run names them, the index is index.shard-I-of-N.csv")
+    cmd.add_argument("--merge-shards", type=_positive_int, metavar="N",
+                     help="build nothing: write index.csv from the N shard indexes in the output folder")
+    cmd.add_argument("--resume", action="store_true",
+                     help="keep the records whose files this run's index lists with hashes that match the files on "
+                          "disk (a run stopped half-way); build the others")
     return cmd
 
 
@@ -789,12 +562,18 @@ def batch_command(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> i
     """Run ``pkm batch``: 0 when every record was built, 1 when any failed, 2 for a usage error."""
     sources: dict[str, str] = {}
     try:
+        if args.merge_shards is not None:
+            if args.shard is not None or args.resume:
+                raise UsageError("--merge-shards builds nothing; give it without --shard and --resume")
+            print(f"index: {merge_shard_indexes(args.output, args.merge_shards)}", file=stdout)
+            return 0
         formats = parse_formats(args.format)
         bar = _is_terminal(stderr) and _has_tqdm()
         reporter = _Reporter(stdout, stderr, sources, bar)
         with _terminate_as_interrupt():
             result = run_batch(args.template, args.data, args.output, formats=formats, jobs=args.jobs,
-                               name_field=args.name_field, library=args.library, progress=reporter)
+                               name_field=args.name_field, library=args.library, progress=reporter,
+                               shard=args.shard, resume=args.resume)
     except PkmError as error:
         return report_error(error, sources, stderr, "nothing was built")
     except (KeyboardInterrupt, _Terminated) as stop:
@@ -803,8 +582,9 @@ def batch_command(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> i
         return 143 if isinstance(stop, _Terminated) else 130
     for diag in result.warnings:
         print(format_diagnostic(diag, sources), file=stderr)
-    summary = (f"built {result.built}, failed {result.failed} of {len(result.outcomes)} in {result.seconds:.1f} s; "
-               f"index: {result.index_path}")
+    kept = sum(o.kept for o in result.outcomes)
+    summary = (f"built {result.built - kept}{f', kept {kept}' if kept else ''}, failed {result.failed} of "
+               f"{len(result.outcomes)} in {result.seconds:.1f} s; index: {result.index_path}")
     print(summary, file=stdout)
     return 1 if result.failed else 0
 

@@ -53,7 +53,6 @@ from .resources import resource_dir
 E2E_TARGET_MS = 150.0
 BATCH_TARGET_S = 120.0          # 1,000 agreements on 2 cores
 BATCH_TARGET_COUNT = 1000
-LIBREOFFICE_RATIO_TARGET = 10.0  # our PDF at least this many times faster than LibreOffice's conversion
 DIFF_TARGET_S = 1.0             # two 200-article drafts (issue 6)
 SERVE_START_TARGET_S = 1.0      # `pkm serve` until its first page (issue 18)
 SERVE_STEP_TARGET_MS = 100.0    # one step's validation answered (issue 18)
@@ -429,7 +428,11 @@ def python_docx_floor(agreement: Agreement) -> bytes:
 
 
 def targets(report: dict[str, Any]) -> list[dict[str, Any]]:
-    out = [{"name": "example end to end (DOCX and PDF), warm", "target": f"< {E2E_TARGET_MS:.0f} ms",
+    """The targets: issue 17's, on whole processes (``bench_cold``), then the earlier issues' warm ones."""
+    from .bench_cold import cold_targets
+    out = cold_targets(report["cold"]) if "cold" in report else []
+    judged = all(t["judged"] for t in out)
+    out += [{"name": "example end to end (DOCX and PDF), warm", "target": f"< {E2E_TARGET_MS:.0f} ms",
             "measured": f"{report['example']['phases_ms']['end_to_end']:.0f} ms",
             "pass": report["example"]["phases_ms"]["end_to_end"] < E2E_TARGET_MS}]
     batch = report.get("batch")
@@ -438,13 +441,11 @@ def targets(report: dict[str, Any]) -> list[dict[str, Any]]:
         out.append({"name": "1,000 agreements on 2 cores", "target": f"< {BATCH_TARGET_S:.0f} s",
                     "measured": f"{projected:.0f} s (projected from {batch['agreements']})",
                     "pass": projected < BATCH_TARGET_S})
-    lo = report["alternatives"].get("libreoffice", {})
-    if "vs_our_pdf_render" in lo:
-        out.append({"name": "our PDF vs LibreOffice converting our DOCX",
-                    "target": f">= {LIBREOFFICE_RATIO_TARGET:.0f}x", "measured": f"{lo['vs_our_pdf_render']:.1f}x",
-                    "pass": lo["vs_our_pdf_render"] >= LIBREOFFICE_RATIO_TARGET})
+    # (LibreOffice is judged cold against cold, in cold_targets: a cold soffice against our warm render said
+    # nothing a user sees, and swung from 8x to 31x between runs of the same code)
     diff = report["diff"]
-    out.append({"name": f"diff of two {diff['articles']}-article drafts", "target": f"< {DIFF_TARGET_S:.0f} s",
+    out.append({"name": f"diff of two {diff['articles']}-article drafts, warm, the model diff alone",
+                "target": f"< {DIFF_TARGET_S:.0f} s",
                 "measured": f"{diff['median_ms']:.0f} ms", "pass": diff["median_ms"] < DIFF_TARGET_S * 1000})
     serve = report.get("serve")
     if serve:
@@ -453,6 +454,18 @@ def targets(report: dict[str, Any]) -> list[dict[str, Any]]:
         step_ms = max(serve["step_invalid_ms"], serve["step_valid_ms"])
         out.append({"name": "pkm serve: one step's validation", "target": f"< {SERVE_STEP_TARGET_MS:.0f} ms",
                     "measured": f"{step_ms:.0f} ms", "pass": step_ms < SERVE_STEP_TARGET_MS})
+    sizes = report["scaling"]["marginal_ms_per_article"]
+    if len(sizes) >= 2 and sizes[0] > 0:
+        rows = report["scaling"]["sizes"]
+        rise = sizes[-1] / sizes[0]
+        out.append({"name": f"cost of one more article, {rows[-2]['articles']:,}-{rows[-1]['articles']:,} vs "
+                            f"{rows[0]['articles']:,}-{rows[1]['articles']:,} (parse, resolve, DOCX, PDF), warm",
+                    "target": "<= 1.5x", "measured": f"{rise:.2f}x ({sizes[-1]:.2f} / {sizes[0]:.2f} ms)",
+                    "pass": rise <= 1.5})
+    for target in out:
+        target.setdefault("judged", judged)
+        if not judged:
+            target["pass"] = None
     return out
 
 
@@ -460,9 +473,10 @@ def format_table(report: dict[str, Any]) -> str:
     lines = [f"pkm-docs {report['machine']['pkm_docs']} benchmark, {report['machine']['cpus']} cores, "
              f"Python {report['machine']['python']}, {report['machine']['platform']}", ""]
     ex = report["example"]
-    lines.append(f"example ({Path(ex['file']).name}, {ex['articles']} articles), median of {ex['repeat']} warm runs, "
-                 "each with the next partner's name")
-    labels = {"end_to_end": "end to end", "pdf_new_text": "pdf, all text new",
+    lines.append(f"WARM, in this process: example ({Path(ex['file']).name}, {ex['articles']} articles), median of "
+                 f"{ex['repeat']} warm runs, each with the next partner's name (no imports, no library load, no "
+                 "start-up: see the whole processes below for what a user waits for)")
+    labels = {"end_to_end": "end to end (warm)", "pdf_new_text": "pdf, all text new",
               "end_to_end_new_text": "end to end, all text new"}
     notes = {"pdf_new_text": " (every paragraph new to typst: nothing to reuse)",
              "end_to_end_new_text": " (an agreement sharing no paragraph with the ones before)"}
@@ -507,9 +521,15 @@ def format_table(report: dict[str, Any]) -> str:
                      f"{lo['vs_our_pdf_render']:.1f}x our PDF render of new text, "
                      f"{lo['vs_our_end_to_end']:.1f}x our end to end, "
                      f"{lo['vs_our_cold_cli_pdf']:.1f}x our cold CLI")
-    lines += ["", "targets"]
+    if "cold" in report:
+        from .bench_cold import format_cold
+        lines += format_cold(report["cold"])
+    judged = all(t.get("judged", True) for t in report["targets"])
+    lines += ["", "targets" if judged else "targets (no verdict: the load average was above the number of cores, "
+              "so these figures measure the other work as much as ours)"]
     for t in report["targets"]:
-        lines.append(f"  {'pass' if t['pass'] else 'MISS'}  {t['name']}: {t['measured']} (target {t['target']})")
+        verdict = "  -- " if t["pass"] is None else "pass" if t["pass"] else "MISS"
+        lines.append(f"  {verdict}  {t['name']}: {t['measured']} (target {t['target']})")
     return "\n".join(lines)
 
 
@@ -532,6 +552,10 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--batch", type=int, help="agreements in the batch run (0 skips it)")
     parser.add_argument("--diff-size", type=int, help="articles in each draft of the diff run")
     parser.add_argument("--no-soffice", action="store_true", help="skip the LibreOffice comparison")
+    parser.add_argument("--cold-runs", type=int, default=5,
+                        help="runs of each whole-process figure, after a warm-up run (median; default 5; 0 skips)")
+    parser.add_argument("--check-size", type=int, default=None,
+                        help="articles in the cold `pkm check` run (default 5,000; --quick 1,000)")
     return parser
 
 
@@ -581,6 +605,13 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             "alternatives": bench_alternatives(agreement, example, work, settings["soffice_runs"],
                                                not args.no_soffice),
         }
+    if args.cold_runs > 0:
+        from .bench_cold import bench_cold
+        path, _ = example_path()
+        report["cold"] = bench_cold(path, args.cold_runs,
+                                    check_articles=args.check_size or (1000 if args.quick else 5000),
+                                    diff_articles=max(settings["diff_size"], 1), batch=settings["batch"],
+                                    soffice=not args.no_soffice)
     report["targets"] = targets(report)
     report["seconds"] = round(time.perf_counter() - start, 1)
     report["machine"]["cpu_steal_percent"] = steal_percent(counters, cpu_counters())

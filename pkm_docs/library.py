@@ -11,13 +11,14 @@ from pathlib import Path
 from typing import Any
 
 from . import body as b
+from . import cache
 from . import syntax as s
 from .conditions import SCHEME_FACTS, Condition, compile_condition
 from .errors import DiagnosticSink, UsageError, suggest
 from .meanings import Meaning, check_meaning
 from .model import Text
 from .library_files import check_library_folder
-from .parser import parse_file
+from .reading import MAX_SOURCE_BYTES, read_text
 from .resources import resource_dir
 from .values import (ALL_TYPES, PARTY_FIELDS, SIMPLE_TYPES, UNITS, Env, PartyType, ValueProblem,
                      ValueType, compile_type)
@@ -213,15 +214,43 @@ def load_library(root: str | Path | None = None, languages: tuple[str, ...] = ("
             raise UsageError(f"{meta}: {exc}") from None
         name, version = str(info.get("name", name)), str(info.get("version", version))
 
+    files = sorted(root.rglob("*.pkm"))
+    if not files:
+        raise UsageError(f"clause library folder {root} holds no .pkm files")
+    texts = [read_text(path, MAX_SOURCE_BYTES, "source files") for path in files]  # as parser.read_source
+    # the same files (names and bytes), read by the same code, give the same library: it is kept in the per-user
+    # cache under a name for the folder, with the hash of all that it was built from
+    key = _cache_key(root, languages, name, version, files, texts)
+    slot = "library-" + hashlib.sha256(repr((str(root), languages)).encode("utf-8", "surrogateescape")).hexdigest()[:32]
+    cached = cache.load(slot, key)
+    if isinstance(cached, Library):
+        return cached
+    library = _compile_library(root, name, version, files, texts, languages)
+    cache.store(slot, key, library)
+    return library
+
+
+def _cache_key(root: Path, languages: tuple[str, ...], name: str, version: str, files: list[Path],
+               texts: list[str]) -> bytes:
+    digest = hashlib.sha256(cache.code_key())
+    for part in (str(root), repr(languages), name, version):
+        digest.update(part.encode("utf-8", "surrogateescape") + b"\0")
+    for path, text in zip(files, texts):
+        digest.update(f"{path}\0{len(text)}\0".encode("utf-8", "surrogateescape"))
+        digest.update(text.encode("utf-8", "surrogatepass"))
+    return digest.digest()
+
+
+def _compile_library(root: Path, name: str, version: str, files: list[Path], texts: list[str],
+                     languages: tuple[str, ...]) -> Library:
+    from .parser import parse  # Lark only when the library is not in the cache
+
     sink = DiagnosticSink()
     clauses: dict[str, list[ClauseVersion]] = {}
     schemes: dict[str, Scheme] = {}
     glossary: list[Text] = []
-    files = sorted(root.rglob("*.pkm"))
-    if not files:
-        raise UsageError(f"clause library folder {root} holds no .pkm files")
-    for path in files:
-        source = parse_file(path)
+    for path, text in zip(files, texts):
+        source = parse(text, str(path))
         for decl in source.declarations:
             if isinstance(decl, s.ClauseDef):
                 clause = _load_clause(decl, source.text, sink, languages)

@@ -20,8 +20,9 @@ from .values import parse_amount, unsafe_character
 #: Longest figure the parser reads; the resolver names the field when a shorter one is still too large.
 _MAX_DIGITS = 1000
 
-#: Source and data files larger than this are refused before parsing.
-MAX_SOURCE_BYTES = 2_000_000
+#: Source and data files larger than this are refused before parsing (defined with the reader, which the
+#: library loader uses without this module when the library comes from the cache).
+from .reading import MAX_SOURCE_BYTES  # noqa: E402
 
 #: Words a user may mean where the parser expected something else, by the terminal Lark names.
 _TERMINAL_NAMES = {
@@ -56,10 +57,32 @@ _KEYWORDS = (
 )
 
 
+_LARK_OPTIONS = {"parser": "lalr", "propagate_positions": True, "maybe_placeholders": True}
+
+
 @lru_cache(maxsize=1)
 def _parser() -> Lark:
-    grammar = resource_dir("grammar") / "pkm.lark"
-    return Lark(grammar.read_text(encoding="utf-8"), parser="lalr", propagate_positions=True, maybe_placeholders=True)
+    """The LALR parser of the grammar: its tables come from the per-user cache (``cache.py``) when they were built
+    from this grammar by this Lark; building them takes about 80 ms, loading them about 10."""
+    import io
+
+    import lark
+
+    from . import cache
+
+    grammar = (resource_dir("grammar") / "pkm.lark").read_text(encoding="utf-8")
+    key = "\n".join([lark.__version__, repr(sorted(_LARK_OPTIONS.items())), grammar]).encode("utf-8")
+    saved = cache.load("grammar.lark", key)
+    if isinstance(saved, bytes):
+        try:
+            return Lark.load(io.BytesIO(saved))
+        except Exception:  # tables of a Lark that reads them differently: build them again
+            pass
+    parser = Lark(grammar, **_LARK_OPTIONS)
+    buffer = io.BytesIO()
+    parser.save(buffer)
+    cache.store("grammar.lark", key, buffer.getvalue())
+    return parser
 
 
 def _span(path: str, meta_or_token) -> s.Span:

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import Any, Sequence
 
-from .data import parse_data
 from .errors import Diagnostic, UsageError
 from .library import Library, load_library
 from .model import Agreement
@@ -45,6 +44,7 @@ def compile_agreement(path: str | Path, *, library: Library | str | Path | None 
     lib = library if isinstance(library, Library) else load_library(library)
     values, data_bytes = None, None
     if data is not None:  # read once: the bytes hashed into the manifest are the bytes parsed
+        from .data import parse_data  # PyYAML only for a build that has a data file
         data_bytes = read_bounded(data, MAX_SOURCE_BYTES, "data files")
         values = parse_data(decode_text(data_bytes, data), str(data))
     resolved = resolve(source, lib, values, str(data) if data is not None else None, data_bytes)

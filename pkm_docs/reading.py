@@ -12,6 +12,9 @@ from pathlib import Path
 
 from .errors import UsageError
 
+#: Source and data files larger than this are refused before parsing.
+MAX_SOURCE_BYTES = 2_000_000
+
 _BOM = "\ufeff"
 
 

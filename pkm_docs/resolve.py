@@ -8,14 +8,13 @@ import hashlib
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
 from . import __version__
 from . import body as b
 from . import locale
 from . import syntax as s
 from .conditions import ConditionError, compile_condition, evaluate
-from .data import DataValue
 from .errors import Diagnostic, DiagnosticSink, suggest
 from .library import BUILTINS, ROLES, ClauseVersion, Library, ParamSpec, compile_param
 from .model import (LANGUAGES, AdhocEntry, Agreement, Article, ClauseUse, Manifest, ManifestEntry, Paragraph, Party,
@@ -23,6 +22,9 @@ from .model import (LANGUAGES, AdhocEntry, Agreement, Article, ClauseUse, Manife
 from .values import (PARTY_FIELDS, Allocation, AllocationType, BooleanType, ChoiceValue, DateType, DurationValue, Env,
                      ListType, PartyType, TextType, ValueProblem, ValueType, check_bounds)
 from .versions import matches, valid_constraint
+
+if TYPE_CHECKING:  # data.py brings in PyYAML, which a build without a data file does not need
+    from .data import DataValue
 
 #: Aliases of parties declared without one, by their place: PIHAK PERTAMA ... / FIRST PARTY ...
 _ORDINALS = (("PERTAMA", "FIRST"), ("KEDUA", "SECOND"), ("KETIGA", "THIRD"), ("KEEMPAT", "FOURTH"),

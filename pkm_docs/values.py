@@ -65,6 +65,9 @@ class _Remainder:
     def __repr__(self) -> str:
         return "REMAINDER"
 
+    def __reduce__(self) -> str:
+        return "REMAINDER"  # unpickled (from the library cache) as the one REMAINDER, which is compared by identity
+
 
 REMAINDER = _Remainder()
 _REMAINDER_WORDS = ("rest", "sisa")

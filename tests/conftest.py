@@ -10,6 +10,21 @@ FIXTURES = Path(__file__).parent / "fixtures"
 ROOT = Path(__file__).resolve().parents[1]
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _own_cache_dir(tmp_path_factory):
+    """Every test, and every `pkm` process a test starts, uses one fresh cache folder (pkm_docs/cache.py), never
+    the user's: the first load of a library fills it, later ones read it, as a user's runs do."""
+    import os
+    folder = tmp_path_factory.mktemp("pkm-cache") / "pkm-docs"
+    previous = os.environ.get("PKM_CACHE_DIR")
+    os.environ["PKM_CACHE_DIR"] = str(folder)
+    yield folder
+    if previous is None:
+        os.environ.pop("PKM_CACHE_DIR", None)
+    else:
+        os.environ["PKM_CACHE_DIR"] = previous
+
+
 @pytest.fixture
 def fixture_library() -> Path:
     return FIXTURES / "library"

@@ -13,9 +13,10 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from read_back import docx_text
-from pkm_docs import batch, bench
-from pkm_docs.batch import (add_batch_parser, batch_command, csv_records, output_names, read_records,
-                            safe_file_name, scan_csv, yaml_records)
+from pkm_docs import batch_records, bench
+from pkm_docs.batch import add_batch_parser, batch_command
+from pkm_docs.batch_records import (csv_records, output_names, read_records, safe_file_name, scan_csv,
+                                    yaml_records)
 from pkm_docs.errors import SourceError
 from pkm_docs.library import load_library
 from pkm_docs.parser import parse_file
@@ -274,7 +275,7 @@ def test_scan_csv_reads_what_the_csv_module_writes(rows):
 
 
 def test_output_names_are_safe_and_unique():
-    records = [batch.Record(row, f"row {row}", {}, b"", name) for row, name in enumerate([
+    records = [batch_records.Record(row, f"row {row}", {}, b"", name) for row, name in enumerate([
         "Yayasan Kasih Ibu", "../../etc/passwd", "CON", "Yayasan Kasih Ibu", "yayasan kasih ibu", "",
         "Şükür Çiçek", "漢字", "x" * 500, "a/b\\c:d*e?f\"g<h>i|j", None], start=2)]
     names = output_names(records, "mitra")
@@ -302,11 +303,11 @@ def test_an_unknown_data_file_type_is_a_usage_error(tmp_path):
     data = tmp_path / "data.xlsx"
     data.write_bytes(b"PK")
     code, _, stderr = run(TEMPLATE, data, "-o", tmp_path / "out")
-    assert code == 2 and ".csv, .tsv, .json or .yaml" in stderr
+    assert code == 2 and ".csv, .tsv, .json, .jsonl or .yaml" in stderr
 
 
 def test_a_data_file_over_the_limit_is_refused(tmp_path, monkeypatch):
-    monkeypatch.setattr(batch, "MAX_BATCH_BYTES", 100)
+    monkeypatch.setattr(batch_records, "MAX_BATCH_BYTES", 100)
     code, _, stderr = run(TEMPLATE, FIXTURES / "mitra.csv", "-o", tmp_path)
     assert code == 2 and "reads batch data files up to 100 bytes" in stderr
 
@@ -342,7 +343,7 @@ def test_jobs_must_be_positive():
 def test_bench_writes_a_report_with_every_section(tmp_path, capsys):
     report_path = tmp_path / "bench.json"
     assert bench.main(["--repeat", "1", "--sizes", "2,3", "--batch", "2", "--diff-size", "3", "--no-soffice",
-                       "--json", str(report_path)]) == 0
+                       "--cold-runs", "1", "--check-size", "3", "--json", str(report_path)]) == 0
     report = json.loads(report_path.read_text(encoding="utf-8"))
     assert {"machine", "settings", "library_load_ms", "example", "scaling", "batch", "diff", "alternatives",
             "targets", "seconds"} <= set(report)
@@ -356,8 +357,43 @@ def test_bench_writes_a_report_with_every_section(tmp_path, capsys):
     assert all({"name", "target", "measured", "pass"} <= set(t) for t in report["targets"])
     assert report["machine"]["cpu_steal_percent"] is None or 0 <= report["machine"]["cpu_steal_percent"] <= 100
     assert report["serve"]["start_s"] > 0 and report["serve"]["step_invalid_ms"] > 0  # pkm serve's start and a step
+    cold = report["cold"]
+    for name in ("version", "build", "build_docx", "typst_floor", "docx_floor", "check", "diff"):
+        assert 0 < cold[name]["min_s"] <= cold[name]["median_s"] <= cold[name]["max_s"], name
+    assert cold["check"]["articles"] == 3 and cold["diff"]["articles"] == 3
+    assert {"jobs_1", "jobs_2"} <= set(cold["batch"]) and "load_before" in cold and "load_after" in cold
     table = capsys.readouterr().out
     assert "targets" in table and "end to end" in table and "pkm serve: one step's validation" in table
+    assert "cold `pkm build` / typst floor" in table and "pkm --version" in table and "load average" in table
+
+
+@pytest.mark.slow
+def test_bench_compares_a_running_libreoffice_with_our_warm_render(tmp_path):
+    """Warm against warm: LibreOffice kept running and driven over UNO, each DOCX new text, against our warm
+    PDF render of the same texts; both medians and their ratio are reported."""
+    import shutil
+    from pkm_docs.bench_cold import _libreoffice_warm, _uno_python
+    from pkm_docs.pipeline import compile_agreement
+    if shutil.which("soffice") is None or _uno_python() is None:
+        pytest.skip("LibreOffice with python3-uno is not installed")
+    agreement = compile_agreement(bench.example_path()[0]).agreement
+    warm = _libreoffice_warm(agreement, tmp_path, 2)
+    assert warm["runs"] == 2 and 0 < warm["min_s"] <= warm["median_s"] <= warm["max_s"]
+    assert warm["ratio"] == pytest.approx(warm["median_s"] / warm["ours_median_s"], rel=0.05)
+    assert [p.name for p in sorted(tmp_path.glob("warm-*.docx.pdf"))] == [f"warm-{i}.docx.pdf" for i in range(3)]
+
+
+def test_bench_gives_no_verdict_when_the_load_is_above_the_cores():
+    from pkm_docs.bench_cold import cold_targets
+    figures = {"median_s": 0.2, "min_s": 0.1, "max_s": 0.3, "runs": 5}
+    report = {"cores": 2, "load_before": 1.0, "load_after": 1.5, "version": figures, "build": figures,
+              "typst_floor": figures, "libreoffice": {"skipped": "x"}, "diff": {"articles": 200, **figures},
+              "check": {"articles": 5000, **figures}, "batch": {"skipped": "x"}}
+    calm = cold_targets(report)
+    assert calm[0]["pass"] is True and all(t["judged"] for t in calm)
+    busy = cold_targets({**report, "load_after": 3.2})
+    assert [t["measured"] for t in busy] == [t["measured"] for t in calm]  # the figures are shown...
+    assert all(t["pass"] is None and not t["judged"] for t in busy)  # ... but not judged
 
 
 def test_bench_new_text_runs_share_no_paragraph_and_add_no_figure_or_finding():

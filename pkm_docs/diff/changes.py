@@ -65,6 +65,9 @@ ADDED, REMOVED, CHANGED, MOVED = "added", "removed", "changed", "moved"
 
 LANGUAGE_NAMES = {"id": "Indonesian", "en": "English"}
 
+#: Who a Word redline's tracked changes are by, unless ``pkm diff --author`` says.
+DEFAULT_AUTHOR = "pkm-docs"
+
 TRANSLATION_LEFT_BEHIND = "translation-left-behind"
 
 

@@ -16,10 +16,10 @@ from typing import Any, Sequence, TextIO
 from ..errors import PkmError, UsageError, format_diagnostic
 from ..library import Library, load_library
 from ..output import write_atomic, write_error
+from .changes import DEFAULT_AUTHOR
 from .formats import FORMATS, render, render_library
 from .library_diff import library_diff
 from .model_diff import diff_drafts
-from .redline import DEFAULT_AUTHOR, redline_drafts
 from .sources import in_languages_of, load_draft, with_reference
 
 LANGS = ("id", "en", "all")
@@ -83,6 +83,7 @@ def diff_command(args: argparse.Namespace, stdout: TextIO | None = None, stderr:
         langs = diff.languages if args.lang == "all" else (args.lang,)
         report = render(diff, args.format, langs, color=args.format == "text" and use_color(stdout))
         if args.redline is not None:
+            from .redline import redline_drafts  # python-docx only for a redline
             write_atomic(args.redline, redline_drafts(old, new, author=args.author, date=args.date))
     except PkmError as error:
         _report(error, stderr)

@@ -21,10 +21,10 @@ from lxml import etree
 
 from ..renderers.docx_xml import deterministic_zip
 from . import redline_xml as x
+from .changes import DEFAULT_AUTHOR
 from .snapshot import Draft
 from .text_diff import DELETE, EQUAL, INSERT, align, similarity, word_diff
 
-DEFAULT_AUTHOR = "pkm-docs"
 
 #: How alike two paragraphs (or rows) must be to be shown as one edited rather than one deleted, one inserted.
 THRESHOLD = 0.5

@@ -1,4 +1,4 @@
-"""DOCX renderer: the agreement model, written as WordprocessingML, fills a docxtpl template; returned as reproducible bytes.
+"""DOCX renderer: the agreement model, written as WordprocessingML, put into a rendered docxtpl template; returned as reproducible bytes.
 
 Article headings, numbered paragraphs and items are Word list items ("Pasal %1", "(%2)", "%3."), so the
 numbers are live: insert an article in Word and the ones after it renumber, and so do the cross-references
@@ -120,7 +120,9 @@ def render_docx(agreement: Agreement, *, template: Path | None = None, layout: s
     initials = builder.initials() if agreement.parties else ""
     if draft:
         _add_draft_mark(document)
-    context = template_context(agreement, body, draft=draft)
+    # the template is rendered with a marker paragraph where the body goes, and the body's markup is put in its
+    # place afterwards: docxtpl and Jinja see the letterhead's few kilobytes, never the agreement's hundreds
+    context = template_context(agreement, _BODY_MARKER_XML, draft=draft)
     context[INITIALS_PLACEHOLDER] = docx_xml.inert_xml(initials)
     try:
         tpl.render(context, _JINJA, autoescape=True)
@@ -128,6 +130,7 @@ def render_docx(agreement: Agreement, *, template: Path | None = None, layout: s
         raise BuildError(f"DOCX template {path}: {exc}") from exc
     except etree.XMLSyntaxError as exc:  # the template's own Jinja tags cut its XML apart
         raise BuildError(f"DOCX template {path} renders to broken XML (check its Jinja tags): {exc}") from exc
+    _put_body(document, body, path)  # `document` is what was rendered (tpl.get_docx() would now open it anew)
     _set_properties(document, agreement, builder.controls)
     _set_structure(document, agreement)
     try:
@@ -163,6 +166,29 @@ def _set_structure(document: Document, agreement: Agreement) -> None:
             mode = setting.get(f"{_W}val") or ""
             if not mode.isdigit() or int(mode) < 15:
                 setting.set(f"{_W}val", "15")
+
+
+#: The text of the paragraph the template is rendered with in place of the body; a template holding it
+#: elsewhere is refused by ``_put_body``, which must find it exactly once.
+_BODY_MARKER = "pkm-docs: the agreement body goes here (7f3c9a)"
+_BODY_MARKER_XML = f"<w:p><w:r><w:t>{_BODY_MARKER}</w:t></w:r></w:p>"
+
+
+def _put_body(document: Document, body_xml: str, path: Path) -> None:
+    """Replace the rendered marker paragraph by the blocks of ``body_xml``: the rendered body (a few kilobytes,
+    declaring its namespaces) is written out, the blocks put in the marker's place, and the whole parsed and
+    put back in one piece, whose namespace declarations lxml then finds redundant with the document's and
+    drops (moving thousands of blocks in one at a time costs lxml a search of them each: 8 times slower)."""
+    root = document.element
+    rendered = etree.tostring(root.body, encoding="unicode")
+    before, marker, after = rendered.partition(_BODY_MARKER_XML)
+    if not marker or _BODY_MARKER_XML in after:
+        raise BuildError(f"DOCX template {path}: its `{{{{p {BODY_PLACEHOLDER} }}}}` paragraph must appear once, "
+                         "outside any `{% if %}`")
+    root.replace(root.body, etree.fromstring(before + body_xml + after, parser=_BODY_PARSER))
+
+
+_BODY_PARSER = etree.XMLParser(resolve_entities=False, no_network=True)
 
 
 def check_text(agreement: Agreement) -> None:
@@ -278,50 +304,6 @@ def _describe(node: nodes.Node) -> str:
 
 _JINJA = _TemplateEnvironment()
 
-#: A ``w:t`` whose text holds a tab, bell, newline or form feed: what docxtpl's ``resolve_listing`` rewrites.
-_LISTING_TEXT = re.compile(r"<w:t(?: [^>]*)?>[^<]*[\t\a\n\f]")
-
-
-class _Template(DocxTemplate):
-    """docxtpl's template, with steps skipped when they would change nothing (same bytes, less time)."""
-
-    def patch_xml(self, src_xml: str) -> str:
-        """docxtpl's clean-up of the template's Jinja tags, remembered: the template's parts repeat."""
-        return _patched_xml(src_xml)
-
-    def resolve_listing(self, xml: str) -> str:
-        """docxtpl turns tabs and newlines in a text into Word tabs and breaks; the model's texts hold none,
-        so the whole-document pass runs only when a template's own text has one."""
-        if not any(char in xml for char in "\t\a\n\f"):  # a quick look before the pattern's slower one
-            return xml
-        return super().resolve_listing(xml) if _LISTING_TEXT.search(xml) else xml
-
-    def fix_tables(self, xml: str) -> Any:
-        """docxtpl parses the rendered body and repairs the tables whose rows do not fill their grid (a
-        ``{%tc %}`` loop can leave them so), counting every cell of every row in Python; the repair runs only
-        when a table needs it, and the agreement's tables (one cell per column, no spans) never do."""
-        tree = etree.fromstring(xml, parser=etree.XMLParser(recover=True))
-        ns = "{" + tree.nsmap["w"] + "}"
-        if all(_fills_its_grid(table, ns) for table in tree.iter(ns + "tbl")):
-            return tree
-        return super().fix_tables(xml)
-
-
-def _fills_its_grid(table: Any, ns: str) -> bool:
-    """Does every row of the table hold one cell per grid column, none spanning more? docxtpl's fix_tables
-    leaves such a table as it is."""
-    grid = table.find(ns + "tblGrid")
-    if grid is None:
-        return False
-    columns = len(grid.findall(ns + "gridCol"))
-    rows = 0
-    for row in table.iter(ns + "tr"):
-        if len(row.findall(ns + "tc")) != columns:
-            return False
-        rows += 1
-    return rows > 0 and next(table.iter(ns + "gridSpan"), None) is None
-
-
 @dataclass(frozen=True)
 class _TemplateInfo:
     """What the body builder reads from a template: the width of its text block, the ids of the house
@@ -346,12 +328,6 @@ class _TemplateInfo:
         return cls(width, style_ids, indents)
 
 
-@functools.lru_cache(maxsize=64)
-def _patched_xml(src_xml: str) -> str:
-    # docxtpl's patch_xml reads nothing of its template object (docxtpl is pinned to 0.20): a function of the XML
-    return DocxTemplate.patch_xml(None, src_xml)
-
-
 def _open_template(path: Path, *, house: bool) -> tuple[DocxTemplate, _TemplateInfo]:
     if not path.is_file():
         raise BuildError(f"DOCX template {path} does not exist")
@@ -359,7 +335,7 @@ def _open_template(path: Path, *, house: bool) -> tuple[DocxTemplate, _TemplateI
     if not house:
         check_template(path, data)  # bounded, well-formed, measurable (issue 13, item 7)
     document, info = _opened(path, data, None if house else template_path().read_bytes())
-    tpl = _Template(io.BytesIO(data))
+    tpl = DocxTemplate(io.BytesIO(data))
     tpl.docx = copy.deepcopy(document)  # each render works on its own copy: ~3x faster than opening again
     return tpl, info
 

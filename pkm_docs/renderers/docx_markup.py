@@ -1,8 +1,8 @@
 """The agreement body as WordprocessingML text: paragraphs, runs, content controls and tables kept as small
 Python objects and written out as one string.
 
-docxtpl wants the body as a string (it renders it into the template's XML with Jinja and parses the whole
-again), so building it first as python-docx elements, one oxml element at a time (a parser look-up, a
+The body is put into the rendered template as markup (``docx._put_body`` parses it once, in its place), so
+building it first as python-docx elements, one oxml element at a time (a parser look-up, a
 namespace map and a schema-order search for each of some three thousand elements), only to serialise them,
 was most of the time of a DOCX render. These objects write the same markup directly: the same elements in
 the same (schema) order with the same attributes in the same order as the python-docx calls they replace

@@ -1,0 +1,366 @@
+"""The benchmark's whole-process measurements: what a user waits for when they type a command.
+
+Every figure here is a new process, timed from its start to its end (imports, grammar, library, work, exit),
+the median of at least five runs after a warm-up run (which fills the per-user cache, as a user's first run
+does), with the fastest and slowest beside it. Its rivals are measured the same way: the typst floor is a fresh
+Python process compiling the same typst source, the python-docx floor a fresh process writing the same text,
+LibreOffice a fresh ``soffice --convert-to pdf`` of our DOCX. The batch runs are processes pinned to one and to
+two cores with ``taskset``. The load average is read before and after: above the number of cores, the figures
+are shown but no target is judged.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+#: The issue's targets (issue 17), judged on the figures of the same run.
+BUILD_TARGET_S = 0.35
+BUILD_VS_TYPST_FLOOR = 2.0
+LIBREOFFICE_VS_BUILD = 5.0
+VERSION_TARGET_S = 0.1
+DIFF_TARGET_S = 0.5
+CHECK_TARGET_S = 10.0
+CHECK_ARTICLES = 5000
+BATCH_SPEEDUP_TARGET = 1.8
+
+_PKM = [sys.executable, "-m", "pkm_docs.cli"]  # the `pkm` script's own entry point (cli.entry), as a process
+
+_FLOOR_DOCX = """\
+import json, sys
+import docx
+document = docx.Document()
+for kind, text in json.load(open(sys.argv[1], encoding="utf-8")):
+    document.add_heading(text, 1) if kind == "heading" else document.add_paragraph(text)
+document.save(sys.argv[2])
+"""
+
+_FLOOR_TYPST = """\
+import sys
+import typst
+source = open(sys.argv[1], "rb").read()
+pdf = typst.Compiler(root=sys.argv[2], ignore_system_fonts=True).compile(
+    input=source, format="pdf", pdf_standards=["a-2b"], pdf_tags=True)
+open(sys.argv[3], "wb").write(pdf)
+"""
+
+
+_UNO_CLIENT = """\
+import json, sys, time
+import uno
+from com.sun.star.beans import PropertyValue
+
+def prop(name, value):
+    p = PropertyValue(); p.Name, p.Value = name, value; return p
+
+pipe, files = sys.argv[1], sys.argv[2:]
+local = uno.getComponentContext()
+resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
+deadline = time.monotonic() + 60
+while True:
+    try:
+        context = resolver.resolve(f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
+        break
+    except Exception:
+        if time.monotonic() > deadline:
+            raise
+        time.sleep(0.2)
+desktop = context.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", context)
+times = []
+for path in files:
+    start = time.perf_counter()
+    document = desktop.loadComponentFromURL(uno.systemPathToFileUrl(path), "_blank", 0, (prop("Hidden", True),))
+    document.storeToURL(uno.systemPathToFileUrl(path + ".pdf"), (prop("FilterName", "writer_pdf_Export"),))
+    document.close(True)
+    times.append(time.perf_counter() - start)
+print(json.dumps(times))
+try:
+    desktop.terminate()
+except Exception:
+    pass  # the bridge closes as soffice ends
+"""
+
+
+def load() -> float | None:
+    """The one-minute load average, or None where the system does not say."""
+    try:
+        return round(os.getloadavg()[0], 2)
+    except OSError:
+        return None
+
+
+def cold(command: Sequence[str], runs: int, *, before: Callable[[], None] | None = None,
+         env: dict[str, str] | None = None, timeout: float = 600) -> dict[str, Any]:
+    """Wall seconds of ``command`` as a new process: median, min and max of ``runs`` after one warm-up run."""
+    times = []
+    for run in range(runs + 1):
+        if before is not None:
+            before()
+        start = time.perf_counter()
+        done = subprocess.run(command, capture_output=True, env=env, timeout=timeout)
+        elapsed = time.perf_counter() - start
+        if done.returncode not in (0, 1):  # 1: the agreement has findings, which is work done
+            raise RuntimeError(f"{' '.join(command)} failed ({done.returncode}): {done.stderr.decode()[-500:]}")
+        if run:
+            times.append(elapsed)
+    return {"median_s": round(statistics.median(times), 3), "min_s": round(min(times), 3),
+            "max_s": round(max(times), 3), "runs": runs}
+
+
+def _env() -> dict[str, str]:
+    root = str(Path(__file__).resolve().parents[1])
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
+
+
+def _floor_texts(agreement: Any) -> list[tuple[str, str]]:
+    """The words of the agreement, in order, as (heading or paragraph, text): what the DOCX floor writes."""
+    out: list[tuple[str, str]] = []
+    for lang in agreement.languages:
+        out.append(("heading", agreement.title[lang]))
+        for part in agreement.all_parts():
+            if part.number is not None or part.title[lang]:
+                out.append(("heading", f"{agreement.labels['article'][lang]} {part.number} {part.title[lang]}"))
+            for paragraph in part.paragraphs:
+                out.append(("paragraph", paragraph.text[lang]))
+                out.extend(("paragraph", item[lang]) for item in paragraph.items)
+    return out
+
+
+def bench_cold(example: Path, runs: int, *, check_articles: int, diff_articles: int, batch: int,
+               soffice: bool) -> dict[str, Any]:
+    """Every whole-process figure, with the load average before and after."""
+    from .bench import batch_records, synthetic_source
+    from .pipeline import compile_agreement, render
+    from .renderers.pdf import main_source, template_path
+
+    env = _env()
+    # the package's bytecode first, as `pip install` writes it: a checkout run with PYTHONDONTWRITEBYTECODE
+    # would otherwise compile every module from source in every process measured
+    import compileall
+    compileall.compile_dir(str(Path(__file__).resolve().parent), quiet=2)
+    report: dict[str, Any] = {"load_before": load(), "cores": os.cpu_count() or 1}
+    with tempfile.TemporaryDirectory(prefix="pkm-bench-cold-") as tmp:
+        work = Path(tmp)
+        out = work / "out"
+
+        def clean() -> None:
+            shutil.rmtree(out, ignore_errors=True)
+
+        report["version"] = cold([*_PKM, "--version"], runs, env=env)
+        report["build"] = cold([*_PKM, "build", str(example), "-o", str(out)], runs, before=clean, env=env)
+
+        agreement = compile_agreement(example).agreement
+        typst_source = work / "agreement.typ"
+        typst_source.write_bytes(main_source(agreement))
+        (work / "floor_typst.py").write_text(_FLOOR_TYPST, encoding="utf-8")
+        report["typst_floor"] = cold([sys.executable, str(work / "floor_typst.py"), str(typst_source),
+                                      str(template_path().parent), str(work / "floor.pdf")], runs, env=env)
+        texts = work / "texts.json"
+        texts.write_text(json.dumps(_floor_texts(agreement), ensure_ascii=False), encoding="utf-8")
+        (work / "floor_docx.py").write_text(_FLOOR_DOCX, encoding="utf-8")
+        report["docx_floor"] = cold([sys.executable, str(work / "floor_docx.py"), str(texts),
+                                     str(work / "floor.docx")], runs, env=env)
+        report["build_docx"] = cold([*_PKM, "build", str(example), "-o", str(out), "--format", "docx"], runs,
+                                    before=clean, env=env)
+
+        big = work / f"check{check_articles}.pkm"
+        big.write_text(synthetic_source(check_articles), encoding="utf-8")
+        report["check"] = {"articles": check_articles,
+                           **cold([*_PKM, "check", str(big)], max(1, runs if check_articles <= 1000 else 5), env=env)}
+        old, new = work / "old.pkm", work / "new.pkm"
+        old.write_text(synthetic_source(diff_articles), encoding="utf-8")
+        new.write_text(synthetic_source(diff_articles, revised=True), encoding="utf-8")
+        report["diff"] = {"articles": diff_articles, **cold([*_PKM, "diff", str(old), str(new)], runs, env=env)}
+
+        report["libreoffice"] = _libreoffice(render(agreement, "docx"), work, runs) if soffice else \
+            {"skipped": "--no-soffice"}
+        report["libreoffice_warm"] = _libreoffice_warm(agreement, work, runs) if soffice else \
+            {"skipped": "--no-soffice"}
+        report["batch"] = _batch(batch_records(batch), work, env) if batch else {"skipped": "--batch 0"}
+    report["load_after"] = load()
+    return report
+
+
+def _libreoffice(docx: bytes, work: Path, runs: int) -> dict[str, Any]:
+    binary = shutil.which("soffice") or shutil.which("libreoffice")
+    if binary is None:
+        return {"skipped": "LibreOffice (soffice) is not installed"}
+    path = work / "agreement.docx"
+    path.write_bytes(docx)
+    profile = work / "lo-profile"  # made by the warm-up run, as a user's first run makes theirs
+    command = [binary, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", "pdf",
+               "--outdir", str(work / "lo"), str(path)]
+    try:
+        return cold(command, runs, timeout=300)
+    except (RuntimeError, subprocess.SubprocessError, OSError) as exc:
+        return {"skipped": f"soffice failed: {exc}"}
+
+
+def _uno_python() -> str | None:
+    """A Python that has LibreOffice's UNO bridge (the system's, usually: python3-uno), or None."""
+    for candidate in ("/usr/bin/python3", shutil.which("python3")):
+        if candidate and subprocess.run([candidate, "-c", "import uno"], capture_output=True).returncode == 0:
+            return candidate
+    return None
+
+
+def _libreoffice_warm(agreement: Any, work: Path, runs: int) -> dict[str, Any]:
+    """LibreOffice kept running, driven over UNO: each of ``runs`` DOCX of new text (after one warm-up) loaded
+    and exported to PDF, against our warm PDF render of the same new texts in this process."""
+    from .bench import distinct
+    from .pipeline import render
+
+    binary, python = shutil.which("soffice") or shutil.which("libreoffice"), _uno_python()
+    if binary is None or python is None:
+        return {"skipped": "LibreOffice or its Python UNO bridge (python3-uno) is not installed"}
+    views = [distinct(agreement, 100 + run) for run in range(runs + 1)]
+    files = []
+    for run, view in enumerate(views):
+        path = work / f"warm-{run}.docx"
+        path.write_bytes(render(view, "docx"))
+        files.append(str(path))
+    ours = []
+    render(distinct(agreement, 99), "pdf")  # our warm-up
+    for view in views[1:]:
+        start = time.perf_counter()
+        render(view, "pdf")
+        ours.append(time.perf_counter() - start)
+    pipe = f"pkmbench{os.getpid()}"
+    client = work / "uno_client.py"
+    client.write_text(_UNO_CLIENT, encoding="utf-8")
+    office = subprocess.Popen([binary, f"-env:UserInstallation={(work / 'lo-warm-profile').as_uri()}", "--headless",
+                               "--invisible", "--norestore", f"--accept=pipe,name={pipe};urp;"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        done = subprocess.run([python, str(client), pipe, *files], capture_output=True, text=True, timeout=600)
+        if done.returncode != 0:
+            return {"skipped": f"UNO conversion failed: {done.stderr.strip()[-300:]}"}
+        times = json.loads(done.stdout.strip().splitlines()[-1])[1:]  # the first is the warm-up
+    except (subprocess.SubprocessError, OSError, ValueError, IndexError) as exc:
+        return {"skipped": f"UNO conversion failed: {exc}"}
+    finally:
+        try:
+            office.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            office.kill()
+            office.wait()
+    lo, we = statistics.median(times), statistics.median(ours)
+    return {"median_s": round(lo, 3), "min_s": round(min(times), 3), "max_s": round(max(times), 3), "runs": runs,
+            "ours_median_s": round(we, 3), "ratio": round(lo / we, 1)}
+
+
+def _batch(records: list[dict[str, Any]], work: Path, env: dict[str, str]) -> dict[str, Any]:
+    """``pkm batch`` of the records as a process pinned to one core (1 worker) and to two (2 workers)."""
+    import yaml
+
+    from .resources import resource_dir
+
+    data = work / "batch.yaml"
+    data.write_text(yaml.safe_dump(records, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    template = resource_dir("templates") / "kesehatan.pkm"
+    taskset = shutil.which("taskset")
+    cores = os.cpu_count() or 1
+    out: dict[str, Any] = {"agreements": len(records), "pinned": taskset is not None}
+    for jobs in (1, 2):
+        if jobs > cores:
+            out[f"jobs_{jobs}"] = {"skipped": f"{cores} core"}
+            continue
+        pin = [taskset, "-c", ",".join(str(c) for c in range(jobs))] if taskset else []
+        folder = work / f"batch-{jobs}"
+        start = time.perf_counter()
+        done = subprocess.run([*pin, *_PKM, "batch", str(template), str(data), "-o", str(folder), "--jobs",
+                               str(jobs)], capture_output=True, env=env, timeout=3600)
+        seconds = time.perf_counter() - start
+        if done.returncode != 0:
+            out[f"jobs_{jobs}"] = {"skipped": f"pkm batch failed: {done.stderr.decode()[-300:]}"}
+            continue
+        out[f"jobs_{jobs}"] = {"seconds": round(seconds, 2), "per_second": round(len(records) / seconds, 2)}
+        shutil.rmtree(folder, ignore_errors=True)
+    return out
+
+
+def cold_targets(cold_report: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each target of issue 17 with its figure and the ratio measured in this run; no verdict under load."""
+    loads = [x for x in (cold_report.get("load_before"), cold_report.get("load_after")) if x is not None]
+    cores = cold_report["cores"]
+    judged = not loads or max(loads) <= cores
+    build, typst = cold_report["build"]["median_s"], cold_report["typst_floor"]["median_s"]
+    rows = [
+        ("cold `pkm build` of the example, DOCX and PDF", f"<= {BUILD_TARGET_S} s", f"{build:.3f} s",
+         build <= BUILD_TARGET_S),
+        ("cold `pkm build` / typst floor (fresh process, same source)", f"<= {BUILD_VS_TYPST_FLOOR:.0f}x",
+         f"{build / typst:.2f}x ({build:.3f} / {typst:.3f} s)", build / typst <= BUILD_VS_TYPST_FLOOR),
+        ("`pkm --version`", f"<= {VERSION_TARGET_S} s", f"{cold_report['version']['median_s']:.3f} s",
+         cold_report["version"]["median_s"] <= VERSION_TARGET_S),
+    ]
+    lo = cold_report["libreoffice"]
+    if "median_s" in lo:
+        ratio = lo["median_s"] / build
+        rows.append(("cold LibreOffice converting our DOCX / cold `pkm build`", f">= {LIBREOFFICE_VS_BUILD:.0f}x",
+                     f"{ratio:.1f}x ({lo['median_s']:.3f} / {build:.3f} s)", ratio >= LIBREOFFICE_VS_BUILD))
+    else:
+        rows.append(("cold LibreOffice / cold `pkm build`", f">= {LIBREOFFICE_VS_BUILD:.0f}x",
+                     f"not measured ({lo['skipped']})", None))
+    diff = cold_report["diff"]
+    rows.append((f"cold `pkm diff` of two {diff['articles']}-article drafts", f"<= {DIFF_TARGET_S} s",
+                 f"{diff['median_s']:.3f} s", diff["median_s"] <= DIFF_TARGET_S if diff["articles"] >= 200 else None))
+    check = cold_report["check"]
+    rows.append((f"cold `pkm check` of {check['articles']:,} articles", f"<= {CHECK_TARGET_S:.0f} s at "
+                 f"{CHECK_ARTICLES:,}", f"{check['median_s']:.2f} s",
+                 check["median_s"] <= CHECK_TARGET_S if check["articles"] >= CHECK_ARTICLES else None))
+    batch = cold_report["batch"]
+    one, two = batch.get("jobs_1", {}), batch.get("jobs_2", {})
+    if "per_second" in one and "per_second" in two:
+        speedup = two["per_second"] / one["per_second"]
+        rows.append((f"batch of {batch['agreements']}: 2 workers / 1 worker, agreements per second"
+                     f"{'' if batch['pinned'] else ' (not pinned: no taskset)'}", f">= {BATCH_SPEEDUP_TARGET}x",
+                     f"{speedup:.2f}x ({two['per_second']:.2f} / {one['per_second']:.2f} per s)",
+                     speedup >= BATCH_SPEEDUP_TARGET))
+    else:
+        rows.append(("batch: 2 workers / 1 worker", f">= {BATCH_SPEEDUP_TARGET}x", "not measured", None))
+    return [{"name": name, "target": target, "measured": measured, "pass": ok if judged else None,
+             "judged": judged} for name, target, measured, ok in rows]
+
+
+def format_cold(cold_report: dict[str, Any]) -> list[str]:
+    """The whole-process figures as lines of the benchmark's table."""
+    def row(label: str, figures: dict[str, Any]) -> str:
+        if "median_s" not in figures:
+            return f"  {label:<52} skipped ({figures.get('skipped', '?')})"
+        return (f"  {label:<52} {figures['median_s']:>7.3f} s  (min {figures['min_s']:.3f}, max "
+                f"{figures['max_s']:.3f}, median of {figures['runs']})")
+    lines = ["", f"whole processes, cold (a new process each run, after a warm-up run); load average "
+             f"{cold_report['load_before']} before, {cold_report['load_after']} after, {cold_report['cores']} cores",
+             row("pkm --version", cold_report["version"]),
+             row("pkm build (example, DOCX and PDF)", cold_report["build"]),
+             row("pkm build --format docx", cold_report["build_docx"]),
+             row("typst floor: python + typst compiling the same source", cold_report["typst_floor"]),
+             row("python-docx floor: python writing the same text", cold_report["docx_floor"]),
+             row("LibreOffice: soffice --convert-to pdf of our DOCX", cold_report["libreoffice"]),
+             row(f"pkm check ({cold_report['check']['articles']:,} articles)", cold_report["check"]),
+             row(f"pkm diff (two {cold_report['diff']['articles']}-article drafts)", cold_report["diff"])]
+    batch = cold_report["batch"]
+    for jobs in (1, 2):
+        figures = batch.get(f"jobs_{jobs}", {"skipped": batch.get("skipped", "?")})
+        if "seconds" in figures:
+            lines.append(f"  pkm batch of {batch['agreements']}, {jobs} worker{'s' if jobs > 1 else ''}"
+                         f"{' pinned to ' + str(jobs) + ' core' + ('s' if jobs > 1 else '') if batch['pinned'] else ''}"
+                         f"{'':<8} {figures['seconds']:>7.2f} s  ({figures['per_second']:.2f} agreements/s)")
+        else:
+            lines.append(f"  pkm batch, {jobs} worker(s): skipped ({figures.get('skipped')})")
+    warm = cold_report.get("libreoffice_warm", {"skipped": "not run"})
+    if "median_s" in warm:
+        lines.append(f"  LibreOffice warm (kept running, over UNO), DOCX of new text to PDF {warm['median_s']:>7.3f} s "
+                     f"(min {warm['min_s']:.3f}, max {warm['max_s']:.3f}); our warm PDF render of the same new text "
+                     f"{warm['ours_median_s']:.3f} s: {warm['ratio']:.1f}x")
+    else:
+        lines.append(f"  LibreOffice warm (kept running, over UNO): skipped ({warm['skipped']})")
+    return lines
