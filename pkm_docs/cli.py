@@ -30,7 +30,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "diff": ("compare two drafts clause by clause; --redline writes a Word redline",
              "pkm_docs.diff.cli:add_diff_parser"),
     "batch": ("build one agreement per row of a CSV, JSON, JSON Lines or YAML file", "pkm_docs.batch:add_batch_parser"),
-    "library": ("browse the clause library", "add_library_parser"),
+    "library": ("browse the clause library; record an organisation's approvals", "add_library_parser"),
     "serve": ("fill a template in the browser: a guided form on 127.0.0.1", "pkm_docs.serve.cli:add_serve_parser"),
     "sign": ("sign a built PDF into one party's signature field (PAdES)", "pkm_docs.signing.sign:add_sign_parser"),
     "verify": ("verify a built or signed PDF or DOCX: clauses, text, signatures",
@@ -87,6 +87,11 @@ def add_library_parser(commands: Any) -> None:
     compare.add_argument("ref_b")
     compare.add_argument("--format", choices=("text", "json", "html"), default="text")
     compare.add_argument("--lang", choices=("id", "en", "all"), default="all")
+    approve = library_sub.add_parser("approve", help="record the organisation's approval of a clause version "
+                                     "(in the --library folder's approvals.toml)")
+    approve.add_argument("ref", help="ID@VERSION, the exact version approved")
+    approve.add_argument("--by", required=True, help='who approved it: "Biro Hukum Setda Kota Kupang"')
+    approve.add_argument("--on", required=True, help="the date of the approval, YYYY-MM-DD")
 
 
 def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import hashlib
 import json
@@ -12,6 +13,7 @@ from typing import Any
 
 from . import body as b
 from . import cache
+from .approvals import APPROVALS_FILE, Approval, read_approvals
 from . import syntax as s
 from .conditions import SCHEME_FACTS, Condition, compile_condition
 from .errors import DiagnosticSink, UsageError, suggest
@@ -139,6 +141,11 @@ class Library:
     clauses: dict[str, list[ClauseVersion]]
     schemes: dict[str, Scheme]
     glossary: tuple[Text, ...]
+    #: An organisation's library (``extends = "standard"`` in its library.toml): only what the organisation
+    #: approved (``approvals.toml``) is approved in it.
+    organisation: bool = False
+    #: Approvals whose clause version's text has changed since (its hash no longer the approved one).
+    stale_approvals: tuple[tuple[ClauseVersion, Approval], ...] = ()
 
     def versions_of(self, clause_id: str) -> list[ClauseVersion]:
         return self.clauses.get(clause_id, [])
@@ -213,8 +220,18 @@ def load_library(root: str | Path | None = None, languages: tuple[str, ...] = ("
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise UsageError(f"{meta}: {exc}") from None
         name, version = str(info.get("name", name)), str(info.get("version", version))
+        extends = info.get("extends")
+        if extends is not None and extends != "standard":
+            raise UsageError(f"{meta}: `extends = {extends!r}`: a library can extend only the standard library",
+                             'write extends = "standard", or leave it out')
+    else:
+        extends = None
 
     files = sorted(root.rglob("*.pkm"))
+    if extends == "standard":  # an organisation's library: the shipped clauses, then its own
+        standard = default_library_dir()
+        check_library_folder(standard)
+        files = sorted(standard.rglob("*.pkm")) + files
     if not files:
         raise UsageError(f"clause library folder {root} holds no .pkm files")
     texts = [read_text(path, MAX_SOURCE_BYTES, "source files") for path in files]  # as parser.read_source
@@ -224,10 +241,33 @@ def load_library(root: str | Path | None = None, languages: tuple[str, ...] = ("
     slot = "library-" + hashlib.sha256(repr((str(root), languages)).encode("utf-8", "surrogateescape")).hexdigest()[:32]
     cached = cache.load(slot, key)
     if isinstance(cached, Library):
-        return cached
-    library = _compile_library(root, name, version, files, texts, languages)
-    cache.store(slot, key, library)
+        library = cached
+    else:
+        library = _compile_library(root, name, version, files, texts, languages)
+        cache.store(slot, key, library)
+    if extends == "standard" or (root / APPROVALS_FILE).is_file():
+        return with_approvals(library, read_approvals(root))
     return library
+
+
+def with_approvals(library: Library, approvals: list[Approval]) -> Library:
+    """``library`` as the organisation that approved ``approvals`` sees it: a clause version whose text is the
+    one approved (same hash) is ``approved`` by that body; one whose text changed since stays as it was, and
+    its approval is listed as stale."""
+    by_ref = {(a.clause_id, a.version): a for a in approvals}
+    clauses: dict[str, list[ClauseVersion]] = {}
+    stale = []
+    for clause_id, versions in library.clauses.items():
+        clauses[clause_id] = []
+        for clause in versions:
+            approval = by_ref.get((clause_id, clause.version_text))
+            if approval is not None and approval.content_hash == clause.content_hash:
+                clause = dataclasses.replace(clause, status="approved", approved_by=approval.by,
+                                             approved_on=approval.on)
+            elif approval is not None:
+                stale.append((clause, approval))
+            clauses[clause_id].append(clause)
+    return dataclasses.replace(library, clauses=clauses, organisation=True, stale_approvals=tuple(stale))
 
 
 def _cache_key(root: Path, languages: tuple[str, ...], name: str, version: str, files: list[Path],

@@ -201,9 +201,16 @@ class ManifestEntry:
     version: str
     content_hash: str
     status: str
+    approved_by: str | None = None  # the body that approved this text (an organisation's approval)
+    approved_on: datetime.date | None = None
 
     def to_data(self) -> dict[str, str]:
-        return {"id": self.clause_id, "version": self.version, "hash": self.content_hash, "status": self.status}
+        data = {"id": self.clause_id, "version": self.version, "hash": self.content_hash, "status": self.status}
+        if self.approved_by:
+            data["approved_by"] = self.approved_by
+        if self.approved_on:
+            data["approved_on"] = self.approved_on.isoformat()
+        return data
 
 
 @dataclass(frozen=True)

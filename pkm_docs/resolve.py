@@ -774,7 +774,7 @@ class _Resolver:
 
     def _manifest(self, parts: list[Article]) -> Manifest:
         source_hash = hashlib.sha256(self.source.text.encode("utf-8")).hexdigest()
-        entries = tuple(ManifestEntry(c.clause_id, c.version_text, c.content_hash, c.status)
+        entries = tuple(ManifestEntry(c.clause_id, c.version_text, c.content_hash, c.status, c.approved_by, c.approved_on)
                         for c in self.used.values())
         first = self.languages[0]
         adhoc = tuple(AdhocEntry(str(part.number) if part.number is not None else part.kind, use.section,

@@ -248,8 +248,12 @@ BREAKS = [
 ]
 
 
+#: Rules that need more than an edit of the agreement to break, each tested in its own file.
+BROKEN_ELSEWHERE = {"PKM111": "tests/test_approvals.py (an organisation's library that approved nothing)"}
+
+
 def test_every_rule_has_a_breaking_case():
-    assert sorted(RULES) == sorted(case[0] for case in BREAKS)
+    assert sorted(RULES) == sorted([case[0] for case in BREAKS] + list(BROKEN_ELSEWHERE))
 
 
 def test_good_agreement_passes_every_rule(tmp_path, library):

@@ -43,6 +43,41 @@ def not_vetted(ctx: Context) -> Iterator[Finding]:
                            "have the legal office review it, or use an equivalent library clause"))
 
 
+@rule("PKM111", "not-approved-by-organisation", WARNING,
+      title=("Klausul belum disetujui organisasi", "Clause not approved by the organisation"),
+      explanation=(
+          "Pustaka organisasi (`extends = \"standard\"` dalam library.toml) hanya menganggap disetujui versi "
+          "klausul yang dicatat biro hukumnya dengan `pkm library approve`; teks model pkm-docs tidak disetujui "
+          "siapa pun. Persetujuan mencatat hash teks: bila teksnya diubah setelah disetujui, versi itu tidak "
+          "lagi disetujui.",
+          "An organisation's library (`extends = \"standard\"` in its library.toml) treats as approved only the "
+          "clause versions its legal office recorded with `pkm library approve`; pkm-docs's model texts are "
+          "approved by no one. An approval records the hash of the text: a version whose text changed after it "
+          "was approved is no longer approved."))
+def not_approved_by_organisation(ctx: Context) -> Iterator[Finding]:
+    if not ctx.library.organisation:
+        return
+    stale = {(clause.clause_id, clause.version_text): approval for clause, approval in ctx.library.stale_approvals}
+    seen = set()
+    for article, use in clause_uses(ctx.agreement):
+        if not use.vetted or use.status == "approved" or (use.clause_id, use.version) in seen:
+            continue
+        seen.add((use.clause_id, use.version))
+        ref = f"{use.clause_id}@{use.version}"
+        approval = stale.get((use.clause_id, use.version or ""))
+        if approval is not None:
+            why_id = f"teksnya berubah setelah disetujui {approval.by} pada {approval.on.isoformat()}"
+            why_en = f"its text changed after {approval.by} approved it on {approval.on.isoformat()}"
+        else:
+            why_id, why_en = f"{ctx.library.name} belum menyetujuinya", f"{ctx.library.name} has not approved it"
+        yield finding(f"`{ref}` tidak disetujui: {why_id}", f"`{ref}` is not approved: {why_en}",
+                      use_span(ctx.agreement, article, use),
+                      (f"setelah biro hukum memeriksanya: pkm library approve {ref} --by \"...\" --on TANGGAL "
+                       "--library FOLDER",
+                       f"once the legal office has reviewed it: pkm library approve {ref} --by \"...\" --on DATE "
+                       "--library FOLDER"))
+
+
 @rule("PKM170", "percent-out-of-range", ERROR,
       title=("Persentase di luar 0-100%", "Percentage outside 0-100%"),
       explanation=(
