@@ -506,7 +506,7 @@ def _errors(sink: DiagnosticSink) -> int:
 def check_type(type_expr: s.TypeExpr, sink: DiagnosticSink) -> None:
     if type_expr.kind not in ALL_TYPES:
         sink.error("PKM027", f"unknown type `{type_expr.kind}`", type_expr.span,
-                   suggest(type_expr.kind, ALL_TYPES) or f"types are {', '.join(SIMPLE_TYPES)}, choice(...), list of ...")
+                   suggest(type_expr.kind, ALL_TYPES) or f"types are {', '.join(SIMPLE_TYPES)}, quantity(UNIT), choice(...), list of ..., allocation of ...")
         return
     if type_expr.unit is not None and type_expr.kind != "quantity":
         sink.error("PKM027", f"`{type_expr.kind}` takes no unit", type_expr.span)

@@ -77,7 +77,7 @@ def check_meaning(meaning: Meaning, type_: ValueType, roles: tuple[str, ...]) ->
         return f"unknown meaning `{meaning.name}`"
     if not isinstance(type_, spec.types):
         kinds = " or ".join(t.kind for t in spec.types)
-        return f"`means {meaning.name}` applies to a {kinds}, not to a {type_.describe()}"
+        return f"`means {meaning.name}` applies to a parameter of type {kinds}, not {type_.describe()}"
     if spec.allocation_of is not None and isinstance(type_, AllocationType) \
             and not isinstance(type_.of, spec.allocation_of):
         return f"`means {meaning.name}` applies to an allocation of {spec.allocation_of.kind}"
