@@ -76,7 +76,7 @@ def diff_command(args: argparse.Namespace, stdout: TextIO | None = None, stderr:
     try:
         library = load_library(args.library)
         old = load_draft(args.old, library=library, data=args.data)
-        new = load_draft(args.new, library=library, data=args.data)
+        new = load_draft(args.new, library=library, data=args.data, other=old)
         old, new = in_languages_of(old, new, library), in_languages_of(new, old, library)
         old, new = with_reference(old, new, args.template), with_reference(new, old, args.template)
         diff = diff_drafts(old, new)

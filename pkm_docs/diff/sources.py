@@ -12,6 +12,7 @@ from lxml import etree
 
 from ..errors import PkmError, UsageError
 from ..library import Library
+from ..model import Agreement
 from ..pipeline import compile_agreement
 from ..reading import read_bounded
 from .snapshot import ANY_LANGUAGE, Draft, from_agreement, from_readback
@@ -19,21 +20,23 @@ from .snapshot import ANY_LANGUAGE, Draft, from_agreement, from_readback
 DOCX_SUFFIXES = (".docx",)
 
 
-def load_draft(path: Path, *, library: Library, data: Path | None = None) -> Draft:
+def load_draft(path: Path, *, library: Library, data: Path | None = None, other: Draft | None = None) -> Draft:
     """The draft at ``path``: a ``.docx`` is read back, anything else is compiled as a ``.pkm`` agreement.
+    ``other``, the draft it is compared with, finds the clauses of a DOCX that lost its clause marks.
 
     Raises ``UsageError`` when the file cannot be read and ``SourceError`` when the agreement has errors.
     """
     if not path.is_file():
         raise UsageError(f"cannot read {path}: no such file", "give two drafts: OLD.pkm NEW.pkm (or a built .docx)")
     if path.suffix.lower() in DOCX_SUFFIXES:
-        return read_docx_draft(path, library)
+        return read_docx_draft(path, library, other.agreement if other is not None else None)
     compiled = compile_agreement(path, library=library, data=data)
     return from_agreement(compiled.agreement, library, str(path))
 
 
-def read_docx_draft(path: Path, library: Library | None) -> Draft:
-    """A DOCX that pkm-docs built (possibly edited in Word since), through ``renderers.docx_read``."""
+def read_docx_draft(path: Path, library: Library | None, reference: Agreement | None = None) -> Draft:
+    """A DOCX that pkm-docs built (possibly edited in Word since), through ``renderers.docx_read``; one that
+    lost its clause marks (rewritten by another program) is matched by text to ``reference``'s clauses."""
     try:
         from ..renderers.docx_read import read_docx
     except ImportError:
@@ -49,6 +52,10 @@ def read_docx_draft(path: Path, library: Library | None) -> Draft:
         raise UsageError(f"cannot read {path}: {exc}") from None
     except (zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError) as exc:
         raise UsageError(f"cannot read {path}: not a Word document ({exc})") from None
+    if back.manifest is None and not back.clauses and reference is not None:
+        from .text_match import marked_by_text
+
+        back = marked_by_text(back, reference)
     if back.manifest is None and not back.clauses:
         raise UsageError(f"cannot compare {path}: it was not built by pkm-docs (no manifest, no clause controls)",
                          "compare a DOCX that `pkm build` wrote, or the .pkm drafts")
