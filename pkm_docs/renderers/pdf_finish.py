@@ -341,17 +341,18 @@ def finish(pdf: bytes, agreement: Agreement, marks: Iterable[Mapping[str, Any]],
 
     if not pdf.endswith(b"\n"):  # typst ends on `%%EOF` alone: the update must start on a line of its own
         pdf += b"\n"
+    marks = list(marks)
+    pages = {int(mark["page"]) for mark in marks}
     try:
         reader = PdfReader(io.BytesIO(pdf))
-        marks = list(marks)
-        heights = {page: float(reader.pages[page - 1].mediabox.top) for page in {int(m["page"]) for m in marks}}
-        areas = areas_from_marks(marks, heights)
+        heights = {page: float(reader.pages[page - 1].mediabox.top) for page in pages}
         catalog_ref = reader.trailer.raw_get("/Root")
         catalog = _raw_copy(catalog_ref.get_object())
         metadata_ref = catalog.raw_get("/Metadata")
         old_xmp = metadata_ref.get_object().get_data()
     except (PyPdfError, KeyError, IndexError, AttributeError) as exc:
         raise BuildError(f"PDF rendering failed: typst's PDF could not be read back ({exc})") from None
+    areas = areas_from_marks(marks, heights)
     values = {"manifest": manifest_json(agreement),
               "signing": json.dumps(signing_layout(areas), sort_keys=True, separators=(",", ":")),
               "build": json.dumps({"draft": draft}, separators=(",", ":")),
