@@ -268,6 +268,16 @@ def test_missing_template_becomes_a_build_error(
         render_pdf(agreement)
 
 
+@pytest.mark.parametrize("typeset", [b"%PDF-1.7\nnot a PDF\n%%EOF", b""], ids=["garbage", "empty"])
+def test_a_pdf_typst_wrote_that_cannot_be_read_back_is_a_build_error(
+    agreement: Agreement, typeset: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The update after typst reads typst's objects back: what it cannot read is a build error, not a traceback."""
+    monkeypatch.setattr(pdf_renderer, "typeset_pdf", lambda *args, **kwargs: (typeset, []))
+    with pytest.raises(BuildError, match="PDF rendering failed: typst's PDF"):
+        render_pdf(agreement)
+
+
 def test_a_template_with_windows_line_ends_gives_the_same_pdf(
     agreement: Agreement, pdf_bytes: bytes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -191,6 +191,27 @@ def test_the_sign_ready_pdf_is_sound_and_still_pdf_a(case: str, request, tmp_pat
             "the update starts on a line of its own"
 
 
+@pytest.mark.skipif(shutil.which("pdfinfo") is None or shutil.which("qpdf") is None,
+                    reason="poppler's pdfinfo or qpdf is not installed")
+def test_the_update_keeps_the_title_and_the_file_identifier(two, tmp_path: Path) -> None:
+    """The update's trailer repeats typst's (ISO 32000-1, 7.5.6): a reader that reads the newest trailer alone
+    (poppler) still shows the title, and the file identifier's first part is still typst's."""
+    data = two[1]["kemitraan_kesehatan.pdf"]
+    path = tmp_path / "agreement.pdf"
+    path.write_bytes(data)
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"^Title:\s+Perjanjian Kemitraan tentang Pelayanan Kesehatan Ibu dan Anak di Kota Kupang", info,
+                     re.MULTILINE), info
+    typst_trailer = data[:data.index(b"%%EOF")].rsplit(b"trailer", 1)[1]
+    typst_id = re.search(rb"/ID\s*\[\s*\(([^)]*)\)", typst_trailer)
+    assert typst_id is not None
+    latest = subprocess.run(["qpdf", "--show-object=trailer", str(path)], capture_output=True, text=True,
+                            check=True).stdout
+    first = typst_id.group(1)
+    assert f"/ID [ ({first.decode('latin-1')})" in latest or f"/ID [ <{first.hex()}>" in latest, latest
+    assert "/Info " in latest and "/Prev " in latest, latest
+
+
 def test_a_rebuild_gives_the_same_bytes(two, tmp_path: Path) -> None:
     _, files = two
     again = build(tmp_path, EXAMPLE)

@@ -41,6 +41,18 @@ def test_a_sub_command_imports_only_what_it_uses(argv, absent, tmp_path):
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("formats", [(), ("--format", "pdf")], ids=["docx-and-pdf", "pdf"])
+def test_a_build_does_not_import_the_signing_libraries(formats, tmp_path):
+    """The sign-ready PDF (metadata and empty signature fields) is written with pypdf: a build must not import
+    pyHanko, its certificate validator nor the signing modules; only `pkm sign` and `pkm verify` do."""
+    code, loaded = _modules("build", str(EXAMPLE), *formats, "-o", str(tmp_path / "out"))
+    assert code == 0
+    assert (tmp_path / "out" / "kemitraan_kesehatan.pdf").read_bytes().startswith(b"%PDF")
+    assert sorted(loaded & {"pyhanko", "pyhanko_certvalidator", "pkm_docs.signing", "pkm_docs.signing.sign",
+                            "pkm_docs.signing.verify"}) == []
+
+
+@pytest.mark.slow
 def test_pkm_ends_with_its_exit_code_and_its_output_flushed(tmp_path):
     """The `pkm` program skips the interpreter's teardown (os._exit): what it printed, the files it wrote
     and its exit code are all there."""

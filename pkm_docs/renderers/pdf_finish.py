@@ -3,7 +3,9 @@
 
 typst cannot write custom XMP nor form fields, so both come after it, in one update appended to typst's bytes
 (which stay as they were: nothing typst wrote is rewritten). The update is reproducible: no clock, no random
-file identifier. Signing (:mod:`pkm_docs.signing`) appends further updates after this one.
+file identifier. It is written with pypdf's public object model (reading typst's objects, writing ours); only
+its cross-reference table and trailer are laid out here (:class:`Update`). A build imports no pyHanko: signing
+(:mod:`pkm_docs.signing`) appends further updates after this one, with pyHanko.
 """
 
 from __future__ import annotations
@@ -12,13 +14,18 @@ import hashlib
 import io
 import json
 import math
+import re
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, cast
 
 from lxml import etree
 
 from ..errors import BuildError
 from ..model import Agreement
+
+if TYPE_CHECKING:
+    from pypdf import PdfReader
+    from pypdf.generic import DictionaryObject, IndirectObject, PdfObject
 
 #: The XMP namespace of pkm-docs' own properties (a name, never fetched: ``.invalid`` is reserved for that).
 PKM_NS = "https://pkm-docs.invalid/ns/xmp/1.0/"
@@ -60,7 +67,7 @@ def areas_from_marks(marks: Iterable[Mapping[str, Any]], page_heights: Mapping[i
     """The areas that the template's corner marks enclose, in the order of their first mark.
 
     typst's y runs down from the top of the page; PDF's runs up from the bottom. A signature field's box is
-    rounded inwards (pyHanko writes whole points), an e-meterai box outwards, so a field never covers it.
+    rounded inwards (a field's /Rect is in whole points), an e-meterai box outwards, so a field never covers it.
     """
     corners: dict[tuple[str, str], dict[str, Mapping[str, Any]]] = {}
     for mark in marks:
@@ -164,35 +171,6 @@ def _declare_schema(rdf: etree._Element) -> None:
 
 # ---------------------------------------------------------------- the update
 
-def _writer_class():
-    """pyHanko's incremental writer, made reproducible: the file identifier's second part is derived from the
-    bytes it extends (pyHanko draws it at random), and the Info dictionary and XMP are left as written here
-    (pyHanko would stamp the clock and its name into both).
-
-    The two methods overridden are pyHanko's own (``_handle_id``, ``_update_meta``): it has no public switch for
-    either, and a build must give the same bytes every time. ``test_two_renders_give_identical_bytes`` and the
-    golden corpus fail if a pyHanko release changes them; the dependency is pinned to one minor version."""
-    from pyhanko.pdf_utils import generic
-    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-
-    class ReproducibleWriter(IncrementalPdfFileWriter):
-        @classmethod
-        def _handle_id(cls, prev):
-            first = prev.trailer["/ID"][0] if "/ID" in prev.trailer else None
-            prev.stream.seek(0)
-            digest = hashlib.sha256(prev.stream.read()).digest()
-            if first is None:
-                first = digest[16:]
-            elif isinstance(first, generic.TextStringObject):
-                first = first.original_bytes
-            return generic.ArrayObject([generic.ByteStringObject(bytes(first)), generic.ByteStringObject(digest[:16])])
-
-        def _update_meta(self):
-            pass
-
-    return ReproducibleWriter
-
-
 def field_tooltip(agreement: Agreement, key: str) -> str:
     """What a viewer shows over a signature field: whose signature it takes, in the agreement's languages."""
     lang = agreement.languages[0]
@@ -207,49 +185,184 @@ def field_tooltip(agreement: Agreement, key: str) -> str:
     return f"{label}: {who}"
 
 
-def add_signature_fields(writer, agreement: Agreement, areas: Iterable[Area]) -> None:
-    """One empty signature field per signing area, named by the key of its party or witness: ``pkm sign --party
-    KEY`` signs into it, and nothing else can (the signer asks for existing fields only)."""
-    from pyhanko.sign import fields
+_STARTXREF = re.compile(rb"startxref\s+(\d+)\s+%%EOF\s*$")
 
+
+class Update:
+    """One incremental update (ISO 32000-1, 7.5.6) to the PDF ``base``: the objects it replaces or adds, then a
+    cross-reference section for them and a trailer that repeats the previous one's entries, with ``/Prev``.
+
+    The objects are pypdf's, read from and referring into ``reader``, and written by pypdf itself; only the
+    cross-reference table and the trailer are laid out here. The file identifier keeps its first part and
+    takes as second the start of the SHA-256 of ``base`` (a later version of the same file, the same bytes
+    for the same input: no clock, nothing random)."""
+
+    def __init__(self, base: bytes, reader: PdfReader) -> None:
+        self.base, self.reader = base, reader
+        self.objects: dict[int, tuple[int, PdfObject]] = {}
+        self.next_number = int(cast(int, reader.trailer["/Size"]))
+
+    def add(self, obj: PdfObject) -> IndirectObject:
+        """A new indirect object; its reference."""
+        from pypdf.generic import IndirectObject
+
+        number, self.next_number = self.next_number, self.next_number + 1
+        self.objects[number] = (0, obj)
+        return IndirectObject(number, 0, self.reader)
+
+    def replace(self, ref: IndirectObject, obj: PdfObject) -> None:
+        """``obj`` in place of the object that ``ref`` refers to."""
+        self.objects[ref.idnum] = (ref.generation, obj)
+
+    def _trailer(self, previous: int) -> DictionaryObject:
+        from pypdf.generic import ArrayObject, ByteStringObject, DictionaryObject, NameObject, NumberObject
+
+        old = self.reader.trailer
+        trailer = DictionaryObject({NameObject("/Size"): NumberObject(max(self.next_number,
+                                                                              int(cast(int, old["/Size"]))))})
+        for key in old:
+            if key not in ("/Size", "/Prev", "/ID", "/XRefStm"):
+                trailer[NameObject(key)] = old.raw_get(key)
+        ids = old.get("/ID")
+        digest = hashlib.sha256(self.base).digest()
+        first = digest[16:] if not ids else getattr(ids[0], "original_bytes", ids[0])  # a text string: its bytes
+        trailer[NameObject("/ID")] = ArrayObject([ByteStringObject(bytes(first)), ByteStringObject(digest[:16])])
+        trailer[NameObject("/Prev")] = NumberObject(previous)
+        return trailer
+
+    def write(self) -> bytes:
+        """``base`` with this update after it."""
+        found = _STARTXREF.search(self.base[-1024:])
+        if found is None:
+            raise BuildError("PDF rendering failed: typst's PDF has no startxref")
+        out = io.BytesIO()
+        out.write(self.base)
+        offsets = {}
+        for number in sorted(self.objects):
+            generation, obj = self.objects[number]
+            offsets[number] = (out.tell(), generation)
+            out.write(f"{number} {generation} obj\n".encode("ascii"))
+            obj.write_to_stream(out)
+            out.write(b"\nendobj\n")
+        xref = out.tell()
+        out.write(b"xref\n")
+        numbers = sorted(offsets)
+        runs: list[list[int]] = []
+        for number in numbers:
+            if runs and runs[-1][-1] == number - 1:
+                runs[-1].append(number)
+            else:
+                runs.append([number])
+        for run in runs:
+            out.write(f"{run[0]} {len(run)}\n".encode("ascii"))
+            for number in run:
+                offset, generation = offsets[number]
+                out.write(f"{offset:010d} {generation:05d} n \n".encode("ascii"))
+        out.write(b"trailer\n")
+        self._trailer(int(found.group(1))).write_to_stream(out)
+        out.write(f"\nstartxref\n{xref}\n%%EOF\n".encode("ascii"))
+        return out.getvalue()
+
+
+def _raw_copy(dictionary: DictionaryObject) -> DictionaryObject:
+    """A new dictionary with ``dictionary``'s entries as they are (references stay references)."""
+    from pypdf.generic import DictionaryObject, NameObject
+
+    return DictionaryObject({NameObject(key): dictionary.raw_get(key) for key in dictionary})
+
+
+def _page_ref(reader: PdfReader, number: int) -> IndirectObject:
+    """The reference of page ``number`` (1 for the first)."""
+    ref = reader.pages[number - 1].indirect_reference
+    if ref is None:
+        raise BuildError(f"PDF rendering failed: page {number} of typst's PDF is no object of its own")
+    return ref
+
+
+def add_signature_fields(update: Update, catalog: DictionaryObject, agreement: Agreement,
+                         areas: Iterable[Area]) -> None:
+    """One empty signature field per signing area, named by the key of its party or witness: ``pkm sign --party
+    KEY`` signs into it, and nothing else can (the signer asks for existing fields only). Each field is its own
+    widget (printed, locked) with an empty appearance, listed in the page's /Annots and the catalog's
+    /AcroForm; ``catalog`` is the catalog being written."""
+    from pypdf.generic import (ArrayObject, DecodedStreamObject, DictionaryObject, IndirectObject, NameObject,
+                               NumberObject, TextStringObject)
+
+    reader = update.reader
+    fields = []
+    widgets: dict[int, list[IndirectObject]] = {}
     for area in areas:
         if area.kind != "signature":
             continue
-        fields.append_signature_field(writer, fields.SigFieldSpec(
-            sig_field_name=area.key, on_page=area.page - 1, box=area.box,
-            readable_field_name=field_tooltip(agreement, area.key)))
+        left, bottom, right, top = area.box
+        appearance = DecodedStreamObject()
+        appearance.update({
+            NameObject("/BBox"): ArrayObject([NumberObject(0), NumberObject(0), NumberObject(right - left),
+                                              NumberObject(top - bottom)]),
+            NameObject("/Resources"): DictionaryObject(),
+            NameObject("/Type"): NameObject("/XObject"), NameObject("/Subtype"): NameObject("/Form")})
+        appearance.set_data(b"")
+        page_ref = _page_ref(reader, area.page)
+        widget = DictionaryObject({
+            NameObject("/FT"): NameObject("/Sig"), NameObject("/T"): TextStringObject(area.key),
+            NameObject("/Type"): NameObject("/Annot"), NameObject("/Subtype"): NameObject("/Widget"),
+            NameObject("/F"): NumberObject(132),  # print, locked
+            NameObject("/Rect"): ArrayObject([NumberObject(v) for v in area.box]),
+            NameObject("/P"): page_ref,
+            NameObject("/TU"): TextStringObject(field_tooltip(agreement, area.key))})
+        ref = update.add(widget)
+        widget[NameObject("/AP")] = DictionaryObject({NameObject("/N"): update.add(appearance)})
+        fields.append(ref)
+        widgets.setdefault(area.page, []).append(ref)
+    if not fields:
+        return
+    if "/AcroForm" in catalog:
+        raise BuildError("PDF rendering failed: typst's PDF already has a form")
+    for number, refs in sorted(widgets.items()):
+        page = reader.pages[number - 1]
+        annots = page.raw_get("/Annots") if "/Annots" in page else ArrayObject()
+        if isinstance(annots, IndirectObject):  # an array of its own: replaced where it is
+            update.replace(annots, ArrayObject([*cast(ArrayObject, annots.get_object()), *refs]))
+            continue
+        copy = _raw_copy(page)
+        copy[NameObject("/Annots")] = ArrayObject([*annots, *refs])
+        update.replace(_page_ref(reader, number), copy)
+    catalog[NameObject("/AcroForm")] = update.add(DictionaryObject({
+        NameObject("/Fields"): ArrayObject(fields), NameObject("/SigFlags"): NumberObject(1)}))
 
 
 def finish(pdf: bytes, agreement: Agreement, marks: Iterable[Mapping[str, Any]], *, draft: bool = False) -> bytes:
     """typst's ``pdf`` with the manifest in its XMP metadata and a signature field in each signing area."""
-    from pyhanko.pdf_utils import generic
-    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+    from pypdf.generic import DecodedStreamObject, NameObject
 
     from .pdf import manifest_json
 
     if not pdf.endswith(b"\n"):  # typst ends on `%%EOF` alone: the update must start on a line of its own
         pdf += b"\n"
-    reader = PdfFileReader(io.BytesIO(pdf), strict=False)
     marks = list(marks)
-    heights = {}
-    for page in sorted({int(mark["page"]) for mark in marks}):
-        media_box = reader.find_page_for_modification(page - 1)[0].get_object()["/MediaBox"]
-        heights[page] = float(media_box[3])
+    pages = {int(mark["page"]) for mark in marks}
+    try:
+        reader = PdfReader(io.BytesIO(pdf))
+        heights = {page: float(reader.pages[page - 1].mediabox.top) for page in pages}
+        catalog_ref = reader.trailer.raw_get("/Root")
+        catalog = _raw_copy(catalog_ref.get_object())
+        metadata_ref = catalog.raw_get("/Metadata")
+        old_xmp = metadata_ref.get_object().get_data()
+    except (PyPdfError, KeyError, IndexError, AttributeError) as exc:
+        raise BuildError(f"PDF rendering failed: typst's PDF could not be read back ({exc})") from None
     areas = areas_from_marks(marks, heights)
-    writer = _writer_class()(io.BytesIO(pdf), prev=reader)
-    root = writer.root
-    old_xmp = root["/Metadata"].get_object().data
     values = {"manifest": manifest_json(agreement),
               "signing": json.dumps(signing_layout(areas), sort_keys=True, separators=(",", ":")),
               "build": json.dumps({"draft": draft}, separators=(",", ":")),
               "clauses": json.dumps(clause_record(agreement), ensure_ascii=False, sort_keys=True,
                                     separators=(",", ":"), default=str)}
-    stream = generic.StreamObject({generic.NameObject("/Type"): generic.NameObject("/Metadata"),
-                                   generic.NameObject("/Subtype"): generic.NameObject("/XML")},
-                                  stream_data=xmp_with_properties(old_xmp, values))
-    root[generic.NameObject("/Metadata")] = writer.add_object(stream)
-    writer.update_root()
-    add_signature_fields(writer, agreement, areas)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+    update = Update(pdf, reader)
+    metadata = DecodedStreamObject()
+    metadata.update({NameObject("/Type"): NameObject("/Metadata"), NameObject("/Subtype"): NameObject("/XML")})
+    metadata.set_data(xmp_with_properties(old_xmp, values))
+    update.replace(metadata_ref, metadata)  # where typst's was: the catalog keeps its reference
+    add_signature_fields(update, catalog, agreement, areas)
+    update.replace(catalog_ref, catalog)
+    return update.write()

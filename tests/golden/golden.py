@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT))
 from read_back import docx_text  # noqa: E402
 
 #: The packages whose versions decide the bytes: a different version explains a byte change, not a text change.
-PACKAGES = ("typst", "python-docx", "docxtpl", "lxml", "babel", "jinja2", "pyhanko")
+PACKAGES = ("typst", "python-docx", "docxtpl", "lxml", "babel", "jinja2", "pypdf")
 
 
 @dataclass(frozen=True)
