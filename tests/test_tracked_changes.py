@@ -1,0 +1,222 @@
+"""A returned DOCX that already holds the other side's tracked changes: ``pkm diff`` lists them per clause with
+their authors and dates (text, JSON, HTML), and ``--redline`` keeps them with their own authors and dates,
+adding ours only for what differs beyond them, and writes untouched paragraphs as they were."""
+
+from __future__ import annotations
+
+import copy
+import io
+import json
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from pkm_docs.cli import main
+from pkm_docs.diff.redline_xml import tracked_paragraphs
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "examples" / "kemitraan_kesehatan.pkm"
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+W = "{" + W_NS + "}"
+BUDI, SARI = "2026-12-03T09:15:00Z", None
+
+#: The other side's edits as Word writes them with Track Changes on: (old words, new words, author, date);
+#: old "" is a pure insertion after the words given as ``after``, new "" a pure deletion.
+EDITS = [
+    ("Rp950.000.000,00 (sembilan", "Rp850.000.000,00 (delapan", "Budi", BUDI, None),
+    ("950,000,000.00 (nine", "850,000,000.00 (eight", "Budi", BUDI, None),
+    ("", " in full", "Sari", SARI, "shall be borne jointly by the PARTIES"),
+]
+
+
+def run(*argv) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main([str(a) for a in argv], stdout=out, stderr=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def _mark(kind: str, author: str, date: str | None, ident: int) -> etree._Element:
+    mark = etree.Element(f"{W}{kind}")
+    mark.set(f"{W}id", str(ident))
+    mark.set(f"{W}author", author)
+    if date:
+        mark.set(f"{W}date", date)
+    return mark
+
+
+def _run(rpr: etree._Element | None, text: str, tag: str = "t") -> etree._Element:
+    r = etree.Element(f"{W}r")
+    if rpr is not None:
+        r.append(copy.deepcopy(rpr))
+    t = etree.SubElement(r, f"{W}{tag}")
+    t.text = text
+    t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    return r
+
+
+def track(document: bytes, old: str, new: str, author: str, date: str | None, after: str | None,
+          ident: int) -> bytes:
+    """``document.xml`` with one edit tracked as Word tracks it: the run is cut, the old words go into a
+    ``w:del`` (as ``w:delText``), the new ones into a ``w:ins``, both by ``author`` on ``date``."""
+    root = etree.fromstring(document)
+    needle = old or after
+    assert needle
+    t = next(t for t in root.iter(f"{W}t") if needle in (t.text or ""))
+    r = t.getparent()
+    rpr = r.find(f"{W}rPr")
+    text = t.text or ""
+    start = text.index(needle) + (len(needle) if not old else 0)
+    before, rest = text[:start], text[start + len(old):]
+    pieces: list[etree._Element] = [_run(rpr, before)]
+    if old:
+        deleted = _mark("del", author, date, ident)
+        deleted.append(_run(rpr, old, "delText"))
+        pieces.append(deleted)
+    if new:
+        inserted = _mark("ins", author, date, ident + 1)
+        inserted.append(_run(rpr, new))
+        pieces.append(inserted)
+    pieces.append(_run(rpr, rest))
+    for piece in pieces:
+        r.addprevious(piece)
+    r.getparent().remove(r)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def with_member(docx: bytes, name: str, edit) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(docx)) as old, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as new:
+        for info in old.infolist():
+            data = old.read(info.filename)
+            new.writestr(info, edit(data) if info.filename == name else data)
+    return out.getvalue()
+
+
+def member(docx: bytes, name: str = "word/document.xml") -> bytes:
+    with zipfile.ZipFile(io.BytesIO(docx)) as archive:
+        return archive.read(name)
+
+
+@pytest.fixture(scope="module")
+def drafts(tmp_path_factory) -> dict[str, Path]:
+    """The example built, the same DOCX returned with the tracked changes of EDITS, and the example's source
+    with those changes made (what accepting them all gives)."""
+    root = tmp_path_factory.mktemp("tracked")
+    code, out, err = run("build", EXAMPLE, "--format", "docx", "-o", root / "built")
+    assert code == 0, out + err
+    built = root / "built" / "kemitraan_kesehatan.docx"
+    data = built.read_bytes()
+    for index, (old, new, author, date, after) in enumerate(EDITS):
+        data = with_member(data, "word/document.xml",
+                           lambda xml, e=(old, new, author, date, after), i=index: track(xml, *e, 9000 + 10 * i))
+    returned = root / "returned.docx"
+    returned.write_bytes(data)
+    source = EXAMPLE.read_text(encoding="utf-8").replace("total: Rp950.000.000", "total: Rp850.000.000")
+    accepted = root / "accepted.pkm"
+    accepted.write_text(source, encoding="utf-8")
+    return {"root": root, "built": built, "returned": returned, "pkm": EXAMPLE, "accepted": accepted}
+
+
+# ---- the listing ----------------------------------------------------------------------------------------
+
+
+def test_the_listing_names_each_author_with_how_many_changes_and_when(drafts):
+    code, out, err = run("diff", drafts["pkm"], drafts["returned"])
+    assert code == 1, out + err
+    assert ("tracked changes in the returned DOCX: 4 by Budi (2026-12-03), 1 by Sari; compared with them "
+            "accepted (insertions in, deletions out)") in out
+
+
+def test_the_listing_groups_the_changes_by_the_clause_they_stand_in(drafts):
+    _, out, _ = run("diff", drafts["pkm"], drafts["returned"])
+    section = out[out.index(f"tracked changes in {drafts['returned']} (compared with every one accepted)"):]
+    lines = [line.strip() for line in section.splitlines()[1:] if line.strip()]
+    assert lines[:6] == [
+        "Article 4, funding.cost_sharing",
+        "- deleted (id) by Budi, 2026-12-03: «Rp950.000.000,00 (sembilan»",
+        "+ inserted (id) by Budi, 2026-12-03: «Rp850.000.000,00 (delapan»",
+        "- deleted (en) by Budi, 2026-12-03: «950,000,000.00 (nine»",
+        "+ inserted (en) by Budi, 2026-12-03: «850,000,000.00 (eight»",
+        "+ inserted (en) by Sari: « in full»",
+    ]
+
+
+def test_the_comparison_reads_the_tracked_changes_accepted(drafts):
+    """Against the source with the new amount the only differences left are Sari's two words."""
+    code, out, _ = run("diff", drafts["accepted"], drafts["returned"], "--format", "json")
+    data = json.loads(out)
+    assert code == 1
+    texts = [t for a in data["articles"] for c in a["clauses"] for p in c["paragraphs"] for t in p["texts"]]
+    assert [(t["lang"], [s for s in t["diff"] if s[0] != "="]) for t in texts] == [("en", [["+", " in full"]])]
+    assert data["tracked"]["compared"] == "accepted"
+
+
+def test_the_json_lists_the_changes_per_clause_with_author_date_and_text(drafts):
+    _, out, _ = run("diff", drafts["pkm"], drafts["returned"], "--format", "json")
+    tracked = json.loads(out)["tracked"]
+    assert tracked["count"] == 5
+    assert tracked["authors"] == [{"author": "Budi", "count": 4, "dates": ["2026-12-03"]},
+                                  {"author": "Sari", "count": 1, "dates": []}]
+    [group] = tracked["groups"]
+    assert (group["where"], group["clause"], group["article"]) == \
+        ("Article 4, funding.cost_sharing", "funding.cost_sharing", 4)
+    assert [(c["kind"], c["author"], c["date"], c["lang"], c["text"]) for c in group["changes"]] == [
+        ("deleted", "Budi", BUDI, "id", "Rp950.000.000,00 (sembilan"),
+        ("inserted", "Budi", BUDI, "id", "Rp850.000.000,00 (delapan"),
+        ("deleted", "Budi", BUDI, "en", "950,000,000.00 (nine"),
+        ("inserted", "Budi", BUDI, "en", "850,000,000.00 (eight"),
+        ("inserted", "Sari", "", "en", " in full"),
+    ]
+
+
+def test_the_html_page_lists_them_escaped(drafts, tmp_path):
+    returned = with_member(drafts["returned"].read_bytes(), "word/document.xml",
+                           lambda xml: xml.replace(b'w:author="Sari"', b'w:author="&lt;b&gt;Sari&lt;/b&gt;"'))
+    path = tmp_path / "returned.docx"
+    path.write_bytes(returned)
+    _, out, _ = run("diff", drafts["pkm"], path, "--format", "html")
+    assert "Tracked changes in" in out and "1 by &lt;b&gt;Sari&lt;/b&gt;" in out
+    assert "<b>Sari" not in out
+    assert "<td>deleted (id)</td><td>Budi, 2026-12-03</td><td><del>Rp950.000.000,00 (sembilan</del></td>" in out
+
+
+def test_outside_the_clauses_and_property_changes_are_listed_too(drafts, tmp_path):
+    """A deleted paragraph mark, a formatting change and an inserted row outside any clause."""
+    def edit(xml: bytes) -> bytes:
+        root = etree.fromstring(xml)
+        body = root.find(f"{W}body")
+        first = body.find(f"{W}p")  # the title block's first paragraph
+        ppr = first.find(f"{W}pPr")
+        rpr = ppr.find(f"{W}rPr")
+        if rpr is None:
+            rpr = etree.SubElement(ppr, f"{W}rPr")
+        rpr.append(_mark("del", "Sari", "2026-12-04T10:00:00Z", 9901))
+        run_rpr = next(r for r in first.iter(f"{W}r") if r.find(f"{W}t") is not None).find(f"{W}rPr")
+        change = _mark("rPrChange", "Sari", "2026-12-04T10:00:00Z", 9902)
+        change.append(etree.Element(f"{W}rPr"))
+        run_rpr.append(change)
+        return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+    path = tmp_path / "returned.docx"
+    path.write_bytes(with_member(drafts["built"].read_bytes(), "word/document.xml", edit))
+    _, out, _ = run("diff", drafts["pkm"], path, "--format", "json")
+    [group] = json.loads(out)["tracked"]["groups"]
+    assert group["where"] == "outside the clauses: the title block" and group["clause"] is None
+    assert [c["kind"] for c in group["changes"]] == ["paragraph mark deleted", "formatting changed"]
+
+
+def test_a_docx_without_tracked_changes_says_nothing_of_them(drafts):
+    code, out, _ = run("diff", drafts["pkm"], drafts["built"])
+    assert code == 0 and "tracked changes" not in out
+    _, out, _ = run("diff", drafts["pkm"], drafts["built"], "--format", "json")
+    assert json.loads(out)["tracked"] == {"compared": "accepted", "count": 0, "authors": [], "groups": []}
+    _, out, _ = run("diff", drafts["pkm"], drafts["accepted"], "--format", "json")
+    assert json.loads(out)["tracked"] is None
+
+
+def raw_paragraphs(xml: bytes) -> list[bytes]:
+    """Each body paragraph's bytes exactly as the part holds them (pkm-docs writes no nested paragraphs)."""
+    return re.findall(rb"<w:p>.*?</w:p>|<w:p [^>]*>.*?</w:p>", xml, flags=re.S)
