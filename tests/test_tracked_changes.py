@@ -220,3 +220,134 @@ def test_a_docx_without_tracked_changes_says_nothing_of_them(drafts):
 def raw_paragraphs(xml: bytes) -> list[bytes]:
     """Each body paragraph's bytes exactly as the part holds them (pkm-docs writes no nested paragraphs)."""
     return re.findall(rb"<w:p>.*?</w:p>|<w:p [^>]*>.*?</w:p>", xml, flags=re.S)
+
+
+# ---- the redline of a returned DOCX ----------------------------------------------------------------------
+
+#: Edits the other side made without Track Changes: one in a paragraph Budi also changed, one elsewhere.
+UNTRACKED = [(b"ditanggung bersama oleh PARA PIHAK", b"ditanggung sepenuhnya oleh PARA PIHAK"),
+             (b"PIHAK PERTAMA menanggung 70% (tujuh puluh persen)", b"PIHAK PERTAMA menanggung 75% (tujuh puluh "
+                                                                   b"lima persen)")]
+OURS = "Biro Hukum"
+
+
+@pytest.fixture(scope="module")
+def redlined(drafts) -> dict[str, Path]:
+    """The returned DOCX with, besides its tracked changes, two untracked edits; its redline against the
+    built DOCX we sent, and against the source."""
+    def edit(xml: bytes) -> bytes:
+        for old, new in UNTRACKED:
+            assert xml.count(old) == 1, old
+            xml = xml.replace(old, new)
+        return xml
+
+    root = drafts["root"]
+    mixed = root / "mixed.docx"
+    mixed.write_bytes(with_member(drafts["returned"].read_bytes(), "word/document.xml", edit))
+    out = {"mixed": mixed}
+    for name, old in (("from-docx", drafts["built"]), ("from-pkm", drafts["pkm"])):
+        out[name] = root / f"redline-{name}.docx"
+        code, text, err = run("diff", old, mixed, "--redline", out[name], "--author", OURS, "--date", "2026-12-05")
+        assert code == 1 and out[name].is_file(), text + err
+    return out
+
+
+def body(data: bytes) -> etree._Element:
+    return etree.fromstring(member(data))
+
+
+def marks_by(root: etree._Element, author: str) -> list[tuple[str, str | None, str]]:
+    return [(etree.QName(m).localname, m.get(f"{W}date"), "".join(m.itertext()))
+            for m in root.iter(f"{W}ins", f"{W}del") if m.get(f"{W}author") == author]
+
+
+@pytest.mark.parametrize("old", ["from-docx", "from-pkm"])
+def test_the_redline_keeps_the_other_authors_changes_with_their_dates(drafts, redlined, old):
+    returned, redline = body(redlined["mixed"].read_bytes()), body(redlined[old].read_bytes())
+    for author in ("Budi", "Sari"):
+        assert marks_by(redline, author) == marks_by(returned, author) != []
+    assert {m[1] for m in marks_by(redline, "Sari")} == {None}
+
+
+@pytest.mark.parametrize("old", ["from-docx", "from-pkm"])
+def test_ours_mark_only_what_differs_beyond_the_tracked_changes(redlined, old):
+    ours = marks_by(body(redlined[old].read_bytes()), OURS)
+    assert sorted((kind, text) for kind, _, text in ours) == sorted([
+        ("del", "bersama"), ("ins", "sepenuhnya"), ("del", "70"), ("ins", "75"), ("ins", " lima")])
+    assert {date for _, date, _ in ours} == {"2026-12-05T00:00:00Z"}
+
+
+@pytest.mark.parametrize("old", ["from-docx", "from-pkm"])
+def test_accepting_all_gives_the_returned_text_and_rejecting_all_the_text_we_sent(drafts, redlined, old):
+    def story(path: Path, mode: str) -> list[str]:
+        return tracked_paragraphs(body(path.read_bytes()).find(f"{W}body"), mode)
+
+    assert story(redlined[old], "accept") == story(redlined["mixed"], "accept")
+    assert story(redlined[old], "reject") == story(drafts["built"], "accept")
+    assert story(redlined[old], "accept") != story(redlined[old], "reject")
+
+
+def test_untouched_paragraphs_are_written_byte_for_byte(redlined):
+    returned, redline = member(redlined["mixed"].read_bytes()), member(redlined["from-docx"].read_bytes())
+    paragraphs = raw_paragraphs(returned)
+    edited = [p for p in paragraphs if any(new in p for _, new in UNTRACKED)]
+    assert len(edited) == 2
+    untouched = [p for p in paragraphs if p not in edited]
+    assert len(untouched) > 100 and any(b'w:author="Budi"' in p for p in untouched)
+    assert [p for p in untouched if p not in redline] == []
+    assert [p for p in edited if p in redline] == []  # the two edited ones do carry our marks
+
+
+def test_the_returned_docx_redlined_against_itself_keeps_everything_as_it_was(drafts, tmp_path):
+    """Nothing differs beyond the tracked changes: the document part is the returned one, unchanged."""
+    redline = tmp_path / "r.docx"
+    accepted_back = tmp_path / "rejected.docx"
+    accepted_back.write_bytes(drafts["built"].read_bytes())
+    code, out, err = run("diff", accepted_back, drafts["returned"], "--redline", redline)
+    assert code == 1, out + err
+    assert raw_paragraphs(member(redline.read_bytes())) == raw_paragraphs(member(drafts["returned"].read_bytes()))
+
+
+# ---- in LibreOffice, and by Microsoft's validator -------------------------------------------------------
+
+
+def _has_uno() -> bool:
+    import shutil
+    import subprocess
+
+    if shutil.which("soffice") is None or not Path("/usr/bin/python3").exists():
+        return False
+    return subprocess.run(["/usr/bin/python3", "-c", "import uno"], capture_output=True).returncode == 0
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not _has_uno(), reason="LibreOffice with python3-uno is not installed")
+def test_libreoffice_accept_all_gives_the_returned_text_and_reject_all_the_sent_one(drafts, redlined):
+    import subprocess
+
+    root = drafts["root"]
+    jobs = {"sent": ("none", drafts["built"]), "returned accepted": ("accept", redlined["mixed"])}
+    for old in ("from-docx", "from-pkm"):
+        jobs[f"{old} accepted"] = ("accept", redlined[old])
+        jobs[f"{old} rejected"] = ("reject", redlined[old])
+    targets = {name: root / f"lo-{index}.txt" for index, name in enumerate(jobs)}
+    subprocess.run(["/usr/bin/python3", str(ROOT / "tests" / "lo_tracked.py"), str(root / "lo-profile"),
+                    *(f"{action}:{source}:{targets[name]}" for name, (action, source) in jobs.items())],
+                   check=True, timeout=900, capture_output=True)
+    shown = {name: path.read_text(encoding="utf-8-sig") for name, path in targets.items()}
+    assert "Rp850.000.000,00 (delapan" in shown["returned accepted"] and "75%" in shown["returned accepted"]
+    assert shown["returned accepted"] != shown["sent"]
+    for old in ("from-docx", "from-pkm"):
+        assert shown[f"{old} accepted"] == shown["returned accepted"]
+        assert shown[f"{old} rejected"] == shown["sent"]
+
+
+@pytest.mark.slow
+def test_the_redline_of_a_returned_docx_is_valid_open_xml(redlined):
+    from test_ooxml_valid import VALIDATOR, validate
+
+    if not Path(VALIDATOR).exists():
+        pytest.skip("ooxml-validator not installed (see .ci/run)")
+    for name in ("from-docx", "from-pkm"):
+        report = validate(redlined[name])
+        assert report["ok"], (name, report["errors"][:5])
