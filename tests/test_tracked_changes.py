@@ -320,21 +320,26 @@ def _has_uno() -> bool:
     return subprocess.run(["/usr/bin/python3", "-c", "import uno"], capture_output=True).returncode == 0
 
 
+def libreoffice(root: Path, jobs: dict[str, tuple[str, Path]]) -> dict[str, str]:
+    """What LibreOffice shows of each file after the job's action (none, accept or reject), by job name."""
+    import subprocess
+
+    targets = {name: root / f"lo-{name.replace(' ', '-')}.txt" for name in jobs}
+    subprocess.run(["/usr/bin/python3", str(ROOT / "tests" / "lo_tracked.py"), str(root / "lo-profile"),
+                    *(f"{action}:{source}:{targets[name]}" for name, (action, source) in jobs.items())],
+                   check=True, timeout=900, capture_output=True)
+    return {name: path.read_text(encoding="utf-8-sig") for name, path in targets.items()}
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(not _has_uno(), reason="LibreOffice with python3-uno is not installed")
 def test_libreoffice_accept_all_gives_the_returned_text_and_reject_all_the_sent_one(drafts, redlined):
-    import subprocess
-
     root = drafts["root"]
     jobs = {"sent": ("none", drafts["built"]), "returned accepted": ("accept", redlined["mixed"])}
     for old in ("from-docx", "from-pkm"):
         jobs[f"{old} accepted"] = ("accept", redlined[old])
         jobs[f"{old} rejected"] = ("reject", redlined[old])
-    targets = {name: root / f"lo-{index}.txt" for index, name in enumerate(jobs)}
-    subprocess.run(["/usr/bin/python3", str(ROOT / "tests" / "lo_tracked.py"), str(root / "lo-profile"),
-                    *(f"{action}:{source}:{targets[name]}" for name, (action, source) in jobs.items())],
-                   check=True, timeout=900, capture_output=True)
-    shown = {name: path.read_text(encoding="utf-8-sig") for name, path in targets.items()}
+    shown = libreoffice(root, jobs)
     assert "Rp850.000.000,00 (delapan" in shown["returned accepted"] and "75%" in shown["returned accepted"]
     assert shown["returned accepted"] != shown["sent"]
     for old in ("from-docx", "from-pkm"):
@@ -342,12 +347,125 @@ def test_libreoffice_accept_all_gives_the_returned_text_and_reject_all_the_sent_
         assert shown[f"{old} rejected"] == shown["sent"]
 
 
+@pytest.fixture(scope="module")
+def harder(drafts) -> dict[str, tuple[Path, Path, Path]]:
+    """Two harder cases, each as (OLD, RETURNED, the redline): whole paragraphs inserted and deleted by Budi;
+    and an older OLD whose words differ inside Budi's deletion."""
+    root = drafts["root"]
+    whole = root / "whole.docx"
+    whole.write_bytes(with_member(drafts["built"].read_bytes(), "word/document.xml", whole_paragraphs))
+    older = root / "older.pkm"
+    older.write_text(EXAMPLE.read_text(encoding="utf-8").replace("total: Rp950.000.000", "total: Rp900.000.000"),
+                     encoding="utf-8")
+    assert run("build", older, "--format", "docx", "-o", root / "older")[0] == 0
+    cases = {"whole": (drafts["built"], whole), "around": (root / "older" / "older.docx", drafts["returned"])}
+    out = {}
+    for name, (old, returned) in cases.items():
+        redline = root / f"redline-{name}.docx"
+        assert run("diff", old, returned, "--redline", redline)[0] == 1
+        out[name] = (old, returned, redline)
+    return out
+
+
 @pytest.mark.slow
-def test_the_redline_of_a_returned_docx_is_valid_open_xml(redlined):
+def test_the_redline_of_a_returned_docx_is_valid_open_xml(redlined, harder):
     from test_ooxml_valid import VALIDATOR, validate
 
     if not Path(VALIDATOR).exists():
         pytest.skip("ooxml-validator not installed (see .ci/run)")
-    for name in ("from-docx", "from-pkm"):
-        report = validate(redlined[name])
+    for name, path in [(name, redlined[name]) for name in ("from-docx", "from-pkm")] + \
+            [(name, case[2]) for name, case in harder.items()]:
+        report = validate(path)
         assert report["ok"], (name, report["errors"][:5])
+
+
+def whole_paragraphs(xml: bytes) -> bytes:
+    """Word's marks for a paragraph deleted whole (text and mark, in Indonesian) and one inserted whole (in
+    English, after paragraph (1) of the funding clause), by Budi."""
+    root = etree.fromstring(xml)
+
+    def paragraph_with(words: str) -> etree._Element:
+        return next(p for p in root.iter(f"{W}p") if words in "".join(p.itertext()))
+
+    gone = paragraph_with("PIHAK PERTAMA menanggung 70%")
+    for r in [r for r in gone if r.tag == f"{W}r"]:
+        for t in r.iter(f"{W}t"):
+            t.tag = f"{W}delText"
+        wrapper = _mark("del", "Budi", BUDI, 9801)
+        r.addprevious(wrapper)
+        wrapper.append(r)
+    rpr = etree.SubElement(gone.find(f"{W}pPr"), f"{W}rPr")
+    rpr.append(_mark("del", "Budi", BUDI, 9802))
+    before = paragraph_with("shall be borne jointly by the PARTIES")
+    added = copy.deepcopy(before)
+    for mark in added.iter(f"{W}bookmarkStart", f"{W}bookmarkEnd"):
+        mark.getparent().remove(mark)
+    runs = [r for r in added if r.tag == f"{W}r"]
+    for r in runs[1:]:
+        added.remove(r)
+    runs[0].find(f"{W}t").text = "The PARTIES shall report the costs every quarter."
+    wrapper = _mark("ins", "Budi", BUDI, 9803)
+    runs[0].addprevious(wrapper)
+    wrapper.append(runs[0])
+    before.addnext(added)
+    rpr = before.find(f"{W}pPr").find(f"{W}rPr")
+    if rpr is None:
+        rpr = etree.SubElement(before.find(f"{W}pPr"), f"{W}rPr")
+    rpr.append(_mark("ins", "Budi", BUDI, 9804))  # Word marks the mark that split the paragraphs
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def test_whole_paragraphs_inserted_and_deleted_by_the_other_side_stay_theirs(drafts, tmp_path):
+    returned, redline = tmp_path / "returned.docx", tmp_path / "redline.docx"
+    returned.write_bytes(with_member(drafts["built"].read_bytes(), "word/document.xml", whole_paragraphs))
+    code, out, err = run("diff", drafts["built"], returned, "--redline", redline, "--format", "json")
+    assert code == 1, out + err
+    kinds = [c["kind"] for g in json.loads(out)["tracked"]["groups"] for c in g["changes"]]
+    assert sorted(kinds) == ["deleted", "inserted", "paragraph mark deleted", "paragraph mark inserted"]
+    root = body(redline.read_bytes())
+    assert {m.get(f"{W}author") for m in root.iter(f"{W}ins", f"{W}del")} == {"Budi"}
+
+    def story(data: bytes, mode: str) -> list[str]:
+        return tracked_paragraphs(etree.fromstring(member(data)).find(f"{W}body"), mode)
+
+    assert story(redline.read_bytes(), "accept") == story(returned.read_bytes(), "accept")
+    assert story(redline.read_bytes(), "reject") == story(drafts["built"].read_bytes(), "accept")
+    assert raw_paragraphs(member(redline.read_bytes())) == raw_paragraphs(member(returned.read_bytes()))
+
+
+def test_an_edit_that_cuts_into_a_tracked_change_replaces_the_paragraph_around_it(drafts, tmp_path):
+    """Against an older draft (Rp900.000.000) the words differ inside Budi's deletion: that paragraph is marked
+    replaced by us as a whole, Budi's changes kept inside it; accept and reject still give the two texts."""
+    older = tmp_path / "older.pkm"
+    older.write_text(EXAMPLE.read_text(encoding="utf-8").replace("total: Rp950.000.000", "total: Rp900.000.000"),
+                     encoding="utf-8")
+    code, out, err = run("build", older, "--format", "docx", "-o", tmp_path / "older")
+    assert code == 0, out + err
+    redline = tmp_path / "redline.docx"
+    code, out, err = run("diff", older, drafts["returned"], "--redline", redline)
+    assert code == 1, out + err
+    returned, made = body(drafts["returned"].read_bytes()), body(redline.read_bytes())
+    for author in ("Budi", "Sari"):
+        assert marks_by(made, author) == marks_by(returned, author)
+    assert not made.findall(f".//{W}ins//{W}ins") and not made.findall(f".//{W}del//{W}del")
+
+    def story(data: bytes, mode: str) -> list[str]:
+        return tracked_paragraphs(etree.fromstring(member(data)).find(f"{W}body"), mode)
+
+    assert story(redline.read_bytes(), "accept") == story(drafts["returned"].read_bytes(), "accept")
+    assert story(redline.read_bytes(), "reject") == story((tmp_path / "older" / "older.docx").read_bytes(), "accept")
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not _has_uno(), reason="LibreOffice with python3-uno is not installed")
+def test_libreoffice_agrees_on_whole_paragraphs_and_on_a_paragraph_replaced_around_a_tracked_change(
+        harder, tmp_path):
+    jobs: dict[str, tuple[str, Path]] = {}
+    for name, (old, returned, redline) in harder.items():
+        jobs.update({f"{name} old": ("none", old), f"{name} returned": ("accept", returned),
+                     f"{name} accepted": ("accept", redline), f"{name} rejected": ("reject", redline)})
+    shown = libreoffice(tmp_path, jobs)
+    for name in harder:
+        assert shown[f"{name} returned"] != shown[f"{name} old"]
+        assert shown[f"{name} accepted"] == shown[f"{name} returned"], name
+        assert shown[f"{name} rejected"] == shown[f"{name} old"], name

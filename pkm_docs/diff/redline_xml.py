@@ -371,9 +371,8 @@ def tracked_paragraphs(root: etree._Element, mode: str) -> list[str]:
     for p in _paragraphs(root, gone):
         text = []
         for r in paragraph_runs_all(p):
-            inside = _owner(r, frozenset({INS, DEL}), p)
-            if inside is not None and inside.tag == (DEL if gone == "del" else INS):
-                continue
+            if _owner(r, frozenset({DEL if gone == "del" else INS}), p) is not None:
+                continue  # within a mark that goes (text inserted, then deleted by another, goes either way)
             text.append(run_text(r))
         if paragraph_mark(p) == gone:
             carry.extend(text)
