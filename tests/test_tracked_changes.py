@@ -469,3 +469,28 @@ def test_libreoffice_agrees_on_whole_paragraphs_and_on_a_paragraph_replaced_arou
         assert shown[f"{name} returned"] != shown[f"{name} old"]
         assert shown[f"{name} accepted"] == shown[f"{name} returned"], name
         assert shown[f"{name} rejected"] == shown[f"{name} old"], name
+
+
+def test_a_tracked_change_in_the_header_is_listed_and_kept(drafts, tmp_path):
+    returned, redline = tmp_path / "returned.docx", tmp_path / "redline.docx"
+    returned.write_bytes(with_member(drafts["built"].read_bytes(), "word/header1.xml",
+                                     lambda xml: track(xml, "1127", "1200", "Sari", "2026-12-04T08:00:00Z", None,
+                                                       9700)))
+    code, out, err = run("diff", drafts["built"], returned, "--redline", redline)
+    assert code == 1, out + err
+    assert "tracked changes in the returned DOCX: 2 by Sari (2026-12-04)" in out
+    section = out[out.index("(compared with every one accepted)"):]
+    assert [line.strip() for line in section.splitlines()[1:4]] == [
+        "outside the clauses: the header",
+        "- deleted by Sari, 2026-12-04: «1127»",
+        "+ inserted by Sari, 2026-12-04: «1200»"]
+    header = etree.fromstring(member(redline.read_bytes(), "word/header1.xml"))
+    when = "2026-12-04T08:00:00Z"
+    assert marks_by(header, "Sari") == [("del", when, "1127"), ("ins", when, "1200")]
+    assert marks_by(header, "pkm-docs") == []
+
+
+def test_lang_lists_the_changes_in_that_language_only(drafts):
+    _, out, _ = run("diff", drafts["pkm"], drafts["returned"], "--lang", "id")
+    section = out[out.index("(compared with every one accepted)"):]
+    assert "«Rp850.000.000,00 (delapan»" in section and "(en)" not in section

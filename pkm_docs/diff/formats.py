@@ -197,11 +197,11 @@ class TextReport:
         p = self.paint
         self.add(0, "")
         self.add(0, p.heading(f"tracked changes in {name} (compared with every one accepted)"))
-        for where, changes in tracked.groups():
-            self.add(1, p.heading(where))
+        for where, found in tracked.groups():
+            changes = [c for c in found if not c.lang or c.lang in self.langs]
+            if changes:
+                self.add(1, p.heading(where))
             for change in changes:
-                if change.lang and change.lang not in self.langs:
-                    continue
                 mark = {INSERTED: "+ ", DELETED: "- "}.get(change.kind, "~ ")
                 lang = f" ({change.lang})" if change.lang else ""
                 when = f", {change.day}" if change.day else ""

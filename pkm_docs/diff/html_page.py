@@ -88,12 +88,13 @@ def render_html(diff: AgreementDiff, langs: Sequence[str]) -> str:
 def _tracked(tracked: TrackedChanges, langs: Sequence[str], name: str) -> str:
     out = [f'<section class="tracked"><h2>Tracked changes in {e(name)} <small>compared with every one accepted'
            "</small></h2>"]
-    for where, changes in tracked.groups():
+    for where, found in tracked.groups():
+        changes = [c for c in found if not c.lang or c.lang in langs]
+        if not changes:
+            continue
         out.append(f"<h3>{e(where)}</h3>")
         out.append("<table><tr><th>change</th><th>author, date</th><th>text</th></tr>")
         for c in changes:
-            if c.lang and c.lang not in langs:
-                continue
             kind = f"{c.kind} ({c.lang})" if c.lang else c.kind
             text = f"<ins>{e(c.text)}</ins>" if c.kind == "inserted" else \
                 f"<del>{e(c.text)}</del>" if c.kind == "deleted" else e(c.text)
