@@ -155,7 +155,11 @@ def test_the_comparison_reads_the_tracked_changes_accepted(drafts):
 
 
 def test_the_json_lists_the_changes_per_clause_with_author_date_and_text(drafts):
+    import jsonschema
+    from test_diff import JSON_SCHEMA
+
     _, out, _ = run("diff", drafts["pkm"], drafts["returned"], "--format", "json")
+    jsonschema.validate(json.loads(out), JSON_SCHEMA)
     tracked = json.loads(out)["tracked"]
     assert tracked["count"] == 5
     assert tracked["authors"] == [{"author": "Budi", "count": 4, "dates": ["2026-12-03"]},
