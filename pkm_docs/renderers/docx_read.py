@@ -10,6 +10,8 @@ text boxes and ``mc:AlternateContent`` (as Word shows it) are read, headers and 
 signature blocks, headers and footers are kept apart (``ReadBack.frame``) with the list label definitions
 (``ReadBack.labels``) so a diff can compare them with what a build writes; and whatever pkm-docs does not
 write (fields other than page numbers, bookmarks, unknown elements) is a finding, "unrecognised content at ...".
+The tracked changes it holds are listed too (``ReadBack.revisions``, read by ``docx_revisions``), each placed
+in the clause or region it stands in; the texts read them accepted.
 """
 
 from __future__ import annotations
