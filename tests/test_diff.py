@@ -272,7 +272,7 @@ JSON_SCHEMA = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "type": "object",
     "required": ["format", "version", "old", "new", "same", "languages", "summary", "details", "parties",
-                 "articles", "outside", "document", "warnings"],
+                 "articles", "outside", "document", "warnings", "tracked"],
     "additionalProperties": False,
     "properties": {
         "format": {"const": "pkm-diff"}, "version": {"const": 1},
@@ -323,6 +323,28 @@ JSON_SCHEMA = {
             "properties": {"kind": {"const": "translation-left-behind"}, "where": {"type": "string"},
                            "changed": _STRING_OR_NULL, "unchanged": _STRING_OR_NULL,
                            "message": {"type": "string"}}}},
+        "tracked": {"oneOf": [{"type": "null"}, {
+            "type": "object", "required": ["compared", "count", "authors", "groups"], "additionalProperties": False,
+            "properties": {
+                "compared": {"const": "accepted"}, "count": {"type": "integer", "minimum": 0},
+                "authors": {"type": "array", "items": {
+                    "type": "object", "required": ["author", "count", "dates"], "additionalProperties": False,
+                    "properties": {"author": {"type": "string"}, "count": {"type": "integer", "minimum": 1},
+                                   "dates": {"type": "array", "items": {"type": "string"}}}}},
+                "groups": {"type": "array", "items": {
+                    "type": "object", "required": ["where", "clause", "article", "changes"],
+                    "additionalProperties": False,
+                    "properties": {"where": {"type": "string"}, "clause": _STRING_OR_NULL, "article": _NUMBER,
+                                   "changes": {"type": "array", "items": {
+                                       "type": "object", "additionalProperties": False,
+                                       "required": ["kind", "author", "date", "lang", "text"],
+                                       "properties": {"kind": {"enum": [
+                                           "inserted", "deleted", "moved from", "moved to",
+                                           "paragraph mark inserted", "paragraph mark deleted",
+                                           "formatting changed", "paragraph properties changed", "row inserted",
+                                           "row deleted", "table properties changed"]},
+                                           "author": {"type": "string"}, "date": {"type": "string"},
+                                           "lang": {"type": "string"}, "text": {"type": "string"}}}}}}}}}]},
     },
 }
 

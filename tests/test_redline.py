@@ -228,13 +228,18 @@ def test_cli_writes_the_redline_and_reports_on_stdout(tmp_path):
     assert story(out_file.read_bytes(), "accept") == story(built("params"))
 
 
-def test_changes_already_tracked_in_a_returned_docx_count_as_made():
+def test_changes_already_tracked_in_a_returned_docx_are_kept_and_not_marked_again():
     returned = redlined("version_old", "base")  # a DOCX that comes back with tracked changes in it
     data = redline(built("version_old"), returned, date=datetime.date(2026, 12, 1))
     assert story(data, "accept") == story(built("base"))
     assert story(data, "reject") == story(built("version_old"))
     root = document_xml(data)
     assert not root.findall(f".//{W}ins//{W}ins") and not root.findall(f".//{W}del//{W}del")
+    marks = [(m.tag, m.get(f"{W}author"), m.get(f"{W}date"), "".join(m.itertext()))
+             for m in root.iter(f"{W}ins", f"{W}del")]
+    assert marks == [(m.tag, m.get(f"{W}author"), m.get(f"{W}date"), "".join(m.itertext()))
+                     for m in document_xml(returned).iter(f"{W}ins", f"{W}del")]
+    assert {author for _, author, _, _ in marks} == {"Biro Hukum"}  # none by pkm-docs: nothing else differs
 
 
 def test_cli_reports_a_redline_it_cannot_write_and_exits_2(tmp_path):

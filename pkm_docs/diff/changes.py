@@ -20,6 +20,7 @@
       "outside": [TEXT, ...],              # text outside every clause (a DOCX edited by hand); "lang": ""
       "document": ["hidden text at ...", "unrecognised content at ...", ...],
                                            # what a reader of a DOCX sees beyond the clauses, one message each
+      "tracked": null | TRACKED,           # the tracked changes NEW (a DOCX) already holds; null for a .pkm
       "warnings": [{"kind": "translation-left-behind", "where": "Article 4 (2)", "changed": "id",
                     "unchanged": "en", "message": "..."}]
     }
@@ -49,6 +50,20 @@
                  "texts": [TEXT, ...]}                       # changed languages only (all, when added/removed)
     TEXT = {"lang": "id", "old": "...", "new": "...",
             "diff": [["=", "Biaya sebesar "], ["-", "Rp950.000.000,00"], ["+", "Rp850.000.000,00"], ...]}
+
+    TRACKED = {
+      "compared": "accepted",              # the comparison read NEW with every tracked change accepted
+      "count": 4,
+      "authors": [{"author": "Budi", "count": 3, "dates": ["2026-12-03"]}],   # "dates": days, first to last
+      "groups": [{"where": "Article 5, funding.cost_sharing",          # or "outside the clauses", "the header"
+                  "clause": "funding.cost_sharing" | "adhoc" | null, "article": 5 | null,
+                  "changes": [{"kind": "inserted" | "deleted" | "moved from" | "moved to" |
+                                       "paragraph mark inserted" | "paragraph mark deleted" |
+                                       "formatting changed" | "paragraph properties changed" |
+                                       "row inserted" | "row deleted" | "table properties changed",
+                               "author": "Budi", "date": "2026-12-03T09:00:00Z" | "", "lang": "id" | "",
+                               "text": "..."}]}]
+    }
 
 Joining a TEXT's ``=`` and ``-`` pieces gives ``old``; joining ``=`` and ``+`` gives ``new``. Paragraph
 texts hold their items as further lines (``"\\na. ..."``).
@@ -217,6 +232,69 @@ class DiffWarning:
 
 
 @dataclass(frozen=True)
+class TrackedChange:
+    """A tracked change a returned DOCX already holds, placed by the clause it stands in (``where``)."""
+
+    kind: str
+    author: str
+    date: str
+    text: str
+    where: str
+    clause_id: str | None = None
+    article: int | None = None
+    lang: str = ""
+
+    @property
+    def day(self) -> str:
+        return self.date[:10]
+
+    def to_data(self) -> dict[str, Any]:
+        return {"kind": self.kind, "author": self.author, "date": self.date, "lang": self.lang, "text": self.text}
+
+
+#: Where a tracked change outside every clause is listed.
+OUTSIDE_CLAUSES = "outside the clauses"
+
+
+@dataclass(frozen=True)
+class TrackedChanges:
+    """The tracked changes of a returned DOCX, in document order; the comparison read them accepted."""
+
+    changes: tuple[TrackedChange, ...]
+
+    def groups(self) -> list[tuple[str, list[TrackedChange]]]:
+        """The changes by where they stand, in the order each place first appears."""
+        out: dict[str, list[TrackedChange]] = {}
+        for change in self.changes:
+            out.setdefault(change.where, []).append(change)
+        return list(out.items())
+
+    def authors(self) -> list[tuple[str, int, list[str]]]:
+        """Each author with how many changes and the days they are dated (sorted), most changes first."""
+        counts: dict[str, list[TrackedChange]] = {}
+        for change in self.changes:
+            counts.setdefault(change.author, []).append(change)
+        found = [(author, len(found), sorted({c.day for c in found if c.day})) for author, found in counts.items()]
+        return sorted(found, key=lambda item: -item[1])
+
+    def summary(self) -> str:
+        """``3 by Budi (2026-12-03), 1 by Sari``."""
+        parts = []
+        for author, count, days in self.authors():
+            when = f" ({days[0]})" if len(days) == 1 else f" ({days[0]} to {days[-1]})" if days else ""
+            parts.append(f"{count} by {author or 'an unnamed author'}{when}")
+        return ", ".join(parts)
+
+    def to_data(self) -> dict[str, Any]:
+        return {
+            "compared": "accepted", "count": len(self.changes),
+            "authors": [{"author": a, "count": n, "dates": days} for a, n, days in self.authors()],
+            "groups": [{"where": where, "clause": found[0].clause_id, "article": found[0].article,
+                        "changes": [c.to_data() for c in found]} for where, found in self.groups()],
+        }
+
+
+@dataclass(frozen=True)
 class AgreementDiff:
     """Everything that differs between two drafts; ``same`` when nothing of substance does."""
 
@@ -231,6 +309,8 @@ class AgreementDiff:
     #: What a reader of a DOCX sees that the clauses do not hold: hidden text, text boxes, fields, lines
     #: added around the clauses, changed list labels, content that cannot be interpreted; one message each.
     document: tuple[str, ...] = ()
+    #: The tracked changes NEW (a returned DOCX) already holds; None when NEW is not a DOCX.
+    tracked: TrackedChanges | None = None
 
     @property
     def same(self) -> bool:
@@ -280,6 +360,7 @@ class AgreementDiff:
             "outside": [t.to_data() for t in self.outside],
             "document": list(self.document),
             "warnings": [w.to_data() for w in self.warnings],
+            "tracked": self.tracked.to_data() if self.tracked is not None else None,
         }
 
 

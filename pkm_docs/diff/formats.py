@@ -7,11 +7,13 @@ import json
 from typing import Sequence
 
 from .changes import (ADDED, CHANGED, MOVED, REMOVED, AgreementDiff, ArticleChange, ClauseChange, FieldChange,
-                      ParagraphChange, TextChange)
+                      ParagraphChange, TextChange, TrackedChanges)
 from .library_diff import ClauseVersionDiff
 from .model_diff import part_label
 from .snapshot import ADHOC
 from .text_diff import DELETE, INSERT, Segment, tokens
+
+INSERTED, DELETED = "inserted", "deleted"  # the kinds of tracked change shown in colour
 
 FORMATS = ("text", "json", "html")
 
@@ -57,6 +59,12 @@ def render_library(diff: ClauseVersionDiff, fmt: str, langs: Sequence[str] | Non
     if fmt == "text":
         return TextReport(langs, color).clause_version(diff)
     raise ValueError(f"unknown format {fmt!r}")
+
+
+def tracked_line(tracked: TrackedChanges) -> str:
+    """``tracked changes in the returned DOCX: 3 by Budi (2026-12-03), 1 by Sari; ...``."""
+    return (f"tracked changes in the returned DOCX: {tracked.summary()}; compared with them accepted "
+            "(insertions in, deletions out)")
 
 
 def summary_line(counts: dict[str, int]) -> str:
@@ -145,6 +153,8 @@ class TextReport:
         p = self.paint
         self.add(0, p.heading(f"pkm diff: {diff.old_name} → {diff.new_name}"))
         self.add(0, "same in substance" if diff.same else summary_line(diff.summary(self.langs)))
+        if diff.tracked is not None and diff.tracked.changes:
+            self.add(0, tracked_line(diff.tracked))
         if diff.details:
             self.add(0, "")
             self.add(0, p.heading("agreement"))
@@ -175,11 +185,30 @@ class TextReport:
             self.add(0, p.heading("in the document (what a reader sees beyond the clauses)"))
             for message in diff.document:
                 self.add(1, p.warning("! " + message))
+        if diff.tracked is not None and diff.tracked.changes:
+            self.tracked(diff.tracked, diff.new_name)
         if diff.warnings:
             self.add(0, "")
         for warning in diff.warnings:
             self.add(0, p.warning(f"warning: {warning.message}"))
         return "\n".join(self.lines) + "\n"
+
+    def tracked(self, tracked: TrackedChanges, name: str) -> None:
+        p = self.paint
+        self.add(0, "")
+        self.add(0, p.heading(f"tracked changes in {name} (compared with every one accepted)"))
+        for where, found in tracked.groups():
+            changes = [c for c in found if not c.lang or c.lang in self.langs]
+            if changes:
+                self.add(1, p.heading(where))
+            for change in changes:
+                mark = {INSERTED: "+ ", DELETED: "- "}.get(change.kind, "~ ")
+                lang = f" ({change.lang})" if change.lang else ""
+                when = f", {change.day}" if change.day else ""
+                text = p.green(change.text) if change.kind == INSERTED else \
+                    p.red(change.text) if change.kind == DELETED else change.text
+                self.add(2, f"{mark}{change.kind}{lang} by {change.author or 'an unnamed author'}{when}"
+                            + (f": «{text}»" if change.text else ""))
 
     def clause_version(self, diff: ClauseVersionDiff) -> str:
         p = self.paint

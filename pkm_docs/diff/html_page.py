@@ -7,8 +7,9 @@ from __future__ import annotations
 from html import escape
 from typing import Sequence
 
-from .changes import ADDED, MOVED, REMOVED, AgreementDiff, ArticleChange, ClauseChange, FieldChange, TextChange
-from .formats import summary_line
+from .changes import (ADDED, MOVED, REMOVED, AgreementDiff, ArticleChange, ClauseChange, FieldChange, TextChange,
+                      TrackedChanges)
+from .formats import summary_line, tracked_line
 from .library_diff import ClauseVersionDiff, as_clause_change
 from .model_diff import part_label
 from .snapshot import ADHOC
@@ -51,6 +52,8 @@ def render_html(diff: AgreementDiff, langs: Sequence[str]) -> str:
         f"<h1>pkm diff: <code>{e(diff.old_name)}</code> → <code>{e(diff.new_name)}</code></h1>",
         f'<p class="summary">{e("same in substance" if diff.same else summary_line(diff.summary(langs)))}</p>',
     ]
+    if diff.tracked is not None and diff.tracked.changes:
+        out.append(f'<p class="summary tracked">{e(tracked_line(diff.tracked))}</p>')
     if diff.warnings:
         out.append('<section class="warnings"><h2>Warnings</h2><ul>')
         out.extend(f"<li>{e(w.message)}</li>" for w in diff.warnings)
@@ -76,8 +79,30 @@ def render_html(diff: AgreementDiff, langs: Sequence[str]) -> str:
         out.append('<section class="document"><h2>In the document</h2><ul>')
         out.extend(f"<li>{e(message)}</li>" for message in diff.document)
         out.append("</ul></section>")
+    if diff.tracked is not None and diff.tracked.changes:
+        out.append(_tracked(diff.tracked, langs, diff.new_name))
     out.append("</body></html>")
     return "\n".join(out) + "\n"
+
+
+def _tracked(tracked: TrackedChanges, langs: Sequence[str], name: str) -> str:
+    out = [f'<section class="tracked"><h2>Tracked changes in {e(name)} <small>compared with every one accepted'
+           "</small></h2>"]
+    for where, found in tracked.groups():
+        changes = [c for c in found if not c.lang or c.lang in langs]
+        if not changes:
+            continue
+        out.append(f"<h3>{e(where)}</h3>")
+        out.append("<table><tr><th>change</th><th>author, date</th><th>text</th></tr>")
+        for c in changes:
+            kind = f"{c.kind} ({c.lang})" if c.lang else c.kind
+            text = f"<ins>{e(c.text)}</ins>" if c.kind == "inserted" else \
+                f"<del>{e(c.text)}</del>" if c.kind == "deleted" else e(c.text)
+            out.append(f"<tr><td>{e(kind)}</td><td>{e(c.author)}{', ' + e(c.day) if c.day else ''}</td>"
+                       f"<td>{text}</td></tr>")
+        out.append("</table>")
+    out.append("</section>")
+    return "\n".join(out)
 
 
 def render_library_html(diff: ClauseVersionDiff, langs: Sequence[str]) -> str:

@@ -169,7 +169,8 @@ class _Differ(TextComparer):
         parties = self.parties()
         articles = self.articles()
         return AgreementDiff(self.old.name, self.new.name, self.langs, tuple(details), tuple(parties),
-                             tuple(articles), tuple(self.warnings), self.outside(), self.document())
+                             tuple(articles), tuple(self.warnings), self.outside(), self.document(),
+                             self.new.tracked)
 
     def document(self) -> tuple[str, ...]:
         """What a reader of either DOCX sees beyond the clauses: the reader's findings, lines changed around

@@ -5,8 +5,12 @@ Both drafts are rendered (or read, for DOCX input) and compared block by block: 
 rows are paired in order (equal ones first, then alike ones), paired paragraphs are compared word by word.
 Text only in NEW is wrapped in ``w:ins``; OLD's text is copied in as ``w:del`` where it stood; whole
 paragraphs and rows carry the mark on their paragraph mark or row. Accepting every change gives NEW's
-text, rejecting every change gives OLD's. Headers and footers are compared the same way. Changes already
-tracked in a DOCX draft (the other party's) are accepted first.
+text, rejecting every change gives OLD's. Headers and footers are compared the same way.
+
+The redline is made on NEW's own XML. Changes already tracked in NEW (a returned DOCX: the other party's)
+stay as they are, with their authors and dates: OLD is compared with what NEW shows when they are all
+rejected, so ours mark only what differs beyond them, and a paragraph that does not differ is not touched.
+Changes tracked in OLD count as made (they are accepted first).
 """
 
 from __future__ import annotations
@@ -57,9 +61,8 @@ def redline(old: bytes, new: bytes, *, author: str = DEFAULT_AUTHOR, date: datet
         name = str(part.partname)
         if _STORY_PART.match(name) and name in old_parts and hasattr(part, "element"):
             stories.append((old_parts[name].element, part.element))
-    for old_root, new_root in stories:  # changes the other party tracked count as made
+    for old_root, _ in stories:  # what OLD tracked counts as made; NEW's tracked changes stay
         x.accept_revisions(old_root)
-        x.accept_revisions(new_root)
     when = date if isinstance(date, datetime.datetime) else datetime.datetime.combine(date, datetime.time())
     revisions = x.Revisions(author, when, x.largest_id([new for _, new in stories]) + 1)
     redliner = _Redliner(revisions)
@@ -72,10 +75,40 @@ def redline(old: bytes, new: bytes, *, author: str = DEFAULT_AUTHOR, date: datet
 
 
 def _key(element: etree._Element) -> tuple:
+    """What OLD shows of a paragraph or row (its tracked changes were accepted)."""
     if element.tag == x.P:
         return ("p", x.paragraph_text(element))
     return ("tr", tuple("\n".join(x.paragraph_text(p) for p in x.blocks(tc) if p.tag == x.P)
                         for tc in x.cells(element)))
+
+
+def _units(elements: Sequence[etree._Element]) -> list[list[etree._Element]]:
+    """NEW's paragraphs and rows as Reject All shows them: a paragraph whose mark another author inserted
+    joins the next one, a row another author inserted goes (it is left as it is)."""
+    units: list[list[etree._Element]] = []
+    pending: list[etree._Element] = []
+    for element in elements:
+        if element.tag == x.TR and x.row_mark(element) == "ins":
+            continue
+        if element.tag == x.P and x.paragraph_mark(element) == "ins":
+            pending.append(element)
+            continue
+        if element.tag == x.P:
+            units.append(pending + [element])
+        else:
+            units.extend([[p] for p in pending] + [[element]])
+        pending = []
+    if pending:
+        units.append(pending)
+    return units
+
+
+def _unit_key(unit: Sequence[etree._Element]) -> tuple:
+    """What NEW shows of a unit when every tracked change in it is rejected."""
+    if unit[0].tag == x.P:
+        return ("p", "".join(x.reject_text(p) for p in unit))
+    return ("tr", tuple("\n".join(x.reject_text(p) for p in x.blocks(tc) if p.tag == x.P)
+                        for tc in x.cells(unit[0])))
 
 
 def _text_of(key: tuple) -> str:
@@ -92,33 +125,35 @@ class _Redliner:
     def __init__(self, revisions: x.Revisions):
         self.revisions = revisions
 
-    def blocks(self, old: Sequence[etree._Element], new: Sequence[etree._Element]) -> None:
+    def blocks(self, old: Sequence[etree._Element], new_blocks: Sequence[etree._Element]) -> None:
         """Pair the paragraphs and rows of one story or cell and mark what differs."""
+        new = _units(new_blocks)
         old_items = [(_key(e), e) for e in old]
-        new_items = [(_key(e), e) for e in new]
+        new_items = [(_unit_key(u), u) for u in new]
         pairs = align(old_items, new_items, key=lambda item: item[0],
                       similar=lambda a, b: _alike(a[0], b[0]), threshold=THRESHOLD)
-        pairs = _pair_last(pairs, old, new)
+        pairs = _pair_last(pairs, old, [u[-1] for u in new])
         following: list[etree._Element | None] = [None] * len(pairs)
         upcoming = None
         for index in range(len(pairs) - 1, -1, -1):
             following[index] = upcoming
             new_index = pairs[index][1]
             if new_index is not None:
-                upcoming = new[new_index]
+                upcoming = new[new_index][0]
         done: list[tuple[etree._Element, str]] = []
         previous: etree._Element | None = None
         for index, (i, j) in enumerate(pairs):
             if i is not None and j is not None:
-                (old_key, old_el), (new_key, new_el) = old_items[i], new_items[j]
+                (old_key, old_el), (new_key, unit) = old_items[i], new_items[j]
                 if old_key != new_key:
-                    self.changed(old_el, new_el)
-                done.append((new_el, _KEPT))
-                previous = new_el
+                    self.changed(old_el, unit)
+                done.append((unit[-1], _KEPT))
+                previous = unit[-1]
             elif j is not None:
-                self.whole(new[j], "ins")
-                done.append((new[j], "ins"))
-                previous = new[j]
+                for element in new[j]:
+                    self.whole(element, "ins")
+                done.append((new[j][-1], "ins"))
+                previous = new[j][-1]
             else:
                 assert i is not None
                 copy = x.without_annotations(old[i])
@@ -128,24 +163,28 @@ class _Redliner:
                 previous = copy
         self.move_final_mark(done)
 
-    def changed(self, old: etree._Element, new: etree._Element) -> None:
-        if new.tag == x.P:
+    def changed(self, old: etree._Element, new: Sequence[etree._Element]) -> None:
+        if old.tag == x.P:
             self.paragraph(old, new)
         else:
-            for old_tc, new_tc in zip(x.cells(old), x.cells(new)):
+            for old_tc, new_tc in zip(x.cells(old), x.cells(new[0])):
                 self.blocks(x.blocks(old_tc), x.blocks(new_tc))
 
     def whole(self, element: etree._Element, kind: str) -> None:
-        """Mark a paragraph or a row inserted or deleted, all of it."""
+        """Mark a paragraph or a row inserted (NEW's: what it shows on Reject All, around the changes other
+        authors tracked in it) or deleted (a copy of OLD's), all of it."""
+        def runs(p: etree._Element) -> list[etree._Element]:
+            return x.reject_pieces(p) if kind == "ins" else x.paragraph_runs(p)
+
         if element.tag == x.P:
-            self.revisions.wrap(x.paragraph_runs(element), kind)
+            self.revisions.wrap(runs(element), kind)
             self.revisions.mark_paragraph(element, kind)
             return
         self.revisions.mark_row(element, kind)
         for tc in x.cells(element):
             paragraphs = [p for p in x.blocks(tc) if p.tag == x.P]
             for index, p in enumerate(paragraphs):
-                self.revisions.wrap(x.paragraph_runs(p), kind)
+                self.revisions.wrap(runs(p), kind)
                 if index < len(paragraphs) - 1:  # a cell's last paragraph mark stays
                     self.revisions.mark_paragraph(p, kind)
 
@@ -187,14 +226,17 @@ class _Redliner:
         self.revisions.mark_paragraph(done[start - 1][0], kind)
         self.revisions.mark_paragraph(done[-1][0], None)
 
-    def paragraph(self, old: etree._Element, new: etree._Element) -> None:
-        """Word-level changes inside one paragraph, keeping each run's formatting."""
-        old_runs, new_runs = x.paragraph_runs(old), x.paragraph_runs(new)
-        old_texts, new_texts = [x.run_text(r) for r in old_runs], [x.run_text(r) for r in new_runs]
+    def paragraph(self, old: etree._Element, new: Sequence[etree._Element]) -> None:
+        """Word-level changes inside one paragraph (NEW's as Reject All shows it: one paragraph, or several
+        whose marks another author inserted), keeping each run's formatting and the changes tracked in it."""
+        old_runs = x.paragraph_runs(old)
+        new_runs = [piece for p in new for piece in x.reject_pieces(p)]
+        old_texts, new_texts = [x.run_text(r) for r in old_runs], [x.piece_text(r) for r in new_runs]
+        old_text, new_text = "".join(old_texts), "".join(new_texts)
         inserts: list[tuple[int, int]] = []
         deletes: list[tuple[int, int, int]] = []
         at_old = at_new = 0
-        for seg in word_diff("".join(old_texts), "".join(new_texts)):
+        for seg in word_diff(old_text, new_text):
             size = len(seg.text)
             if seg.op == EQUAL:
                 at_old, at_new = at_old + size, at_new + size
@@ -206,9 +248,13 @@ class _Redliner:
                 inserts.append((at_new, at_new + size))
                 at_new += size
         cuts = {c for span in inserts for c in span} | {d[0] for d in deletes}
+        if any(not x.is_text_run(run) and offset < c < offset + len(text)
+               for run, text, offset in _offsets(new_runs, new_texts) for c in cuts):
+            # a cut inside another author's tracked change (or a field): the whole text is ours to replace,
+            # their changes stay inside it
+            inserts, deletes, cuts = [(0, len(new_text))], [(0, 0, len(old_text))], {0, len(new_text)}
         pieces: list[tuple[etree._Element, int, int]] = []
-        offset = 0
-        for run, text in zip(new_runs, new_texts):
+        for run, text, offset in _offsets(new_runs, new_texts):
             end = offset + len(text)
             if text and x.is_text_run(run):
                 position = offset
@@ -218,8 +264,9 @@ class _Redliner:
                     position += size
             else:
                 pieces.append((run, offset, end))
-            offset = end
         for position, start, stop in deletes:
+            if start == stop:
+                continue
             wrapper = self.revisions.mark("del")
             wrapper.extend(_slice_runs(old_runs, old_texts, start, stop))
             anchor = next((piece for piece, s, e in pieces if s >= position and e > s), None)
@@ -229,9 +276,18 @@ class _Redliner:
                 last = next((piece for piece, s, e in reversed(pieces) if e > s), pieces[-1][0])
                 last.addnext(wrapper)
             else:
-                new.append(wrapper)
+                new[-1].append(wrapper)
         inserted = [piece for piece, s, e in pieces if e > s and any(a <= s and e <= b for a, b in inserts)]
         self.revisions.wrap(inserted, "ins")
+
+
+def _offsets(runs: Sequence[etree._Element], texts: Sequence[str]) -> list[tuple[etree._Element, str, int]]:
+    """Each run with its text and where that text starts."""
+    out, offset = [], 0
+    for run, text in zip(runs, texts):
+        out.append((run, text, offset))
+        offset += len(text)
+    return out
 
 
 def _slice_runs(runs: Sequence[etree._Element], texts: Sequence[str], start: int, stop: int) -> list[etree._Element]:

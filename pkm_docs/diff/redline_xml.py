@@ -20,6 +20,7 @@ P, R, T, TAB, BR, CR = qn("w:p"), qn("w:r"), qn("w:t"), qn("w:tab"), qn("w:br"),
 TBL, TR, TC = qn("w:tbl"), qn("w:tr"), qn("w:tc")
 PPR, RPR, TRPR, TBLPREX = qn("w:pPr"), qn("w:rPr"), qn("w:trPr"), qn("w:tblPrEx")
 INS, DEL, DEL_TEXT = qn("w:ins"), qn("w:del"), qn("w:delText")
+MOVE_FROM, MOVE_TO = qn("w:moveFrom"), qn("w:moveTo")
 INSTR_TEXT, DEL_INSTR_TEXT = qn("w:instrText"), qn("w:delInstrText")
 SDT, SDT_CONTENT, TXBX = qn("w:sdt"), qn("w:sdtContent"), qn("w:txbxContent")
 W_ID = qn("w:id")
@@ -62,6 +63,36 @@ def paragraph_runs(p: etree._Element) -> list[etree._Element]:
     """The runs of a paragraph in order (inside hyperlinks and content controls too), not those of a text box
     and not text already deleted."""
     return [r for r in p.iter(R) if _owner(r, _NOT_OWN_TEXT, p) is None]
+
+
+_SHOWN_ON_REJECT = frozenset({DEL, MOVE_FROM})
+_GONE_ON_REJECT = frozenset({INS, MOVE_TO})
+
+
+def reject_pieces(p: etree._Element) -> list[etree._Element]:
+    """What Reject All shows of a paragraph, in order: its plain runs and, each whole, the ``w:del`` and
+    ``w:moveFrom`` already tracked in it (another author's); text inserted or moved here is left out."""
+    out: list[etree._Element] = []
+    for r in p.iter(R):
+        if _owner(r, frozenset({P, TXBX}), p) is not None:
+            continue
+        wrapper = _owner(r, _SHOWN_ON_REJECT | _GONE_ON_REJECT, p)
+        if wrapper is None:
+            out.append(r)
+        elif wrapper.tag in _SHOWN_ON_REJECT and _owner(wrapper, _GONE_ON_REJECT, p) is None \
+                and (not out or out[-1] is not wrapper):
+            out.append(wrapper)
+    return out
+
+
+def piece_text(piece: etree._Element) -> str:
+    """A run's text, or the deleted text of a ``w:del`` / ``w:moveFrom``."""
+    return run_text(piece) if piece.tag == R else "".join(run_text(r) for r in piece.iter(R))
+
+
+def reject_text(p: etree._Element) -> str:
+    """A paragraph's text as Reject All shows it."""
+    return "".join(piece_text(piece) for piece in reject_pieces(p))
 
 
 def is_text_run(r: etree._Element) -> bool:
@@ -173,7 +204,7 @@ class Revisions:
     def __init__(self, author: str, date: datetime.datetime, first_id: int = 1):
         self.author = author
         self.date = date.strftime("%Y-%m-%dT%H:%M:%SZ")
-        self.next_id = first_id
+        self.first_id = self.next_id = first_id
 
     def mark(self, kind: str) -> etree._Element:
         """A new ``w:ins`` (kind ``ins``) or ``w:del`` element."""
@@ -200,8 +231,14 @@ class Revisions:
                     to_deleted(r)
                 wrapper.append(r)
 
+    def ours(self, mark: etree._Element) -> bool:
+        """Whether a revision mark was made by this object (ids from ``first_id`` on), not by another author."""
+        ident = mark.get(W_ID, "")
+        return ident.isdigit() and self.first_id <= int(ident) < self.next_id
+
     def mark_paragraph(self, p: etree._Element, kind: str | None) -> None:
-        """Mark the paragraph mark inserted or deleted (``kind`` None removes the mark)."""
+        """Mark the paragraph mark inserted or deleted (``kind`` None removes our mark); another author's
+        mark of the same kind stays as it is, one of the other kind stays beside ours."""
         ppr = p.find(PPR)
         if ppr is None:
             if kind is None:
@@ -211,7 +248,10 @@ class Revisions:
         rpr = ppr.find(RPR)
         if rpr is not None:
             for old in rpr.findall(INS) + rpr.findall(DEL):
-                rpr.remove(old)
+                if self.ours(old):
+                    rpr.remove(old)
+                elif old.tag == qn(f"w:{kind}"):
+                    return  # already marked so by the other author
         if kind is None:
             return
         if rpr is None:
@@ -222,7 +262,7 @@ class Revisions:
                 successor.addprevious(rpr)
             else:
                 ppr.append(rpr)
-        rpr.insert(0, self.mark(kind))
+        rpr.insert(0 if kind == "ins" else len(rpr.findall(INS)), self.mark(kind))
 
     def mark_row(self, tr: etree._Element, kind: str) -> None:
         """Mark a whole table row inserted or deleted."""
@@ -331,9 +371,8 @@ def tracked_paragraphs(root: etree._Element, mode: str) -> list[str]:
     for p in _paragraphs(root, gone):
         text = []
         for r in paragraph_runs_all(p):
-            inside = _owner(r, frozenset({INS, DEL}), p)
-            if inside is not None and inside.tag == (DEL if gone == "del" else INS):
-                continue
+            if _owner(r, frozenset({DEL if gone == "del" else INS}), p) is not None:
+                continue  # within a mark that goes (text inserted, then deleted by another, goes either way)
             text.append(run_text(r))
         if paragraph_mark(p) == gone:
             carry.extend(text)

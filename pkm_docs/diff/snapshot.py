@@ -17,10 +17,12 @@ from ..body import letters
 from ..library import Library
 from ..model import Agreement, Article, ClauseUse, Paragraph, Party, Text
 from ..values import Allocation, ChoiceValue, ListType, Period, ValueType
+from .changes import OUTSIDE_CLAUSES, TrackedChange, TrackedChanges
 from .text_diff import normalize
 
 if TYPE_CHECKING:
     from ..renderers.docx_read import ReadBack, ReadParagraph
+    from ..renderers.docx_revisions import Revision
 
 #: The clause id of text written in the agreement itself rather than taken from the library.
 ADHOC = "adhoc"
@@ -109,6 +111,8 @@ class Draft:
     labels: Mapping[str, tuple[str, int]] | None = None
     #: How a DOCX is laid out: ``parallel``, ``sequential``, or ``separate`` (one language of several).
     layout: str | None = None
+    #: The tracked changes a DOCX holds (None for a ``.pkm``); the texts above read them accepted.
+    tracked: TrackedChanges | None = None
 
 
 def from_agreement(agreement: Agreement, library: Library | None, name: str = "") -> Draft:
@@ -255,7 +259,29 @@ def from_readback(back: ReadBack, library: Library | None, name: str, document: 
     outside = tuple(normalize(p.shown) for p in back.outside if normalize(p.shown))
     return Draft(name, langs, details, None, tuple(drafts), signing_date, document=document, outside=outside,
                  findings=tuple(back.findings), frame=dict(back.frame), labels=dict(back.labels),
-                 layout=back.layout)
+                 layout=back.layout, tracked=tracked_changes(back.revisions))
+
+
+def tracked_changes(revisions: Sequence[Revision]) -> TrackedChanges:
+    """The revisions of a DOCX read back, each named by the clause it stands in."""
+    from ..renderers.docx_read import ControlTag
+
+    out = []
+    for revision in revisions:
+        tag = ControlTag.parse(revision.tag) if revision.tag else None
+        if tag is None:
+            where = OUTSIDE_CLAUSES if revision.region == "body" else f"{OUTSIDE_CLAUSES}: the {revision.region}"
+            out.append(TrackedChange(revision.kind, revision.author, revision.date, revision.text, where))
+            continue
+        part = f"Article {tag.where}" if tag.where.isdigit() else f"the {tag.where or 'body'}"
+        clause = ADHOC if tag.kind == "adhoc" or not tag.clause_id else tag.clause_id
+        what = "the heading" if tag.kind == "heading" else \
+            "text written in the agreement" if clause == ADHOC else clause
+        use = f" (use {tag.use})" if tag.use else ""
+        out.append(TrackedChange(revision.kind, revision.author, revision.date, revision.text,
+                                 f"{part}, {what}{use}", None if tag.kind == "heading" else clause, tag.article,
+                                 tag.lang))
+    return TrackedChanges(tuple(out))
 
 
 def _read_paragraphs(texts: Mapping[str, Sequence[ReadParagraph]],

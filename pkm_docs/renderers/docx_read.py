@@ -10,10 +10,13 @@ text boxes and ``mc:AlternateContent`` (as Word shows it) are read, headers and 
 signature blocks, headers and footers are kept apart (``ReadBack.frame``) with the list label definitions
 (``ReadBack.labels``) so a diff can compare them with what a build writes; and whatever pkm-docs does not
 write (fields other than page numbers, bookmarks, unknown elements) is a finding, "unrecognised content at ...".
+The tracked changes it holds are listed too (``ReadBack.revisions``, read by ``docx_revisions``), each placed
+in the clause or region it stands in; the texts read them accepted.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import re
@@ -26,6 +29,7 @@ from typing import Callable, ClassVar, Iterator, Mapping
 from lxml import etree
 
 from ..reading import read_bounded
+from .docx_revisions import Revision, paragraph_revisions, table_revisions
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
@@ -266,6 +270,8 @@ class ReadBack:
     labels: Mapping[str, tuple[str, int]] = field(default_factory=dict)
     #: ``parallel`` when the clauses stand in table cells (languages side by side), else ``sequential``.
     layout: str = "parallel"
+    #: The tracked changes the document holds, in document order, each placed in its clause or region.
+    revisions: tuple[Revision, ...] = ()
 
     @property
     def clauses(self) -> tuple[Control, ...]:
@@ -334,7 +340,7 @@ def read_docx(source: str | Path | bytes) -> ReadBack:
         raise UnreadableDocx("word/document.xml is nested too deeply to read") from None
     return ReadBack(manifest, properties, tuple(walker.controls()), tuple(walker.outside),
                     tuple(dict.fromkeys(walker.findings)), {k: tuple(v) for k, v in walker.frame.items()},
-                    walker.labels, "parallel" if walker.in_cells else "sequential")
+                    walker.labels, "parallel" if walker.in_cells else "sequential", tuple(walker.revisions))
 
 
 # -- the package ----------------------------------------------------------------------------------------
@@ -459,6 +465,8 @@ class _Walker:
         self._depth_cells = 0
         self._current: ControlTag | None = None
         self._hidden_by_style: dict[str, tuple[int, str]] = {}
+        self.revisions: list[Revision] = []
+        self._row_revisions: list[Revision] = []  # a table's or row's, placed with its first paragraph
 
     def hidden_styles(self) -> None:
         """The findings of styles that hide their paragraphs' text, once per style."""
@@ -509,6 +517,8 @@ class _Walker:
                 if tag == _ALT:
                     self.note(f"alternate content (mc:AlternateContent), read as Word shows it: "
                               f"«{_shorten(' '.join(paragraph_text(q) for q in child.iter(f'{W}p')))}»")
+                if tag in (f"{W}tbl", f"{W}tr"):
+                    self._row_revisions.extend(table_revisions(child))
                 cell = tag == f"{W}tc"
                 self._depth_cells += cell
                 self.block(child, control)
@@ -553,6 +563,7 @@ class _Walker:
                 ends.append(mark.get(f"{W}id"))
         if self._marked is not None:
             control = self._marked[1]
+        self._place_revisions(p)
         number, suffix = self.numbering.label(p)
         if number:
             key, text = self.numbering.last_definition
@@ -597,6 +608,13 @@ class _Walker:
                 self.outside.append(item)
         for end in ends:
             self._bookmark_end(end)
+
+    def _place_revisions(self, p: etree._Element) -> None:
+        found, self._row_revisions = self._row_revisions + paragraph_revisions(p), []
+        region = self._part if self._part != "body" else "body" if self._current is not None or not self._excluded \
+            else next(iter(self._excluded.values()))[0]
+        tag = str(self._current) if self._current is not None and self._part == "body" else ""
+        self.revisions.extend(dataclasses.replace(r, tag=tag, region=region) for r in found)
 
     def _fields(self, p: etree._Element) -> None:
         """Fields other than the ones pkm-docs writes (page numbers in the footer) are noted."""
