@@ -268,6 +268,24 @@ class Period:
     end: datetime.date
 
 
+def governed_dates(text: str, lang: str, *, deadlines: bool = False
+                   ) -> Iterator[tuple[WrittenDate, datetime.date, str]]:
+    """Each real date of ``text`` (its year written) that a start word, an end word or (with ``deadlines``) a
+    deadline word stands shortly before, with the kind of the nearest: ``start``, ``end`` or ``deadline``."""
+    previous_end = 0
+    for written in written_dates(text):
+        before = text[max(previous_end, written.start - _MARKER_REACH): written.start]
+        previous_end = written.end
+        if written.date is None or not written.year_given:
+            continue
+        marks = [(m.start(), "start") for m in _START[lang].finditer(before)]
+        marks += [(m.start(), "end") for m in _END[lang].finditer(before)]
+        if deadlines:
+            marks += [(m.start(), "deadline") for m in _DEADLINE[lang].finditer(before)]
+        if marks:
+            yield written, written.date, max(marks)[1]
+
+
 @functools.lru_cache(maxsize=8192)
 def stated_period(text: str, lang: str) -> Period | None:
     """The duration, start and end date of ``text`` when it states exactly one of each; else None."""
@@ -279,16 +297,8 @@ def stated_period(text: str, lang: str) -> Period | None:
         return None
     starts: list[datetime.date] = []
     ends: list[datetime.date] = []
-    previous_end = 0
-    for written in written_dates(text):
-        before = text[max(previous_end, written.start - _MARKER_REACH): written.start]
-        previous_end = written.end
-        if written.date is None or not written.year_given:
-            continue
-        marks = [(m.start(), "start") for m in _START[lang].finditer(before)]
-        marks += [(m.start(), "end") for m in _END[lang].finditer(before)]
-        if marks:
-            (starts if max(marks)[1] == "start" else ends).append(written.date)
+    for _, date, kind in governed_dates(text, lang):
+        (starts if kind == "start" else ends).append(date)
     if len(starts) != 1 or len(ends) != 1:
         return None
     ((amount, unit),) = durations
@@ -391,20 +401,9 @@ def date_outside_term(ctx: Context) -> Iterator[Finding]:
         for lang, text in _texts(ctx, unit):
             if lang not in _START:
                 continue
-            previous_end = 0
-            for written in written_dates(text):
-                before = text[max(previous_end, written.start - _MARKER_REACH): written.start]
-                previous_end = written.end
-                if written.date is None or not written.year_given:
-                    continue
-                marks = [(m.start(), "start") for m in _START[lang].finditer(before)]
-                marks += [(m.start(), "end") for m in _END[lang].finditer(before)]
-                marks += [(m.start(), "deadline") for m in _DEADLINE[lang].finditer(before)]
-                if not marks:
-                    continue
-                kind = max(marks)[1]
-                late = ends is not None and written.date > ends
-                early = kind == "start" and starts is not None and written.date < starts
+            for written, date, kind in governed_dates(text, lang, deadlines=True):
+                late = ends is not None and date > ends
+                early = kind == "start" and starts is not None and date < starts
                 if not (late or early):
                     continue
                 name = _lang_name(lang)
@@ -413,9 +412,9 @@ def date_outside_term(ctx: Context) -> Iterator[Finding]:
                 where = ("sesudah perjanjian berakhir pada", "after the agreement ends on") if late else \
                     ("sebelum perjanjian mulai berlaku pada", "before the agreement takes effect on")
                 yield finding(
-                    f"{unit.place.label['id']}: teks {name[0]} menetapkan {format_date(written.date, 'id')}, "
+                    f"{unit.place.label['id']}: teks {name[0]} menetapkan {format_date(date, 'id')}, "
                     f"{where[0]} {format_date(bound, 'id')}",
-                    f"{unit.place.label['en']}: the {name[1]} text sets {format_date(written.date, 'en')}, "
+                    f"{unit.place.label['en']}: the {name[1]} text sets {format_date(date, 'en')}, "
                     f"{where[1]} {format_date(bound, 'en')}", locate(unit, lang, written.written),
                     ("periksa tanggalnya; bila kewajiban itu berlaku setelah perjanjian berakhir, nyatakan demikian",
                      "check the date; if the obligation outlives the agreement, say so"))
