@@ -148,6 +148,8 @@ _BIDI_CONTROLS = set(range(0x202A, 0x202F)) | set(range(0x2066, 0x206A))
 def unsafe_character(text: str) -> str | None:
     """Why ``text`` cannot go into a legal document, or None: control characters, lone surrogates and
     bidirectional overrides (which can make a reader see other words than the ones written)."""
+    if text.replace("\n", "").replace("\t", "").replace("\r", "").isprintable():
+        return None  # no character of a category Other (Cc, Cf, Cs, Co, Cn): the usual text, told at C speed
     for char in text:
         code = ord(char)
         category = unicodedata.category(char)
