@@ -143,7 +143,9 @@ class TermMatcher:
 
     def __init__(self, terms: Iterable[str], *, plural: bool = False):
         self.terms = sorted({t for t in terms if t.strip()}, key=len, reverse=True)
-        self._patterns = [(t, self._key(t, plural), self._compile(t, plural)) for t in self.terms]
+        self._plural = plural
+        self._keys = [(t, self._key(t, plural)) for t in self.terms]
+        self._compiled: dict[str, re.Pattern[str]] = {}  # a term's expression, made when its key is first met
         self._find_cached = functools.lru_cache(maxsize=8192)(self._find)  # for texts met again
 
     @staticmethod
@@ -180,8 +182,13 @@ class TermMatcher:
         rest = text
         lowered = text.lower()
         found: set[str] = set()
-        for term, key, pattern in self._patterns:
-            if key in lowered and pattern.search(rest):
+        for term, key in self._keys:
+            if key not in lowered:
+                continue
+            pattern = self._compiled.get(term)
+            if pattern is None:
+                pattern = self._compiled[term] = self._compile(term, self._plural)
+            if pattern.search(rest):
                 found.add(term)
                 rest = pattern.sub(lambda m: " " * len(m.group(0)), rest)
         return frozenset(found)
