@@ -279,9 +279,11 @@ def _titled_references(text: str, lang: str) -> Iterator[tuple[int, str, str]]:
           "key (`{ref.KEY}`) so that its number is always right."))
 def moved_article_references(ctx: Context) -> Iterator[Finding]:
     articles = [a for a in ctx.agreement.articles if a.number is not None]
+    by_title = {lang: {" ".join(a.title.get(lang).split()).casefold(): a for a in articles if a.title.get(lang)}
+                for lang in ctx.agreement.languages}  # once: a text may name any article
     for unit in text_units(ctx.agreement):
         for lang in ctx.agreement.languages:
-            titles = {" ".join(a.title.get(lang).split()).casefold(): a for a in articles if a.title.get(lang)}
+            titles = by_title[lang]
             for number, written, words in _titled_references(unit.text.get(lang), lang):
                 # the longest title of an article that the written words start with ("Jangka Waktu dan ...")
                 known = [t for t in titles if written.casefold() == t or written.casefold().startswith(t + " ")]
