@@ -21,6 +21,7 @@ from typing import Any
 
 from .errors import UsageError
 from .reading import read_text
+from .values import unsafe_character
 
 APPROVALS_FILE = "approvals.toml"
 MAX_APPROVALS_BYTES = 1_000_000
@@ -66,6 +67,10 @@ def read_approvals(root: Path) -> list[Approval]:
             raise UsageError(f"{where}: `on` is not a date", "write on = 2026-12-01")
         if not all(isinstance(values[key], str) for key in ("clause", "version", "hash", "by")):
             raise UsageError(f"{where}: clause, version, hash and by are texts")
+        problem = next((unsafe_character(values[key]) for key in ("clause", "version", "hash", "by")
+                        if unsafe_character(values[key])), None)
+        if problem:
+            raise UsageError(f"{where}: a text {problem}", "approve the clause again with `pkm library approve`")
         found.append(Approval(values["clause"], values["version"], values["hash"], values["by"], values["on"]))
     return found
 

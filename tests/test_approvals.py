@@ -132,3 +132,11 @@ def test_the_standard_library_is_never_approved_into():
     code, _, err = run("library", "approve", "funding.cost_sharing@2.0.0", "--by", BODY, "--on", "2026-12-01")
     assert code == 2 and "approvals are recorded in an organisation's library" in err
     assert not (ROOT / "clause_library" / "approvals.toml").exists()
+
+
+def test_an_approvals_file_holding_a_hidden_character_is_refused(organisation):
+    (organisation / "approvals.toml").write_text(
+        '[[approval]]\nclause = "funding.cost_sharing"\nversion = "2.0.0"\nhash = "00"\n'
+        'by = "Biro Hukum \u202eSetda"\non = 2026-12-01\n', encoding="utf-8")
+    code, _, err = run("library", "--library", organisation, "list")
+    assert code == 2 and "approvals.toml: approval 1: a text holds U+202E (RIGHT-TO-LEFT OVERRIDE)" in err
