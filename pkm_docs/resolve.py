@@ -19,7 +19,7 @@ from .errors import Diagnostic, DiagnosticSink, suggest
 from .library import BUILTINS, ROLES, ClauseVersion, Library, ParamSpec, compile_param
 from .model import (LANGUAGES, AdhocEntry, Agreement, Article, ClauseUse, Manifest, ManifestEntry, Paragraph, Party,
                     Reference, Text, Value, Witness)
-from .values import (PARTY_FIELDS, Allocation, AllocationType, BooleanType, ChoiceValue, DateType, DurationValue, Env,
+from .values import (PARTY_FIELDS, Allocation, AllocationType, BooleanType, DateType, Env, comparable,
                      ListType, PartyType, TextType, ValueProblem, ValueType, check_bounds)
 from .versions import matches, valid_constraint
 
@@ -171,7 +171,7 @@ class _Resolver:
         def holds(cond: s.Condition) -> bool:
             try:
                 return evaluate(compile_condition(cond, known, quiet),
-                                lambda n: _comparable(self.inputs[n][1]) if n in self.inputs else None)
+                                lambda n: comparable(self.inputs[n][1]) if n in self.inputs else None)
             except ConditionError:
                 return False
 
@@ -764,7 +764,7 @@ class _Resolver:
         known = {**dict.fromkeys(self.failed_inputs), **self.inputs}
         compiled = compile_condition(condition, known, self.sink)
         try:
-            return evaluate(compiled, lambda name: _comparable(self.inputs[name][1]) if name in self.inputs else None)
+            return evaluate(compiled, lambda name: comparable(self.inputs[name][1]) if name in self.inputs else None)
         except ConditionError as error:
             self.sink.error("PKM018", "these two values cannot be compared", error.span,
                             "compare an amount with an amount, a date with a date, a choice with one of its options")
@@ -806,18 +806,6 @@ def punctuate_items(items: list[str], lang: str) -> list[str]:
         else:
             out.append(item + ";")
     return out
-
-
-def _comparable(value: Any) -> Any:
-    if isinstance(value, ChoiceValue):
-        return value.name
-    if isinstance(value, DurationValue):
-        return value.months
-    if isinstance(value, Text):
-        return value.get("id")
-    if isinstance(value, Decimal):
-        return value
-    return value
 
 
 _HEADER_HINTS = {

@@ -160,6 +160,18 @@ def unsafe_character(text: str) -> str | None:
     return None
 
 
+def comparable(value: Any) -> Any:
+    """A resolved value as a condition compares it: a choice by its name, a duration in months, a text in
+    Indonesian, anything else as it is (resolution and ``pkm serve`` evaluate conditions alike)."""
+    if isinstance(value, ChoiceValue):
+        return value.name
+    if isinstance(value, DurationValue):
+        return value.months
+    if isinstance(value, Text):
+        return value.get("id")
+    return value
+
+
 def safe_text(text: str) -> str:
     """``text`` itself, or a ValueProblem naming the character that cannot be in a document."""
     problem = unsafe_character(text)

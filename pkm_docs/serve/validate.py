@@ -18,6 +18,7 @@ from ..errors import Diagnostic, SourceError
 from ..library import Library
 from ..pipeline import Compiled, names_only
 from ..resolve import resolve
+from ..values import comparable
 from .answers import Answers, data_file
 from .form import Field, Form
 
@@ -184,19 +185,6 @@ def _set_aside(form: Form, diag: Diagnostic, kept: Answers, answers: Answers) ->
     return f is not None and f.name in answers and f.name not in kept
 
 
-def _comparable(value: Any) -> Any:
-    """A typed value as a condition compares it (as resolution does): a choice by its name, a text in Indonesian."""
-    from ..model import Text
-    from ..values import ChoiceValue, DurationValue
-    if isinstance(value, ChoiceValue):
-        return value.name
-    if isinstance(value, DurationValue):
-        return value.months
-    if isinstance(value, Text):
-        return value.get("id")
-    return value
-
-
 def skipped(form: Form, answers: Answers) -> set[str]:
     """The fields not asked: each is used only by clauses whose ``when`` is false for the answers given so far
     (and may be left empty: a required input is asked whatever its clauses' conditions)."""
@@ -221,7 +209,7 @@ def skipped(form: Form, answers: Answers) -> set[str]:
         for cond in f.conditions:
             compiled = compile_condition(cond, typed, DiagnosticSink())
             try:
-                holds.append(evaluate(compiled, lambda n: _comparable(typed.get(n)) if typed.get(n) is not None
+                holds.append(evaluate(compiled, lambda n: comparable(typed.get(n)) if typed.get(n) is not None
                                       else _Unknown.fail()))
             except (ConditionError, _Unknown):
                 holds.append(True)  # not known yet: the field is asked
