@@ -1,4 +1,4 @@
-"""The agreement body as WordprocessingML text: paragraphs, runs, content controls and tables kept as small
+"""The agreement body as WordprocessingML text: paragraphs, runs, bookmarks and tables kept as small
 Python objects and written out as one string.
 
 The body is put into the rendered template as markup (``docx._put_body`` parses it once, in its place), so
@@ -198,24 +198,8 @@ def _paragraph_style(style_id: str) -> str:
     return f"<w:pStyle w:val={attr(style_id)}/>"
 
 
-class ContentControl:
-    """A block-level rich-text content control (``w:sdt``) around consecutive paragraphs."""
-
-    __slots__ = ("tag", "alias", "paragraphs")
-
-    def __init__(self, paragraphs: list[Paragraph], tag: str, alias: str):
-        self.tag = tag
-        self.alias = alias
-        self.paragraphs = paragraphs
-
-    def xml(self) -> str:
-        content = "".join(p.xml() for p in self.paragraphs)
-        return (f"<w:sdt><w:sdtPr><w:alias w:val={attr(self.alias)}/><w:tag w:val={attr(self.tag)}/></w:sdtPr>"
-                f"<w:sdtEndPr/><w:sdtContent>{content}</w:sdtContent></w:sdt>")
-
-
-Block = Union[Paragraph, ContentControl, "Table"]
-_B = TypeVar("_B", Paragraph, ContentControl, "Table")
+Block = Union[Paragraph, "Table"]
+_B = TypeVar("_B", Paragraph, "Table")
 
 
 class Story:
@@ -234,17 +218,8 @@ class Story:
 
     @property
     def paragraphs(self) -> list[Paragraph]:
-        """The paragraphs directly in the story (not those in a content control or a table)."""
+        """The paragraphs directly in the story (not those in a table)."""
         return [b for b in self.blocks if isinstance(b, Paragraph)]
-
-    def wrap(self, paragraphs: list[Paragraph], tag: str, alias: str) -> ContentControl:
-        """Put ``paragraphs`` (the last blocks of the story) in a content control, where they were."""
-        count = len(paragraphs)
-        if not count or any(a is not b for a, b in zip(self.blocks[-count:], paragraphs)):
-            raise ValueError("a content control wraps one or more paragraphs at the end of a story")
-        control = ContentControl(paragraphs, tag, alias)
-        self.blocks[-count:] = [control]
-        return control
 
     def xml(self) -> str:
         return "".join(block.xml() for block in self.blocks)
