@@ -457,3 +457,12 @@ def test_a_docx_rewritten_by_pandoc_is_matched_to_its_clauses_by_text(built, tmp
     else:
         assert "articles:" not in report and "text outside the clauses" not in report
         assert "a line removed from the footer: «Paraf / Initials PIHAK PERTAMA»" in report  # pandoc dropped it
+
+
+def test_a_docx_whose_clause_tags_are_unreadable_is_matched_to_its_clauses_by_text(built, tmp_path):
+    # the manifest is there, the `pkm-controls` property is garbage: the clauses are found again by their text
+    docx = rewrite(built, {"docProps/custom.xml": sub(r'(name="pkm-controls"><vt:lpwstr>)\{', r"\1[[[{", 1)})
+    code, out, err, _ = diff(tmp_path, docx)
+    assert code == 1 and "Traceback" not in err
+    assert "its paragraphs were matched to the clauses of the other draft by their text" in out
+    assert "removed" not in out and "articles:" not in out

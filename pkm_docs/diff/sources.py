@@ -52,7 +52,7 @@ def read_docx_draft(path: Path, library: Library | None, reference: Agreement | 
         raise UsageError(f"cannot read {path}: {exc}") from None
     except (zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError) as exc:
         raise UsageError(f"cannot read {path}: not a Word document ({exc})") from None
-    if back.manifest is None and not back.clauses and reference is not None:
+    if not back.clauses and reference is not None:  # its clause marks are lost (or were never ours)
         from .text_match import marked_by_text
 
         back = marked_by_text(back, reference)

@@ -68,9 +68,10 @@ def marked_by_text(back: ReadBack, agreement: Agreement) -> ReadBack:
             taken.setdefault(owner, []).append(paragraph)
     controls = tuple(Control(reference.controls[i].tag, reference.controls[i].alias, tuple(found))
                      for i, found in sorted(taken.items()))
-    # the clauses are the reference's, and so are their statuses (the file lost its manifest with its marks)
+    # the clauses are the reference's, and so are their statuses when the file lost its manifest with its marks
     known = reference.manifest if isinstance(reference.manifest, dict) else {}
-    manifest = {key: known[key] for key in ("clauses", "adhoc") if key in known}
+    manifest = back.manifest if back.manifest is not None else \
+        {key: known[key] for key in ("clauses", "adhoc") if key in known}
     return dataclasses.replace(back, controls=controls, outside=tuple(outside), manifest=manifest,
                                frame={region: tuple(lines) for region, lines in frame.items()},
                                findings=(*back.findings, METHOD_NOTE), layout=reference.layout)
