@@ -98,6 +98,8 @@ class ClauseUse:
     #: for an ad-hoc text: each language's text as written in the source, with its span, so a check can point
     #: at the line and column of the words it reports
     sources: Mapping[str, tuple[Span, str]] = field(default_factory=dict)
+    #: for an ad-hoc text written in place of a library clause (``replaces: ID@VERSION``): that clause
+    replaces: str | None = None
 
     @property
     def params(self) -> dict[str, Any]:
@@ -222,9 +224,13 @@ class AdhocEntry:
     section: str | None
     content_hash: str
     words: int
+    replaces: str | None = None  # the library clause (``ID@VERSION``) whose place it took
 
     def to_data(self) -> dict[str, Any]:
-        return {"where": self.where, "section": self.section, "hash": self.content_hash, "words": self.words}
+        data = {"where": self.where, "section": self.section, "hash": self.content_hash, "words": self.words}
+        if self.replaces:
+            data["replaces"] = self.replaces
+        return data
 
 
 @dataclass(frozen=True)

@@ -292,8 +292,11 @@ class _ToSyntax(Transformer):
         return s.Use(ref, condition, tuple(a for a in args if a is not None), self.sp(meta))
 
     def adhoc(self, meta, children):
-        section, condition, *texts = children
-        return s.AdHoc(s.TextBlock(tuple(texts), self.sp(meta)), condition, self.sp(meta), section)
+        section, replaces, condition, *texts = children
+        return s.AdHoc(s.TextBlock(tuple(texts), self.sp(meta)), condition, self.sp(meta), section, replaces)
+
+    def adhoc_replaces(self, meta, children):
+        return children[0]
 
     def adhoc_section(self, meta, children):
         return s.Name(str(children[0]), self.tok(children[0]))

@@ -743,10 +743,29 @@ class _Resolver:
         paragraphs = self._fill(fake, {}, counter, item.span)
         paragraphs = [dataclasses.replace(p, clause_id=None) for p in paragraphs]
         section = self._adhoc_section(item.section)
+        replaces = self._replaced(item.replaces)
         sources = {t.lang: (t.text.span, t.text.span.covered(self.source.text)) for t in item.body.texts
                    if t.lang in self.languages}
-        use = ClauseUse("adhoc", None, digest, "ad-hoc", section, False, item.span, {}, tuple(paragraphs), sources)
+        use = ClauseUse("adhoc", None, digest, "ad-hoc", section, False, item.span, {}, tuple(paragraphs), sources,
+                        replaces)
         return use, Text.same("", self.languages)
+
+    def _replaced(self, ref: s.ClauseRef | None) -> str | None:
+        """The library clause an ad-hoc text says it replaces (``replaces: dispute.court@1.1.0``), as ID@VERSION."""
+        if ref is None:
+            return None
+        versions = self.library.versions_of(ref.clause_id)
+        if not versions:
+            self.sink.error("PKM010", f"the library has no clause `{ref.clause_id}`", ref.span,
+                            suggest(ref.clause_id, self.library.clauses) or "`pkm library list` shows the clauses")
+            return None
+        exact = next((c for c in versions if ref.constraint is not None and c.version_text == ref.constraint), None)
+        if exact is None:
+            available = ", ".join(c.version_text for c in versions)
+            self.sink.error("PKM011", f"`replaces:` names an exact version; `{ref.clause_id}` has {available}",
+                            ref.span, f"write `replaces: {ref.clause_id}@{versions[-1].version_text}`")
+            return None
+        return f"{exact.clause_id}@{exact.version_text}"
 
     def _adhoc_section(self, name: s.Name | None) -> str | None:
         """The scheme section an ad-hoc text declares it fills (a name some clause or scheme knows)."""
@@ -778,7 +797,7 @@ class _Resolver:
                         for c in self.used.values())
         first = self.languages[0]
         adhoc = tuple(AdhocEntry(str(part.number) if part.number is not None else part.kind, use.section,
-                                 use.content_hash or "", word_count(use, first))
+                                 use.content_hash or "", word_count(use, first), use.replaces)
                       for part in parts for use in part.clauses if not use.vetted)
         data_hash = hashlib.sha256(self.data_bytes).hexdigest() if self.data_bytes is not None else None
         return Manifest(entries, self.library.name, self.library.version, self.source.path, source_hash,

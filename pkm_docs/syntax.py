@@ -316,6 +316,9 @@ class AdHoc:
     condition: Condition | None
     span: Span
     section: Name | None = None  # ``text section: dispute { ... }``: the scheme section the text fills
+    #: ``replaces: dispute.court@1.1.0``: the library clause this text took the place of (``pkm merge`` writes
+    #: it for a vetted clause the other side edited)
+    replaces: ClauseRef | None = None
 
 
 BodyItem = Union[Use, AdHoc]

@@ -27,7 +27,17 @@ from .walk import clause_uses, typed_params, use_span
           "signing; `pkm build --vetted-only` refuses an agreement that holds any."))
 def not_vetted(ctx: Context) -> Iterator[Finding]:
     for article, use in clause_uses(ctx.agreement):
-        if not use.vetted and use.section:
+        if not use.vetted and use.replaces:
+            yield finding(f"teks lepas ini menggantikan klausul pustaka `{use.replaces}`: teksnya diubah (misalnya "
+                          "oleh pihak lain dalam draf yang dikembalikan) sehingga tidak lagi teks yang sudah diperiksa",
+                          f"this ad-hoc text replaces the library clause `{use.replaces}`: its text was changed (for "
+                          "instance by the other side in a returned draft), so it is no longer the vetted text",
+                          use_span(ctx.agreement, article, use),
+                          (f"mintakan pemeriksaan biro hukum atas perubahan itu (`pkm library show {use.replaces}` "
+                           "menampilkan teks aslinya), atau kembalikan `use` klausul tersebut",
+                           f"have the legal office review the change (`pkm library show {use.replaces}` shows the "
+                           "vetted text), or go back to `use` of that clause"))
+        elif not use.vetted and use.section:
             yield finding(f"teks lepas ini mengisi bagian `{use.section}` dengan teks yang belum diperiksa: tidak "
                           "berasal dari pustaka klausul",
                           f"this ad-hoc text fills the section `{use.section}` with text that is not vetted: it "
