@@ -29,6 +29,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
               "pkm_docs.check_cli:add_check_parser"),
     "diff": ("compare two drafts clause by clause; --redline writes a Word redline",
              "pkm_docs.diff.cli:add_diff_parser"),
+    "merge": ("write the other side's edits in a returned DOCX back into the .pkm source",
+              "pkm_docs.diff.merge_cli:add_merge_parser"),
     "batch": ("build one agreement per row of a CSV, JSON, JSON Lines or YAML file", "pkm_docs.batch:add_batch_parser"),
     "library": ("browse the clause library; record an organisation's approvals", "add_library_parser"),
     "serve": ("fill a template in the browser: a guided form on 127.0.0.1", "pkm_docs.serve.cli:add_serve_parser"),
@@ -112,6 +114,9 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
         if args.command == "diff":
             from .diff.cli import diff_command
             return diff_command(args, stdout, stderr)
+        if args.command == "merge":
+            from .diff.merge_cli import merge_command
+            return merge_command(args, stdout, stderr)
         if args.command == "new":
             from .templates_cli import new_command
             return new_command(args, stdout)

@@ -8,7 +8,6 @@ import copy
 import io
 import json
 import re
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -16,11 +15,10 @@ from lxml import etree
 
 from pkm_docs.cli import main
 from pkm_docs.diff.redline_xml import tracked_paragraphs
+from word_edits import W, mark, member, track, with_member
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "kemitraan_kesehatan.pkm"
-W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-W = "{" + W_NS + "}"
 BUDI, SARI = "2026-12-03T09:15:00Z", None
 
 #: The other side's edits as Word writes them with Track Changes on: (old words, new words, author, date);
@@ -36,68 +34,6 @@ def run(*argv) -> tuple[int, str, str]:
     out, err = io.StringIO(), io.StringIO()
     code = main([str(a) for a in argv], stdout=out, stderr=err)
     return code, out.getvalue(), err.getvalue()
-
-
-def _mark(kind: str, author: str, date: str | None, ident: int) -> etree._Element:
-    mark = etree.Element(f"{W}{kind}")
-    mark.set(f"{W}id", str(ident))
-    mark.set(f"{W}author", author)
-    if date:
-        mark.set(f"{W}date", date)
-    return mark
-
-
-def _run(rpr: etree._Element | None, text: str, tag: str = "t") -> etree._Element:
-    r = etree.Element(f"{W}r")
-    if rpr is not None:
-        r.append(copy.deepcopy(rpr))
-    t = etree.SubElement(r, f"{W}{tag}")
-    t.text = text
-    t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
-    return r
-
-
-def track(document: bytes, old: str, new: str, author: str, date: str | None, after: str | None,
-          ident: int) -> bytes:
-    """``document.xml`` with one edit tracked as Word tracks it: the run is cut, the old words go into a
-    ``w:del`` (as ``w:delText``), the new ones into a ``w:ins``, both by ``author`` on ``date``."""
-    root = etree.fromstring(document)
-    needle = old or after
-    assert needle
-    t = next(t for t in root.iter(f"{W}t") if needle in (t.text or ""))
-    r = t.getparent()
-    rpr = r.find(f"{W}rPr")
-    text = t.text or ""
-    start = text.index(needle) + (len(needle) if not old else 0)
-    before, rest = text[:start], text[start + len(old):]
-    pieces: list[etree._Element] = [_run(rpr, before)]
-    if old:
-        deleted = _mark("del", author, date, ident)
-        deleted.append(_run(rpr, old, "delText"))
-        pieces.append(deleted)
-    if new:
-        inserted = _mark("ins", author, date, ident + 1)
-        inserted.append(_run(rpr, new))
-        pieces.append(inserted)
-    pieces.append(_run(rpr, rest))
-    for piece in pieces:
-        r.addprevious(piece)
-    r.getparent().remove(r)
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-
-
-def with_member(docx: bytes, name: str, edit) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(docx)) as old, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as new:
-        for info in old.infolist():
-            data = old.read(info.filename)
-            new.writestr(info, edit(data) if info.filename == name else data)
-    return out.getvalue()
-
-
-def member(docx: bytes, name: str = "word/document.xml") -> bytes:
-    with zipfile.ZipFile(io.BytesIO(docx)) as archive:
-        return archive.read(name)
 
 
 @pytest.fixture(scope="module")
@@ -197,9 +133,9 @@ def test_outside_the_clauses_and_property_changes_are_listed_too(drafts, tmp_pat
         rpr = ppr.find(f"{W}rPr")
         if rpr is None:
             rpr = etree.SubElement(ppr, f"{W}rPr")
-        rpr.append(_mark("del", "Sari", "2026-12-04T10:00:00Z", 9901))
+        rpr.append(mark("del", "Sari", "2026-12-04T10:00:00Z", 9901))
         run_rpr = next(r for r in first.iter(f"{W}r") if r.find(f"{W}t") is not None).find(f"{W}rPr")
-        change = _mark("rPrChange", "Sari", "2026-12-04T10:00:00Z", 9902)
+        change = mark("rPrChange", "Sari", "2026-12-04T10:00:00Z", 9902)
         change.append(etree.Element(f"{W}rPr"))
         run_rpr.append(change)
         return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
@@ -395,27 +331,27 @@ def whole_paragraphs(xml: bytes) -> bytes:
     for r in [r for r in gone if r.tag == f"{W}r"]:
         for t in r.iter(f"{W}t"):
             t.tag = f"{W}delText"
-        wrapper = _mark("del", "Budi", BUDI, 9801)
+        wrapper = mark("del", "Budi", BUDI, 9801)
         r.addprevious(wrapper)
         wrapper.append(r)
     rpr = etree.SubElement(gone.find(f"{W}pPr"), f"{W}rPr")
-    rpr.append(_mark("del", "Budi", BUDI, 9802))
+    rpr.append(mark("del", "Budi", BUDI, 9802))
     before = paragraph_with("shall be borne jointly by the PARTIES")
     added = copy.deepcopy(before)
-    for mark in added.iter(f"{W}bookmarkStart", f"{W}bookmarkEnd"):
-        mark.getparent().remove(mark)
+    for bookmark in added.iter(f"{W}bookmarkStart", f"{W}bookmarkEnd"):
+        bookmark.getparent().remove(bookmark)
     runs = [r for r in added if r.tag == f"{W}r"]
     for r in runs[1:]:
         added.remove(r)
     runs[0].find(f"{W}t").text = "The PARTIES shall report the costs every quarter."
-    wrapper = _mark("ins", "Budi", BUDI, 9803)
+    wrapper = mark("ins", "Budi", BUDI, 9803)
     runs[0].addprevious(wrapper)
     wrapper.append(runs[0])
     before.addnext(added)
     rpr = before.find(f"{W}pPr").find(f"{W}rPr")
     if rpr is None:
         rpr = etree.SubElement(before.find(f"{W}pPr"), f"{W}rPr")
-    rpr.append(_mark("ins", "Budi", BUDI, 9804))  # Word marks the mark that split the paragraphs
+    rpr.append(mark("ins", "Budi", BUDI, 9804))  # Word marks the mark that split the paragraphs
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
