@@ -18,6 +18,7 @@ import dataclasses
 import datetime
 import difflib
 import io
+import json
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -61,7 +62,8 @@ class Merged:
     removed: tuple[str, ...]  # "Pasal 9 (sanctions.standard) deleted"
     left: str  # what still differs between the next draft and the returned DOCX (empty when nothing does)
     method: str  # how the returned DOCX was mapped to its clauses
-    data: tuple[str, ...] = ()  # new values of inputs, which the data file holds: the user writes them there
+    data: tuple[str, ...] = ()  # new values of inputs when there is no data file to write them in
+    data_source: str | None = None  # the next data file, when the merge changed an input's value
 
     @property
     def complete(self) -> bool:
@@ -148,6 +150,7 @@ class _Edit:
     start: int
     end: int
     text: str
+    data: bool = False  # an edit of the data file, not of the source
 
 
 def _apply(text: str, edits: Iterable[_Edit]) -> str:
@@ -316,6 +319,8 @@ class _Merger:
                              f"text, the agreement is in {', '.join(self.langs)}",
                              "merge the DOCX of a parallel or sequential build (every language in one file)")
         self.env = Env({}, {p.key: p.alias for p in self.agreement.parties})
+        self.data_text = read_source(data) if data is not None else None
+        self.data_nodes = _data_nodes(self.data_text) if self.data_text is not None else {}
         self.authors = _authors(returned)
 
     # -- pairing the returned DOCX with the source's clause uses
@@ -473,6 +478,7 @@ class _Merger:
         return proposals
 
     def value_edits(self, proposals: Mapping[int, _Proposal]) -> tuple[list[_Edit], list[str]]:
+        """The edits of the source (and of the data file: ``_Edit.data``) that write each new value."""
         edits, lines = [], []
         for proposal in proposals.values():
             target = proposal.target
@@ -484,13 +490,23 @@ class _Merger:
             if new_literal == old_literal:
                 continue
             if target.elsewhere is not None:
-                continue  # listed by data_changes
-            edit = self._edit(target, new_literal)
+                edit = self._data_edit(target, new)
+                where = f" (the input `{target.elsewhere}` in {self.data.name})" if self.data is not None else ""
+            else:
+                edit, where = self._edit(target, new_literal), ""
             if edit is None:
                 continue
             edits.append(edit)
-            lines.append(f"{target.label}: {old_literal} -> {new_literal}")
-        return edits, lines
+            lines.append(f"{target.label}{where}: {old_literal} -> {new_literal}")
+        return edits, list(dict.fromkeys(lines))
+
+    def _data_edit(self, target: _Target, value: Any) -> _Edit | None:
+        """The data file's value of ``target``'s input, written anew (JSON, which YAML reads too)."""
+        span = self.data_nodes.get(target.elsewhere or "")
+        if span is None:
+            return None
+        written = _data_value(target.type, value)
+        return _Edit(span[0], span[1], json.dumps(written, ensure_ascii=False), data=True)
 
     def data_changes(self, proposals: Mapping[int, _Proposal]) -> tuple[set[tuple], list[str]]:
         """The units explained by new values of inputs (written in the data file), and a line for each."""
@@ -623,12 +639,20 @@ class _Merger:
 
     # -- one round: build the source, compare it with the returned DOCX
 
-    def compile(self, text: str, where: Path) -> Draft:
+    def compile(self, edits: Sequence[_Edit], where: Path) -> Draft:
+        """The draft the source (and data file) with ``edits`` builds."""
+        text = _apply(self.text, [e for e in edits if not e.data])
+        data = None
         where.write_text(text, encoding="utf-8")
+        if self.data_text is not None and self.data is not None:
+            data = where.with_name(where.name + self.data.suffix)
+            data.write_text(_apply(self.data_text, [e for e in edits if e.data]), encoding="utf-8")
         try:
-            agreement = compile_agreement(where, library=self.library, data=self.data).agreement
+            agreement = compile_agreement(where, library=self.library, data=data).agreement
         finally:
             where.unlink(missing_ok=True)
+            if data is not None:
+                data.unlink(missing_ok=True)
         return with_reference(from_agreement(agreement, self.library, str(self.draft_path)), self.returned)
 
     def run(self, scratch: Path) -> Merged:
@@ -639,15 +663,18 @@ class _Merger:
                        {lang: _flat(new, lang) for lang in self.langs}) for i, k, new in changed]
         frame_units, kept_lines = self.frame_units(base)
         proposals = self.propose([*units, *frame_units])
-        in_data, data_lines = self.data_changes(proposals)
-        proposals = {key: p for key, p in proposals.items() if p.target.elsewhere is None}
+        if self.data_text is None:  # inputs without a data file to write them in: listed only
+            in_data, data_lines = self.data_changes(proposals)
+            proposals = {key: p for key, p in proposals.items() if p.target.elsewhere is None}
+        else:
+            in_data, data_lines = set(), []
         unchanged = {(i, k) for i, k, _ in pairs} - {(i, k) for i, k, _ in changed}
         keep, explained = dict(proposals), set()
         edits, value_lines = self.value_edits(keep)
         for _ in range(3):  # try the new values; drop those that do not give the returned text
             if not edits:
                 break
-            trial = self.compile(_apply(self.text, edits), scratch)
+            trial = self.compile(edits, scratch)
             wrong = {("clause", i, k) for i, k, new in pairs if self.differs(trial.parts[i].clauses[k], new)}
             lines = {line for region in (trial.frame or {}).values() for line in region}
             wrong |= {unit.key for unit in frame_units if unit.new[""] not in lines}
@@ -673,8 +700,10 @@ class _Merger:
                 replaced.append(made[1])
                 relabel[id(new)] = new
         removals = [r for r in (self.removal(i) for i in removed) if r is not None]
-        text = _apply(self.text, [*edits, *adhoc_edits, *(r[0] for r in removals)])
-        final = self.compile(text, scratch)
+        every = [*edits, *adhoc_edits, *(r[0] for r in removals)]
+        text = _apply(self.text, [e for e in every if not e.data])
+        data_text = _apply(self.data_text, [e for e in every if e.data]) if self.data_text is not None else None
+        final = self.compile(every, scratch)
         diff = diff_drafts(final, _as_adhoc(self.returned, relabel))
         left = ""
         if not diff.same:
@@ -683,7 +712,7 @@ class _Merger:
         method = "text matching (the DOCX lost its clause marks)" if self.returned.findings and any(
             "matched" in f for f in self.returned.findings) else "clause marks"
         return Merged(text, tuple(value_lines), tuple(replaced), tuple(r[1] for r in removals), left, method,
-                      tuple(data_lines))
+                      tuple(data_lines), data_text if data_text != self.data_text else None)
 
     def _prints(self, target: _Target, text: str) -> bool:
         """Is ``target``'s value printed in ``text`` (so that changing the value changes it)?"""
@@ -697,6 +726,38 @@ class _Merger:
 
 
 # ---- helpers --------------------------------------------------------------------------------------------------
+
+
+def _data_nodes(text: str) -> dict[str, tuple[int, int]]:
+    """Where each top-level value of a data file stands (offsets of its first and past its last character)."""
+    import yaml
+
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return {}
+    if not isinstance(root, yaml.MappingNode):
+        return {}
+    return {key.value: (value.start_mark.index, value.end_mark.index) for key, value in root.value
+            if isinstance(key, yaml.ScalarNode)}
+
+
+def _data_value(type_: ValueType | None, value: Any) -> Any:
+    """``value`` as a data file gives it (what ``ValueType.read_data`` reads)."""
+    if isinstance(value, Text):
+        texts = value.to_data()
+        return next(iter(texts.values())) if len(set(texts.values())) == 1 else texts
+    if type_ is None:
+        return str(value)
+    if isinstance(type_, ListType):
+        return [_data_value(type_.item, item) for item in value]
+    if isinstance(value, ChoiceValue):
+        return value.name
+    if isinstance(value, (bool, int)) and not isinstance(value, Decimal):
+        return value
+    if type_.kind == "quantity":
+        return literal(type_, value, ("id",))
+    return type_.plain(value)
 
 
 def _as_adhoc(draft: Draft, clauses: Mapping[int, DraftClause]) -> Draft:

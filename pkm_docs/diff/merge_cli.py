@@ -14,7 +14,7 @@ from typing import Any, TextIO
 
 from ..errors import PkmError, format_diagnostic
 from ..library import load_library
-from ..output import write_atomic, write_error
+from ..output import write_all, write_error
 from .merge import merge
 
 
@@ -34,8 +34,11 @@ def add_merge_parser(subparsers: Any) -> argparse.ArgumentParser:
     parser.add_argument("-o", "--output", type=Path, required=True, metavar="NEXT.pkm",
                         help="where to write the next draft (it may be DRAFT.pkm itself)")
     parser.add_argument("--data", type=Path, metavar="DATA.yaml",
-                        help="the data file DRAFT.pkm was built with; a changed input value is listed, to be "
-                             "written there (the data file is not rewritten)")
+                        help="the data file DRAFT.pkm was built with; a changed input value is written into a "
+                             "copy of it (--data-output)")
+    parser.add_argument("--data-output", type=Path, metavar="NEXT.yaml",
+                        help="where to write the data file with the new input values (default: NEXT with the data "
+                             "file's suffix, e.g. next.yaml)")
     parser.add_argument("--library", type=Path, help="clause library folder (default: the shipped library)")
     parser.set_defaults(handler=merge_command)
     return parser
@@ -59,8 +62,13 @@ def merge_command(args: argparse.Namespace, stdout: TextIO | None = None, stderr
         for diag in write_error(error, args.output.parent).diagnostics:
             print(format_diagnostic(diag), file=stderr)
         return 2
+    files = {args.output: merged.source.encode("utf-8")}
+    data_output = None
+    if merged.data_source is not None and args.data is not None:
+        data_output = args.data_output or args.output.with_suffix(args.data.suffix)
+        files[data_output] = merged.data_source.encode("utf-8")
     try:
-        write_atomic(args.output, merged.source.encode("utf-8"))
+        write_all(files)
     except OSError as error:
         for diag in write_error(error, args.output.parent).diagnostics:
             print(format_diagnostic(diag), file=stderr)
@@ -73,7 +81,7 @@ def merge_command(args: argparse.Namespace, stdout: TextIO | None = None, stderr
         lines.append("vetted text changed, now ad-hoc (review it; `pkm check` lists it as PKM110):")
         lines.extend(f"  {line}" for line in merged.replaced)
     if merged.data:
-        lines.append(f"new values of inputs: write them in {args.data} (it is not rewritten):")
+        lines.append("new values of inputs, which no data file holds (give one with --data):")
         lines.extend(f"  {line}" for line in merged.data)
     if merged.removed:
         lines.append("deleted:")
@@ -85,6 +93,8 @@ def merge_command(args: argparse.Namespace, stdout: TextIO | None = None, stderr
         lines.extend(f"  {line}" for line in merged.left.rstrip("\n").split("\n"))
     else:
         lines.append(f"{args.output} builds the text of {args.returned}")
+    if data_output is not None:
+        lines.append(f"build it with: pkm build {args.output} --data {data_output}")
     stdout.write("\n".join(lines) + "\n")
-    print(f"wrote {args.output}", file=stderr)
+    print(f"wrote {args.output}" + (f" and {data_output}" if data_output else ""), file=stderr)
     return 0 if merged.complete else 1
