@@ -11,6 +11,7 @@ from docx import Document
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor, Twips
 from docx.styles.style import ParagraphStyle
 
@@ -37,8 +38,15 @@ KEEP_TABLE_STYLES = ("Normal Table", "Table Grid")
 def _paragraph_style(doc, name: str, *, align=None, bold: bool | None = None, italic: bool | None = None,
                      size: float | None = None, before: float = 0, after: float = 0, left=None, first_line=None,
                      tab=None, keep_next: bool = False, keep_together: bool = False) -> ParagraphStyle:
-    """A quick-style paragraph style based on Normal (so a user's letterhead keeps its own font)."""
-    style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+    """A quick-style paragraph style based on Normal (so a user's letterhead keeps its own font). A built-in
+    style (``Heading 2``) is defined anew: its theme font, colour and spacing are dropped."""
+    if name in {s.name for s in doc.styles}:
+        style = doc.styles[name]
+        for child in list(style.element):
+            if child.tag in (qn("w:pPr"), qn("w:rPr")):
+                style.element.remove(child)
+    else:
+        style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
     style.base_style = doc.styles["Normal"]
     style.quick_style = True
     style.next_paragraph_style = style
@@ -84,8 +92,14 @@ def build() -> bytes:
     just = WD_ALIGN_PARAGRAPH.JUSTIFY
     centre = WD_ALIGN_PARAGRAPH.CENTER
     _paragraph_style(doc, "PKM Title", align=centre, bold=True, size=12, keep_next=True)
-    _paragraph_style(doc, "PKM Article Heading", align=centre, bold=True, before=10, after=6,
-                     keep_next=True, keep_together=True)
+    # article headings are Word's own "Heading 2", so that Word's navigation pane, pandoc and mammoth take them
+    # for headings (they go by the style's name); restyled as a PKM heading: centred, bold, the body's font
+    heading = _paragraph_style(doc, "Heading 2", align=centre, bold=True, before=10, after=6, keep_next=True,
+                               keep_together=True)
+    heading.next_paragraph_style = doc.styles["Normal"]
+    outline = heading.element.get_or_add_pPr()
+    level = outline.makeelement(qn("w:outlineLvl"), {qn("w:val"): "1"})
+    outline.append(level)
     _paragraph_style(doc, "PKM Text", align=just, after=6)
     _paragraph_style(doc, "PKM Paragraph", align=just, after=6,
                      left=NUMBER_HANG, first_line=-NUMBER_HANG, tab=NUMBER_HANG)

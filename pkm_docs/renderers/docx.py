@@ -64,7 +64,7 @@ INITIALS_PLACEHOLDER = "initials"
 #: Paragraph styles the renderer uses; a user template lacking them gets them from the house template.
 STYLE_PREFIX = "PKM "
 TITLE = "PKM Title"
-HEADING = "PKM Article Heading"
+HEADING = "Heading 2"  # Word's own, restyled by the house template: Word, pandoc and mammoth see a heading
 TEXT = "PKM Text"
 PARAGRAPH = "PKM Paragraph"
 ITEM = "PKM Item"
@@ -360,7 +360,9 @@ def _open_document(path: Path, data: bytes, house_data: bytes | None) -> Documen
             f"exactly `{{{{p {BODY_PLACEHOLDER} }}}}` where the agreement text should go"
         )
     if house_data is not None:
-        docx_xml.copy_missing_styles(open_document(io.BytesIO(house_data)), document, STYLE_PREFIX)
+        house = open_document(io.BytesIO(house_data))
+        docx_xml.copy_missing_styles(house, document, STYLE_PREFIX)
+        docx_xml.replace_style(house, document, HEADING)  # a letterhead's own Heading 2 would not look like one
     return document
 
 

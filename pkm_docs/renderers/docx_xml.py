@@ -294,6 +294,17 @@ def copy_missing_styles(source: Document, target: Document, prefix: str) -> list
     return copied
 
 
+def replace_style(source: Document, target: Document, name: str) -> None:
+    """Give ``target`` the definition of the style ``name`` that ``source`` has (its own, if any, goes)."""
+    mine = next(style for style in source.styles if style.name == name)
+    theirs = next((style for style in target.styles if style.name == name), None)
+    if theirs is not None:
+        theirs.element.addprevious(copy.deepcopy(mine.element))
+        detach(theirs.element)
+    else:
+        target.styles.element.append(copy.deepcopy(mine.element))
+
+
 def remove_style(document: Document, name: str) -> None:
     """Delete a style definition (the house template drops python-docx's hundred table styles)."""
     detach(document.styles[name].element)
