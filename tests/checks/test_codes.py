@@ -12,7 +12,7 @@ import pytest
 from pkm_docs.cli import main
 from pkm_docs.codes import CODES, all_codes
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def raised_codes() -> set[str]:

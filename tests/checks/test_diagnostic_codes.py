@@ -14,7 +14,7 @@ import pytest
 from pkm_docs.cli import main
 from pkm_docs.codes import all_codes
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 CHECKS = ROOT / "tests" / "fixtures" / "checks"
 GOOD = (CHECKS / "good.pkm").read_text(encoding="utf-8")
 LAST_ARTICLE = "  use language.governing@^1\n}\n"

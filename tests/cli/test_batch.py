@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from read_back import docx_text
+from tests.support.read_back import docx_text
 from pkm_docs import batch_records, bench
 from pkm_docs.batch import add_batch_parser, batch_command
 from pkm_docs.batch_records import (csv_records, output_names, read_records, safe_file_name, scan_csv,
@@ -23,7 +23,7 @@ from pkm_docs.parser import parse_file
 from pkm_docs.resolve import resolve
 from pkm_docs import syntax as s
 
-HERE = Path(__file__).parent
+HERE = Path(__file__).parents[1]
 FIXTURES = HERE / "fixtures" / "batch"
 LIBRARY = HERE / "fixtures" / "library"
 TEMPLATE = FIXTURES / "mitra.pkm"

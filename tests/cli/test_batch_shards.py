@@ -13,7 +13,7 @@ import pytest
 
 from pkm_docs.cli import main
 
-HERE = Path(__file__).parent
+HERE = Path(__file__).parents[1]
 ROOT = HERE.parent
 FIXTURES = HERE / "fixtures" / "batch"
 LIBRARY = HERE / "fixtures" / "library"

@@ -19,9 +19,9 @@ import pytest
 
 from pkm_docs.cli import main
 
-ROOT = Path(__file__).resolve().parents[1]
-BATCH = Path(__file__).parent / "fixtures" / "batch"
-LIBRARY = Path(__file__).parent / "fixtures" / "library"
+ROOT = Path(__file__).resolve().parents[2]
+BATCH = Path(__file__).parents[1] / "fixtures" / "batch"
+LIBRARY = Path(__file__).parents[1] / "fixtures" / "library"
 
 
 def marked_processes(mark: str) -> list[int]:

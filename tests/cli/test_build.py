@@ -10,12 +10,12 @@ import docx
 import pytest
 from pypdf import PdfReader
 
-from read_back import pdf_texts
+from tests.support.read_back import pdf_texts
 from pkm_docs import pipeline
 from pkm_docs.cli import main
 from pkm_docs.pipeline import compile_agreement
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "kemitraan_kesehatan.pkm"
 
 

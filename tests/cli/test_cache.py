@@ -16,8 +16,8 @@ import pytest
 
 from pkm_docs.cli import main
 
-FIXTURES = Path(__file__).parent / "fixtures"
-ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).parents[1] / "fixtures"
+ROOT = Path(__file__).resolve().parents[2]
 MAGIC = b"pkm-docs cache 1\n"
 
 

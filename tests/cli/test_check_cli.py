@@ -12,10 +12,10 @@ import pytest
 
 from pkm_docs.check_cli import add_check_parser, main
 
-CHECKS = Path(__file__).parent / "fixtures" / "checks"
+CHECKS = Path(__file__).parents[1] / "fixtures" / "checks"
 LIBRARY = CHECKS / "library"
 BROKEN = CHECKS / "broken"
-SARIF_SCHEMA = Path(__file__).parent / "data" / "sarif-2.1.0.json"
+SARIF_SCHEMA = Path(__file__).parents[1] / "data" / "sarif-2.1.0.json"
 JSON_KEYS = {"code", "severity", "message", "message_id", "message_en", "file", "line", "column", "end_line",
              "end_column", "hint"}
 

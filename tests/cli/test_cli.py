@@ -12,7 +12,7 @@ import pytest
 
 from pkm_docs.cli import COMMANDS, _parser, main
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).parents[1] / "fixtures"
 
 
 def run(*argv: str) -> tuple[int, str, str]:
@@ -40,7 +40,7 @@ def test_pkm_library_diff_compares_two_versions_of_a_clause():
 
 
 def test_pkm_check_is_wired_and_passes_the_example():
-    code, out, _ = run("check", str(Path(__file__).resolve().parents[1] / "examples" / "kemitraan_kesehatan.pkm"))
+    code, out, _ = run("check", str(Path(__file__).resolve().parents[2] / "examples" / "kemitraan_kesehatan.pkm"))
     assert code == 0, out
 
 
@@ -55,7 +55,7 @@ def test_no_command_is_a_usage_error():
 ])
 @pytest.mark.parametrize("formats", ["odt", "docx,odt", ","])
 def test_an_unknown_format_is_a_usage_error_and_nothing_is_written(tmp_path, command, formats):
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[2]
     args = [command[0], *(str(root / a) for a in command[1:]), "-o", str(tmp_path / "out"), "--format", formats]
     code, _, err = run(*args)
     assert code == 2

@@ -22,8 +22,8 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from faults import fail_on_call
-from read_back import docx_text, pdf_texts
+from tests.support.faults import fail_on_call
+from tests.support.read_back import docx_text, pdf_texts
 from pkm_docs.checks import run_checks
 from pkm_docs.data import load_data, parse_data
 from pkm_docs.errors import BuildError, PkmError, SourceError, UsageError
@@ -33,7 +33,7 @@ from pkm_docs.pipeline import build, compile_agreement, render
 from pkm_docs.resolve import resolve
 from pkm_docs import syntax as s
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "kemitraan_kesehatan.pkm"
 TEMPLATE = ROOT / "templates" / "kesehatan.pkm"
 SAMPLE = ROOT / "templates" / "kesehatan.sample.yaml"

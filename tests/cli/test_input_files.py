@@ -16,12 +16,12 @@ import pytest
 
 from pkm_docs.cli import main
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "kemitraan_kesehatan.pkm"
 TEMPLATE = ROOT / "templates" / "kesehatan.pkm"
 SAMPLE = ROOT / "templates" / "kesehatan.sample.yaml"
-BATCH = Path(__file__).parent / "fixtures" / "batch"
-LIBRARY = Path(__file__).parent / "fixtures" / "library"
+BATCH = Path(__file__).parents[1] / "fixtures" / "batch"
+LIBRARY = Path(__file__).parents[1] / "fixtures" / "library"
 
 
 def run(*argv: object) -> tuple[int, str, str]:

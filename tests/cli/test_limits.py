@@ -13,7 +13,7 @@ import pytest
 
 from pkm_docs.cli import main
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "kemitraan_kesehatan.pkm"
 LIBRARY = ROOT / "clause_library"
 TITLE = '"Perjanjian Kemitraan tentang Pelayanan Kesehatan Ibu dan Anak di Kota Kupang"'

@@ -16,11 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from faults import fail_on_call
+from tests.support.faults import fail_on_call
 import pkm_docs.output as output
 from pkm_docs.cli import main
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "kemitraan_kesehatan.pkm"
 NAMES = ["kemitraan_kesehatan.docx", "kemitraan_kesehatan.pdf"]
 
@@ -151,9 +151,9 @@ def test_the_manifest_names_the_source_and_data_by_file_name_however_the_path_wa
 
 
 def test_a_batch_manifest_names_the_data_file_and_record_without_the_path(tmp_path):
-    batch = Path(__file__).parent / "fixtures" / "batch"
+    batch = Path(__file__).parents[1] / "fixtures" / "batch"
     code, _, err = run("batch", batch / "mitra.pkm", batch / "mitra.yaml", "-o", tmp_path / "out", "--library",
-                       Path(__file__).parent / "fixtures" / "library", "--jobs", "1", "--format", "docx")
+                       Path(__file__).parents[1] / "fixtures" / "library", "--jobs", "1", "--format", "docx")
     assert code == 0, err
     manifest = _manifest(tmp_path / "out" / "mitra-1.docx")
     assert manifest["source"]["file"] == "mitra.pkm"

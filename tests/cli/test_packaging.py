@@ -16,7 +16,7 @@ from pkm_docs import __version__
 
 pytestmark = pytest.mark.slow
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def run(*argv: str | Path, cwd: Path, env: dict[str, str]) -> str:
@@ -60,7 +60,7 @@ def test_the_installed_wheel_builds_the_example_from_another_folder(tmp_path):
     assert (work / "out" / "kemitraan_kesehatan.docx").stat().st_size > 0
     assert (work / "out" / "kemitraan_kesehatan.pdf").read_bytes().startswith(b"%PDF-")
 
-    from pki import authority  # the installed pkm signs with the font the wheel ships, and verifies
+    from tests.support.pki import authority  # the installed pkm signs with the font the wheel ships, and verifies
 
     ca = authority(tmp_path / "pki")
     p12 = ca.issue(tmp_path / "pki", "Yohana Ndun", passphrase=b"")

@@ -11,7 +11,7 @@ from pkm_docs.cli import main
 from pkm_docs.pipeline import compile_agreement
 from pkm_docs.resources import resource_dir
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES = ["kesehatan", "paud", "kehutanan", "kehutanan_tiga_pihak"]
 
 

@@ -25,7 +25,7 @@ from pkm_docs.library import load_library
 from pkm_docs.pipeline import compile_agreement
 from pkm_docs.renderers.docx import render_docx
 
-FIXTURES = Path(__file__).parent / "fixtures" / "diff"
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "diff"
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 SIGNED = "2026-12-01T00:00:00Z"  # base.pkm's signing date
 

@@ -22,7 +22,7 @@ import pytest
 from pkm_docs.cli import main
 from pkm_docs.pipeline import compile_agreement, render
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "kemitraan_kesehatan.pkm"
 
 

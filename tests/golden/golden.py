@@ -27,10 +27,9 @@ ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
 CORPUS = HERE / "corpus.json"
 TEXTS = HERE / "texts"
-sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT))
 
-from read_back import docx_text  # noqa: E402
+from tests.support.read_back import docx_text  # noqa: E402
 
 #: The packages whose versions decide the bytes: a different version explains a byte change, not a text change.
 PACKAGES = ("typst", "python-docx", "docxtpl", "lxml", "babel", "jinja2", "pypdf")

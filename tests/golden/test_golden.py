@@ -12,7 +12,7 @@ import json
 
 import pytest
 
-from golden.golden import CASES, CORPUS, TEXTS, build, normalised_text, versions
+from tests.golden.golden import CASES, CORPUS, TEXTS, build, normalised_text, versions
 
 RECORDED = json.loads(CORPUS.read_text(encoding="utf-8"))
 

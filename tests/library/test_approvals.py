@@ -14,7 +14,7 @@ import pytest
 from pkm_docs.cli import main
 from pkm_docs.library import load_library
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "kemitraan_kesehatan.pkm"
 BODY = "Biro Hukum Setda Kota Kupang"
 OWN_CLAUSE = '''clause kupang.notices 1.0.0 {

@@ -21,9 +21,9 @@ from pkm_docs.cli import main
 from pkm_docs.library import load_library
 from pkm_docs.pipeline import compile_agreement
 from pkm_docs.values import ListType, PartyType
-from read_back import docx_text, pdf_texts
+from tests.support.read_back import docx_text, pdf_texts
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE = ROOT / "templates" / "kehutanan_tiga_pihak.pkm"
 SAMPLE = ROOT / "templates" / "kehutanan_tiga_pihak.sample.yaml"
 LIBRARY = load_library()

@@ -34,9 +34,9 @@ import pytest
 
 from pkm_docs.cli import main
 from pkm_docs.library import load_library
-from read_back import docx_text
+from tests.support.read_back import docx_text
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SOURCES_MD = ROOT / "docs" / "legal-sources.md"
 CHECKS_MD = ROOT / "docs" / "checks.md"
 TEMPLATES = ("kesehatan", "paud", "kehutanan", "kehutanan_tiga_pihak")

@@ -17,12 +17,12 @@ from pathlib import Path
 
 import pytest
 
-from read_back import docx_text, pdf_texts
+from tests.support.read_back import docx_text, pdf_texts
 from pkm_docs import syntax
 from pkm_docs.cli import main
 from pkm_docs.pipeline import compile_agreement
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE = ROOT / "templates" / "kehutanan_tiga_pihak.pkm"
 SAMPLE = ROOT / "templates" / "kehutanan_tiga_pihak.sample.yaml"
 

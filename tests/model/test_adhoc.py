@@ -15,7 +15,7 @@ from pypdf import PdfReader
 from pkm_docs.cli import main
 from pkm_docs.renderers.pdf_read import read_pdf_manifest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 CHECKS = ROOT / "tests" / "fixtures" / "checks"
 LIBRARY = CHECKS / "library"
 SANCTIONS = '''article {

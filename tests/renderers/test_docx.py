@@ -20,14 +20,14 @@ import pytest
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from lxml import etree
 
-from model_factory import T, make_agreement, with_paragraphs
-from read_back import marks
+from tests.support.model_factory import T, make_agreement, with_paragraphs
+from tests.support.read_back import marks
 from pkm_docs.errors import BuildError
 from pkm_docs.model import Agreement, Article, ClauseUse, Paragraph, Text
 from pkm_docs.renderers.docx import LAYOUTS, render_docx, template_path
 from pkm_docs.renderers.docx_read import ControlTag, read_docx
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 CUSTOM_CT = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
 CUSTOM_RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
@@ -761,7 +761,7 @@ def test_word_opens_the_file_in_its_current_mode_and_no_program_is_claimed(docx_
 def test_the_closing_stays_on_the_page_of_the_signatures_in_the_sequential_layout(tmp_path):
     from pkm_docs.pipeline import compile_agreement
 
-    example = compile_agreement(Path(__file__).resolve().parents[1] / "examples" / "kemitraan_kesehatan.pkm")
+    example = compile_agreement(Path(__file__).resolve().parents[2] / "examples" / "kemitraan_kesehatan.pkm")
     reader = libreoffice_pdf(render_docx(example.agreement, layout="sequential"), tmp_path)
     last = squeeze(reader.pages[-1].extract_text())
     closing = example.agreement.closing[0].paragraphs[0].text["en"]

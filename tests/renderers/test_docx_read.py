@@ -13,14 +13,14 @@ import pytest
 from docx.text.paragraph import Paragraph as DocxParagraph
 from lxml import etree
 
-from model_factory import make_agreement
-from read_back import marks
+from tests.support.model_factory import make_agreement
+from tests.support.read_back import marks
 from pkm_docs.model import Agreement
 from pkm_docs.pipeline import compile_agreement
 from pkm_docs.renderers.docx import LAYOUTS, render_docx
 from pkm_docs.renderers.docx_read import ControlTag, paragraph_text, read_docx
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 

@@ -15,7 +15,7 @@ import typst
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from model_factory import make_agreement, with_paragraphs
+from tests.support.model_factory import make_agreement, with_paragraphs
 from pkm_docs.errors import BuildError, UsageError
 from pkm_docs.model import Agreement, Paragraph, Text
 from pkm_docs.renderers import pdf as pdf_renderer
@@ -334,10 +334,11 @@ def test_a_render_does_not_depend_on_the_renders_before_it(tmp_path: Path) -> No
     for name in ("Yayasan Satu", "Yayasan Dua", "Yayasan Tiga"):
         render_pdf(make_agreement(party_name=name), draft=name.endswith("a"))
     here = render_pdf(make_agreement(party_name="Yayasan Empat"))
-    script = ("import sys; from model_factory import make_agreement; from pkm_docs.renderers.pdf import render_pdf; "
+    script = ("import sys; from tests.support.model_factory import make_agreement; "
+              "from pkm_docs.renderers.pdf import render_pdf; "
               "sys.stdout.buffer.write(render_pdf(make_agreement(party_name='Yayasan Empat')))")
-    tests = Path(__file__).parent
-    fresh = subprocess.run([sys.executable, "-c", script], cwd=tests, capture_output=True, check=True).stdout
+    root = Path(__file__).resolve().parents[2]
+    fresh = subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True, check=True).stdout
     assert fresh == here
 
 

@@ -15,10 +15,10 @@ import pytest
 from docx.oxml.ns import qn
 from lxml import etree
 
-from read_back import docx_text, marks, pdf_texts
+from tests.support.read_back import docx_text, marks, pdf_texts
 from pkm_docs.cli import main
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 CHECKS = ROOT / "tests" / "fixtures" / "checks"
 LIBRARY = CHECKS / "library"
 REFERRING = '''article "Ketentuan Peralihan" / "Transitional Provisions" {

@@ -20,7 +20,7 @@ from pkm_docs.cli import main
 from pkm_docs.renderers.docx_read import read_docx
 from pkm_docs.renderers.pdf_read import read_pdf_metadata
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "kemitraan_kesehatan.pkm"
 THREE = ROOT / "templates" / "kehutanan_tiga_pihak.pkm"
 THREE_DATA = ROOT / "templates" / "kehutanan_tiga_pihak.sample.yaml"

@@ -8,8 +8,8 @@ import io
 import pypdf
 import pytest
 
-from model_factory import make_agreement
-from read_back import docx_text
+from tests.support.model_factory import make_agreement
+from tests.support.read_back import docx_text
 from pkm_docs.model import Agreement, Text, Witness
 from pkm_docs.pipeline import compile_agreement
 from pkm_docs.renderers.docx import LAYOUTS, render_docx

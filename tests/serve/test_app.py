@@ -20,7 +20,7 @@ from pkm_docs.library import load_library
 from pkm_docs.values import DateType
 from pkm_docs.serve.app import create_app
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
@@ -213,7 +213,7 @@ def test_hostile_text_is_written_as_plain_text(client, tmp_path):
     text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "a.pdf"), "-"], capture_output=True,
                           text=True, check=True).stdout
     assert "<script>alert(1)</script>{{ 7*7 }}" in text
-    from tests.read_back import docx_text
+    from tests.support.read_back import docx_text
     assert HOSTILE in docx_text(client.get(f"{url}/download/docx").content)
 
 

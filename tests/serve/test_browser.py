@@ -16,7 +16,7 @@ from pkm_docs.library import load_library
 from pkm_docs.serve.form import build_form
 from pkm_docs.values import DateType
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
 pytestmark = [
     pytest.mark.slow,

@@ -14,11 +14,11 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from golden.golden import CASES as GOLDEN_CASES
-from pki import authority
+from tests.golden.golden import CASES as GOLDEN_CASES
+from tests.support.pki import authority
 from pkm_docs.cli import main
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "kemitraan_kesehatan.pkm"
 THREE = ROOT / "templates" / "kehutanan_tiga_pihak.pkm"
 THREE_DATA = ROOT / "templates" / "kehutanan_tiga_pihak.sample.yaml"

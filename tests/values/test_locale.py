@@ -29,7 +29,7 @@ from pkm_docs.locale import (
 )
 
 # amounts and their Indonesian words: the team's shared table, copied into the repository so no test reads outside it
-_TABLE = Path(__file__).resolve().parent / "data" / "terbilang_id.tsv"
+_TABLE = Path(__file__).resolve().parents[1] / "data" / "terbilang_id.tsv"
 
 
 def _table_rows() -> list[tuple[int, str]]:

@@ -10,7 +10,7 @@ import pytest
 
 from pkm_docs.cli import main
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 CHECKS = ROOT / "tests" / "fixtures" / "checks"
 GOOD = (CHECKS / "good.pkm").read_text(encoding="utf-8")
 LANGUAGE = "article {\n  use language.governing@^1\n}"
