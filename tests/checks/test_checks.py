@@ -20,42 +20,14 @@ from pkm_docs.errors import ERROR, WARNING
 from pkm_docs.library import load_library
 from pkm_docs.pipeline import compile_agreement
 
-CHECKS = Path(__file__).parent / "fixtures" / "checks"
-ROOT = Path(__file__).resolve().parents[1]
-GOOD = (CHECKS / "good.pkm").read_text(encoding="utf-8")
+from tests.support.checks import CHECKS, GOOD, check, edit, extra, line_of
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
 def library():
     return load_library(CHECKS / "library")
-
-
-def edit(*replacements: tuple[str, str], text: str = GOOD) -> str:
-    for old, new in replacements:
-        assert old in text, old
-        text = text.replace(old, new, 1)
-    return text
-
-
-def extra(id_text: str, en_text: str) -> tuple[str, str]:
-    """An edit that appends an article holding ad-hoc text."""
-    article = (f'article "Ketentuan Lain" / "Other Provisions" {{\n  text {{\n    id: """{id_text}"""\n'
-               f'    en: """{en_text}"""\n  }}\n}}\n')
-    return ("  use language.governing@^1\n}\n", "  use language.governing@^1\n}\n\n" + article)
-
-
-def line_of(text: str, needle: str, last: bool = False) -> int:
-    lines = text.splitlines()
-    found = [i for i, line in enumerate(lines, 1) if needle in line]
-    assert found, needle
-    return found[-1] if last else found[0]
-
-
-def check(tmp_path: Path, text: str, library, **kwargs):
-    path = tmp_path / "agreement.pkm"
-    path.write_text(text, encoding="utf-8")
-    compiled = compile_agreement(path, library=library)
-    return run_checks(compiled.agreement, library, **kwargs)
 
 
 REMOVE_REPORTING = ("article {\n  use reporting.periodic@^1 {\n    report_every: 6 months\n  }\n}\n", "")

@@ -18,9 +18,9 @@ from pkm_docs.cli import main as cli_main
 from pkm_docs.library import load_library
 from pkm_docs.pipeline import compile_agreement
 
-from test_checks import CHECKS, check, edit, extra, line_of
+from tests.support.checks import CHECKS, check, edit, extra, line_of
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 TEXT_RULES = ("PKM144", "PKM154", "PKM155", "PKM156", "PKM166")
 
 

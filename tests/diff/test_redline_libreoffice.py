@@ -14,7 +14,7 @@ import pytest
 
 from pkm_docs.cli import main
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "kemitraan_kesehatan.pkm"
 SYSTEM_PYTHON = "/usr/bin/python3"
 
@@ -101,7 +101,7 @@ def libreoffice_texts(drafts):
             target = root / f"{index}-{action}-{source.stem}.txt"
             jobs.append(f"{action}:{source}:{target}")
             names[(kind, action, source.stem)] = target
-    subprocess.run([SYSTEM_PYTHON, str(ROOT / "tests" / "lo_tracked.py"), str(root / "lo-profile"), *jobs],
+    subprocess.run([SYSTEM_PYTHON, str(ROOT / "tests" / "support" / "lo_tracked.py"), str(root / "lo-profile"), *jobs],
                    check=True, timeout=900, capture_output=True)
     return {key: path.read_text(encoding="utf-8-sig") for key, path in names.items()}
 
@@ -150,7 +150,7 @@ def test_pandoc_accept_gives_new_and_reject_gives_old(drafts, kind):
 
 @pytest.mark.parametrize("kind", list(CHANGES))
 def test_each_redline_is_valid_open_xml(drafts, kind):
-    from test_ooxml_valid import VALIDATOR, validate
+    from tests.support.ooxml import VALIDATOR, validate
 
     if not Path(VALIDATOR).exists():
         pytest.skip("ooxml-validator not installed (see .ci/run)")

@@ -17,7 +17,7 @@ from lxml import etree
 from pkm_docs.cli import main
 from pkm_docs.diff.redline_xml import tracked_paragraphs
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "kemitraan_kesehatan.pkm"
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W = "{" + W_NS + "}"
@@ -156,7 +156,7 @@ def test_the_comparison_reads_the_tracked_changes_accepted(drafts):
 
 def test_the_json_lists_the_changes_per_clause_with_author_date_and_text(drafts):
     import jsonschema
-    from test_diff import JSON_SCHEMA
+    from tests.support.diff_schema import JSON_SCHEMA
 
     _, out, _ = run("diff", drafts["pkm"], drafts["returned"], "--format", "json")
     jsonschema.validate(json.loads(out), JSON_SCHEMA)
@@ -329,7 +329,7 @@ def libreoffice(root: Path, jobs: dict[str, tuple[str, Path]]) -> dict[str, str]
     import subprocess
 
     targets = {name: root / f"lo-{name.replace(' ', '-')}.txt" for name in jobs}
-    subprocess.run(["/usr/bin/python3", str(ROOT / "tests" / "lo_tracked.py"), str(root / "lo-profile"),
+    subprocess.run(["/usr/bin/python3", str(ROOT / "tests" / "support" / "lo_tracked.py"), str(root / "lo-profile"),
                     *(f"{action}:{source}:{targets[name]}" for name, (action, source) in jobs.items())],
                    check=True, timeout=900, capture_output=True)
     return {name: path.read_text(encoding="utf-8-sig") for name, path in targets.items()}
@@ -373,7 +373,7 @@ def harder(drafts) -> dict[str, tuple[Path, Path, Path]]:
 
 @pytest.mark.slow
 def test_the_redline_of_a_returned_docx_is_valid_open_xml(redlined, harder):
-    from test_ooxml_valid import VALIDATOR, validate
+    from tests.support.ooxml import VALIDATOR, validate
 
     if not Path(VALIDATOR).exists():
         pytest.skip("ooxml-validator not installed (see .ci/run)")

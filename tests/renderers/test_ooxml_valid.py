@@ -5,19 +5,15 @@ three and six parties, a letterhead template, cross-references, and a redline.""
 from __future__ import annotations
 
 import io
-import json
-import os
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from pkm_docs.cli import main
 
-ROOT = Path(__file__).resolve().parents[1]
-VALIDATOR = os.environ.get("PKM_OOXML_VALIDATOR") or shutil.which("ooxml-validator") or str(
-    ROOT / ".ci" / "node" / "node_modules" / ".bin" / "ooxml-validator")
+from tests.support.ooxml import VALIDATOR, validate
+
+ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(not Path(VALIDATOR).exists(), reason="ooxml-validator not installed (see .ci/run)")]
@@ -35,12 +31,6 @@ BUILDS = {
 
 def run(*argv) -> int:
     return main([str(a) for a in argv], stdout=io.StringIO(), stderr=io.StringIO())
-
-
-def validate(path: Path) -> dict:
-    result = subprocess.run([VALIDATOR, str(path), "--officeVersion", "Microsoft365"], capture_output=True,
-                            text=True, timeout=120)
-    return json.loads(result.stdout)
 
 
 @pytest.mark.parametrize("case", sorted(BUILDS))
