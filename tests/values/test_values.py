@@ -1,5 +1,7 @@
-"""Values a source or data file may not slip past: an empty language list, a text given twice in one block,
-digits that are not ASCII, and invisible characters (issue 13, item 12)."""
+"""The values (pkm_docs/values.py). Values a source or data file may not slip past: an empty language list, a text
+given twice in one block, digits that are not ASCII, and invisible characters (issue 13, item 12); and a value of
+each type read from a data file, or its mistake reported at its line. Writing values out is tested in
+tests/values/test_locale.py."""
 
 from __future__ import annotations
 
@@ -55,3 +57,69 @@ def test_a_data_file_amount_with_non_ascii_digits_is_refused_naming_the_field(tm
     code = main(["check", str(template), "--data", str(data)], stdout=out, stderr=err)
     assert code == 1
     assert f"PKM015 `{key}`: expected money" in out.getvalue() + err.getvalue()
+
+
+# ---- each type read from a data file (pkm_docs/values.py), as `pkm check --data` reports it -------------------
+
+INPUTS = {
+    "masa": "period", "bagian": "allocation of percent", "luas": "quantity(ha)", "rapat": "integer",
+    "dana": "money", "fungsi": "choice(lindung, produksi)",
+}
+LAST_ARTICLE = "  use language.governing@^1\n}\n"
+GOOD_DATA = {
+    "masa": "{from: 2027-02-01, months: 24}", "bagian": "{dinkes: 60%, yayasan: 40%}", "luas": "125,5",
+    "rapat": "3", "dana": "Rp150.000.000", "fungsi": "lindung",
+}
+# the input, the value in the data file, the message after "PKM015 `input`: " and the hint (None: none)
+DATA_MISTAKES = [
+    ("masa", "{from: 2027-02-01, until: 2027-01-01}", "the period ends (2027-01-01) before it starts (2027-02-01)",
+     None),
+    ("masa", "{from: 2027-02-01, until: 2027-03-01, months: 2}",
+     "a period has one end: `until:` a date, or its length in `months:` or `years:`",
+     "the other is derived and written out"),
+    ("masa", "{until: 2027-03-01}", "a period needs its first day: `from: 2027-02-01`",
+     "write { from: 2027-02-01, until: 2030-01-31 }"),
+    ("masa", "{from: 2027-02-01, sampai: 2027-03-01}",
+     "a period is written with `from:` and `until:` (or `months:`), not `sampai`", None),
+    ("bagian", "{}", "an allocation names at least one recipient", None),
+    ("rapat", "2.5", "expected integer, e.g. a whole number such as 3, got 2.5", None),
+    ("dana", "[1, 2]", "expected money, e.g. Rp500.000.000, got a list", None),
+    ("dana", "satu juta", "expected money, e.g. Rp500.000.000, got 'satu juta'", None),
+    ("dana", "Rp99999999999999999999",
+     "99,999,999,999,999,999,999 is too large to write in words (the limit is 999,999,999,999,999)", None),
+    ("fungsi", "konservasi", "unknown choice `konservasi`", "expected one of `lindung`, `produksi`"),
+]
+
+
+def check_data(tmp_path: Path, values: dict[str, str]) -> tuple[int, Path, list[str]]:
+    """`pkm check --data` of the passing agreement with one input per value, the data file giving each value on
+    its own line after a comment line."""
+    inputs = "".join(f"input {name}: {INPUTS[name]}\n" for name in values)
+    source = tmp_path / "agreement.pkm"
+    source.write_text(GOOD.replace(LAST_ARTICLE, LAST_ARTICLE + "\n" + inputs, 1), encoding="utf-8")
+    data = tmp_path / "data.yaml"
+    data.write_text("# the values\n" + "".join(f"{name}: {value}\n" for name, value in values.items()),
+                    encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    code = main(["check", str(source), "--library", str(CHECKS / "library"), "--data", str(data)],
+                stdout=out, stderr=err)
+    return code, data, (out.getvalue() + err.getvalue()).splitlines()
+
+
+def test_values_of_every_type_written_as_documented_are_read_from_a_data_file(tmp_path):
+    code, _, lines = check_data(tmp_path, GOOD_DATA)
+    assert (code, lines) == (0, ["no problems found"])
+
+
+@pytest.mark.parametrize("name, value, message, hint", DATA_MISTAKES,
+                         ids=[f"{m[0]} {m[1]}" for m in DATA_MISTAKES])
+def test_a_value_a_data_file_gets_wrong_is_reported_at_its_line_with_its_message(tmp_path, name, value, message,
+                                                                                  hint):
+    code, data, lines = check_data(tmp_path, {name: value})
+    assert code == 1
+    head = f"{data}:2:1: PKM015 `{name}`: {message}"
+    assert head in lines, lines
+    at = lines.index(head)
+    assert lines[at + 1] == f"    2 | {name}: {value}"
+    assert lines[at + 2] == "      | " + "^" * len(name)
+    assert lines[at + 3] == (f"  hint: {hint}" if hint else "1 error")
