@@ -221,7 +221,7 @@ BREAKS = [
 
 
 #: Rules that need more than an edit of the agreement to break, each tested in its own file.
-BROKEN_ELSEWHERE = {"PKM111": "tests/test_approvals.py (an organisation's library that approved nothing)"}
+BROKEN_ELSEWHERE = {"PKM111": "tests/library/test_approvals.py (an organisation's library that approved nothing)"}
 
 
 def test_every_rule_has_a_breaking_case():

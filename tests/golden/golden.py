@@ -2,7 +2,7 @@
 
 For every output file the corpus keeps its SHA-256 (in ``corpus.json``) and a normalised text form (one
 ``.txt`` per file: a DOCX's paragraphs, a PDF's text page by page), so a reviewer reads what a change did to
-the documents. ``tests/test_golden.py`` builds every case again and fails on any difference.
+the documents. ``tests/golden/test_golden.py`` builds every case again and fails on any difference.
 
 Regenerate after a change that means to alter the outputs (and say in the commit which and why):
 

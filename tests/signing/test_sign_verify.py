@@ -1,6 +1,6 @@
 """pkm sign and pkm verify, through the CLI: build, sign by each party in turn, verify; then tamper and see it said.
 
-Certificates come from tests/pki.py (a CA and one signer per party, made with `cryptography`).
+Certificates come from tests/support/pki.py (a CA and one signer per party, made with `cryptography`).
 """
 
 from __future__ import annotations
