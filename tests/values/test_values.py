@@ -112,7 +112,9 @@ def test_values_of_every_type_written_as_documented_are_read_from_a_data_file(tm
 
 
 @pytest.mark.parametrize("name, value, message, hint", DATA_MISTAKES,
-                         ids=[f"{m[0]} {m[1]}" for m in DATA_MISTAKES])
+                         ids=["period-ends-before-it-starts", "period-with-two-ends", "period-without-a-start",
+                              "period-unknown-key", "allocation-empty", "integer-with-a-fraction", "money-as-a-list",
+                              "money-in-words", "money-too-large-for-words", "choice-unknown"])
 def test_a_value_a_data_file_gets_wrong_is_reported_at_its_line_with_its_message(tmp_path, name, value, message,
                                                                                   hint):
     code, data, lines = check_data(tmp_path, {name: value})
