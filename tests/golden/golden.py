@@ -2,7 +2,7 @@
 
 For every output file the corpus keeps its SHA-256 (in ``corpus.json``) and a normalised text form (one
 ``.txt`` per file: a DOCX's paragraphs, a PDF's text page by page), so a reviewer reads what a change did to
-the documents. ``tests/test_golden.py`` builds every case again and fails on any difference.
+the documents. ``tests/golden/test_golden.py`` builds every case again and fails on any difference.
 
 Regenerate after a change that means to alter the outputs (and say in the commit which and why):
 
@@ -27,10 +27,9 @@ ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
 CORPUS = HERE / "corpus.json"
 TEXTS = HERE / "texts"
-sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT))
 
-from read_back import docx_text  # noqa: E402
+from tests.support.read_back import docx_text  # noqa: E402
 
 #: The packages whose versions decide the bytes: a different version explains a byte change, not a text change.
 PACKAGES = ("typst", "python-docx", "docxtpl", "lxml", "babel", "jinja2", "pypdf")

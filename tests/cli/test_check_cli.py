@@ -1,0 +1,181 @@
+"""``pkm check``: exit codes, text / JSON / SARIF output, --lang, --select/--ignore, --explain."""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from pkm_docs.check_cli import add_check_parser, main
+
+CHECKS = Path(__file__).parents[1] / "fixtures" / "checks"
+LIBRARY = CHECKS / "library"
+BROKEN = CHECKS / "broken"
+SARIF_SCHEMA = Path(__file__).parents[1] / "data" / "sarif-2.1.0.json"
+JSON_KEYS = {"code", "severity", "message", "message_id", "message_en", "file", "line", "column", "end_line",
+             "end_column", "hint"}
+
+
+def run(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), stdout=out, stderr=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def run_json(path: Path, *extra: str) -> tuple[int, list[dict]]:
+    code, out, _ = run(str(path), "--library", str(LIBRARY), "--format", "json", *extra)
+    return code, json.loads(out)
+
+
+# each broken agreement, its exit code, and the (code, line) of every diagnostic, in order
+BROKEN_CASES = [
+    ("syntax_error.pkm", 1, [("PKM001", 8)]),
+    ("unknown_clause.pkm", 1, [("PKM010", 44)]),
+    ("shares_and_dates.pkm", 1, [("PKM140", 54), ("PKM150", 68)]),
+    ("one_sided.pkm", 1, [("PKM120", 22), ("PKM130", 49)]),  # PKM130 at the value
+    ("parity.pkm", 1, [("PKM110", 54), ("PKM162", 54)]),
+    ("warnings_only.pkm", 0, [("PKM013", 75), ("PKM110", 76)]),
+]
+
+
+@pytest.mark.parametrize("name, exit_code, expected", BROKEN_CASES, ids=[c[0] for c in BROKEN_CASES])
+def test_broken_agreements_give_exit_code_and_json(name, exit_code, expected):
+    code, found = run_json(BROKEN / name)
+    assert code == exit_code
+    assert [(d["code"], d["line"]) for d in found] == expected
+    for d in found:
+        assert set(d) == JSON_KEYS
+        assert d["file"] == str(BROKEN / name)
+        assert d["severity"] in ("error", "warning", "info")
+        assert d["message"] == d["message_en"] and d["column"] >= 1 and d["end_line"] >= d["line"]
+        # checks carry Indonesian too; the parser and resolver speak English only
+        assert (d["message_id"] is not None) == d["code"].startswith("PKM1")
+
+
+def test_good_agreement_exits_0_with_an_empty_list():
+    assert run_json(CHECKS / "good.pkm") == (0, [])
+
+
+def test_json_in_indonesian_carries_both_languages():
+    _, found = run_json(BROKEN / "shares_and_dates.pkm", "--lang", "id")
+    first = found[0]
+    assert first["message"] == first["message_id"] == (
+        "bagian pada `funding.cost_sharing` berjumlah 60% + 30% = 90%, bukan 100% (10% kurang)")
+    assert first["message_en"] == "the shares of `funding.cost_sharing` add up to 60% + 30% = 90%, not 100% (10% short)"
+    assert first["hint"] == "sesuaikan `government_share`, `organisation_share` agar berjumlah 100%"
+
+
+def test_text_output_is_compiler_style_with_caret_and_summary():
+    path = BROKEN / "shares_and_dates.pkm"
+    code, out, _ = run(str(path), "--library", str(LIBRARY))
+    assert code == 1
+    lines = out.splitlines()
+    assert lines[0] == (f"{path}:54:3: PKM140 the shares of `funding.cost_sharing` add up to "
+                        "60% + 30% = 90%, not 100% (10% short)")
+    assert lines[1] == "   54 |   use funding.cost_sharing@^1 {"
+    assert lines[2] == "      |   " + "^" * len("use funding.cost_sharing@^1 {")
+    assert lines[3] == "  hint: adjust `government_share`, `organisation_share` so they add up to 100%"
+    assert lines[-1] == "2 errors"
+
+
+def test_text_output_in_indonesian():
+    code, out, _ = run(str(BROKEN / "parity.pkm"), "--library", str(LIBRARY), "--lang", "id")
+    assert code == 1
+    assert "PKM162 Pasal 4 ayat (9): jumlah uang Rp5.000.000,00 hanya dalam teks Indonesia" in out
+    assert out.splitlines()[-1] == "1 kesalahan, 1 peringatan"
+
+
+def test_warnings_alone_exit_0_and_can_be_ignored_by_prefix():
+    code, out, _ = run(str(BROKEN / "warnings_only.pkm"), "--library", str(LIBRARY))
+    assert code == 0 and out.splitlines()[-1] == "2 warnings"
+    assert run_json(BROKEN / "warnings_only.pkm", "--ignore", "PKM110,PKM013") == (0, [])
+    _, found = run_json(BROKEN / "warnings_only.pkm", "--select", "PKM0")
+    assert [d["code"] for d in found] == ["PKM013"]
+
+
+def test_selecting_away_an_error_changes_the_exit_code():
+    code, found = run_json(BROKEN / "shares_and_dates.pkm", "--ignore", "PKM14", "--ignore", "PKM15")
+    assert (code, found) == (0, [])
+
+
+def test_errors_that_stop_resolution_cannot_be_ignored():
+    code, found = run_json(BROKEN / "unknown_clause.pkm", "--ignore", "PKM0")
+    assert code == 1 and [d["code"] for d in found] == ["PKM010"]
+
+
+def test_sarif_output_validates_against_the_schema():
+    schema = json.loads(SARIF_SCHEMA.read_text(encoding="utf-8"))
+    for name in ("warnings_only.pkm", "one_sided.pkm", "syntax_error.pkm"):
+        _, out, _ = run(str(BROKEN / name), "--library", str(LIBRARY), "--format", "sarif")
+        log = json.loads(out)
+        jsonschema.validate(log, schema, format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER)
+        driver = log["runs"][0]["tool"]["driver"]
+        rules = driver["rules"]
+        for result in log["runs"][0]["results"]:
+            assert rules[result["ruleIndex"]]["id"] == result["ruleId"]
+            region = result["locations"][0]["physicalLocation"]["region"]
+            assert region["startLine"] >= 1 and region["startColumn"] >= 1
+    pkm120 = next(r for r in rules if r["id"] == "PKM120")
+    assert pkm120["defaultConfiguration"] == {"level": "error"}
+    assert pkm120["shortDescription"]["text"] == "Party without a right or an obligation"
+    assert "PP 28/2018 tentang Kerja Sama Daerah (hak dan kewajiban para pihak; pasal belum diverifikasi)" in (
+        pkm120["help"]["text"])
+    result = json.loads(run(str(BROKEN / "one_sided.pkm"), "--library", str(LIBRARY), "--format", "sarif")[1])
+    first = result["runs"][0]["results"][0]
+    assert first["ruleId"] == "PKM120" and first["level"] == "error"
+    assert first["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].endswith("broken/one_sided.pkm")
+
+
+def test_sarif_with_an_absolute_path_uses_a_file_uri(tmp_path):
+    path = tmp_path / "dir with space" / "a.pkm"
+    path.parent.mkdir()
+    path.write_text((BROKEN / "one_sided.pkm").read_text(encoding="utf-8"), encoding="utf-8")
+    _, out, _ = run(str(path), "--library", str(LIBRARY), "--format", "sarif")
+    uri = json.loads(out)["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+    assert uri.startswith("file:///") and "dir%20with%20space/a.pkm" in uri
+
+
+def test_explain_prints_what_a_rule_checks_and_its_legal_source():
+    code, out, _ = run("--explain", "PKM121")
+    assert code == 0
+    assert out.startswith("PKM121 government-authority (error)\n")
+    assert "must state its authority (`authority`)" in out
+    assert "Legal source: PP 28/2018 tentang Kerja Sama Daerah" in out
+    assert "Pasal 13" not in out  # an article number not read in the official text is not printed
+    code, out, _ = run("--explain", "pkm160", "--lang", "id")
+    assert code == 0 and "Dasar hukum: UU 24/2009 tentang Bendera, Bahasa" in out and "Pasal 31" not in out
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--explain", "PKM1O1"], "unknown code `PKM1O1`"),
+    (["--explain", "PKM077"], "unknown code `PKM077`"),
+    ([], "give the agreement to check"),
+    ([str(CHECKS / "missing.pkm")], "cannot read"),
+    ([str(CHECKS / "good.pkm"), "--format", "xml"], "invalid choice: 'xml'"),
+    ([str(CHECKS / "good.pkm"), "--select", "E501"], "`E501` in --select is not a code prefix"),
+    ([str(CHECKS / "good.pkm"), "--library", str(CHECKS / "no-library")], "does not exist"),
+    ([str(CHECKS / "good.pkm"), "--library", str(LIBRARY), "--data", str(CHECKS / "missing.yaml")], "cannot read"),
+])
+def test_usage_errors_exit_2(argv, message):
+    code, out, err = run(*argv)
+    assert code == 2 and out == ""
+    assert message in err
+
+
+@pytest.mark.parametrize("typed, nearest", [("PKM1O1", "PKM101"), ("pkm12", "PKM120"), ("PKM169", "PKM166")])
+def test_unknown_rule_suggests_the_nearest_code(typed, nearest):
+    _, _, err = run("--explain", typed)
+    assert f"did you mean `{nearest}`?" in err
+
+
+def test_add_check_parser_registers_the_subcommand():
+    parser = argparse.ArgumentParser(prog="pkm")
+    add_check_parser(parser.add_subparsers(dest="command"))
+    args = parser.parse_args(["check", str(BROKEN / "one_sided.pkm"), "--library", str(LIBRARY), "--format", "json"])
+    out = io.StringIO()
+    assert args.handler(args, out, io.StringIO()) == 1
+    assert [d["code"] for d in json.loads(out.getvalue())] == ["PKM120", "PKM130"]

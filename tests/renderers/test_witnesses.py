@@ -1,0 +1,95 @@
+"""Tests for the witness (saksi) block below the parties' signatures, in the DOCX and the PDF."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+
+import pypdf
+import pytest
+
+from tests.support.model_factory import make_agreement
+from tests.support.read_back import docx_text
+from pkm_docs.model import Agreement, Text, Witness
+from pkm_docs.pipeline import compile_agreement
+from pkm_docs.renderers.docx import LAYOUTS, render_docx
+from pkm_docs.renderers.docx_read import read_docx
+from pkm_docs.renderers.pdf import render_pdf
+
+EXAMPLE = "examples/kemitraan_kesehatan.pkm"
+HOSTILE = '{{ 7*7 }} #read("x") </w:t>'
+
+
+@pytest.fixture(scope="module")
+def example() -> Agreement:
+    agreement = compile_agreement(EXAMPLE).agreement
+    assert len(agreement.witnesses) == 2
+    return agreement
+
+
+def pdf_text(data: bytes) -> str:
+    return "\n".join(page.extract_text() or "" for page in pypdf.PdfReader(io.BytesIO(data)).pages)
+
+
+def flat(s: str) -> str:
+    return " ".join(s.split())
+
+
+def expected(agreement: Agreement) -> list[str]:
+    out = ["Saksi-saksi", "Witnesses"]
+    for w in agreement.witnesses:
+        out.append(w.name)
+        out += [w.position.get(lang) for lang in agreement.languages]
+    return out
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_docx_shows_witnesses(example: Agreement, layout: str) -> None:
+    data = render_docx(example, layout=layout)
+    text = flat(docx_text(data))
+    for s in expected(example):
+        assert flat(s) in text
+    outside = " ".join(read_docx(data).outside_text)
+    assert "Saksi" not in outside and "Witnesses" not in outside
+    for w in example.witnesses:
+        assert w.name not in outside
+        assert all(w.position.get(lang) not in outside for lang in example.languages)
+
+
+@pytest.mark.parametrize("layout", ["parallel", "sequential"])
+def test_pdf_shows_witnesses(example: Agreement, layout: str) -> None:
+    text = flat(pdf_text(render_pdf(example, layout=layout)))
+    for s in expected(example):
+        assert flat(s) in text
+
+
+def test_no_witnesses_no_block() -> None:
+    agreement = make_agreement()
+    assert agreement.witnesses == ()
+    assert "Saksi" not in docx_text(render_docx(agreement))
+    assert "Saksi" not in pdf_text(render_pdf(agreement))
+
+
+def with_witness(agreement: Agreement, name: str, position: Text) -> Agreement:
+    return dataclasses.replace(agreement, witnesses=(Witness("w", name, position),))
+
+
+def test_hostile_witness_lands_verbatim() -> None:
+    agreement = with_witness(make_agreement(), HOSTILE, Text({"id": HOSTILE + " id", "en": HOSTILE + " en"}))
+    data = render_docx(agreement)
+    text = docx_text(data)
+    assert HOSTILE in text and HOSTILE + " id" in text and HOSTILE + " en" in text
+    assert "49" not in text.replace(agreement.number, "")
+    assert not any(HOSTILE in t for t in read_docx(data).outside_text)
+    ptext = pdf_text(render_pdf(agreement))
+    assert flat(HOSTILE) in flat(ptext)
+    assert flat(HOSTILE + " en") in flat(ptext)
+
+
+def test_single_language_shows_one_language() -> None:
+    base = make_agreement()
+    agreement = with_witness(dataclasses.replace(base, languages=("id",)), "Ani Saksi",
+                             Text({"id": "Jabatan Saksi", "en": "Witness Position"}))
+    for text in (docx_text(render_docx(agreement)), pdf_text(render_pdf(agreement))):
+        assert "Saksi-saksi" in text and "Ani Saksi" in text and "Jabatan Saksi" in text
+        assert "Witness Position" not in text and "Witnesses" not in text

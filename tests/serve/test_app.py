@@ -1,0 +1,465 @@
+"""pkm serve through Starlette's TestClient: the pages a person sees, the files downloaded, and the safety rules."""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+import yaml
+
+pytest.importorskip("starlette")
+from starlette.testclient import TestClient
+
+from pkm_docs.library import load_library
+from pkm_docs.values import DateType
+from pkm_docs.serve.app import create_app
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def library():
+    return load_library(None)
+
+
+@pytest.fixture
+def client(library, tmp_path):
+    with TestClient(create_app(library, tmp_path / "data"), base_url="http://127.0.0.1:8421") as c:
+        yield c
+
+
+def csrf(page: str) -> str:
+    return re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+
+
+def start(client, template: str, data: bytes | None = None):
+    token = csrf(client.get("/").text)
+    files = {"data": ("data.yaml", data, "application/yaml")} if data is not None else None
+    response = client.post("/new", data={"csrf": token, "template": template}, files=files or {"data": ("", b"")})
+    assert response.status_code == 200, response.text
+    return response
+
+
+def draft_url(response) -> str:
+    return re.match(r".*(/d/[^/]+)/", str(response.url)).group(1)
+
+
+def post_step(client, url: str, n: int, fields: dict[str, str], action: str = "next"):
+    page = client.get(f"{url}/step/{n}").text
+    return client.post(f"{url}/step/{n}", data={"csrf": csrf(page), "action": action, **fields})
+
+
+def test_home_lists_every_template_with_both_descriptions(client):
+    page = client.get("/").text
+    assert "Pelayanan kesehatan ibu dan anak: Dinas Kesehatan dan yayasan" in page
+    assert "Maternal and child health services: a health office and a foundation" in page
+    assert "Kemitraan kehutanan tiga pihak" in page
+
+
+def sample_fields(template: str) -> dict[str, dict[str, str]]:
+    """The sample data of a template as the fields a person fills, by input name (what the browser posts)."""
+    from pkm_docs.serve.form import build_form
+    form = build_form(ROOT / "templates" / f"{template}.pkm", load_library(None))
+    data = yaml.safe_load((ROOT / "templates" / f"{template}.sample.yaml").read_text(encoding="utf-8"))
+    out: dict[str, dict[str, str]] = {}
+    for f in form.fields:
+        raw = data.get(f.name)
+        if raw is None:
+            continue
+        out[f.name] = posted(f.type, f.name, raw, [k for k, _ in form.parties])
+    return out
+
+
+def posted(type_, name: str, raw, parties) -> dict[str, str]:
+    kind = type_.kind
+    if kind == "text":
+        return {f"{name}.id": raw["id"], f"{name}.en": raw["en"]} if isinstance(raw, dict) \
+            else {f"{name}.id": str(raw), f"{name}.en": ""}
+    if kind == "date":
+        return {f"{name}.d": str(raw.day), f"{name}.m": str(raw.month), f"{name}.y": str(raw.year)}
+    if kind == "duration":
+        n, unit = raw.split()
+        return {f"{name}.n": n, f"{name}.unit": "years" if unit.startswith("year") else "months"}
+    if kind == "period":
+        out = {}
+        for end in ("from", "until"):
+            out.update(posted(DateType(), f"{name}.{end}", raw[end], parties))
+        return out
+    if kind == "list":
+        out = {f"{name}.rows": str(len(raw))}
+        for i, item in enumerate(raw):
+            out.update(posted(type_.item, f"{name}.{i}", item, parties))
+        return out
+    if kind == "allocation":
+        rows = [(k, raw.get(k)) for k in parties] + [(k, v) for k, v in raw.items() if k not in parties]
+        out = {f"{name}.rows": str(len(rows))}
+        for i, (who, amount) in enumerate(rows):
+            out[f"{name}.{i}.who"] = who
+            text = "" if amount is None else str(amount)
+            out[f"{name}.{i}.amount"] = text.removeprefix("Rp") if type_.of.kind == "money" else text
+        return out
+    if kind == "boolean":
+        return {name: "yes" if raw else "no"}
+    if kind == "money":
+        return {name: str(raw).removeprefix("Rp")}
+    return {name: str(raw)}
+
+
+def fill_all(client, url: str, template: str, change=None):
+    """Post every step of the draft with the template's sample data; returns the last response."""
+    from pkm_docs.serve.form import build_form
+    form = build_form(ROOT / "templates" / f"{template}.pkm", load_library(None))
+    values = sample_fields(template)
+    if change:
+        change(values)
+    response = None
+    for n, step in enumerate(form.steps):
+        fields: dict[str, str] = {}
+        for f in step.fields:
+            fields.update(values.get(f.name, {}))
+        response = post_step(client, url, n, fields)
+    return response
+
+
+@pytest.mark.slow  # renders both files and runs `pkm build` in a new process
+@pytest.mark.parametrize("template", ["kesehatan", "kehutanan_tiga_pihak"])
+def test_filled_form_downloads_what_pkm_build_makes_of_the_exported_data(client, template, tmp_path):
+    url = draft_url(start(client, template))
+    review = fill_all(client, url, template)
+    assert str(review.url).endswith(f"{url}/review"), review.text
+    assert "Pemeriksaan lulus" in review.text and "Ubah / Edit" in review.text
+    archive = zipfile.ZipFile(io.BytesIO(client.get(f"{url}/download/zip").content))
+    names = sorted(archive.namelist())
+    assert names == sorted([f"{template}.docx", f"{template}.pdf", f"{template}.yaml", f"{template}.pkm"])
+    assert client.get(f"{url}/download/pdf").content == archive.read(f"{template}.pdf")
+    for name in names:
+        (tmp_path / name).write_bytes(archive.read(name))
+    subprocess.run([sys.executable, "-m", "pkm_docs.cli", "build", str(tmp_path / f"{template}.pkm"),
+                    "--data", str(tmp_path / f"{template}.yaml"), "-o", str(tmp_path / "out")], check=True)
+    assert (tmp_path / "out" / f"{template}.docx").read_bytes() == archive.read(f"{template}.docx")
+    assert (tmp_path / "out" / f"{template}.pdf").read_bytes() == archive.read(f"{template}.pdf")
+
+
+def test_impossible_date_says_it_does_not_exist_in_both_languages(client):
+    url = draft_url(start(client, "kesehatan"))
+    page = post_step(client, url, 0, {"nomor_dinas.id": "1/2026", "tanggal_tanda_tangan.d": "30",
+                                      "tanggal_tanda_tangan.m": "2", "tanggal_tanda_tangan.y": "2027",
+                                      "tempat_tanda_tangan.id": "Kupang"})
+    assert page.status_code == 422 and str(page.url).endswith("/step/0")
+    assert "Tanggal 30 Februari 2027 tidak ada." in page.text
+    assert "30 February 2027 does not exist: `2027-02-30` is not a date (day is out of range for month)" in page.text
+    assert 'value="30"' in page.text and '>Kupang</textarea>' in page.text  # what was typed is kept
+    fixed = post_step(client, url, 0, {"nomor_dinas.id": "1/2026", "tanggal_tanda_tangan.d": "28",
+                                       "tanggal_tanda_tangan.m": "2", "tanggal_tanda_tangan.y": "2027",
+                                       "tempat_tanda_tangan.id": "Kupang"})
+    assert str(fixed.url).endswith("/step/1")
+
+
+def test_missing_and_wrong_values_are_reported_at_their_fields_only_on_their_step(client):
+    url = draft_url(start(client, "kesehatan"))
+    page = post_step(client, url, 0, {"tempat_tanda_tangan.id": "Kupang"})
+    assert page.status_code == 422
+    assert page.text.count("Wajib diisi.") == 2  # the number and the date; not the fields of later steps
+    funding = post_step(client, url, 5, {"total_anggaran": "950 juta", "bagian_dinas": "70", "bagian_yayasan": "30"})
+    assert "Isian tidak sesuai: yang diminta jumlah uang, misalnya Rp500.000.000." in funding.text
+    assert "expected money, e.g. Rp500.000.000, got &#39;950 juta&#39;" in funding.text
+
+
+def test_back_and_forward_keep_every_answer_and_a_list_grows_a_row(client):
+    url = draft_url(start(client, "kesehatan"))
+    fields = {"tujuan.id": "tujuan A", "wilayah.id": "Kupang", "kegiatan.rows": "1", "kegiatan.0.id": "kegiatan satu",
+              "fasilitas_kesehatan.rows": "1", "fasilitas_kesehatan.0.id": "Puskesmas Oesapa"}
+    added = post_step(client, url, 3, fields, action="add:kegiatan")
+    assert str(added.url).endswith("/step/3#field-kegiatan")
+    assert added.text.count('name="kegiatan.') == 2 * 2 + 1  # two rows (id, en) and the row count
+    post_step(client, url, 3, {**fields, "kegiatan.rows": "2", "kegiatan.1.id": "kegiatan dua"}, action="back")
+    again = client.get(f"{url}/step/3").text
+    assert all(f">{text}</textarea>" in again for text in ("kegiatan dua", "tujuan A", "Puskesmas Oesapa"))
+
+
+def test_shares_that_do_not_add_up_block_the_download_and_link_the_fields(client):
+    url = draft_url(start(client, "kesehatan"))
+    review = fill_all(client, url, "kesehatan", lambda v: v.update(bagian_yayasan={"bagian_yayasan": "20"}))
+    assert "90%, bukan 100% (10% kurang)" in review.text and "10% short" in review.text
+    assert f'href="{url}/step/5#field-bagian_dinas"' in review.text
+    assert "/download/pdf" not in review.text
+    assert client.get(f"{url}/download/pdf", follow_redirects=False).status_code == 303
+
+
+HOSTILE = "</p><script>alert(1)</script>{{ 7*7 }} #set text(red) ]]><w:t>x</w:t> ${x}"
+
+
+def test_hostile_text_is_shown_as_plain_text(client):
+    url = draft_url(start(client, "kesehatan"))
+    fill_all(client, url, "kesehatan", lambda v: v.update(tempat_tanda_tangan={"tempat_tanda_tangan.id": HOSTILE}))
+    review = client.get(f"{url}/review").text
+    assert "<script>" not in review and "&lt;/p&gt;&lt;script&gt;alert(1)&lt;/script&gt;{{ 7*7 }}" in review
+    assert "<script>" not in client.get(f"{url}/step/0").text
+    exported = yaml.safe_load(client.get(f"{url}/download/yaml").text)
+    assert exported["tempat_tanda_tangan"] == HOSTILE
+
+
+@pytest.mark.slow  # renders both files
+def test_hostile_text_is_written_as_plain_text(client, tmp_path):
+    url = draft_url(start(client, "kesehatan"))
+    fill_all(client, url, "kesehatan", lambda v: v.update(tempat_tanda_tangan={"tempat_tanda_tangan.id": HOSTILE}))
+    (tmp_path / "a.pdf").write_bytes(client.get(f"{url}/download/pdf").content)
+    text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "a.pdf"), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    assert "<script>alert(1)</script>{{ 7*7 }}" in text
+    from tests.support.read_back import docx_text
+    assert HOSTILE in docx_text(client.get(f"{url}/download/docx").content)
+
+
+def test_every_form_needs_the_session_csrf_token(client):
+    start(client, "kesehatan")
+    assert client.post("/new", data={"template": "kesehatan"}).status_code == 403
+    assert client.post("/new", data={"template": "kesehatan", "csrf": "forged"}).status_code == 403
+
+
+def test_a_draft_belongs_to_the_session_that_made_it(library, tmp_path):
+    app = create_app(library, tmp_path / "data")
+    with TestClient(app, base_url="http://127.0.0.1") as alice, TestClient(app, base_url="http://127.0.0.1") as bob:
+        url = draft_url(start(alice, "kesehatan"))
+        post_step(alice, url, 0, {"tempat_tanda_tangan.id": "Rahasia Alice"})
+        assert "Rahasia Alice" in alice.get(f"{url}/step/0").text
+        assert bob.get(f"{url}/step/0").status_code == 404
+        assert bob.get(f"{url}/download/yaml").status_code == 404
+        assert "Rahasia" not in bob.get("/").text
+
+
+def test_a_draft_is_resumed_after_a_restart(library, tmp_path):
+    with TestClient(create_app(library, tmp_path / "data"), base_url="http://127.0.0.1") as first:
+        url = draft_url(start(first, "kesehatan"))
+        post_step(first, url, 0, {"tempat_tanda_tangan.id": "Kupang"}, action="back")
+        cookies = dict(first.cookies)
+    with TestClient(create_app(library, tmp_path / "data"), base_url="http://127.0.0.1", cookies=cookies) as again:
+        assert url in again.get("/").text
+        assert ">Kupang</textarea>" in again.get(f"{url}/step/0").text
+
+
+def test_strict_headers_and_only_loopback_host_names(client):
+    response = client.get("/")
+    assert "default-src 'none'" in response.headers["content-security-policy"]
+    assert "script-src 'self';" in response.headers["content-security-policy"]  # live.js only, no inline script
+    assert "unsafe-inline" not in response.headers["content-security-policy"]
+    assert "HttpOnly" in response.headers["set-cookie"] and "SameSite=Strict" in response.headers["set-cookie"]
+    assert client.get("/", headers={"host": "evil.example"}).status_code == 400
+
+
+def test_an_upload_larger_than_the_limit_is_refused(client):
+    from pkm_docs.serve.app import MAX_UPLOAD
+    token = csrf(client.get("/").text)
+    response = client.post("/new", data={"csrf": token, "template": "kesehatan"},
+                           files={"data": ("big.yaml", b"a: " + b"x" * (MAX_UPLOAD + 10), "application/yaml")})
+    assert response.status_code == 413 and "Berkas terlalu besar" in response.text
+
+
+def test_a_data_file_imports_into_a_new_draft(client):
+    sample = (ROOT / "templates" / "kesehatan.sample.yaml").read_bytes()
+    response = start(client, "kesehatan", sample)
+    url = draft_url(response)
+    assert "Pemeriksaan lulus" in client.get(f"{url}/review").text
+    bad = start_raw(client, "kesehatan", b"mulai_berlaku: 2027-02-30\n")
+    assert bad.status_code == 400 and "d.yaml:1:16: PKM030 `2027-02-30` is not a date" in bad.text
+    partly = start_raw(client, "kesehatan", b"tujuan: sehat\nbukan_masukan: 1\n")
+    assert partly.status_code == 200 and "d.yaml:2: the file gives `bukan_masukan`" in partly.text
+    continued = client.get(re.search(r'href="(/d/[^"]+/step/0)"', partly.text).group(1))
+    assert ">sehat</textarea>" in client.get(str(continued.url).replace("/step/0", "/step/3")).text
+
+
+def start_raw(client, template, data):
+    token = csrf(client.get("/").text)
+    return client.post("/new", data={"csrf": token, "template": template},
+                       files={"data": ("d.yaml", data, "application/yaml")})
+
+
+def test_a_party_typed_once_is_picked_from_its_profile_in_another_template(client):
+    url = draft_url(start(client, "kesehatan"))
+    yayasan = {"nama_yayasan.id": "Yayasan Kasih Ibu Flobamora", "ketua_yayasan.id": "Yohana Ndun",
+               "jabatan_ketua_yayasan.id": "Ketua Pengurus", "akta_yayasan.id": "Akta Nomor 7",
+               "alamat_yayasan.id": "Jalan Timor Raya 88, Kupang", "nomor_mitra.id": "012/YKIF"}
+    post_step(client, url, 2, {**yayasan, "profile_name": ""}, action="save-profile")
+    other = draft_url(start(client, "kehutanan_tiga_pihak"))
+    step = client.get(f"{other}/step/3").text  # the third party: yayasan
+    assert '<option value="Yayasan Kasih Ibu Flobamora">' in step
+    filled = post_step(client, other, 3, {"profile": "Yayasan Kasih Ibu Flobamora"}, action="use-profile")
+    for text in ("Yayasan Kasih Ibu Flobamora", "Yohana Ndun", "Akta Nomor 7", "Jalan Timor Raya 88, Kupang"):
+        assert f">{text}</textarea>" in filled.text
+
+
+@pytest.mark.slow  # renders the PDF
+def test_the_review_shows_the_pdf_pages_as_images(client):
+    if shutil.which("pdftoppm") is None:
+        pytest.skip("pdftoppm (poppler-utils) is not installed")
+    url = draft_url(start(client, "kesehatan", (ROOT / "templates" / "kesehatan.sample.yaml").read_bytes()))
+    review = client.get(f"{url}/review").text
+    pages = re.findall(rf'<img src="({url}/preview/\d+\.png)"', review)
+    pdf = client.get(f"{url}/download/pdf").content
+    from pypdf import PdfReader
+    assert len(pages) == len(PdfReader(io.BytesIO(pdf)).pages) > 1
+    image = client.get(pages[0])
+    assert image.headers["content-type"] == "image/png" and image.content.startswith(b"\x89PNG")
+    assert client.get(f"{url}/preview/{len(pages) + 1}.png").status_code == 404
+
+
+@pytest.mark.slow  # resolves and renders two drafts, and their redline
+def test_two_drafts_are_compared_with_the_diff_page_and_a_redline(client):
+    old = (ROOT / "examples" / "kemitraan_kesehatan.pkm").read_bytes()
+    new = old.replace(b"Rp950.000.000", b"Rp850.000.000")
+    assert new != old
+    token = csrf(client.get("/compare").text)
+    result = client.post("/compare", data={"csrf": token},
+                         files={"old": ("lama.pkm", old, "text/plain"), "new": ("baru.pkm", new, "text/plain")})
+    assert result.status_code == 200 and "Ada perubahan." in result.text
+    key = re.search(r'src="/compare/([^/]+)/diff.html"', result.text).group(1)
+    diff = client.get(f"/compare/{key}/diff.html")
+    assert "Rp950.000.000" in diff.text and "Rp850.000.000" in diff.text
+    assert "style-src 'sha256-" in diff.headers["content-security-policy"]
+    redline = client.get(f"/compare/{key}/redline.docx")
+    document = zipfile.ZipFile(io.BytesIO(redline.content)).read("word/document.xml").decode()
+    assert "<w:ins " in document and "<w:del " in document
+    broken = client.post("/compare", data={"csrf": token},
+                         files={"old": ("a.pkm", b"agreement {", "text/plain"), "new": ("b.pkm", new, "text/plain")})
+    assert broken.status_code == 400 and "a.pkm:1:12: PKM001" in broken.text and "/tmp" not in broken.text
+
+
+def test_a_broken_template_of_the_organisation_says_where_it_is_broken(library, tmp_path):
+    org = org_library(tmp_path, {"rusak": "# Templat rusak / A broken template\ninput x: text\nagreement {\n"})
+    with TestClient(create_app(library, tmp_path / "data", library_dir=org), base_url="http://127.0.0.1") as c:
+        home = c.get("/").text
+        assert "Templat rusak" in home and "A broken template" in home
+        token = csrf(home)
+        page = c.post("/new", data={"csrf": token, "template": "rusak"})
+        assert page.status_code == 500 and "rusak.pkm:3:12: PKM001 the file ends too early" in page.text
+        assert "Traceback" not in page.text and "agreement {\n" in page.text and "^" in page.text
+
+
+def test_the_command_refuses_a_port_in_use_without_a_traceback(tmp_path, capsys):
+    import socket
+
+    from pkm_docs.cli import main
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen()
+    try:
+        code = main(["serve", "--port", str(taken.getsockname()[1]), "--no-browser", "--data-dir", str(tmp_path)])
+    finally:
+        taken.close()
+    err = capsys.readouterr().err
+    assert code == 2 and "cannot listen on 127.0.0.1:" in err and "--port 0" in err and "Traceback" not in err
+    assert main(["serve", "--port", "70000", "--data-dir", str(tmp_path)]) == 2
+    assert "is not a port" in capsys.readouterr().err
+    (tmp_path / "a-file").write_text("not a folder", encoding="utf-8")
+    assert main(["serve", "--port", "0", "--data-dir", str(tmp_path / "a-file")]) == 2
+    err = capsys.readouterr().err
+    assert "cannot keep drafts in" in err and "--data-dir" in err and "Traceback" not in err
+
+
+@pytest.mark.slow  # a new process
+def test_listening_beyond_loopback_warns(tmp_path):
+    process = subprocess.Popen([sys.executable, "-m", "pkm_docs.cli", "serve", "--host", "0.0.0.0", "--port", "0",
+                                "--no-browser", "--data-dir", str(tmp_path)], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True, cwd=ROOT)
+    try:
+        warning = process.stderr.readline()
+        address = process.stdout.readline()
+    finally:
+        process.terminate()
+        process.wait(10)
+    assert "warning: listening on 0.0.0.0" in warning and "anyone who can reach this computer" in warning
+    assert address.startswith("pkm serve: http://0.0.0.0:")
+
+
+def test_the_words_of_an_amount_are_given_while_it_is_typed(client):
+    url = draft_url(start(client, "kesehatan"))
+    words = client.get(f"{url}/words", params={"field": "total_anggaran", "value": "950.000.000"})
+    assert words.headers["content-type"].startswith("text/plain")
+    assert "sembilan ratus lima puluh juta rupiah" in words.text and "nine hundred fifty million rupiah" in words.text
+    assert client.get(f"{url}/words", params={"field": "total_anggaran", "value": "<b>"}).text == ""
+    assert client.get(f"{url}/words", params={"field": "tujuan", "value": "x"}).status_code == 404
+
+
+def org_library(tmp_path: Path, templates: dict[str, str]) -> Path:
+    """A copy of the shipped clause library with templates of its own (``DIR/templates/NAME.pkm``)."""
+    org = tmp_path / "org"
+    shutil.copytree(ROOT / "clause_library", org)
+    (org / "templates").mkdir()
+    for name, text in templates.items():
+        (org / "templates" / f"{name}.pkm").write_text(text, encoding="utf-8")
+    return org
+
+
+def test_a_step_whose_clause_is_left_out_is_skipped(library, tmp_path):
+    source = (ROOT / "templates" / "kesehatan.pkm").read_text(encoding="utf-8")
+    source = source.replace("input mengelola_data_pribadi: boolean default yes",
+                            "input mengelola_data_pribadi: boolean default yes\ninput petugas_data: text optional")
+    officer_article = ('article "Petugas data" / "Data officer" {\n  text when mengelola_data_pribadi {\n'
+                       '    id: "Petugas data: {petugas_data}."\n    en: "Data officer: {petugas_data}."\n  }\n}\n\n')
+    source = source.replace("closing {", officer_article + "closing {")
+    org = org_library(tmp_path, {"kesehatan_data": "# Dengan petugas data / With a data officer\n" + source})
+    with TestClient(create_app(library, tmp_path / "data", library_dir=org), base_url="http://127.0.0.1") as c:
+        url = draft_url(start(c, "kesehatan_data"))
+        from pkm_docs.serve.form import build_form
+        form = build_form(org / "templates" / "kesehatan_data.pkm", library, "kesehatan_data")
+        asks = next(i for i, s in enumerate(form.steps) if any(f.name == "mengelola_data_pribadi" for f in s.fields))
+        officer = next(i for i, s in enumerate(form.steps) if any(f.name == "petugas_data" for f in s.fields))
+        assert form.steps[officer].title.get("en") == "Data officer"
+        assert officer == len(form.steps) - 1 and asks < officer - 1
+        post_step(c, url, asks, {"mengelola_data_pribadi": "no"})
+        last = post_step(c, url, officer - 1, {"pengadilan.id": "PN Kupang"})
+        assert str(last.url).endswith("/review")  # the data officer's step is skipped
+        assert "tidak dipakai / not used" in last.text
+        assert 'class="skipped"' in c.get(f"{url}/step/{asks}").text
+        post_step(c, url, asks, {"mengelola_data_pribadi": "yes"})
+        last = post_step(c, url, officer - 1, {"pengadilan.id": "PN Kupang"})
+        assert str(last.url).endswith(f"/step/{officer}")
+
+
+def test_any_step_is_reached_from_the_list_and_the_review_lists_what_is_missing(client):
+    url = draft_url(start(client, "kesehatan"))
+    jumped = post_step(client, url, 0, {"tempat_tanda_tangan.id": "Kupang"}, action="goto:9")
+    assert str(jumped.url).endswith("/step/9") and 'value="goto:0"' in jumped.text
+    review = post_step(client, url, 9, {"pengadilan.id": "Pengadilan Negeri Kupang"}, action="review")
+    assert str(review.url).endswith("/review") and "Perbaiki dulu" in review.text
+    assert f'href="{url}/step/0#field-nomor_dinas"' in review.text  # missing, linked to its field
+    assert "Kupang" in review.text and "Pengadilan Negeri Kupang" in review.text
+
+
+def test_two_people_filling_drafts_at_once_keep_their_own_answers(library, tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+    app = create_app(library, tmp_path / "data")
+    with TestClient(app, base_url="http://127.0.0.1") as ani, TestClient(app, base_url="http://127.0.0.1") as budi:
+        urls = {name: draft_url(start(c, "kesehatan")) for name, c in (("ani", ani), ("budi", budi))}
+
+        def fill(name, c):
+            for round_number in range(8):
+                post_step(c, urls[name], 0, {"tempat_tanda_tangan.id": f"{name} {round_number}"}, action="back")
+            return c.get(f"{urls[name]}/step/0").text
+
+        with ThreadPoolExecutor(2) as pool:
+            pages = dict(zip(("ani", "budi"), pool.map(fill, ("ani", "budi"), (ani, budi))))
+    assert ">ani 7</textarea>" in pages["ani"] and "budi" not in pages["ani"]
+    assert ">budi 7</textarea>" in pages["budi"] and "ani 7" not in pages["budi"]
+
+
+@pytest.mark.parametrize("template", ["kesehatan", "paud", "kehutanan", "kehutanan_tiga_pihak"])
+def test_every_standard_template_gives_a_step_for_each_input_and_imports_its_sample(client, template, library):
+    from pkm_docs.serve.form import build_form
+    form = build_form(ROOT / "templates" / f"{template}.pkm", library, template)
+    declared = re.findall(r"^input (\w+):", (ROOT / "templates" / f"{template}.pkm").read_text(encoding="utf-8"), re.M)
+    assert sorted(f.name for f in form.fields) == sorted(declared)
+    url = draft_url(start(client, template, (ROOT / "templates" / f"{template}.sample.yaml").read_bytes()))
+    for n, step in enumerate(form.steps):
+        page = client.get(f"{url}/step/{n}")
+        assert page.status_code == 200
+        assert all(f'id="field-{f.name}"' in page.text for f in step.fields)
+    exported = yaml.safe_load(client.get(f"{url}/download/yaml").text)
+    sample = yaml.safe_load((ROOT / "templates" / f"{template}.sample.yaml").read_text(encoding="utf-8"))
+    assert set(exported) == set(sample)
