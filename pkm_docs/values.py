@@ -384,6 +384,9 @@ class MoneyType(ValueType):
     def read_data(self, raw, env):
         if isinstance(raw, bool):
             raise ValueProblem("expected an amount")
+        if isinstance(raw, float):  # YAML reads `dana: 1.000` as the number 1.0, not as one thousand
+            raise ValueProblem(f"`{raw!r}` is a number with a decimal point to YAML, not an amount in rupiah",
+                               'write the amount in quotes, as in the text: "Rp1.000" (or 1000 without dots)')
         if isinstance(raw, int):
             return check_magnitude(Decimal(raw))
         if isinstance(raw, str) and re.fullmatch(r"Rp ?\d[\d.]*(,\d\d)?", raw.strip(), re.ASCII):
@@ -743,8 +746,9 @@ class AllocationType(ValueType):
 
     @property
     def example(self) -> str:  # type: ignore[override]
-        sample = {"percent": "70%", "money": "Rp500.000.000", "integer": "2"}.get(self.of.kind, "...")
-        return "{ pemda: " + sample + ", yayasan: " + sample + " }"
+        first, second = {"percent": ("70%", "30%"), "money": ("Rp500.000.000", "Rp250.000.000"),
+                         "integer": ("2", "1")}.get(self.of.kind, ("...", "..."))
+        return "{ pemda: " + first + ", yayasan: " + second + " }"  # percentages that add up to 100 %
 
     def fields(self):
         return ("list", "total", "count")

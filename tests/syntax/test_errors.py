@@ -152,3 +152,11 @@ def test_thousands_of_diagnostics_of_one_long_file_each_quote_their_own_line_and
         assert heading == f"big.pkm:{number}:{column}: PKM015 expected percent"
         assert quoted == f"{number:>5} | {line}"
         assert caret == "      | " + " " * (column - 1) + "^" * width
+
+
+def test_the_example_of_an_allocation_in_a_hint_adds_up(tmp_path, agreement_text, fixture_library):
+    source = agreement_text.replace("input budget: money min Rp1000",
+                                    "input budget: money min Rp1000\ninput bagian: allocation of percent", 1)
+    code, err = run(tmp_path, source, fixture_library)
+    assert code == 1
+    assert "PKM032 no value for `bagian` (allocation of percent, e.g. { pemda: 70%, yayasan: 30% })" in err
