@@ -33,7 +33,7 @@ from ..model import ClauseUse, Party, Text
 from ..parser import parse, read_source
 from ..pipeline import compile_agreement
 from ..values import (Allocation, ChoiceType, ChoiceValue, DurationValue, Env, ListType, PartyType, ValueProblem,
-                      ValueType)
+                      ValueType, unsafe_character)
 from .model_diff import PARAGRAPH_THRESHOLD, diff_drafts, match_parts
 from .text_diff import align, similarity
 from .snapshot import ADHOC, Draft, DraftClause, from_agreement
@@ -41,6 +41,9 @@ from .sources import read_docx_draft, with_reference
 
 #: Party fields a returned DOCX may change, as the source writes them.
 PARTY_FIELDS = ("name", "representative", "position", "authority", "address")
+
+#: What ends a text block in a source: a returned text that holds it cannot be written into one.
+TRIPLE = '"' * 3
 
 #: Two clauses read one value two ways: no new value is taken from either.
 _CONFLICT = "\x00conflict"
@@ -64,6 +67,7 @@ class Merged:
     method: str  # how the returned DOCX was mapped to its clauses
     data: tuple[str, ...] = ()  # new values of inputs when there is no data file to write them in
     data_source: str | None = None  # the next data file, when the merge changed an input's value
+    refused: tuple[str, ...] = ()  # returned texts that cannot go into the source ("... holds U+202E ...")
 
     @property
     def complete(self) -> bool:
@@ -569,14 +573,22 @@ class _Merger:
     def index_file(self) -> str:
         return str(self.draft_path)
 
-    def adhoc_edit(self, part: int, clause: int, returned: DraftClause) -> tuple[list[_Edit], str] | None:
+    def adhoc_edit(self, part: int, clause: int, returned: DraftClause) -> tuple[list[_Edit], str] | str:
+        """The edit that puts the returned text in place of a clause use, and a line for the report; or why it
+        cannot be written into the source."""
         article = self.agreement.all_parts()[part]
         use = article.clauses[clause]
-        if use.span is None:
-            return None
+        where = _where(article.kind, article.number, self.langs[0])
+        what = f"{where} ({use.clause_id if use.vetted else 'ad-hoc text'})"
+        if use.span is None or use.span.file != self.index_file:
+            return f"{what}: the source of this clause is not in {self.draft_path.name}"
         body = {lang: _body(returned, lang) for lang in self.langs}
-        if any('"""' in text for text in body.values()):
-            return None
+        for lang, text in body.items():
+            problem = unsafe_character(text)
+            if problem:
+                return f"{what}: the returned {lang} text {problem}; it is not written into the source"
+            if TRIPLE in text:
+                return f"{what}: the returned {lang} text holds three quotation marks, which end a text block"
         start, end = self.index.range(use.span)
         prefix = self.text[self.index.starts[use.span.line - 1]:start]
         indent, lead = prefix, ""
@@ -585,7 +597,6 @@ class _Merger:
             lead = "\n" + indent
             while start > 0 and self.text[start - 1] == " ":
                 start -= 1
-        where = _where(article.kind, article.number, self.langs[0])
         authors = self.authors_of(use, article.number)
         head = []
         if use.vetted:
@@ -690,12 +701,17 @@ class _Merger:
             edits, value_lines = self.value_edits(keep)
         else:
             edits, value_lines = [], []
-        adhoc_edits, replaced, relabel = [], [], {}
+        adhoc_edits: list[_Edit] = []
+        replaced: list[str] = []
+        refused: list[str] = []
+        relabel: dict[int, DraftClause] = {}
         for i, k, new in changed:
             if ("clause", i, k) in explained or ("clause", i, k) in in_data:
                 continue
             made = self.adhoc_edit(i, k, new)
-            if made is not None:
+            if isinstance(made, str):
+                refused.append(made)
+            else:
                 adhoc_edits.extend(made[0])
                 replaced.append(made[1])
                 relabel[id(new)] = new
@@ -712,7 +728,7 @@ class _Merger:
         method = "text matching (the DOCX lost its clause marks)" if self.returned.findings and any(
             "matched" in f for f in self.returned.findings) else "clause marks"
         return Merged(text, tuple(value_lines), tuple(replaced), tuple(r[1] for r in removals), left, method,
-                      tuple(data_lines), data_text if data_text != self.data_text else None)
+                      tuple(data_lines), data_text if data_text != self.data_text else None, tuple(refused))
 
     def _prints(self, target: _Target, text: str) -> bool:
         """Is ``target``'s value printed in ``text`` (so that changing the value changes it)?"""

@@ -83,10 +83,13 @@ def merge_command(args: argparse.Namespace, stdout: TextIO | None = None, stderr
     if merged.data:
         lines.append("new values of inputs, which no data file holds (give one with --data):")
         lines.extend(f"  {line}" for line in merged.data)
+    if merged.refused:
+        lines.append("refused (left as the source had it):")
+        lines.extend(f"  {line}" for line in merged.refused)
     if merged.removed:
         lines.append("deleted:")
         lines.extend(f"  {line}" for line in merged.removed)
-    if not (merged.values or merged.replaced or merged.removed or merged.data):
+    if not (merged.values or merged.replaced or merged.removed or merged.data or merged.refused):
         lines.append("no changes to merge")
     if merged.left:
         lines.append(f"not merged: {args.output} still differs from {args.returned}:")

@@ -267,3 +267,13 @@ def test_a_returned_docx_rewritten_by_pandoc_is_merged_by_text_and_says_what_it_
     assert "total: Rp850.000.000" in next_source.read_text(encoding="utf-8")
     if code == 1:  # pandoc drops the title and signature blocks' layout: those lines are listed, not guessed
         assert "not merged:" in out
+
+
+def test_a_hidden_direction_mark_the_other_side_left_is_refused_not_written(built, tmp_path):
+    source, data = built
+    hostile = "memilih domisili \u202ehukum yang tetap"
+    code, out, err, _path, next_source = merged(tmp_path, source, replaced(data, (SENTENCE[0], hostile)))
+    assert code == 1, out + err
+    assert "Pasal 11 (dispute.court): the returned id text holds U+202E (RIGHT-TO-LEFT OVERRIDE)" in out
+    assert "\u202e" not in next_source.read_text(encoding="utf-8")
+    assert "use dispute.court" in next_source.read_text(encoding="utf-8")  # left as the source had it
