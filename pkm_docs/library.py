@@ -386,8 +386,9 @@ def _load_clause(decl: s.ClauseDef, text: str, sink: DiagnosticSink,
                 sink.error("PKM025", f"{what} {decl.version} has no `{lang}` text", decl.body.span,
                            "every clause is written in every language")
     names = {p.name: p for p in specs}
+    failed = {p.name for p in decl.params} - set(names)  # declared, but its type was already reported
     for lang, text_value in body.items():
-        _check_placeholders(text_value, body_spans[lang], text, names, sink)
+        _check_placeholders(text_value, body_spans[lang], text, names, sink, failed)
     if len(sink.diagnostics) > before and sink.has_errors:
         return None
     assert title is not None and isinstance(title.value, s.Pair)  # else PKM023 above, and None returned
@@ -528,9 +529,11 @@ def check_type(type_expr: s.TypeExpr, sink: DiagnosticSink) -> None:
 
 
 def _check_placeholders(text: str, span: s.Span, source: str, params: dict[str, ParamSpec],
-                        sink: DiagnosticSink) -> None:
+                        sink: DiagnosticSink, failed: set[str] | frozenset[str] = frozenset()) -> None:
     raw = span.covered(source)
     for use in b.placeholders(text):
+        if use.name in failed:
+            continue
         needle = "{" + use.name + ("." + use.field if use.field else "") + "}"
         offset = raw.find(needle) if raw else -1
         where = span.at_offset(raw, offset, len(needle)) if offset >= 0 else span

@@ -89,6 +89,8 @@ def test_an_unknown_unit_is_reported_at_its_type_with_the_units_there_are(tmp_pa
                     "quantity(hektar)"), lines
     hint = lines[lines.index(f"{tmp_path / 'clauses.pkm'}:5:17: PKM027 unknown unit `hektar`") + 3]
     assert hint == f"  hint: units are {', '.join(UNITS)}" and "ha" in UNITS
+    # the text's {jumlah} is that parameter's: one mistake, one error (not "not a parameter of this clause" too)
+    assert not [line for line in lines if "PKM028" in line], lines
 
 
 def test_a_file_that_ends_too_early_is_reported_where_it_ends_with_a_hint(tmp_path):
