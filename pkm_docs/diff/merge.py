@@ -786,7 +786,8 @@ def _as_adhoc(draft: Draft, clauses: Mapping[int, DraftClause]) -> Draft:
         parts.append(dataclasses.replace(part, number=number if part.kind == "article" else part.number,
                                          clauses=tuple(
             dataclasses.replace(c, clause_id=ADHOC, version=None, content_hash=None, status="ad-hoc", vetted=False,
-                                library_hash=None) if id(c) in clauses else c for c in part.clauses)))
+                                library_hash=None, replaces=f"{c.clause_id}@{c.version}" if c.vetted else c.replaces)
+            if id(c) in clauses else c for c in part.clauses)))
     return dataclasses.replace(draft, parts=tuple(parts))
 
 

@@ -334,6 +334,15 @@ class _Differ(TextComparer):
                            for name in dict.fromkeys([*new.params, *old.params])
                            if old.params.get(name, NO_VALUE) != new.params.get(name, NO_VALUE))
         paragraphs = self.paragraphs(old.paragraphs, new.paragraphs, where)
+        replaced = _replaced_id(new) == old.clause_id or _replaced_id(old) == new.clause_id
+        if replaced:  # a library clause and the ad-hoc text written in its place (or back)
+            vetted, adhoc = (old, new) if new.clause_id == ADHOC else (new, old)
+            what = (f"now text written in the agreement in place of {vetted.clause_id} {vetted.version}: not the "
+                    "vetted text" if adhoc is new else
+                    f"back to the library's {vetted.clause_id} {vetted.version}, in place of the text written in the "
+                    "agreement")
+            return ClauseChange(vetted.clause_id, CHANGED, old.version, new.version, old.status, new.status, (),
+                                paragraphs, note=what)
         note = None
         same_version = old.clause_id != ADHOC and old.version == new.version
         forged = [c for c in (new, old) if c.library_hash is not None]
@@ -364,13 +373,22 @@ def _name(fields: Mapping[str, Mapping[str, str]]) -> str:
     return name.get(ANY_LANGUAGE) or name.get("id") or next(iter(name.values()), "")
 
 
+def _replaced_id(clause: DraftClause) -> str | None:
+    """The library clause an ad-hoc text says it replaces (its id), if any."""
+    return clause.replaces.partition("@")[0] if clause.clause_id == ADHOC and clause.replaces else None
+
+
 def _clause_key(clause: DraftClause) -> object:
+    if _replaced_id(clause):  # pairs with the clause it replaces, so the diff shows the words that changed
+        return _replaced_id(clause)
     if clause.clause_id == ADHOC:
         return (ADHOC, tuple(tuple(sorted(p.text.items())) for p in clause.paragraphs))
     return clause.clause_id
 
 
 def _clause_similarity(a: DraftClause, b: DraftClause) -> float:
+    if (_replaced_id(a) or a.clause_id) == (_replaced_id(b) or b.clause_id) != ADHOC:
+        return 1.0
     if a.clause_id != ADHOC or b.clause_id != ADHOC:
         return 1.0 if a.clause_id == b.clause_id else 0.0
     langs = set(lang for p in a.paragraphs for lang in p.text)

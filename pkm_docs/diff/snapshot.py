@@ -58,6 +58,8 @@ class DraftClause:
     #: The library's hash of this id and version, when the clause was read from a DOCX whose hash for it
     #: is not that one (the DOCX was altered); None otherwise.
     library_hash: str | None = None
+    #: For ad-hoc text written in place of a library clause (``replaces:``): that clause, ``ID@VERSION``.
+    replaces: str | None = None
 
     @property
     def ref(self) -> str:
@@ -155,7 +157,8 @@ def _party(party: Party, langs: tuple[str, ...]) -> dict[str, dict[str, str]]:
 
 def _part(part: Article, langs: tuple[str, ...], library: Library | None) -> DraftPart:
     clauses = [DraftClause(use.clause_id, use.version, use.content_hash, use.status, use.section, use.vetted,
-                           _params(use, library), tuple(_paragraph(p, langs) for p in use.paragraphs))
+                           _params(use, library), tuple(_paragraph(p, langs) for p in use.paragraphs),
+                           replaces=use.replaces)
                for use in part.clauses]
     return DraftPart(part.kind, part.number, {lang: normalize(part.title.get(lang)) for lang in langs},
                      tuple(clauses))
@@ -216,6 +219,8 @@ def from_readback(back: ReadBack, library: Library | None, name: str, document: 
     adhoc = manifest.get("adhoc")
     adhoc_sections = {a.get("hash"): a.get("section") for a in (adhoc if isinstance(adhoc, list) else [])
                       if isinstance(a, Mapping)}
+    adhoc_replaces = {a.get("hash"): a.get("replaces") for a in (adhoc if isinstance(adhoc, list) else [])
+                      if isinstance(a, Mapping) and isinstance(a.get("replaces"), str)}
     parts: dict[str, dict[str, Any]] = {}
     for control in back.controls:
         where = control.tag.where
@@ -250,9 +255,10 @@ def from_readback(back: ReadBack, library: Library | None, name: str, document: 
                 section = adhoc_sections.get(content_hash or "")
             else:
                 status = statuses.get((clause_id, version), "")
+            replaces = adhoc_replaces.get(content_hash or "") if clause_id == ADHOC else None
             clauses.append(DraftClause(clause_id, version, content_hash, status,
                                        section, kind == "clause", None, _read_paragraphs(entry["texts"], langs),
-                                       library_hash))
+                                       library_hash, replaces))
         kind = "article" if where.isdigit() else where or "article"
         title = {lang: part["title"].get(lang, "") for lang in langs}
         drafts.append(DraftPart(kind, int(where) if where.isdigit() else None, title, tuple(clauses)))

@@ -110,6 +110,11 @@ def test_an_amount_a_party_rename_and_an_edited_sentence_come_back_into_the_sour
     accepted = returned_text(path)
     assert "Rp850.000.000,00 (delapan ratus" in accepted and "domisili hukum yang tetap di" in accepted
     assert built_text(tmp_path, next_source) == accepted
+    # pkm diff of the two drafts shows what the other side changed in the vetted text, word by word
+    code, out, err = run("diff", source, next_source)
+    assert "now text written in the agreement in place of dispute.court 1.1.0: not the vetted text" in out
+    assert "memilih domisili hukum yang tetap[- dan umum-] di Kantor" in out
+    assert "the Indonesian text changed but the English did not" in out  # they changed one language only
     # the check names the clause that is no longer vetted, at its line
     code, out, err = run("check", next_source)
     line = text[:text.index("text section: dispute")].count("\n") + 1
@@ -248,8 +253,9 @@ def test_a_returned_docx_saved_by_libreoffice_merges_the_same(built, tmp_path):
     text = next_source.read_text(encoding="utf-8")
     assert "total: Rp850.000.000" in text and '"Yayasan Kasih Ibu Flobamora Sejahtera"' in text
     assert "replaces: dispute.court@1.1.0" in text
-    code, out, err = run("diff", next_source, saved)  # what pkm diff says of the two: only the clause now ad-hoc
-    assert "articles: 1 changed; clauses: 1 added, 1 removed" in out, out
+    code, out, err = run("diff", next_source, saved)  # the same words: only the clause is no longer vetted
+    assert "articles: 1 changed; clauses: 1 changed" in out, out
+    assert "back to the library's dispute.court 1.1.0" in out and "[-" not in out
 
 
 @pytest.mark.slow
