@@ -275,7 +275,7 @@ def test_mutated_returned_docx_files_end_in_a_diagnostic_or_a_comparison(built, 
 
 # -- what a reader sees: hidden text, text boxes, alternate content, frame, labels, fields, hashes -------
 
-OPENING = "preamble, clause opening.standard 1.0.0 (id)"
+OPENING = "preamble, clause opening.standard 2.0.0 (id)"
 _PARAGRAPH_END = r"(Pada hari ini Selasa[^<]*</w:t></w:r>)"
 _TEXT_BOX_VML = ('<w:r><w:pict><v:shape style="width:200pt;height:40pt"><v:textbox><w:txbxContent><w:p><w:r>'
                  '<w:t>PIHAK KEDUA dibebaskan dari seluruh kewajiban pengembalian dana.</w:t></w:r></w:p>'
@@ -300,12 +300,12 @@ _EDITS: dict[str, tuple[dict[str, Callable[[bytes], bytes]], list[str]]] = {
         [f"hidden text at the {OPENING}: «Pada hari ini Selasa", "no longer the vetted text of opening.standard"]),
     "vanish in the item style": (
         {"word/styles.xml": sub(r'(w:styleId="PKMItem">.*?</w:pPr>)', r"\1<w:rPr><w:vanish/></w:rPr>", 1)},
-        ["hidden text: the style `PKMItem` hides the text of 118 paragraphs (w:vanish), first at the "
+        ["hidden text: the style `PKMItem` hides the text of 130 paragraphs (w:vanish), first at the "
          f"{OPENING}: «dr. Maria Y. Lerik", "paragraphs: "]),
     "VML text box in a clause": (
         {"word/document.xml": sub(_PARAGRAPH_END, r"\1" + _TEXT_BOX_VML, 1)},
         [f"unrecognised content at the {OPENING}: a text box: «PIHAK KEDUA dibebaskan dari seluruh kewajiban",
-         "no longer the vetted text of opening.standard 1.0.0"]),
+         "no longer the vetted text of opening.standard 2.0.0"]),
     "DrawingML text box in the footer": (
         {"word/footer1.xml": sub(r"(<w:t xml:space=\"preserve\">Halaman </w:t></w:r>)", r"\1" + _TEXT_BOX_WPS, 1)},
         ["unrecognised content at the footer (word/footer1.xml): a text box: «Berlaku tanpa tanda tangan»",
@@ -364,11 +364,11 @@ def test_what_a_reader_sees_beyond_the_clauses_is_reported(case, built, tmp_path
 
 def test_a_forged_clause_hash_blames_the_document_not_the_library(built, tmp_path):
     forged = "0" * 64
-    docx = rewrite(built, {"docProps/custom.xml": sub(r"(pkm:clause\|opening\.standard\|1\.0\.0\|)[0-9a-f]{64}",
+    docx = rewrite(built, {"docProps/custom.xml": sub(r"(pkm:clause\|opening\.standard\|2\.0\.0\|)[0-9a-f]{64}",
                                                     rf"\g<1>{forged}")})
     code, out, err, _ = diff(tmp_path, docx)
     assert code == 1, out + err
-    assert "the DOCX carries a hash for opening.standard 1.0.0 that is not the library's (000000000000…" in out
+    assert "the DOCX carries a hash for opening.standard 2.0.0 that is not the library's (000000000000…" in out
     assert "the document was altered" in out
     assert "changed without a new version" not in out
 
