@@ -276,6 +276,17 @@ def test_mutated_returned_docx_files_end_in_a_diagnostic_or_a_comparison(built, 
 # -- what a reader sees: hidden text, text boxes, alternate content, frame, labels, fields, hashes -------
 
 OPENING = "preamble, clause opening.standard 2.0.0 (id)"
+
+
+def _example_counts() -> tuple[int, int, int]:
+    """The example's articles, numbered paragraphs and items (per language): what a list label is shown on."""
+    parts = list(compile_agreement(EXAMPLE).agreement.all_parts())
+    paragraphs = [q for p in parts for q in p.paragraphs]
+    return (sum(p.number is not None for p in parts), sum(q.number is not None for q in paragraphs),
+            sum(len(q.items) for q in paragraphs))
+
+
+ARTICLES, PARAGRAPHS, ITEMS = _example_counts()
 _PARAGRAPH_END = r"(Pada hari ini Selasa[^<]*</w:t></w:r>)"
 _TEXT_BOX_VML = ('<w:r><w:pict><v:shape style="width:200pt;height:40pt"><v:textbox><w:txbxContent><w:p><w:r>'
                  '<w:t>PIHAK KEDUA dibebaskan dari seluruh kewajiban pengembalian dana.</w:t></w:r></w:p>'
@@ -300,7 +311,7 @@ _EDITS: dict[str, tuple[dict[str, Callable[[bytes], bytes]], list[str]]] = {
         [f"hidden text at the {OPENING}: «Pada hari ini Selasa", "no longer the vetted text of opening.standard"]),
     "vanish in the item style": (
         {"word/styles.xml": sub(r'(w:styleId="PKMItem">.*?</w:pPr>)', r"\1<w:rPr><w:vanish/></w:rPr>", 1)},
-        ["hidden text: the style `PKMItem` hides the text of 130 paragraphs (w:vanish), first at the "
+        [f"hidden text: the style `PKMItem` hides the text of {2 * ITEMS} paragraphs (w:vanish), first at the "
          f"{OPENING}: «dr. Maria Y. Lerik", "paragraphs: "]),
     "VML text box in a clause": (
         {"word/document.xml": sub(_PARAGRAPH_END, r"\1" + _TEXT_BOX_VML, 1)},
@@ -335,12 +346,12 @@ _EDITS: dict[str, tuple[dict[str, Callable[[bytes], bytes]], list[str]]] = {
          "440/9999/DINKES/XII/2026»"]),
     "paragraph label changed": (
         {"word/numbering.xml": sub(r'<w:lvlText w:val="\(%2\)"/>', '<w:lvlText w:val="(%2) Tidak berlaku:"/>', 1)},
-        ["the list label `(%2)` is defined as `(%2) Tidak berlaku:` (list `PKM articles id|1`), shown on 64 "
-         "paragraphs"]),
+        ["the list label `(%2)` is defined as `(%2) Tidak berlaku:` (list `PKM articles id|1`), shown on "
+         f"{PARAGRAPHS} paragraphs"]),
     "article label changed": (
         {"word/numbering.xml": sub(r'<w:lvlText w:val="Pasal %1"/>', '<w:lvlText w:val="Pasal %1 (dibatalkan)"/>')},
-        ["the list label `Pasal %1` is defined as `Pasal %1 (dibatalkan)` (list `PKM articles id|0`), shown on 12 "
-         "paragraphs"]),
+        ["the list label `Pasal %1` is defined as `Pasal %1 (dibatalkan)` (list `PKM articles id|0`), shown on "
+         f"{ARTICLES} paragraphs"]),
     "a simple field in a clause": (
         {"word/document.xml": sub(_PARAGRAPH_END, r'\1<w:fldSimple w:instr=" DATE \\@ &quot;d MMMM yyyy&quot; ">'
                                   r"<w:r><w:t>1 Januari 2027</w:t></w:r></w:fldSimple>", 1)},
