@@ -99,6 +99,7 @@ def test_every_scheme_requires_a_dasar_hukum(tmp_path):
     assert found["message_id"] == ('bagian wajib "Dasar Hukum" (`legal_basis`) tidak ada dalam perjanjian skema '
                                    '`pkm-standar`')
     assert found["line"] == text.splitlines().index("agreement {") + 1
+    assert found["hint"].startswith("add to the preamble (`preamble { ... }`) one of these clauses:")
     for clause in ("legal_basis.health", "legal_basis.education", "legal_basis.social_forestry"):
         assert f"`{clause}`" in found["hint"]
     code, out, _ = run("check", str(ROOT / "templates" / "kehutanan.pkm"), "--data",
