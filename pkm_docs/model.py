@@ -166,6 +166,16 @@ class Party:
     number: str | None = None
     meterai: bool = True
     span: Span | None = None
+    #: the legal person the party acts for ("Pemerintah Kota Kupang": a dinas is a perangkat daerah, not a
+    #: legal person); ``None`` when the source gives none (an organisation acts for itself)
+    acts_for: Text | None = None
+    #: where the source wrote each field, for diagnostics about its value
+    field_spans: Mapping[str, Span] = field(default_factory=dict)
+
+    @property
+    def acting_for(self) -> Text:
+        """Whom the signatory acts for: ``acts_for``, else the party itself (``{party.acts_for}``)."""
+        return self.acts_for if self.acts_for is not None else self.name
 
     def to_data(self) -> dict[str, Any]:
         return {
@@ -179,6 +189,7 @@ class Party:
             "address": self.address.to_data(),
             "number": self.number,
             "meterai": self.meterai,
+            **({"acts_for": self.acts_for.to_data()} if self.acts_for is not None else {}),
         }
 
 

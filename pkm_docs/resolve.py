@@ -65,7 +65,8 @@ LABELS = {
 }
 
 _HEADER_FIELDS = ("title", "number", "scheme", "languages", "governing", "signed_on", "signed_at")
-_PARTY_FIELDS = ("role", "alias", "name", "representative", "position", "authority", "address", "number", "meterai")
+_PARTY_FIELDS = ("role", "alias", "name", "representative", "position", "authority", "acts_for", "address", "number",
+                 "meterai")
 _REQUIRED_PARTY_FIELDS = ("role", "name", "representative", "position", "address")
 
 _TEXT = TextType()
@@ -354,6 +355,12 @@ class _Resolver:
                 out["scheme"] = value.name
         return out
 
+    def _field_span(self, f: s.Field) -> s.Span:
+        """Where a field's value is written: the data file's line when it names an input given there."""
+        if isinstance(f.value, s.Name) and f.value.name in self.input_spans:
+            return self.input_spans[f.value.name]
+        return f.value.span
+
     def _text_field(self, fields: dict[str, s.Field], name: str, fallback: Text) -> Text:
         f = fields.get(name)
         if f is None:
@@ -395,6 +402,8 @@ class _Resolver:
                 authority=self._text_field(fields, "authority", empty),
                 address=self._text_field(fields, "address", empty),
                 number=number[self.languages[0]] or None, meterai=meterai, span=decl.key_span,
+                acts_for=self._text_field(fields, "acts_for", empty) if "acts_for" in fields else None,
+                field_spans={name: self._field_span(f) for name, f in fields.items()},
             )
         if not decls:
             self.sink.error("PKM037", "the agreement declares no party", s.Span(self.source.path, 1, 1, 1, 2),
@@ -573,23 +582,22 @@ class _Resolver:
                     return self._placeholder(name, field, lang, values, span, clause.ref, env)
 
                 texts[lang] = b.fill(bl.text, lookup, renumber)
-                items: list[str] = []
+                items: list[tuple[str, bool]] = []  # (text, whether a list wrote it)
                 for item in bl.items:
                     list_name = b.lone_list_name(item)
                     value = values.get(list_name) if list_name else None
                     if value is not None and isinstance(value.type, ListType):
-                        listed = [value.type.item.format(v, lang, env) for v in value.value or ()]
-                        items.extend(punctuate_items(listed, lang))
+                        items += [(value.type.item.format(v, lang, env), True) for v in value.value or ()]
                     elif value is not None and isinstance(value.type, AllocationType) and value.value is not None:
-                        items.extend(punctuate_items(value.type.items(value.value, lang, env), lang))
+                        items += [(i, True) for i in value.type.items(value.value, lang, env)]
                     elif list_name == "parties":
-                        items.extend(punctuate_items([p.alias[lang] for p in self.parties.values()], lang))
+                        items += [(p.alias[lang], True) for p in self.parties.values()]
                     elif item.startswith(EACH_PARTY):
-                        items.extend(punctuate_items(self._each_party(item[len(EACH_PARTY):].strip(), lookup,
-                                                                      renumber, lang), lang))
+                        items += [(i, True) for i in self._each_party(item[len(EACH_PARTY):].strip(), lookup,
+                                                                        renumber, lang)]
                     else:
-                        items.append(b.fill(item, lookup, renumber))
-                items_by_lang[lang] = items
+                        items.append((b.fill(item, lookup, renumber), False))
+                items_by_lang[lang] = punctuate_listed(items, lang)
             counts = {len(v) for v in items_by_lang.values()}
             if len(counts) > 1:
                 self.sink.error("PKM029", f"`{clause.ref}` has a different number of items per language",
@@ -688,6 +696,8 @@ class _Resolver:
             return party.representative
         if field == "number":
             return party.number or ""
+        if field == "acts_for":
+            return party.acting_for[lang]
         return getattr(party, field)[lang]
 
     def _signing_date(self) -> datetime.date:
@@ -808,6 +818,14 @@ def word_count(use: ClauseUse, lang: str) -> int:
     """The words of a clause use's paragraphs and items in ``lang``."""
     return sum(len(p.text.get(lang).split()) + sum(len(item.get(lang).split()) for item in p.items)
                for p in use.paragraphs)
+
+
+def punctuate_listed(items: list[tuple[str, bool]], lang: str) -> list[str]:
+    """A paragraph's items: those the library wrote as they are, those a list wrote (``{activities}``, ``{each
+    party}`` ...) ended by their place among all the paragraph's items (``;``, ``; dan`` before the last, ``.``
+    last), so a list may stand first, between written items or last."""
+    ends = punctuate_items([text for text, _ in items], lang)
+    return [end if listed else text for (text, listed), end in zip(items, ends)]
 
 
 def punctuate_items(items: list[str], lang: str) -> list[str]:

@@ -624,7 +624,7 @@ class PartyType(ValueType):
 
 
 #: The fields of a party that a text may write: ``{party.name}``, ``{kth.address}`` ...
-PARTY_FIELDS = ("alias", "name", "representative", "position", "authority", "address", "number")
+PARTY_FIELDS = ("alias", "name", "representative", "position", "authority", "acts_for", "address", "number")
 
 
 @dataclass(frozen=True)

@@ -95,26 +95,110 @@ def _empty(text: Text, languages: tuple[str, ...]) -> list[str]:
     return [lang for lang in languages if not text.get(lang).strip()]
 
 
+_MONTHS_ID = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
+              "November", "Desember")
+_SURAT_KUASA = re.compile(r"\bsurat\s+kuasa\b", re.IGNORECASE)
+_NUMBER = re.compile(r"\bNomor\s+\S*\d", re.IGNORECASE)
+_DATE = re.compile(r"\btanggal\s+(?:\d{1,2}\s+(?:" + "|".join(_MONTHS_ID) + r")\s+\d{4}|\d{1,2}[-/.]\d{1,2}[-/.]\d{4})",
+                   re.IGNORECASE)
+_DECREE = re.compile(r"\bkeputusan\b|\bpengangkatan\b|\bpelantikan\b", re.IGNORECASE)
+#: a representative who is the kepala daerah signs without a power of attorney
+_HEAD_OF_REGION = re.compile(r"^\s*(?:Gubernur|Bupati|Wali\s*kota)\b", re.IGNORECASE)
+
+
 @rule("PKM121", "government-authority", ERROR,
-      title=("Dasar kewenangan pihak pemerintah tidak ada", "Government party without stated authority"),
+      title=("Dasar kewenangan pihak pemerintah tidak ada atau tidak cukup",
+             "Government party without stated or sufficient authority"),
       explanation=(
-          "Daerah diwakili oleh gubernur, bupati, atau wali kota, yang dapat memberi kuasa kepada pejabat untuk "
-          "menandatangani. Pihak pemerintah harus menyebut dasar kewenangannya (`authority`), misalnya surat kuasa.",
-          "A region is represented by its governor, regent or mayor, who may give an official a power of attorney "
-          "to sign. A government party must state its authority (`authority`), e.g. the power of attorney."),
+          "Dinas atau unit pelaksana teknis adalah perangkat daerah, bukan badan hukum: pejabatnya menandatangani "
+          "dalam jabatannya untuk dan atas nama pemerintah daerah, yang diwakili oleh gubernur, bupati, atau wali "
+          "kota, yang dapat memberi kuasa kepada pejabat untuk menandatangani. Karena itu pihak pemerintah harus "
+          "menyebut (a) untuk siapa ia bertindak (`acts_for`, misalnya \"Pemerintah Kota Kupang\") dan (b) dasar "
+          "kewenangannya (`authority`): surat kuasa kepala daerah dengan nomor dan tanggalnya, kecuali yang "
+          "menandatangani adalah kepala daerah sendiri (jabatannya Gubernur, Bupati, atau Wali Kota). Keputusan "
+          "pengangkatan dalam jabatan bukan kuasa untuk mengikat daerah. Teks bahasa Indonesia yang dibaca.",
+          "A dinas or technical implementation unit is a perangkat daerah (regional apparatus), not a legal person: "
+          "its official signs in office for and on behalf of the regional government, which is represented by the "
+          "governor, regent or mayor, who may give an official a power of attorney to sign. So a government party "
+          "must state (a) whom it acts for (`acts_for`, e.g. \"Pemerintah Kota Kupang\" / \"the Kupang City "
+          "Government\") and (b) its authority (`authority`): the head of region's power of attorney (surat kuasa) "
+          "with its number and date, unless the signatory is the head of region (a position of Gubernur, Bupati or "
+          "Wali Kota). A decree appointing the official to office is not a power to bind the region. The "
+          "Indonesian text is read."),
       source="PP 28/2018 tentang Kerja Sama Daerah (wakil daerah dan kuasa penandatanganan; pasal belum diverifikasi)")
 def government_authority(ctx: Context) -> Iterator[Finding]:
+    languages = ctx.agreement.languages
     for party in ctx.agreement.parties:
         if party.role != "government":
             continue
-        empty = _empty(party.authority, ctx.agreement.languages)
+        yield from _acts_for(party, languages)
+        empty = _empty(party.authority, languages)
         if empty:
             langs = ", ".join(empty)
             yield finding(f"pihak pemerintah `{party.key}` tidak menyebut dasar kewenangannya (`authority`, {langs})",
                           f"government party `{party.key}` states no authority to sign (`authority`, {langs})",
-                          party.span, ('tambahkan `authority: "Surat Kuasa Wali Kota ... Nomor ..." / "Power of '
-                                       'Attorney ..."`', 'add `authority: "Surat Kuasa Wali Kota ... Nomor ..." / '
-                                       '"Power of Attorney ..."`'))
+                          party.field_spans.get("authority", party.span),
+                          ('tambahkan `authority: "Surat Kuasa Wali Kota ... Nomor ... tanggal ..." / "Power of '
+                           'Attorney ..."`', 'add `authority: "Surat Kuasa Wali Kota ... Nomor ... tanggal ..." / '
+                           '"Power of Attorney of the Mayor of ... Number ... dated ..."`'))
+            continue
+        lang = "id" if "id" in languages else languages[0]
+        if lang == "id" and not _HEAD_OF_REGION.match(party.position.get("id")):
+            yield from _power_of_attorney(party)
+
+
+def _acts_for(party: Party, languages: tuple[str, ...]) -> Iterator[Finding]:
+    span = party.field_spans.get("acts_for", party.span)
+    if party.acts_for is None:
+        yield finding(f"pihak pemerintah `{party.key}` tidak menyebut untuk dan atas nama siapa ia bertindak "
+                      f"(`acts_for`); {party.name.get('id') or party.key} adalah perangkat daerah, bukan badan hukum",
+                      f"government party `{party.key}` does not say for and on behalf of whom it acts (`acts_for`); "
+                      f"{party.name.get('en') or party.key} is a regional apparatus, not a legal person", span,
+                      ('tambahkan `acts_for: "Pemerintah Kota Kupang" / "the Kupang City Government"` (pemerintah '
+                       'daerah yang diwakili), dan gunakan `opening.standard@^2` atau `opening.parties@^2`, yang '
+                       'mencetaknya', 'add `acts_for: "Pemerintah Kota Kupang" / "the Kupang City Government"` (the '
+                       'regional government represented), and use `opening.standard@^2` or `opening.parties@^2`, '
+                       'which print it'))
+        return
+    empty = _empty(party.acts_for, languages)
+    if empty:
+        langs = ", ".join(empty)
+        yield finding(f"`acts_for` pihak pemerintah `{party.key}` kosong ({langs})",
+                      f"`acts_for` of government party `{party.key}` is empty ({langs})", span,
+                      ('tulis pemerintah daerah yang diwakili, misalnya "Pemerintah Kota Kupang"',
+                       'write the regional government represented, e.g. "Pemerintah Kota Kupang" / "the Kupang '
+                       'City Government"'))
+
+
+def _power_of_attorney(party: Party) -> Iterator[Finding]:
+    text = " ".join(party.authority.get("id").split())
+    span = party.field_spans.get("authority", party.span)
+    hint = ('tulis surat kuasa kepala daerah dengan nomor dan tanggalnya, misalnya "Surat Kuasa Wali Kota Kupang '
+            'Nomor 180/45/HK/2026 tanggal 20 November 2026"',
+            'write the head of region\'s power of attorney with its number and date, e.g. "Surat Kuasa Wali Kota '
+            'Kupang Nomor 180/45/HK/2026 tanggal 20 November 2026" / "Power of Attorney of the Mayor of Kupang '
+            'Number 180/45/HK/2026 dated 20 November 2026"')
+    if not _SURAT_KUASA.search(text):
+        if _DECREE.search(text):
+            yield finding(f"dasar kewenangan pihak pemerintah `{party.key}` adalah keputusan (\"{text}\"), bukan surat "
+                          "kuasa: keputusan pengangkatan dalam jabatan tidak memberi kuasa untuk mengikat daerah",
+                          f"the authority of government party `{party.key}` is a decree (\"{text}\"), not a power of "
+                          "attorney: a decree appointing an official to office gives no power to bind the region",
+                          span, hint)
+        else:
+            yield finding(f"dasar kewenangan pihak pemerintah `{party.key}` bukan surat kuasa kepala daerah "
+                          f"(\"{text}\")",
+                          f"the authority of government party `{party.key}` is not a power of attorney (surat "
+                          f"kuasa) of the head of region (\"{text}\")", span, hint)
+        return
+    missing_id = [what for what, found in (("nomor", _NUMBER.search(text)), ("tanggal", _DATE.search(text)))
+                  if not found]
+    if missing_id:
+        missing_en = [{"nomor": "number", "tanggal": "date"}[m] for m in missing_id]
+        yield finding(f"surat kuasa pihak pemerintah `{party.key}` tidak menyebut {' dan '.join(missing_id)}nya "
+                      f"(\"{text}\")",
+                      f"the power of attorney of government party `{party.key}` gives no "
+                      f"{' and no '.join(missing_en)} (\"{text}\")", span, hint)
 
 
 @rule("PKM122", "signatory", ERROR,

@@ -38,6 +38,8 @@ STATUTORY = {
     "sanctions": Text({"id": "Sanksi", "en": "Sanctions"}),
 }
 _LANGUAGE_SECTION = Text({"id": "Bahasa", "en": "Language"})
+#: Sections whose clauses stand in the preamble, before Pasal 1 (the dasar hukum after the opening).
+_PREAMBLE_SECTIONS = frozenset({"opening", "recitals", "legal_basis"})
 
 
 def statutory_sections(agreement: Agreement) -> dict[str, Text]:
@@ -93,8 +95,11 @@ def missing_sections(ctx: Context) -> Iterator[Finding]:
         title = requirement_title(req)
         candidates = library_clauses_for(ctx.library, req.section)
         listed = ", ".join(f"`{c}`" for c in candidates)
-        hint = ((f"tambahkan pasal dengan salah satu klausul berikut: {listed}",
-                 f"add an article using one of these clauses: {listed}") if candidates else
+        where = (("pembukaan (`preamble { ... }`)", "the preamble (`preamble { ... }`)")
+                 if req.section in _PREAMBLE_SECTIONS else ("pasal", "an article"))
+        hint = ((f"tambahkan ke {where[0]} salah satu klausul berikut: {listed}",
+                 f"add to {where[1]} one of these clauses: {listed}")
+                if candidates else
                 (f"pustaka klausul belum memiliki klausul untuk bagian `{req.section}`; tulis teks dan minta "
                  "pemeriksaan biro hukum",
                  f"the clause library has no clause for section `{req.section}`; write the text and have it vetted"))

@@ -102,6 +102,7 @@ def typed_params(use: ClauseUse, kind: str) -> dict[str, Any]:
 
 
 def library_clauses_for(library: Library, section: str) -> list[str]:
-    """Ids of library clauses with an approved version for ``section``: what could fill it."""
+    """Ids of library clauses with a usable version (approved, or a model text) for ``section``: what could fill
+    it. Since no shipped clause is approved, a model text counts: else every hint said the library had none."""
     return sorted(cid for cid, versions in library.clauses.items()
-                  if any(v.section == section and v.status == "approved" for v in versions))
+                  if any(v.section == section and v.status in ("approved", "model") for v in versions))

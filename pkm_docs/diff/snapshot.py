@@ -149,6 +149,7 @@ def _party(party: Party, langs: tuple[str, ...]) -> dict[str, dict[str, str]]:
         "representative": {ANY_LANGUAGE: party.representative},
         "position": _text(party.position, langs),
         "authority": _text(party.authority, langs),
+        "acts_for": _text(party.acting_for, langs),
         "address": _text(party.address, langs),
         "number": {ANY_LANGUAGE: party.number or ""},
         "meterai": {ANY_LANGUAGE: "yes" if party.meterai else "no"},

@@ -101,7 +101,8 @@ def _condition_names(cond: s.Condition | None) -> list[str]:
 _HEADER = Text({"id": "Perjanjian", "en": "Agreement"})
 _OTHER = Text({"id": "Lain-lain", "en": "Other"})
 _HEADER_LABELS = {"number": "agreement number", "signed_on": "date of signing", "signed_at": "place of signing"}
-_PARTY_FIELD_LABELS = {"number": "letter number", "authority": "legal basis", "representative": "signatory"}
+_PARTY_FIELD_LABELS = {"number": "letter number", "authority": "legal basis", "representative": "signatory",
+                      "acts_for": "acting for"}
 
 
 def build_form(path: Path, library: Library, name: str | None = None) -> Form:

@@ -116,7 +116,8 @@ BREAKS = [
     ("PKM120", [("use roles.rights_obligations@^1", "use roles.one_sided@^1")], "party yayasan",
      "SECOND PARTY (`yayasan`) has no stated right", "PIHAK KEDUA (`yayasan`) tidak memiliki hak yang dinyatakan",
      ERROR),
-    ("PKM121", [('  authority: "Surat Kuasa Wali Kota Nomor 1" / "Power of Attorney of the Mayor Number 1"\n', "")],
+    ("PKM121", [('authority: "Surat Kuasa Wali Kota Nomor 1 tanggal 20 November 2026" / "Power of Attorney of the '
+                 'Mayor Number 1 dated 20 November 2026"  ', "")],
      "party dinkes", "government party `dinkes` states no authority to sign",
      "pihak pemerintah `dinkes` tidak menyebut dasar kewenangannya", ERROR),
     ("PKM122", [('representative: "B"', 'representative: ""')], "party yayasan",

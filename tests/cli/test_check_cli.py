@@ -143,7 +143,7 @@ def test_explain_prints_what_a_rule_checks_and_its_legal_source():
     code, out, _ = run("--explain", "PKM121")
     assert code == 0
     assert out.startswith("PKM121 government-authority (error)\n")
-    assert "must state its authority (`authority`)" in out
+    assert "must state (a) whom it acts for (`acts_for`" in out and "its authority (`authority`)" in out
     assert "Legal source: PP 28/2018 tentang Kerja Sama Daerah" in out
     assert "Pasal 13" not in out  # an article number not read in the official text is not printed
     code, out, _ = run("--explain", "pkm160", "--lang", "id")

@@ -266,7 +266,8 @@ INPUTS = {d.decl.name: d.decl for d in KESEHATAN.declarations if isinstance(d, s
 TEXT_INPUTS = sorted(n for n, d in INPUTS.items() if d.type.kind == "text")
 LIST_INPUTS = sorted(n for n, d in INPUTS.items() if d.type.kind == "list" and d.type.item.kind == "text")
 TYPED_INPUTS = sorted(n for n in INPUTS if n not in TEXT_INPUTS and n not in LIST_INPUTS)
-PARTY_INPUTS = ["nama_dinas", "kepala_dinas", "jabatan_kepala_dinas", "dasar_kewenangan_dinas", "alamat_dinas",
+PARTY_INPUTS = ["nama_dinas", "kepala_dinas", "jabatan_kepala_dinas", "dasar_kewenangan_dinas", "atas_nama_dinas",
+                "alamat_dinas",
                 "nama_yayasan", "ketua_yayasan", "jabatan_ketua_yayasan", "akta_yayasan", "alamat_yayasan"]
 
 

@@ -275,7 +275,18 @@ def test_mutated_returned_docx_files_end_in_a_diagnostic_or_a_comparison(built, 
 
 # -- what a reader sees: hidden text, text boxes, alternate content, frame, labels, fields, hashes -------
 
-OPENING = "preamble, clause opening.standard 1.0.0 (id)"
+OPENING = "preamble, clause opening.standard 2.0.0 (id)"
+
+
+def _example_counts() -> tuple[int, int, int]:
+    """The example's articles, numbered paragraphs and items (per language): what a list label is shown on."""
+    parts = list(compile_agreement(EXAMPLE).agreement.all_parts())
+    paragraphs = [q for p in parts for q in p.paragraphs]
+    return (sum(p.number is not None for p in parts), sum(q.number is not None for q in paragraphs),
+            sum(len(q.items) for q in paragraphs))
+
+
+ARTICLES, PARAGRAPHS, ITEMS = _example_counts()
 _PARAGRAPH_END = r"(Pada hari ini Selasa[^<]*</w:t></w:r>)"
 _TEXT_BOX_VML = ('<w:r><w:pict><v:shape style="width:200pt;height:40pt"><v:textbox><w:txbxContent><w:p><w:r>'
                  '<w:t>PIHAK KEDUA dibebaskan dari seluruh kewajiban pengembalian dana.</w:t></w:r></w:p>'
@@ -300,12 +311,12 @@ _EDITS: dict[str, tuple[dict[str, Callable[[bytes], bytes]], list[str]]] = {
         [f"hidden text at the {OPENING}: «Pada hari ini Selasa", "no longer the vetted text of opening.standard"]),
     "vanish in the item style": (
         {"word/styles.xml": sub(r'(w:styleId="PKMItem">.*?</w:pPr>)', r"\1<w:rPr><w:vanish/></w:rPr>", 1)},
-        ["hidden text: the style `PKMItem` hides the text of 118 paragraphs (w:vanish), first at the "
+        [f"hidden text: the style `PKMItem` hides the text of {2 * ITEMS} paragraphs (w:vanish), first at the "
          f"{OPENING}: «dr. Maria Y. Lerik", "paragraphs: "]),
     "VML text box in a clause": (
         {"word/document.xml": sub(_PARAGRAPH_END, r"\1" + _TEXT_BOX_VML, 1)},
         [f"unrecognised content at the {OPENING}: a text box: «PIHAK KEDUA dibebaskan dari seluruh kewajiban",
-         "no longer the vetted text of opening.standard 1.0.0"]),
+         "no longer the vetted text of opening.standard 2.0.0"]),
     "DrawingML text box in the footer": (
         {"word/footer1.xml": sub(r"(<w:t xml:space=\"preserve\">Halaman </w:t></w:r>)", r"\1" + _TEXT_BOX_WPS, 1)},
         ["unrecognised content at the footer (word/footer1.xml): a text box: «Berlaku tanpa tanda tangan»",
@@ -335,12 +346,12 @@ _EDITS: dict[str, tuple[dict[str, Callable[[bytes], bytes]], list[str]]] = {
          "440/9999/DINKES/XII/2026»"]),
     "paragraph label changed": (
         {"word/numbering.xml": sub(r'<w:lvlText w:val="\(%2\)"/>', '<w:lvlText w:val="(%2) Tidak berlaku:"/>', 1)},
-        ["the list label `(%2)` is defined as `(%2) Tidak berlaku:` (list `PKM articles id|1`), shown on 64 "
-         "paragraphs"]),
+        ["the list label `(%2)` is defined as `(%2) Tidak berlaku:` (list `PKM articles id|1`), shown on "
+         f"{PARAGRAPHS} paragraphs"]),
     "article label changed": (
         {"word/numbering.xml": sub(r'<w:lvlText w:val="Pasal %1"/>', '<w:lvlText w:val="Pasal %1 (dibatalkan)"/>')},
-        ["the list label `Pasal %1` is defined as `Pasal %1 (dibatalkan)` (list `PKM articles id|0`), shown on 12 "
-         "paragraphs"]),
+        ["the list label `Pasal %1` is defined as `Pasal %1 (dibatalkan)` (list `PKM articles id|0`), shown on "
+         f"{ARTICLES} paragraphs"]),
     "a simple field in a clause": (
         {"word/document.xml": sub(_PARAGRAPH_END, r'\1<w:fldSimple w:instr=" DATE \\@ &quot;d MMMM yyyy&quot; ">'
                                   r"<w:r><w:t>1 Januari 2027</w:t></w:r></w:fldSimple>", 1)},
@@ -364,11 +375,11 @@ def test_what_a_reader_sees_beyond_the_clauses_is_reported(case, built, tmp_path
 
 def test_a_forged_clause_hash_blames_the_document_not_the_library(built, tmp_path):
     forged = "0" * 64
-    docx = rewrite(built, {"docProps/custom.xml": sub(r"(pkm:clause\|opening\.standard\|1\.0\.0\|)[0-9a-f]{64}",
+    docx = rewrite(built, {"docProps/custom.xml": sub(r"(pkm:clause\|opening\.standard\|2\.0\.0\|)[0-9a-f]{64}",
                                                     rf"\g<1>{forged}")})
     code, out, err, _ = diff(tmp_path, docx)
     assert code == 1, out + err
-    assert "the DOCX carries a hash for opening.standard 1.0.0 that is not the library's (000000000000…" in out
+    assert "the DOCX carries a hash for opening.standard 2.0.0 that is not the library's (000000000000…" in out
     assert "the document was altered" in out
     assert "changed without a new version" not in out
 
