@@ -40,7 +40,7 @@ from .snapshot import ADHOC, Draft, DraftClause, from_agreement
 from .sources import read_docx_draft, with_reference
 
 #: Party fields a returned DOCX may change, as the source writes them.
-PARTY_FIELDS = ("name", "representative", "position", "authority", "address")
+PARTY_FIELDS = ("name", "representative", "position", "authority", "address", "acts_for")
 
 #: What ends a text block in a source: a returned text that holds it cannot be written into one.
 TRIPLE = '"' * 3
@@ -283,7 +283,9 @@ def explain(old: str, new: str, holes: Sequence[str]) -> dict[str, str] | None:
                 taken[match.start():match.end()] = [True] * (match.end() - match.start())
     regions = [(i1, i2) for tag, i1, i2, _, _ in
                difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes() if tag != "equal"]
-    touched = {index for start, end, index in spans if any(i1 <= end and i2 >= start for i1, i2 in regions)}
+    # a change beside a value counts as the value's: difflib may put " Timur" after the space that follows
+    # "Lombok" ("Lombok Timur " inserted one character past its end)
+    touched = {index for start, end, index in spans if any(i1 <= end + 1 and i2 >= start - 1 for i1, i2 in regions)}
     spans = [span for span in spans if span[2] in touched]
     if not spans or len(spans) > _MAX_HOLES:
         return None

@@ -15,6 +15,7 @@ import docx
 import pytest
 
 from pkm_docs.cli import main
+from pkm_docs.pipeline import compile_agreement
 from tests.support.read_back import docx_text
 from tests.support.word_edits import member, replaced, track, with_member
 
@@ -22,6 +23,13 @@ ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "kemitraan_kesehatan.pkm"
 THREE = ROOT / "templates" / "kehutanan_tiga_pihak.pkm"
 THREE_DATA = ROOT / "templates" / "kehutanan_tiga_pihak.sample.yaml"
+
+#: The number of the article that holds each clause of the example (the merge's report names articles).
+ARTICLE = {use.clause_id: article.number for article in compile_agreement(EXAMPLE).agreement.articles
+           for use in article.clauses}
+HEADINGS = {article.title["id"] for article in compile_agreement(EXAMPLE).agreement.articles}
+FUNDING, DISPUTE, FORCE_MAJEURE = ARTICLE["funding.cost_sharing"], ARTICLE["dispute.court"], \
+    ARTICLE["force_majeure.standard"]
 
 AMOUNT_ID = ("Rp950.000.000,00 (sembilan ratus", "Rp850.000.000,00 (delapan ratus")
 AMOUNT_EN = ("IDR 950,000,000.00 (nine hundred", "IDR 850,000,000.00 (eight hundred")
@@ -91,10 +99,10 @@ def test_an_amount_a_party_rename_and_an_edited_sentence_come_back_into_the_sour
     returned = saved_by(replaced(returned, RENAME), "Sari Dewi")
     code, out, err, path, next_source = merged(tmp_path, source, returned)
     assert code == 0, out + err
-    assert "`total` of funding.cost_sharing (Pasal 4): Rp950.000.000 -> Rp850.000.000" in out
+    assert f"`total` of funding.cost_sharing (Pasal {FUNDING}): Rp950.000.000 -> Rp850.000.000" in out
     assert '`name` of the party `yayasan`: "Yayasan Kasih Ibu Flobamora" -> ' \
            '"Yayasan Kasih Ibu Flobamora Sejahtera"' in out
-    assert "Pasal 11: dispute.court 1.1.0 is now ad-hoc text (changed by Budi Santoso (2026-12-03) (tracked " \
+    assert f"Pasal {DISPUTE}: dispute.court 1.1.0 is now ad-hoc text (changed by Budi Santoso (2026-12-03) (tracked " \
            "changes))" in out
     assert "builds the text of" in out
     text = next_source.read_text(encoding="utf-8")
@@ -129,11 +137,11 @@ def test_an_amount_changed_in_one_language_only_is_not_taken_for_a_new_value(bui
     text = next_source.read_text(encoding="utf-8")
     assert "total: Rp850.000.000" not in text  # the English still says 950 million: not a new value of `total`
     assert "new values:" not in out
-    assert "Pasal 4: funding.cost_sharing " in out and "is now ad-hoc text" in out
+    assert f"Pasal {FUNDING}: funding.cost_sharing " in out and "is now ad-hoc text" in out
     assert "replaces: funding.cost_sharing@" in text and "Rp850.000.000,00 (delapan ratus" in text
     code, out, err = run("check", next_source)  # and the check catches what the other side got wrong
     assert code == 1
-    assert "PKM162 Article 4 paragraph (1): amounts IDR 850,000,000.00 only in the Indonesian text; amounts " \
+    assert f"PKM162 Article {FUNDING} paragraph (1): amounts IDR 850,000,000.00 only in the Indonesian text; amounts " \
            "IDR 950,000,000.00 only in the English text" in out + err
 
 
@@ -153,8 +161,8 @@ def test_a_deleted_article_is_deleted_from_the_source(built, tmp_path):
     paragraphs = list(body.iter("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}p"))
     texts = ["".join(t.text or "" for t in p.iter(
         "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}t")) for p in paragraphs]
-    start = texts.index("Keadaan Kahar")  # the heading of Pasal 10 (its number is Word's list numbering)
-    end = texts.index("Penyelesaian Perselisihan")
+    start = texts.index("Keadaan Kahar")  # the heading of the article (its number is Word's list numbering)
+    end = next(i for i in range(start + 1, len(texts)) if texts[i] in HEADINGS)  # the next article's heading
     rows = {p.getparent().getparent() for p in paragraphs[start:end]
             if p.getparent().tag.endswith("}tc")}  # the parallel layout: a row per paragraph pair
     for row in rows:
@@ -163,7 +171,7 @@ def test_a_deleted_article_is_deleted_from_the_source(built, tmp_path):
     document.save(out_bytes)
     code, out, err, _path, next_source = merged(tmp_path, source, out_bytes.getvalue())
     text = next_source.read_text(encoding="utf-8")
-    assert "Pasal 10 (force_majeure.standard) deleted" in out, out + err
+    assert f"Pasal {FORCE_MAJEURE} (force_majeure.standard) deleted" in out, out + err
     assert "force_majeure" not in text
     assert code == 0, out + err
 
@@ -269,7 +277,7 @@ def test_a_returned_docx_rewritten_by_pandoc_is_merged_by_text_and_says_what_it_
     next_source = tmp_path / "next.pkm"
     code, out, err = run("merge", rewritten, "--into", source, "-o", next_source)
     assert "(mapped by text matching (the DOCX lost its clause marks))" in out, out + err
-    assert "`total` of funding.cost_sharing (Pasal 4): Rp950.000.000 -> Rp850.000.000" in out
+    assert f"`total` of funding.cost_sharing (Pasal {FUNDING}): Rp950.000.000 -> Rp850.000.000" in out
     assert "total: Rp850.000.000" in next_source.read_text(encoding="utf-8")
     if code == 1:  # pandoc drops the title and signature blocks' layout: those lines are listed, not guessed
         assert "not merged:" in out
@@ -280,6 +288,6 @@ def test_a_hidden_direction_mark_the_other_side_left_is_refused_not_written(buil
     hostile = "memilih domisili \u202ehukum yang tetap"
     code, out, err, _path, next_source = merged(tmp_path, source, replaced(data, (SENTENCE[0], hostile)))
     assert code == 1, out + err
-    assert "Pasal 11 (dispute.court): the returned id text holds U+202E (RIGHT-TO-LEFT OVERRIDE)" in out
+    assert f"Pasal {DISPUTE} (dispute.court): the returned id text holds U+202E (RIGHT-TO-LEFT OVERRIDE)" in out
     assert "\u202e" not in next_source.read_text(encoding="utf-8")
     assert "use dispute.court" in next_source.read_text(encoding="utf-8")  # left as the source had it
