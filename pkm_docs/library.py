@@ -46,6 +46,7 @@ BUILTINS: dict[str, tuple[str, ...]] = {
     "party": PARTY_FIELDS,
     "ref": (),  # {ref.KEY} / {ref.KEY.2}: an article of the agreement by its key, checked where it is used
     "annex": (),  # {annex.KEY}: an annex of the agreement by its key ("Lampiran II"), checked where it is used
+    "annexes": (),  # a lone `{annexes}` item line: one item per annex ("Lampiran I: Rencana Kerja")
 }
 
 

@@ -156,9 +156,9 @@ class Article:
 
     @property
     def where(self) -> str:
-        """How tags, bookmarks and the manifest name the part: ``7`` (Pasal 7), ``annex-II``, ``preamble``."""
+        """How tags, bookmarks and the manifest name the part: ``7`` (Pasal 7), ``annex_II``, ``preamble``."""
         if self.kind == "annex":
-            return f"annex-{self.numeral}"
+            return f"annex_{self.numeral}"
         return str(self.number) if self.number is not None else self.kind
 
     @property
@@ -382,3 +382,15 @@ def roman(number: int) -> str:
         count, number = divmod(number, value)
         out.append(letters * count)
     return "".join(out)
+
+
+def from_roman(numeral: str) -> int | None:
+    """The number a Roman numeral written as :func:`roman` writes it stands for ("IV" → 4), or None."""
+    if not numeral or len(numeral) > 20 or set(numeral) - set("MDCLXVI"):
+        return None
+    total, rest = 0, numeral
+    for value, letters in _ROMAN:
+        while rest.startswith(letters):
+            total += value
+            rest = rest[len(letters):]
+    return total if not rest and roman(total) == numeral else None

@@ -111,6 +111,7 @@ class _Resolver:
         self.aliases: dict[str, Text] = {key: Text.same(key) for key in self.party_keys}
         self.article_numbers: dict[str, int] = {}
         self.annex_numbers: dict[str, int] = {}
+        self.annex_titles: dict[str, Text] = {}
         self.references: list[tuple[str, int, s.Span]] = []  # {ref.KEY.N} met, checked once all are resolved
 
     def env(self) -> Env:
@@ -139,6 +140,7 @@ class _Resolver:
         witnesses = self._witnesses([d for d in decls if isinstance(d, s.WitnessDef)])
         self.article_numbers = self._article_numbers([d for d in decls if isinstance(d, s.ArticleDef)])
         self.annex_numbers = self._article_numbers([d for d in decls if isinstance(d, s.ArticleDef)], "annex")
+        self.annex_titles = self._annex_titles([d for d in decls if isinstance(d, s.ArticleDef) and d.kind == "annex"])
         parts: dict[str, list[Article]] = {"preamble": [], "article": [], "closing": [], "annex": []}
         numbers = {"article": 0, "annex": 0}
         for d in decls:
@@ -216,10 +218,45 @@ class _Resolver:
             shown = f"{LABELS['article'][lang]} {number}"
         return f"{_REF_OPEN}{number}.{paragraph}{_REF_MID}{shown}{_REF_CLOSE}"  # taken out by _with_references
 
+    def _annex_titles(self, decls: list[s.ArticleDef]) -> dict[str, Text]:
+        """The title of every numbered annex, before any is resolved (what a `{annexes}` line lists): its own, or
+        that of its first library clause (a mistake in either is reported when the annex is resolved)."""
+        out: dict[str, Text] = {}
+        for decl in decls:
+            if decl.key is None or decl.key.name not in self.annex_numbers or decl.key.name in out:
+                continue
+            title: Text | None = None
+            if decl.title is not None:
+                try:
+                    title = _TEXT.from_source(decl.title, self.env())
+                except ValueProblem:
+                    title = None
+            for item in decl.items:
+                if title is None and isinstance(item, s.Use):
+                    clause = self.library.resolve(item.ref.clause_id, item.ref.constraint) \
+                        if item.ref.constraint is None or valid_constraint(item.ref.constraint) else None
+                    title = clause.title if clause is not None else None
+            out[decl.key.name] = title or Text.same("", self.languages)
+        return out
+
+    def _annex_list(self, lang: str, span: s.Span, ref: str) -> list[str]:
+        """A lone ``{annexes}`` line: "Lampiran I: Rencana Kerja" for each annex, in order."""
+        if not self.annex_numbers and ("annexes", ref) not in self._reported:
+            self._reported.add(("annexes", ref))
+            self.sink.error("PKM028", f"`{ref}` lists the agreement's annexes (`{{annexes}}`), but it has none", span,
+                            "add the annexes (`annex KEY \"Judul\" / \"Title\" { ... }`), or leave this clause out")
+        ordered = sorted(self.annex_numbers.items(), key=lambda kv: kv[1])
+        return [f"{LABELS['annex'][lang]} {roman(n)}: {self.annex_titles.get(key, Text.same('')).get(lang)}".rstrip(": ")
+                for key, n in ordered]
+
     def _annex_reference(self, key: str, lang: str, span: s.Span) -> str:
         """``{annex.KEY}`` → "Lampiran II" / "Annex II"."""
         number = self.annex_numbers.get(key)
         if number is None:
+            raw = span.covered(self.source.text)
+            needle = "{annex." + key + "}"
+            if needle in raw:  # an ad-hoc text: point at the placeholder itself
+                span = span.at_offset(raw, raw.index(needle), len(needle))
             if ("annex", key) not in self._reported:
                 self._reported.add(("annex", key))
                 self.sink.error("PKM028", f"no annex has the key `{key}` that `{{annex.{key}}}` names", span,
@@ -608,6 +645,8 @@ class _Resolver:
                         items.extend(punctuate_items(value.type.items(value.value, lang, env), lang))
                     elif list_name == "parties":
                         items.extend(punctuate_items([p.alias[lang] for p in self.parties.values()], lang))
+                    elif list_name == "annexes":
+                        items.extend(punctuate_items(self._annex_list(lang, span, clause.ref), lang))
                     elif item.startswith(EACH_PARTY):
                         items.extend(punctuate_items(self._each_party(item[len(EACH_PARTY):].strip(), lookup,
                                                                       renumber, lang), lang))

@@ -943,6 +943,19 @@ class Column:
         return self.label[lang] if self.label else self.name
 
 
+class Rows(tuple):
+    """A table value: a tuple of rows, each a tuple of cells, that remembers where each row is written
+    (``spans``, None for a row from a data file), so a check can point at the line of a row."""
+
+    spans: tuple[s.Span | None, ...] = ()
+
+    @classmethod
+    def of(cls, rows: list[tuple[Any, ...]], spans: list[s.Span | None]) -> Rows:
+        out = cls(rows)
+        out.spans = tuple(spans)
+        return out
+
+
 @dataclass(frozen=True)
 class TableType(ValueType):
     """``table(activity "Kegiatan" / "Activity": text, by "Pelaksana" / "Responsible party": party)``: rows of typed
@@ -973,7 +986,7 @@ class TableType(ValueType):
             items = value.items
         else:
             return _NOT_READ
-        return tuple(self._row(item, env) for item in items)
+        return Rows.of([self._row(item, env) for item in items], [item.span for item in items])
 
     def _row(self, item: s.Value, env: Env) -> tuple[Any, ...]:
         if not isinstance(item, s.Mapping):
@@ -1023,7 +1036,7 @@ class TableType(ValueType):
                     raise ValueProblem(f"row {index + 1}, column `{column.name}`: {problem.message}",
                                        problem.hint) from None
             out.append(tuple(cells))
-        return tuple(out)
+        return Rows.of(out, [None] * len(out))
 
     def from_cell(self, text):
         raise ValueProblem("a table is given in a YAML or JSON data file, not in a CSV cell",
