@@ -948,12 +948,21 @@ class Rows(tuple):
     (``spans``, None for a row from a data file), so a check can point at the line of a row."""
 
     spans: tuple[s.Span | None, ...] = ()
+    cell_spans: tuple[tuple[s.Span | None, ...], ...] = ()  # per row, each cell's (in the columns' order)
 
     @classmethod
-    def of(cls, rows: list[tuple[Any, ...]], spans: list[s.Span | None]) -> Rows:
+    def of(cls, rows: list[tuple[Any, ...]], spans: list[s.Span | None],
+           cell_spans: list[tuple[s.Span | None, ...]] | None = None) -> Rows:
         out = cls(rows)
         out.spans = tuple(spans)
+        out.cell_spans = tuple(cell_spans or ())
         return out
+
+    def span_of(self, row: int, column: int | None = None) -> s.Span | None:
+        """Where row ``row`` (or its cell in ``column``) is written, when it was written in a source."""
+        if column is not None and row < len(self.cell_spans) and column < len(self.cell_spans[row]):
+            return self.cell_spans[row][column] or self.span_of(row)
+        return self.spans[row] if row < len(self.spans) else None
 
 
 @dataclass(frozen=True)
@@ -986,7 +995,13 @@ class TableType(ValueType):
             items = value.items
         else:
             return _NOT_READ
-        return Rows.of([self._row(item, env) for item in items], [item.span for item in items])
+        return Rows.of([self._row(item, env) for item in items], [item.span for item in items],
+                       [self._cell_spans(item) for item in items])
+
+    def _cell_spans(self, item: s.Value) -> tuple[s.Span | None, ...]:
+        written = {key.name: cell.span for key, cell in item.entries if isinstance(key, s.Name)} \
+            if isinstance(item, s.Mapping) else {}
+        return tuple(written.get(c.name) for c in self.columns)
 
     def _row(self, item: s.Value, env: Env) -> tuple[Any, ...]:
         if not isinstance(item, s.Mapping):
@@ -1039,8 +1054,16 @@ class TableType(ValueType):
         return Rows.of(out, [None] * len(out))
 
     def from_cell(self, text):
-        raise ValueProblem("a table is given in a YAML or JSON data file, not in a CSV cell",
-                           "give this input in the template's data file")
+        """A JSON list of rows, each an object: ``[{"item": "Bibit", "funder": "kph", "amount": 350000000}]``."""
+        import json
+
+        if not text.strip().startswith("["):
+            raise ValueProblem("a table in a CSV cell is a JSON list of rows",
+                               'write e.g. [{"' + '": ..., "'.join(c.name for c in self.columns) + '": ...}]')
+        try:
+            return json.loads(text)
+        except (ValueError, RecursionError) as exc:
+            raise ValueProblem(f"this table is not valid JSON ({exc})") from None
 
     def order(self, value):
         return len(value)

@@ -300,7 +300,7 @@ _EDITS: dict[str, tuple[dict[str, Callable[[bytes], bytes]], list[str]]] = {
         [f"hidden text at the {OPENING}: «Pada hari ini Selasa", "no longer the vetted text of opening.standard"]),
     "vanish in the item style": (
         {"word/styles.xml": sub(r'(w:styleId="PKMItem">.*?</w:pPr>)', r"\1<w:rPr><w:vanish/></w:rPr>", 1)},
-        ["hidden text: the style `PKMItem` hides the text of 118 paragraphs (w:vanish), first at the "
+        ["hidden text: the style `PKMItem` hides the text of 122 paragraphs (w:vanish), first at the "
          f"{OPENING}: «dr. Maria Y. Lerik", "paragraphs: "]),
     "VML text box in a clause": (
         {"word/document.xml": sub(_PARAGRAPH_END, r"\1" + _TEXT_BOX_VML, 1)},
@@ -335,11 +335,11 @@ _EDITS: dict[str, tuple[dict[str, Callable[[bytes], bytes]], list[str]]] = {
          "440/9999/DINKES/XII/2026»"]),
     "paragraph label changed": (
         {"word/numbering.xml": sub(r'<w:lvlText w:val="\(%2\)"/>', '<w:lvlText w:val="(%2) Tidak berlaku:"/>', 1)},
-        ["the list label `(%2)` is defined as `(%2) Tidak berlaku:` (list `PKM articles id|1`), shown on 64 "
+        ["the list label `(%2)` is defined as `(%2) Tidak berlaku:` (list `PKM articles id|1`), shown on 66 "
          "paragraphs"]),
     "article label changed": (
         {"word/numbering.xml": sub(r'<w:lvlText w:val="Pasal %1"/>', '<w:lvlText w:val="Pasal %1 (dibatalkan)"/>')},
-        ["the list label `Pasal %1` is defined as `Pasal %1 (dibatalkan)` (list `PKM articles id|0`), shown on 12 "
+        ["the list label `Pasal %1` is defined as `Pasal %1 (dibatalkan)` (list `PKM articles id|0`), shown on 13 "
          "paragraphs"]),
     "a simple field in a clause": (
         {"word/document.xml": sub(_PARAGRAPH_END, r'\1<w:fldSimple w:instr=" DATE \\@ &quot;d MMMM yyyy&quot; ">'

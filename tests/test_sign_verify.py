@@ -408,7 +408,8 @@ def test_the_docx_is_verified_against_the_library(tmp_path) -> None:
 def test_preflight_passes_on_the_build_and_names_what_it_checks(unsigned) -> None:
     code, out, _ = run("verify", "--preflight", str(unsigned))
     assert code == 0, out
-    for words in ("all 14 pages A4", "PDF version 1.7", "every font embedded",
+    # 16: 14 pages of the agreement, then its two annexes (work plan, budget) on a page each
+    for words in ("all 16 pages A4", "PDF version 1.7", "every font embedded",
                   "signature fields: dinkes, yayasan, saksi_dinas, saksi_yayasan",
                   "no signature field covers the 2 e-meterai area(s)"):
         assert words in out

@@ -15,7 +15,7 @@ from ..errors import ERROR
 from ..locale import money_figures
 from ..model import Agreement, Article, ClauseUse, Value, from_roman
 from ..syntax import Span
-from ..values import Allocation, MoneyType, PartyType, TableType
+from ..values import Allocation, MoneyType, PartyType, Rows, TableType
 from .registry import Context, Finding, finding, rule
 from .walk import article_label, clause_uses, locate, text_units, use_span
 
@@ -67,12 +67,12 @@ def _budget_lines(agreement: Agreement) -> Iterator[tuple[Article, ClauseUse, Va
                 yield article, use, value, funder, amount
 
 
-def _row_span(value: Value, index: int | None) -> Span | None:
-    """Where row ``index`` of a table value is written (the table's span when unknown)."""
-    spans = getattr(value.value, "spans", ())
-    if index is not None and index < len(spans) and spans[index] is not None:
-        return spans[index]
-    return value.span
+def _row_span(value: Value, index: int | None, column: int) -> Span | None:
+    """Where the cell in ``column`` of row ``index`` of a table value is written (the table's span when unknown:
+    a table from a data file)."""
+    rows = value.value
+    span = rows.span_of(index, column) if isinstance(rows, Rows) and index is not None else None
+    return span or value.span
 
 
 @rule("PKM180", "annex-budget-mismatch", ERROR,
@@ -123,7 +123,7 @@ def annex_budget_mismatch(ctx: Context) -> Iterator[Finding]:
                 f"the budget lines of the {alias.get('en')} in {article_label(annex)['en']} add up to "
                 f"{_money(got, 'en')}, but its part in {where['en']} is {_money(want, 'en')} "
                 f"({_money(off, 'en')} {'too much' if more else 'short'})",
-                _row_span(value, last_row.get(party.key)) or use_span(agreement, annex, use),
+                _row_span(value, last_row.get(party.key), amount) or use_span(agreement, annex, use),
                 ("sesuaikan rincian anggaran atau bagian pendanaan PIHAK itu",
                  "adjust the budget lines or that PARTY's part of the funding"))
         whole = sum(added.values(), Decimal(0))
@@ -137,7 +137,7 @@ def annex_budget_mismatch(ctx: Context) -> Iterator[Finding]:
                 f"the budget lines in {article_label(annex)['en']} add up to {_money(whole, 'en')}, but the total "
                 f"cost in {where['en']} is {_money(total.value, 'en')} ({_money(off, 'en')} "
                 f"{'too much' if more else 'short'})",
-                _row_span(value, len(rows) - 1 if rows else None) or use_span(agreement, annex, use),
+                _row_span(value, len(rows) - 1 if rows else None, amount) or use_span(agreement, annex, use),
                 ("sesuaikan rincian anggaran atau jumlah biaya", "adjust the budget lines or the total cost"))
 
 

@@ -2,7 +2,7 @@
 
 The answers are plain JSON: a text is ``{"id": ..., "en": ...}`` (English left empty when it is the same), a date
 ``{"d", "m", "y"}``, a duration ``{"n", "unit"}``, a list a list of its items, an allocation a list of
-``{"who", "amount"}`` rows, a table a list of rows, each ``{column: answer}``, a period ``{"from": date, "until": date}``,
+``{"who", "amount"}`` rows, a table a list of rows (each ``{column: answer}``), a period ``{"from", "until"}``,
 anything else the string typed. Nothing here
 judges a value: the data file is read by ``data.parse_data`` and the types of ``values.py``, as in ``pkm build``.
 """
