@@ -59,11 +59,13 @@ class Table:
     rows: tuple[tuple[Text, ...], ...]
     total: tuple[Text, ...] = ()
     figures: tuple[bool, ...] = ()  # per column: it holds amounts or numbers (set right-aligned)
+    narrow: tuple[bool, ...] = ()  # per column: its cells are short (figures, a party's alias): as wide as they are
 
     def to_data(self) -> dict[str, Any]:
         return {
             "columns": [c.to_data() for c in self.columns],
             "figures": list(self.figures),
+            "narrow": list(self.narrow),
             "rows": [[cell.to_data() for cell in row] for row in self.rows],
             "total": [cell.to_data() for cell in self.total],
         }

@@ -686,7 +686,8 @@ class _Resolver:
                           if c == money else Text.same("", langs) for c in range(len(type_.columns)))
             total = tuple(self._text(t) for t in total)
         figures = tuple(isinstance(c.type, (MoneyType, IntegerType, QuantityType, PercentType)) for c in type_.columns)
-        return Table(columns, rows, total, figures)
+        narrow = tuple(f or isinstance(c.type, PartyType) for f, c in zip(figures, type_.columns))
+        return Table(columns, rows, total, figures, narrow)
 
     def _each_party(self, template: str, lookup, renumber, lang: str) -> list[str]:
         """An ``{each party}`` item written once for every party, ``{party...}`` naming that party."""

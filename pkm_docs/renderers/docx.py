@@ -844,8 +844,7 @@ class _BodyBuilder:
         hold its clause's bookmark (a table between them is inside it)."""
         width = story.width - sum(story.margins.get(side, 0) for side in ("left", "right")) \
             if isinstance(story, markup.Cell) else Emu(self.width).twips
-        weights = [2 if index == 0 else 1.4 if figures else 1
-                   for index, figures in enumerate(table.figures or (False,) * len(table.columns))]
+        weights = [1.3 if narrow else 2 for narrow in (table.narrow or (False,) * len(table.columns))]
         columns = [int(width * w / sum(weights)) for w in weights]
         before = self.add(TEXT, story)
         before.space_after, before.line = 0, Pt(2).twips
