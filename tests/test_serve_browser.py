@@ -94,6 +94,12 @@ def fill(page, type_, name: str, raw, parties: list[str]) -> None:
                 page.click(f'button[value="add:{name}"]')
             page.fill(f'[name="{name}.{row}.who"]', key)
             fill(page, type_.of, f"{name}.{row}.amount", amount, parties)
+    elif kind == "table":
+        for i, row in enumerate(raw):
+            if i and page.locator(f'[name^="{name}.{i}."]').count() == 0:
+                page.click(f'button[value="add:{name}"]')  # a new row; what was typed so far is kept
+            for column in type_.columns:
+                fill(page, column.type, f"{name}.{i}.{column.name}", row[column.name], parties)
     elif kind == "boolean":
         page.check(f'[name="{name}"][value="{"yes" if raw else "no"}"]')
     elif kind == "choice":

@@ -575,12 +575,12 @@ class _BodyBuilder:
 
     def annexes(self, layout: str) -> None:
         """Each annex from a new page after the signatures, laid out as the articles are (in the sequential
-        layout, each annex once per language)."""
+        layout, the annexes in the first language, then again in the next, as the PDF has them)."""
         assert self.lists is not None  # set by build(), the only caller
         before = len(self.agreement.all_parts())
-        for index, annex in enumerate(self.agreement.annexes, start=before):
-            groups = [(lang,) for lang in self.langs] if layout == "sequential" else [self.langs]
-            for langs in groups:
+        groups = [(lang,) for lang in self.langs] if layout == "sequential" else [self.langs]
+        for langs in groups:
+            for index, annex in enumerate(self.agreement.annexes, start=before):
                 self.spacer(Pt(1)).page_break_before = True
                 if len(langs) == 1:
                     self.heading(self.body, annex, langs[0])
