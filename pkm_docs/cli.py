@@ -191,6 +191,8 @@ def _build(args: argparse.Namespace, stdout: TextIO, stderr: TextIO, sources: di
 
 
 def _place(where: str) -> str:
+    if where.startswith("annex_"):
+        return f"Lampiran {where.removeprefix('annex_')}"
     return f"Pasal {where}" if where.isdigit() else {"preamble": "pembukaan", "closing": "penutup"}.get(where, where)
 
 

@@ -45,6 +45,8 @@ BUILTINS: dict[str, tuple[str, ...]] = {
     "each": (),
     "party": PARTY_FIELDS,
     "ref": (),  # {ref.KEY} / {ref.KEY.2}: an article of the agreement by its key, checked where it is used
+    "annex": (),  # {annex.KEY}: an annex of the agreement by its key ("Lampiran II"), checked where it is used
+    "annexes": (),  # a lone `{annexes}` item line: one item per annex ("Lampiran I: Rencana Kerja")
 }
 
 
@@ -193,6 +195,9 @@ def content_hash(clause_id: str, version: str, title: Text, body: dict[str, str]
                 "name": p.name,
                 "type": p.type.describe(),
                 "labels": [value_form(label) for label in p.type.labels],
+                # a table's column headings are words the clause prints (absent for other types: their hashes stay)
+                **({"columns": [[name, value_form(label) if label else None] for name, label, _ in p.type.columns]}
+                   if p.type.columns else {}),
                 # what the checks make of a value (`means`) is the library's annotation, not the clause's text
                 "constraints": [[c.kind, value_form(c.value)] for c in p.constraints if c.kind != "means"],
             }
@@ -507,7 +512,8 @@ def _errors(sink: DiagnosticSink) -> int:
 def check_type(type_expr: s.TypeExpr, sink: DiagnosticSink) -> None:
     if type_expr.kind not in ALL_TYPES:
         sink.error("PKM027", f"unknown type `{type_expr.kind}`", type_expr.span,
-                   suggest(type_expr.kind, ALL_TYPES) or f"types are {', '.join(SIMPLE_TYPES)}, quantity(UNIT), choice(...), list of ..., allocation of ...")
+                   suggest(type_expr.kind, ALL_TYPES) or f"types are {', '.join(SIMPLE_TYPES)}, quantity(UNIT), choice(...), list of ..., allocation of ..., "
+                   "table(column: type, ...)")
         return
     if type_expr.unit is not None and type_expr.kind != "quantity":
         sink.error("PKM027", f"`{type_expr.kind}` takes no unit", type_expr.span)
@@ -517,6 +523,14 @@ def check_type(type_expr: s.TypeExpr, sink: DiagnosticSink) -> None:
         elif type_expr.unit not in UNITS:
             sink.error("PKM027", f"unknown unit `{type_expr.unit}`", type_expr.span,
                        suggest(type_expr.unit, UNITS) or f"units are {', '.join(UNITS)}")
+    if type_expr.kind == "table":
+        for name, _, item in type_expr.columns:
+            if item.kind in ("list", "allocation", "period", "table"):
+                sink.error("PKM027", f"column `{name}`: a table's cell holds one value, not a {item.kind}", item.span,
+                           "give a column of text, money, party, integer, date, percent, quantity or choice")
+            else:
+                check_type(item, sink)
+        return
     if type_expr.kind in ("list", "allocation") and type_expr.item is not None:
         if type_expr.item.kind in ("list", "allocation", "period"):
             sink.error("PKM027", f"a {type_expr.kind} of {type_expr.item.kind}s is not supported", type_expr.span)
@@ -542,6 +556,10 @@ def _check_placeholders(text: str, span: s.Span, source: str, params: dict[str, 
             if use.field and use.field not in fields:
                 sink.error("PKM028", f"`{use.name}` has no field `{use.field}`", where,
                            suggest(use.field, fields) or (f"its fields are {', '.join(fields)}" if fields else None))
+        elif use.name == "annex":
+            if use.field is None:
+                sink.error("PKM028", "`{annex}` needs the key of an annex", where,
+                           "write `{annex.KEY}` for its number (\"Lampiran II\")")
         elif use.name == "ref":
             if use.field is None:
                 sink.error("PKM028", "`{ref}` needs the key of an article", where,

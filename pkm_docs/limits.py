@@ -31,7 +31,7 @@ def limit_problems(agreement: Agreement) -> list[Diagnostic]:
     found: list[Diagnostic] = []
     titles = [("the title", agreement.title, agreement.span)]
     titles += [(_where(article), article.title, article.span or agreement.span)
-               for article in (*agreement.preamble, *agreement.articles, *agreement.closing)]
+               for article in agreement.every_part()]
     for what, text, span in titles:
         for lang, value in sorted(text.by_lang.items()):
             if len(value) > MAX_TITLE_CHARS:
@@ -50,6 +50,8 @@ def limit_problems(agreement: Agreement) -> list[Diagnostic]:
 
 
 def _where(article: Article) -> str:
+    if article.kind == "annex":
+        return f"the title of annex {article.numeral}"
     if article.number is not None:
         return f"the title of article {article.number}"
     return f"the title of the {article.kind}"

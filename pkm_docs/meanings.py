@@ -12,14 +12,19 @@
     param starts_on: date means term_start
     param duration: duration means term_length
     param report_every: duration means period
+    param lines: table(item: text, funder: party, amount: money) means budget_lines   # per funder, adds up to
+                                                                 # the funding clause's amounts (an annex)
+    param rows: table(activity: text, schedule: text, by: party) means work_plan
+    param members: table(name: text, position: text, party: party) means members
+    param map: text means map
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .values import (AllocationType, DateType, DurationType, IntegerType, MoneyType, PercentType, PeriodType,
-                     TextType, ValueType)
+from .values import (AllocationType, DateType, DurationType, IntegerType, MoneyType, PartyType, PercentType,
+                     PeriodType, TableType, TextType, ValueType)
 
 
 @dataclass(frozen=True)
@@ -56,6 +61,11 @@ MEANINGS: dict[str, MeaningSpec] = {m.name: m for m in (
     MeaningSpec("term_end", (DateType,), ("tanggal berakhir", "the date the term ends")),
     MeaningSpec("term_length", (DurationType,), ("lamanya jangka waktu", "the length of the term")),
     MeaningSpec("period", (DurationType,), ("periode pelaporan atau evaluasi", "a reporting or evaluation period")),
+    MeaningSpec("budget_lines", (TableType,), ("rincian anggaran: setiap baris dengan penyandang dana dan jumlahnya",
+                                               "budget lines: each with its funder and its amount")),
+    MeaningSpec("work_plan", (TableType,), ("rencana kerja", "the work plan")),
+    MeaningSpec("members", (TableType,), ("susunan anggota", "the list of members")),
+    MeaningSpec("map", (TextType,), ("peta areal", "the map of the area")),
 )}
 
 
@@ -86,6 +96,10 @@ def check_meaning(meaning: Meaning, type_: ValueType, roles: tuple[str, ...]) ->
             return f"`means {meaning.name}` takes no argument here"
         if meaning.arg not in roles and not (spec.arg == "role or each" and meaning.arg == "each"):
             return f"`{meaning.arg}` is not a role" + (" or `each`" if spec.arg == "role or each" else "")
+    elif spec.name == "budget_lines" and isinstance(type_, TableType) and (
+            sum(isinstance(c.type, PartyType) for c in type_.columns) != 1
+            or sum(isinstance(c.type, MoneyType) for c in type_.columns) != 1):
+        return "`means budget_lines` applies to a table with one party column (the funder) and one money column"
     elif spec.name == "seats" and isinstance(type_, IntegerType):
         return "`means seats` on an integer names whose seats: `seats(each)` or `seats(government)`"
     return None

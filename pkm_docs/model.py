@@ -51,6 +51,27 @@ class Reference:
 
 
 @dataclass(frozen=True)
+class Table:
+    """A table of an annex (a work plan, a budget, a list of members): its column headings and its rows, every
+    cell a :class:`Text`; ``total`` the closing row (its first cell the label, e.g. "Jumlah" / "Total")."""
+
+    columns: tuple[Text, ...]
+    rows: tuple[tuple[Text, ...], ...]
+    total: tuple[Text, ...] = ()
+    figures: tuple[bool, ...] = ()  # per column: it holds amounts or numbers (set right-aligned)
+    narrow: tuple[bool, ...] = ()  # per column: its cells are short (figures, a party's alias): as wide as they are
+
+    def to_data(self) -> dict[str, Any]:
+        return {
+            "columns": [c.to_data() for c in self.columns],
+            "figures": list(self.figures),
+            "narrow": list(self.narrow),
+            "rows": [[cell.to_data() for cell in row] for row in self.rows],
+            "total": [cell.to_data() for cell in self.total],
+        }
+
+
+@dataclass(frozen=True)
 class Paragraph:
     """A paragraph of an article: numbered ``(1)`` when ``number`` is set, with lettered items ``a.``, ``b.``;
     ``refs`` says where its texts hold cross-references (a renderer may make them live fields)."""
@@ -60,6 +81,7 @@ class Paragraph:
     items: tuple[Text, ...] = ()
     clause_id: str | None = None
     refs: tuple[Reference, ...] = field(default=(), compare=False)
+    table: Table | None = None  # a paragraph of an annex may be a table (its text is then empty)
 
     def to_data(self) -> dict[str, Any]:
         return {
@@ -67,6 +89,7 @@ class Paragraph:
             "text": self.text.to_data(),
             "items": [item.to_data() for item in self.items],
             "clause": self.clause_id,
+            **({"table": self.table.to_data()} if self.table is not None else {}),
         }
 
 
@@ -124,14 +147,30 @@ class ClauseUse:
 
 @dataclass(frozen=True)
 class Article:
-    """A numbered article ("Pasal N" / "Article N"), or an unnumbered part (preamble, closing) when number is None.
-    Its paragraphs are those of its clause uses, in order."""
+    """A numbered article ("Pasal N" / "Article N"), an annex ("Lampiran II" / "Annex II": ``kind`` "annex",
+    ``number`` 2), or an unnumbered part (preamble, closing) when number is None. Its paragraphs are those of its
+    clause uses, in order."""
 
     number: int | None
     title: Text
     clauses: tuple[ClauseUse, ...]
-    kind: str = "article"  # "preamble", "article" or "closing"
+    kind: str = "article"  # "preamble", "article", "closing" or "annex"
     span: Span | None = None
+    key: str | None = None  # what ``{ref.KEY}`` / ``{annex.KEY}`` names
+
+    @property
+    def where(self) -> str:
+        """How tags, bookmarks and the manifest name the part: ``7`` (Pasal 7), ``annex_II``, ``preamble``."""
+        if self.kind == "annex":
+            return f"annex_{self.numeral}"
+        return str(self.number) if self.number is not None else self.kind
+
+    @property
+    def numeral(self) -> str:
+        """An annex's number in Roman numerals ("II"); an article's in figures."""
+        if self.number is None:
+            return ""
+        return roman(self.number) if self.kind == "annex" else str(self.number)
 
     @property
     def paragraphs(self) -> tuple[Paragraph, ...]:
@@ -145,6 +184,7 @@ class Article:
         return {
             "kind": self.kind,
             "number": self.number,
+            **({"numeral": self.numeral} if self.kind == "annex" else {}),
             "title": self.title.to_data(),
             "paragraphs": [p.to_data() for p in self.paragraphs],
             "clauses": [c.to_data() for c in self.clauses],
@@ -292,6 +332,7 @@ class Agreement:
     span: Span | None = None
     witnesses: tuple[Witness, ...] = ()
     provisional: bool = False  # the scheme is provisional: its required contents are not yet checked against law
+    annexes: tuple[Article, ...] = ()  # lampiran, numbered I, II ..., printed after the signatures
 
     def in_language(self, lang: str) -> Agreement:
         """The same agreement in ``lang`` alone (for one file per language)."""
@@ -301,12 +342,16 @@ class Agreement:
         return next(p for p in self.parties if p.key == key)
 
     def uses(self) -> tuple[tuple[Article, ClauseUse], ...]:
-        """Every clause use (ad-hoc texts included) with its article, in document order."""
-        return tuple((article, use) for article in self.all_parts() for use in article.clauses)
+        """Every clause use (ad-hoc texts included) with its article or annex, in document order."""
+        return tuple((article, use) for article in self.every_part() for use in article.clauses)
 
     def all_parts(self) -> tuple[Article, ...]:
-        """Preamble, articles and closing, in document order."""
+        """Preamble, articles and closing, in document order (what comes before the signatures)."""
         return self.preamble + self.articles + self.closing
+
+    def every_part(self) -> tuple[Article, ...]:
+        """Preamble, articles, closing and the annexes after them."""
+        return self.all_parts() + self.annexes
 
     def to_data(self) -> dict[str, Any]:
         """The model as plain JSON-able data: what the typst template reads."""
@@ -321,6 +366,7 @@ class Agreement:
             "preamble": [a.to_data() for a in self.preamble],
             "articles": [a.to_data() for a in self.articles],
             "closing": [a.to_data() for a in self.closing],
+            **({"annexes": [a.to_data() for a in self.annexes]} if self.annexes else {}),
             "witnesses": [w.to_data() for w in self.witnesses],
             "labels": {key: text.to_data() for key, text in self.labels.items()},
             "manifest": self.manifest.to_data(),
@@ -342,3 +388,28 @@ def _only(value: Any, lang: str) -> Any:
         return replace(value, **{f.name: _only(getattr(value, f.name), lang) for f in fields(value)
                                  if f.init and f.name != "span"})
     return value
+
+
+_ROMAN = ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"), (40, "XL"),
+          (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"))
+
+
+def roman(number: int) -> str:
+    """``number`` (1 and up) in Roman numerals, as annexes are numbered: 4 → "IV"."""
+    out = []
+    for value, letters in _ROMAN:
+        count, number = divmod(number, value)
+        out.append(letters * count)
+    return "".join(out)
+
+
+def from_roman(numeral: str) -> int | None:
+    """The number a Roman numeral written as :func:`roman` writes it stands for ("IV" → 4), or None."""
+    if not numeral or len(numeral) > 20 or set(numeral) - set("MDCLXVI"):
+        return None
+    total, rest = 0, numeral
+    for value, letters in _ROMAN:
+        while rest.startswith(letters):
+            total += value
+            rest = rest[len(letters):]
+    return total if not rest and roman(total) == numeral else None

@@ -53,7 +53,7 @@ _TERMINAL_NAMES = {
 _KEYWORDS = (
     "agreement", "party", "witness", "input", "article", "preamble", "closing", "clause", "scheme", "glossary",
     "use", "text", "param", "require", "term", "when", "min", "max", "default", "optional",
-    "means", "allocation", "section",
+    "means", "allocation", "section", "annex", "table",
 )
 
 
@@ -216,6 +216,17 @@ class _ToSyntax(Transformer):
     def allocation_type(self, meta, children):
         return s.TypeExpr("allocation", self.sp(meta), item=children[0], over_parties=children[1] is not None)
 
+    def table_column(self, meta, children):
+        name, label, item = children
+        return str(name), label, item
+
+    def table_type(self, meta, children):
+        names = [name for name, _, _ in children]
+        for index, (name, _, item) in enumerate(children):
+            if name in names[:index]:
+                raise _SyntaxProblem("PKM027", f"column `{name}` is declared twice in this table", item.span)
+        return s.TypeExpr("table", self.sp(meta), columns=tuple(children))
+
     def over(self, meta, children):
         return True
 
@@ -307,6 +318,10 @@ class _ToSyntax(Transformer):
     def article_def(self, meta, children):
         key, title, *items = children
         return s.ArticleDef("article", title, tuple(items), self.sp(meta), key)
+
+    def annex_def(self, meta, children):
+        key, title, *items = children
+        return s.ArticleDef("annex", title, tuple(items), self.sp(meta), key)
 
     def article_key(self, meta, children):
         return s.Name(str(children[0]), self.tok(children[0]))

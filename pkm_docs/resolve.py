@@ -18,9 +18,9 @@ from .conditions import ConditionError, compile_condition, evaluate
 from .errors import Diagnostic, DiagnosticSink, suggest
 from .library import BUILTINS, ROLES, ClauseVersion, Library, ParamSpec, compile_param
 from .model import (LANGUAGES, AdhocEntry, Agreement, Article, ClauseUse, Manifest, ManifestEntry, Paragraph, Party,
-                    Reference, Text, Value, Witness)
-from .values import (PARTY_FIELDS, Allocation, AllocationType, BooleanType, DateType, Env, comparable,
-                     ListType, PartyType, TextType, ValueProblem, ValueType, check_bounds)
+                    Reference, Table, Text, Value, Witness, roman)
+from .values import (PARTY_FIELDS, Allocation, AllocationType, BooleanType, DateType, Env, IntegerType, comparable,
+                     ListType, MoneyType, PartyType, PercentType, QuantityType, TableType, TextType, ValueProblem, ValueType, check_bounds)
 from .versions import matches, valid_constraint
 
 if TYPE_CHECKING:  # data.py brings in PyYAML, which a build without a data file does not need
@@ -58,6 +58,9 @@ LABELS = {
     "witnesses": Text({"id": "Saksi-saksi", "en": "Witnesses"}),
     "adhoc": Text({"id": "teks lepas, tidak dari pustaka klausul", "en": "ad-hoc text, not from the clause library"}),
     "paragraph": Text({"id": "ayat", "en": "paragraph"}),
+    "annex": Text({"id": "Lampiran", "en": "Annex"}),
+    "total": Text({"id": "Jumlah", "en": "Total"}),
+    "annex_of": Text({"id": "Lampiran Perjanjian", "en": "Annex to Agreement"}),
     "provisional": Text({"id": "Disusun menurut skema sementara: muatan wajibnya belum diperiksa terhadap "
                                "peraturannya.",
                          "en": "Drafted under a provisional scheme: its required contents are not yet checked "
@@ -108,6 +111,8 @@ class _Resolver:
         self.party_keys = frozenset(d.key for d in source.declarations if isinstance(d, s.PartyDef))
         self.aliases: dict[str, Text] = {key: Text.same(key) for key in self.party_keys}
         self.article_numbers: dict[str, int] = {}
+        self.annex_numbers: dict[str, int] = {}
+        self.annex_titles: dict[str, Text] = {}
         self.references: list[tuple[str, int, s.Span]] = []  # {ref.KEY.N} met, checked once all are resolved
 
     def env(self) -> Env:
@@ -135,34 +140,38 @@ class _Resolver:
         self._parties([d for d in decls if isinstance(d, s.PartyDef)])
         witnesses = self._witnesses([d for d in decls if isinstance(d, s.WitnessDef)])
         self.article_numbers = self._article_numbers([d for d in decls if isinstance(d, s.ArticleDef)])
-        parts: dict[str, list[Article]] = {"preamble": [], "article": [], "closing": []}
-        number = 0
+        self.annex_numbers = self._article_numbers([d for d in decls if isinstance(d, s.ArticleDef)], "annex")
+        self.annex_titles = self._annex_titles([d for d in decls if isinstance(d, s.ArticleDef) and d.kind == "annex"])
+        parts: dict[str, list[Article]] = {"preamble": [], "article": [], "closing": [], "annex": []}
+        numbers = {"article": 0, "annex": 0}
         for d in decls:
             if isinstance(d, s.ArticleDef):
-                article = self._article(d, number + 1 if d.kind == "article" else None)
+                numbered = d.kind in numbers
+                article = self._article(d, numbers[d.kind] + 1 if numbered else None)
                 if article is not None:
                     parts[d.kind].append(article)
-                    number += d.kind == "article"
+                    if numbered:
+                        numbers[d.kind] += 1
         self._check_references(parts["article"])
         if not parts["article"] and not self.sink.has_errors:
             self.sink.error("PKM031", "the agreement has no article", headers[0].span,
                             "add `article { use purpose.scope@^1 { ... } }`")
         self.sink.raise_if_errors()
-        manifest = self._manifest(parts["preamble"] + parts["article"] + parts["closing"])
+        manifest = self._manifest(parts["preamble"] + parts["article"] + parts["closing"] + parts["annex"])
         agreement = Agreement(
             title=header["title"], number=header["number"], scheme=header["scheme"], languages=self.languages,
             governing_language=header["governing"], signing_date=header["signed_on"],
             signing_place=header["signed_at"], parties=tuple(self.parties.values()),
             preamble=tuple(parts["preamble"]), articles=tuple(parts["article"]), closing=tuple(parts["closing"]),
             manifest=manifest, labels={k: self._text(v) for k, v in LABELS.items()}, span=headers[0].span,
-            witnesses=witnesses,
+            witnesses=witnesses, annexes=tuple(parts["annex"]),
             provisional=bool(header["scheme"] and self.library.schemes[header["scheme"]].provisional),
         )
         return Resolved(agreement, tuple(d for d in self.sink.diagnostics if not d.is_error))
 
-    def _article_numbers(self, decls: list[s.ArticleDef]) -> dict[str, int]:
-        """The final number of every keyed article, before any is resolved, so a text may refer to a later one:
-        an article is numbered when one of its items' conditions holds (as resolution numbers it)."""
+    def _article_numbers(self, decls: list[s.ArticleDef], kind: str = "article") -> dict[str, int]:
+        """The final number of every keyed article (or annex, ``kind``), before any is resolved, so a text may refer
+        to a later one: an article is numbered when one of its items' conditions holds (as resolution numbers it)."""
         numbers: dict[str, int] = {}
         spans: dict[str, s.Span] = {}
         number = 0
@@ -177,14 +186,15 @@ class _Resolver:
                 return False
 
         for decl in decls:
-            if decl.kind != "article":
+            if decl.kind != kind:
                 continue
             if not any(item.condition is None or holds(item.condition) for item in decl.items):
                 continue
             number += 1
             if decl.key is not None:
                 if decl.key.name in numbers:
-                    self.sink.error("PKM020", f"two articles have the key `{decl.key.name}`", decl.key.span,
+                    self.sink.error("PKM020", f"two {kind}es have the key `{decl.key.name}`" if kind == "annex"
+                                    else f"two articles have the key `{decl.key.name}`", decl.key.span,
                                     f"the first is on line {spans[decl.key.name].line}")
                     continue
                 numbers[decl.key.name] = number
@@ -208,6 +218,53 @@ class _Resolver:
         else:
             shown = f"{LABELS['article'][lang]} {number}"
         return f"{_REF_OPEN}{number}.{paragraph}{_REF_MID}{shown}{_REF_CLOSE}"  # taken out by _with_references
+
+    def _annex_titles(self, decls: list[s.ArticleDef]) -> dict[str, Text]:
+        """The title of every numbered annex, before any is resolved (what a `{annexes}` line lists): its own, or
+        that of its first library clause (a mistake in either is reported when the annex is resolved)."""
+        out: dict[str, Text] = {}
+        for decl in decls:
+            if decl.key is None or decl.key.name not in self.annex_numbers or decl.key.name in out:
+                continue
+            title: Text | None = None
+            if decl.title is not None:
+                try:
+                    title = _TEXT.from_source(decl.title, self.env())
+                except ValueProblem:
+                    title = None
+            for item in decl.items:
+                if title is None and isinstance(item, s.Use):
+                    clause = self.library.resolve(item.ref.clause_id, item.ref.constraint) \
+                        if item.ref.constraint is None or valid_constraint(item.ref.constraint) else None
+                    title = clause.title if clause is not None else None
+            out[decl.key.name] = title or Text.same("", self.languages)
+        return out
+
+    def _annex_list(self, lang: str, span: s.Span, ref: str) -> list[str]:
+        """A lone ``{annexes}`` line: "Lampiran I: Rencana Kerja" for each annex, in order."""
+        if not self.annex_numbers and ("annexes", ref) not in self._reported:
+            self._reported.add(("annexes", ref))
+            self.sink.error("PKM028", f"`{ref}` lists the agreement's annexes (`{{annexes}}`), but it has none", span,
+                            "add the annexes (`annex KEY \"Judul\" / \"Title\" { ... }`), or leave this clause out")
+        ordered = sorted(self.annex_numbers.items(), key=lambda kv: kv[1])
+        return [f"{LABELS['annex'][lang]} {roman(n)}: {self.annex_titles.get(key, Text.same('')).get(lang)}".rstrip(": ")
+                for key, n in ordered]
+
+    def _annex_reference(self, key: str, lang: str, span: s.Span) -> str:
+        """``{annex.KEY}`` → "Lampiran II" / "Annex II"."""
+        number = self.annex_numbers.get(key)
+        if number is None:
+            raw = span.covered(self.source.text)
+            needle = "{annex." + key + "}"
+            if needle in raw:  # an ad-hoc text: point at the placeholder itself
+                span = span.at_offset(raw, raw.index(needle), len(needle))
+            if ("annex", key) not in self._reported:
+                self._reported.add(("annex", key))
+                self.sink.error("PKM028", f"no annex has the key `{key}` that `{{annex.{key}}}` names", span,
+                                suggest(key, self.annex_numbers) or "add the annex: `annex KEY \"Judul\" / \"Title\" "
+                                "{ use annex.work_plan@^1 { ... } }`")
+            return "{annex." + key + "}"
+        return f"{LABELS['annex'][lang]} {roman(number)}"
 
     def _check_references(self, articles: list[Article]) -> None:
         """Each ``{ref.KEY.N}`` names a paragraph its article has."""
@@ -285,7 +342,7 @@ class _Resolver:
         try:
             return type_.from_source(value, self.env())
         except ValueProblem as problem:
-            self.sink.error("PKM015", f"{what}: {problem.message}", value.span, problem.hint)
+            self.sink.error("PKM015", f"{what}: {problem.message}", problem.span or value.span, problem.hint)
             return None
 
     # ---- header and parties ------------------------------------------------------------------------
@@ -452,10 +509,10 @@ class _Resolver:
                 title = clause_title
         if not clauses:
             return None
-        if decl.kind != "article" and decl.title is None:
+        if decl.kind in ("preamble", "closing") and decl.title is None:
             title = None  # the opening and the closing carry no heading of their own
         return Article(number, self._text(title) if title else Text.same("", self.languages), tuple(clauses),
-                       kind=decl.kind, span=decl.span)
+                       kind=decl.kind, span=decl.span, key=decl.key.name if decl.key is not None else None)
 
     def _use(self, use: s.Use, counter: list[int]) -> tuple[ClauseUse, Text] | None:
         ref = use.ref
@@ -573,6 +630,10 @@ class _Resolver:
         env = self.env()
         out: list[Paragraph] = []
         for index, block in enumerate(first):
+            table = self._table(values.get(b.lone_list_name(block.text) or ""), env)
+            if table is not None:  # a paragraph holding only `{rows}` of a table: the table itself
+                out.append(Paragraph(Text.same("", self.languages), None, (), clause.clause_id, table=table))
+                continue
             texts: dict[str, str] = {}
             items_by_lang: dict[str, list[str]] = {}
             for lang in self.languages:
@@ -592,6 +653,8 @@ class _Resolver:
                         items += [(i, True) for i in value.type.items(value.value, lang, env)]
                     elif list_name == "parties":
                         items += [(p.alias[lang], True) for p in self.parties.values()]
+                    elif list_name == "annexes":
+                        items += [(i, True) for i in self._annex_list(lang, span, clause.ref)]
                     elif item.startswith(EACH_PARTY):
                         items += [(i, True) for i in self._each_party(item[len(EACH_PARTY):].strip(), lookup,
                                                                         renumber, lang)]
@@ -612,6 +675,27 @@ class _Resolver:
                 clause.clause_id,
             )))
         return out
+
+    def _table(self, value: Value | None, env: Env) -> Table | None:
+        """A table value as the model's :class:`Table`: headings, cells and, when it has amounts, the total."""
+        if value is None or not isinstance(value.type, TableType) or value.value is None:
+            return None
+        type_ = value.type
+        langs = self.languages
+        columns = tuple(Text({lang: c.heading(lang) for lang in langs}) for c in type_.columns)
+        cells = {lang: type_.cells(value.value, lang, env) for lang in langs}
+        rows = tuple(tuple(Text({lang: cells[lang][r][c] for lang in langs}) for c in range(len(type_.columns)))
+                     for r in range(len(value.value)))
+        total: tuple[Text, ...] = ()
+        money = type_.money_column()
+        if money is not None and money > 0:
+            amount = type_.total(value.value)
+            total = tuple(LABELS["total"] if c == 0 else Text({lang: locale.money_figures(amount, lang) for lang in langs})
+                          if c == money else Text.same("", langs) for c in range(len(type_.columns)))
+            total = tuple(self._text(t) for t in total)
+        figures = tuple(isinstance(c.type, (MoneyType, IntegerType, QuantityType, PercentType)) for c in type_.columns)
+        narrow = tuple(f or isinstance(c.type, PartyType) for f, c in zip(figures, type_.columns))
+        return Table(columns, rows, total, figures, narrow)
 
     def _each_party(self, template: str, lookup, renumber, lang: str) -> list[str]:
         """An ``{each party}`` item written once for every party, ``{party...}`` naming that party."""
@@ -639,6 +723,8 @@ class _Resolver:
             return self._party_field(self.parties[name], field or "alias", lang)
         if name == "ref" and field:
             return self._reference(field, lang, span)
+        if name == "annex" and field:
+            return self._annex_reference(field, lang, span)
         if name in ROLES:
             party = self._party_with_role(name, span, ref)
             return self._party_field(party, field or "alias", lang) if party else ""
@@ -739,8 +825,8 @@ class _Resolver:
                 if ph.name not in known:
                     self.sink.error("PKM028", f"the text uses `{{{ph.name}}}`, which is not an input or a party of "
                                     "the agreement", item.span, suggest(ph.name, known))
-                elif ph.name == "ref":
-                    continue  # checked when the text is filled, against the articles' keys
+                elif ph.name in ("ref", "annex"):
+                    continue  # checked when the text is filled, against the articles' and annexes' keys
                 elif ph.field and ph.field not in (fields or ()):
                     self.sink.error("PKM028", f"`{ph.name}` has no field `{ph.field}`", item.span,
                                     suggest(ph.field, fields or ()))
@@ -806,7 +892,7 @@ class _Resolver:
         entries = tuple(ManifestEntry(c.clause_id, c.version_text, c.content_hash, c.status, c.approved_by, c.approved_on)
                         for c in self.used.values())
         first = self.languages[0]
-        adhoc = tuple(AdhocEntry(str(part.number) if part.number is not None else part.kind, use.section,
+        adhoc = tuple(AdhocEntry(part.where, use.section,
                                  use.content_hash or "", word_count(use, first), use.replaces)
                       for part in parts for use in part.clauses if not use.vetted)
         data_hash = hashlib.sha256(self.data_bytes).hexdigest() if self.data_bytes is not None else None

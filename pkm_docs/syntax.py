@@ -160,6 +160,8 @@ class TypeExpr:
     labels: tuple[Pair | None, ...] = ()  # for choices: how each is written in the text
     unit: str | None = None  # for a quantity: ``quantity(ha)``
     over_parties: bool = False  # ``allocation of integer over parties``
+    #: for a table: each column's name, heading (``"Kegiatan" / "Activity"``) and type
+    columns: tuple[tuple[str, Pair | None, TypeExpr], ...] = ()
 
     def label(self, choice: str) -> Pair | None:
         return dict(zip(self.choices, self.labels)).get(choice)
@@ -171,6 +173,8 @@ class TypeExpr:
             return f"allocation of {self.item.describe()}" + (" over parties" if self.over_parties else "")
         if self.kind == "quantity":
             return f"quantity({self.unit})"
+        if self.kind == "table":
+            return "table(" + ", ".join(f"{name}: {item.describe()}" for name, _, item in self.columns) + ")"
         if self.kind == "choice":
             return f"choice({', '.join(self.choices)})"
         return self.kind
@@ -326,13 +330,14 @@ BodyItem = Union[Use, AdHoc]
 
 @dataclass(frozen=True)
 class ArticleDef:
-    """``article "Judul" / "Title" { ... }``; ``kind`` is ``article``, ``preamble`` or ``closing``."""
+    """``article "Judul" / "Title" { ... }``; ``kind`` is ``article``, ``preamble``, ``closing`` or ``annex``
+    (``annex KEY "Judul" / "Title" { ... }``: a lampiran, printed after the signatures)."""
 
     kind: str
     title: Value | None
     items: tuple[BodyItem, ...]
     span: Span
-    key: Name | None = None  # ``article aset "Aset" / "Assets" { ... }``: what ``{ref.aset}`` names
+    key: Name | None = None  # ``article aset "Aset" / "Assets" { ... }``: what ``{ref.aset}`` / ``{annex.KEY}`` names
 
 
 # ---- conditions -------------------------------------------------------------------------------

@@ -136,10 +136,11 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
 class ValueProblem(Exception):
     """A value does not fit its type; ``hint`` says what would."""
 
-    def __init__(self, message: str, hint: str | None = None):
+    def __init__(self, message: str, hint: str | None = None, span: s.Span | None = None):
         super().__init__(message)
         self.message = message
         self.hint = hint
+        self.span = span  # where within the value written, when narrower than the value (a table's cell)
 
 
 _BIDI_CONTROLS = set(range(0x202A, 0x202F)) | set(range(0x2066, 0x206A))
@@ -265,7 +266,7 @@ class ValueType:
             if isinstance(self, ListType) and input_type.describe() == self.item.describe():
                 return (self.item.adopt(input_value),)
             raise ValueProblem(f"`{value.name}` is a {input_type.describe()}, but a {self.describe()} is expected")
-        if isinstance(value, s.ListValue) and not isinstance(self, ListType):
+        if isinstance(value, s.ListValue) and not isinstance(self, (ListType, TableType)):
             raise ValueProblem(f"expected one {self.for_message()}, got a list of {len(value.items)}")
         result = self.read(value, env)
         if result is _NOT_READ:
@@ -939,12 +940,177 @@ class PeriodType(ValueType):
         return [value.starts_on.isoformat(), value.ends_on.isoformat()]
 
 
+@dataclass(frozen=True)
+class Column:
+    """A column of a table type: its name, the type of its cells and its heading in each language."""
+
+    name: str
+    type: ValueType
+    label: Text | None = None
+
+    def heading(self, lang: str) -> str:
+        return self.label[lang] if self.label else self.name
+
+
+class Rows(tuple):
+    """A table value: a tuple of rows, each a tuple of cells, that remembers where each row is written
+    (``spans``, None for a row from a data file), so a check can point at the line of a row."""
+
+    spans: tuple[s.Span | None, ...] = ()
+    cell_spans: tuple[tuple[s.Span | None, ...], ...] = ()  # per row, each cell's (in the columns' order)
+
+    @classmethod
+    def of(cls, rows: list[tuple[Any, ...]], spans: list[s.Span | None],
+           cell_spans: list[tuple[s.Span | None, ...]] | None = None) -> Rows:
+        out = cls(rows)
+        out.spans = tuple(spans)
+        out.cell_spans = tuple(cell_spans or ())
+        return out
+
+    def span_of(self, row: int, column: int | None = None) -> s.Span | None:
+        """Where row ``row`` (or its cell in ``column``) is written, when it was written in a source."""
+        if column is not None and row < len(self.cell_spans) and column < len(self.cell_spans[row]):
+            return self.cell_spans[row][column] or self.span_of(row)
+        return self.spans[row] if row < len(self.spans) else None
+
+
+@dataclass(frozen=True)
+class TableType(ValueType):
+    """``table(activity "Kegiatan" / "Activity": text, by "Pelaksana" / "Responsible party": party)``: rows of typed
+    cells, written as a list of mappings, one per row: ``[{activity: "..." / "...", by: dinkes}, ...]`` (a data
+    file gives a list of mappings). A row is a tuple of its cells in the columns' order."""
+
+    columns: tuple[Column, ...] = ()
+    kind = "table"
+    example = "[{column: value, ...}, ...]"
+    takes_mapping = True
+
+    def describe(self) -> str:
+        return "table(" + ", ".join(f"{c.name}: {c.type.describe()}" for c in self.columns) + ")"
+
+    def fields(self):
+        return ("count", "total")
+
+    def column(self, name: str) -> Column | None:
+        return next((c for c in self.columns if c.name == name), None)
+
+    def adopt(self, value):
+        return value
+
+    def read(self, value, env):
+        if isinstance(value, s.Mapping):
+            items: tuple[s.Value, ...] = (value,)
+        elif isinstance(value, s.ListValue):
+            items = value.items
+        else:
+            return _NOT_READ
+        return Rows.of([self._row(item, env) for item in items], [item.span for item in items],
+                       [self._cell_spans(item) for item in items])
+
+    def _cell_spans(self, item: s.Value) -> tuple[s.Span | None, ...]:
+        written = {key.name: cell.span for key, cell in item.entries if isinstance(key, s.Name)} \
+            if isinstance(item, s.Mapping) else {}
+        return tuple(written.get(c.name) for c in self.columns)
+
+    def _row(self, item: s.Value, env: Env) -> tuple[Any, ...]:
+        if not isinstance(item, s.Mapping):
+            raise ValueProblem(f"a row of this table is written `{{{self._sample()}}}`, not {_kind_of(item)}",
+                               f"write {self.example}", item.span)
+        given: dict[str, Any] = {}
+        for key, cell in item.entries:
+            name = key.name if isinstance(key, s.Name) else None
+            column = self.column(name) if name else None
+            if column is None or name is None:
+                names = [c.name for c in self.columns]
+                raise ValueProblem(f"this table has no column `{name or 'a text'}`",
+                                   suggest(name or "", names) or f"its columns are {', '.join(names)}", key.span)
+            if name in given:
+                raise ValueProblem(f"`{name}` is given twice in this row", None, key.span)
+            try:
+                given[name] = column.type.from_source(cell, env)
+            except ValueProblem as problem:
+                raise ValueProblem(f"column `{name}`: {problem.message}", problem.hint,
+                                   problem.span or cell.span) from None
+        missing = [c.name for c in self.columns if c.name not in given]
+        if missing:
+            raise ValueProblem(f"this row has no `{missing[0]}`", f"write {{{self._sample()}}}", item.span)
+        return tuple(given[c.name] for c in self.columns)
+
+    def _sample(self) -> str:
+        return ", ".join(f"{c.name}: ..." for c in self.columns)
+
+    def from_data(self, raw, env):
+        rows = raw if isinstance(raw, list) else [raw]
+        out = []
+        for index, row in enumerate(rows):
+            if not isinstance(row, dict):
+                raise ValueProblem(f"row {index + 1} of this table is not a mapping", f"write {{{self._sample()}}}")
+            unknown = [k for k in row if self.column(str(k)) is None]
+            if unknown:
+                raise ValueProblem(f"row {index + 1}: this table has no column `{unknown[0]}`",
+                                   suggest(str(unknown[0]), [c.name for c in self.columns]))
+            missing = [c.name for c in self.columns if c.name not in row]
+            if missing:
+                raise ValueProblem(f"row {index + 1} has no `{missing[0]}`")
+            cells = []
+            for column in self.columns:
+                try:
+                    cells.append(column.type.from_data(row[column.name], env))
+                except ValueProblem as problem:
+                    raise ValueProblem(f"row {index + 1}, column `{column.name}`: {problem.message}",
+                                       problem.hint) from None
+            out.append(tuple(cells))
+        return Rows.of(out, [None] * len(out))
+
+    def from_cell(self, text):
+        """A JSON list of rows, each an object: ``[{"item": "Bibit", "funder": "kph", "amount": 350000000}]``."""
+        import json
+
+        if not text.strip().startswith("["):
+            raise ValueProblem("a table in a CSV cell is a JSON list of rows",
+                               'write e.g. [{"' + '": ..., "'.join(c.name for c in self.columns) + '": ...}]')
+        try:
+            return json.loads(text)
+        except (ValueError, RecursionError) as exc:
+            raise ValueProblem(f"this table is not valid JSON ({exc})") from None
+
+    def order(self, value):
+        return len(value)
+
+    def money_column(self) -> int | None:
+        """The index of the first money column (what the total adds up), or None."""
+        return next((i for i, c in enumerate(self.columns) if isinstance(c.type, MoneyType)), None)
+
+    def total(self, value) -> Decimal:
+        index = self.money_column()
+        return sum((row[index] for row in value), Decimal(0)) if index is not None else Decimal(0)
+
+    def cells(self, value, lang: str, env: Env) -> list[list[str]]:
+        """Every row's cells as the agreement writes them in ``lang``."""
+        return [[locale.money_figures(cell, lang) if isinstance(c.type, MoneyType) else c.type.format(cell, lang, env)
+                 for c, cell in zip(self.columns, row)] for row in value]
+
+    def plain(self, value):
+        return "; ".join(", ".join(c.type.plain(cell) for c, cell in zip(self.columns, row)) for row in value)
+
+    def format(self, value, lang, env):
+        return "; ".join(", ".join(cells) for cells in self.cells(value, lang, env))
+
+    def field(self, value, name, lang, env):
+        if name == "count":
+            return locale.number(len(value), lang)
+        return locale.rupiah(self.total(value), lang)
+
+    def to_data(self, value):
+        return [[c.type.to_data(cell) for c, cell in zip(self.columns, row)] for row in value]
+
+
 #: Every type name a library may write, and the object for the simple ones.
 SIMPLE: dict[str, ValueType] = {t.kind: t for t in (TextType(), MoneyType(), PercentType(), DateType(),
                                                     DurationType(), IntegerType(), PartyType(), BooleanType(),
                                                     PeriodType())}
 SIMPLE_TYPES = tuple(SIMPLE)
-ALL_TYPES = SIMPLE_TYPES + ("quantity", "choice", "list", "allocation")
+ALL_TYPES = SIMPLE_TYPES + ("quantity", "choice", "list", "allocation", "table")
 
 
 def compile_type(expr: s.TypeExpr) -> ValueType:
@@ -957,6 +1123,9 @@ def compile_type(expr: s.TypeExpr) -> ValueType:
         return ChoiceType(expr.choices, tuple(_text_of(label) if label else None for label in expr.labels))
     if expr.kind == "quantity":
         return QuantityType(expr.unit or "ha")
+    if expr.kind == "table":
+        return TableType(tuple(Column(name, compile_type(item), _text_of(label) if label else None)
+                               for name, label, item in expr.columns))
     return SIMPLE.get(expr.kind, TextType())
 
 

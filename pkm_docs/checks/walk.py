@@ -36,6 +36,8 @@ def article_label(article: Article) -> Text:
         return Text({"id": "pembukaan", "en": "the opening"})
     if article.kind == "closing":
         return Text({"id": "penutup", "en": "the closing"})
+    if article.kind == "annex":
+        return Text({"id": f"Lampiran {article.numeral}", "en": f"Annex {article.numeral}"})
     return Text({"id": f"Pasal {article.number}", "en": f"Article {article.number}"})
 
 
@@ -55,7 +57,7 @@ def text_units(agreement: Agreement) -> Iterator[TextUnit]:
 
 
 def _walk(agreement: Agreement) -> Iterator[TextUnit]:
-    for article in agreement.all_parts():
+    for article in agreement.every_part():
         where = article_label(article)
         for use in article.clauses:
             span = use.span if use.span is not None else article.span

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from typing import Mapping, Sequence
 
 from ..library import Library
-from ..model import Agreement
+from ..model import Agreement, roman
 from .changes import (ADDED, CHANGED, LANGUAGE_NAMES, MOVED, REMOVED, TRANSLATION_LEFT_BEHIND, AgreementDiff,
                       ArticleChange, ClauseChange, DiffWarning, FieldChange, ParagraphChange, ParamChange,
                       PartyChange, TextChange)
@@ -42,7 +42,9 @@ def diff_drafts(old: Draft, new: Draft) -> AgreementDiff:
 
 
 def part_label(kind: str, number: int | None) -> str:
-    """``Article 5``, ``preamble``, ``closing``."""
+    """``Article 5``, ``Annex II``, ``preamble``, ``closing``."""
+    if kind == "annex" and number is not None:
+        return f"Annex {roman(number)}"
     return f"Article {number}" if number is not None else kind
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime
 import io
 import re
-from typing import Sequence
+from typing import Callable, Sequence
 
 import docx
 from lxml import etree
@@ -75,11 +75,17 @@ def redline(old: bytes, new: bytes, *, author: str = DEFAULT_AUTHOR, date: datet
 
 
 def _key(element: etree._Element) -> tuple:
-    """What OLD shows of a paragraph or row (its tracked changes were accepted)."""
+    """What OLD shows of a paragraph or row (its tracked changes were accepted); a row's cells with the text of
+    the tables nested in them (an annex's table in a language column)."""
     if element.tag == x.P:
         return ("p", x.paragraph_text(element))
-    return ("tr", tuple("\n".join(x.paragraph_text(p) for p in x.blocks(tc) if p.tag == x.P)
-                        for tc in x.cells(element)))
+    return ("tr", tuple(_cell_text(tc, x.paragraph_text) for tc in x.cells(element)))
+
+
+def _cell_text(tc: etree._Element, text: Callable[[etree._Element], str]) -> str:
+    """A cell's paragraphs, and the rows of a table nested in it, a line each."""
+    return "\n".join(text(p) if p.tag == x.P else "\n".join(_cell_text(inner, text) for inner in x.cells(p))
+                     for p in x.blocks(tc))
 
 
 def _units(elements: Sequence[etree._Element]) -> list[list[etree._Element]]:
@@ -107,8 +113,7 @@ def _unit_key(unit: Sequence[etree._Element]) -> tuple:
     """What NEW shows of a unit when every tracked change in it is rejected."""
     if unit[0].tag == x.P:
         return ("p", "".join(x.reject_text(p) for p in unit))
-    return ("tr", tuple("\n".join(x.reject_text(p) for p in x.blocks(tc) if p.tag == x.P)
-                        for tc in x.cells(unit[0])))
+    return ("tr", tuple(_cell_text(tc, x.reject_text) for tc in x.cells(unit[0])))
 
 
 def _text_of(key: tuple) -> str:

@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 from ..body import letters
 from ..library import Library
-from ..model import Agreement, Article, ClauseUse, Paragraph, Party, Text
-from ..values import Allocation, ChoiceValue, ListType, Period, ValueType
+from ..model import Agreement, Article, ClauseUse, Paragraph, Party, Text, from_roman
+from ..values import Allocation, ChoiceValue, ListType, Period, TableType, ValueType
 from .changes import OUTSIDE_CLAUSES, TrackedChange, TrackedChanges
 from .text_diff import normalize
 
@@ -130,7 +130,7 @@ def from_agreement(agreement: Agreement, library: Library | None, name: str = ""
         "signing place": _text(agreement.signing_place, langs),
     }
     parties = {party.key: _party(party, langs) for party in agreement.parties}
-    parts = tuple(_part(part, langs, library) for part in agreement.all_parts())
+    parts = tuple(_part(part, langs, library) for part in agreement.every_part())
     return Draft(name, langs, details, parties, parts, agreement.signing_date, agreement=agreement)
 
 
@@ -158,11 +158,22 @@ def _party(party: Party, langs: tuple[str, ...]) -> dict[str, dict[str, str]]:
 
 def _part(part: Article, langs: tuple[str, ...], library: Library | None) -> DraftPart:
     clauses = [DraftClause(use.clause_id, use.version, use.content_hash, use.status, use.section, use.vetted,
-                           _params(use, library), tuple(_paragraph(p, langs) for p in use.paragraphs),
+                           _params(use, library), tuple(d for p in use.paragraphs for d in _paragraphs(p, langs)),
                            replaces=use.replaces)
                for use in part.clauses]
     return DraftPart(part.kind, part.number, {lang: normalize(part.title.get(lang)) for lang in langs},
                      tuple(clauses))
+
+
+def _paragraphs(paragraph: Paragraph, langs: tuple[str, ...]) -> list[DraftParagraph]:
+    """A paragraph, or an annex's table as one paragraph per cell that has a text, row by row (as a DOCX holds
+    it: a cell's text is a paragraph of its own)."""
+    if paragraph.table is None:
+        return [_paragraph(paragraph, langs)]
+    table = paragraph.table
+    cells = [cell for row in (table.columns, *table.rows, table.total) for cell in row
+             if any(cell.get(lang) for lang in langs)]
+    return [DraftParagraph(None, {lang: normalize(cell.get(lang)) for lang in langs}) for cell in cells]
 
 
 def _paragraph(paragraph: Paragraph, langs: tuple[str, ...]) -> DraftParagraph:
@@ -182,6 +193,8 @@ def param_text(value: Any, type_: ValueType | None) -> str:
     """A parameter value as a user reads it: ``Rp450.000.000,00``, ``40%``, ``3 years``, ``"id" / "en"``."""
     if value is None or value == ():
         return NO_VALUE
+    if isinstance(type_, TableType):
+        return type_.plain(value)
     if isinstance(value, tuple):
         item = type_.item if isinstance(type_, ListType) else None
         return "; ".join(param_text(v, item) for v in value)
@@ -227,7 +240,10 @@ def from_readback(back: ReadBack, library: Library | None, name: str, document: 
         where = control.tag.where
         part = parts.setdefault(where, {"title": {}, "entries": [], "next": {}})
         if control.kind == "heading":
-            part["title"][control.lang] = normalize(control.text)
+            text = control.text
+            if where.startswith("annex_"):  # "LAMPIRAN II" is typed on the heading's first line, the title after it
+                text = text.partition("\n")[2]
+            part["title"][control.lang] = normalize(text)
             continue
         key = (control.kind, control.clause_id, control.version, control.content_hash, control.tag.use)
         entries, start = part["entries"], part["next"].get(control.lang, 0)
@@ -261,8 +277,11 @@ def from_readback(back: ReadBack, library: Library | None, name: str, document: 
                                        section, kind == "clause", None, _read_paragraphs(entry["texts"], langs),
                                        library_hash, replaces))
         kind = "article" if where.isdigit() else where or "article"
+        number = int(where) if where.isdigit() else None
+        if where.startswith("annex_") and from_roman(where.removeprefix("annex_")):
+            kind, number = "annex", from_roman(where.removeprefix("annex_"))
         title = {lang: part["title"].get(lang, "") for lang in langs}
-        drafts.append(DraftPart(kind, int(where) if where.isdigit() else None, title, tuple(clauses)))
+        drafts.append(DraftPart(kind, number, title, tuple(clauses)))
     outside = tuple(normalize(p.shown) for p in back.outside if normalize(p.shown))
     return Draft(name, langs, details, None, tuple(drafts), signing_date, document=document, outside=outside,
                  findings=tuple(back.findings), frame=dict(back.frame), labels=dict(back.labels),
@@ -280,7 +299,8 @@ def tracked_changes(revisions: Sequence[Revision]) -> TrackedChanges:
             where = OUTSIDE_CLAUSES if revision.region == "body" else f"{OUTSIDE_CLAUSES}: the {revision.region}"
             out.append(TrackedChange(revision.kind, revision.author, revision.date, revision.text, where))
             continue
-        part = f"Article {tag.where}" if tag.where.isdigit() else f"the {tag.where or 'body'}"
+        part = f"Article {tag.where}" if tag.where.isdigit() else f"Annex {tag.where.removeprefix('annex_')}" \
+            if tag.where.startswith("annex_") else f"the {tag.where or 'body'}"
         clause = ADHOC if tag.kind == "adhoc" or not tag.clause_id else tag.clause_id
         what = "the heading" if tag.kind == "heading" else \
             "text written in the agreement" if clause == ADHOC else clause

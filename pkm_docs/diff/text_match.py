@@ -54,6 +54,7 @@ def marked_by_text(back: ReadBack, agreement: Agreement) -> ReadBack:
     frame = {region: list(lines) for region, lines in back.frame.items()}
     taken: dict[int, list[ReadParagraph]] = {}
     outside: list[ReadParagraph] = []
+    last = 0  # the control the paragraph before was given to: a text several clauses hold goes to the next one
     for paragraph in back.outside:
         text = _key(paragraph)
         shown = normalize(paragraph.shown)
@@ -61,11 +62,12 @@ def marked_by_text(back: ReadBack, agreement: Agreement) -> ReadBack:
         if places:  # the title block and the signatures, as the reference has them (a name is in both)
             frame.setdefault(places.pop(0) if len(places) > 1 else places[0], []).append(paragraph.shown.strip())
             continue
-        owner = _owner(text, owners, texts) if text else None
+        owner = _owner(text, owners, texts, last) if text else None
         if owner is None:
             outside.append(paragraph)
         else:
             taken.setdefault(owner, []).append(paragraph)
+            last = owner
     controls = tuple(Control(reference.controls[i].tag, reference.controls[i].alias, tuple(found))
                      for i, found in sorted(taken.items()))
     # the clauses are the reference's, and so are their statuses when the file lost its manifest with its marks
@@ -77,10 +79,12 @@ def marked_by_text(back: ReadBack, agreement: Agreement) -> ReadBack:
                                findings=(*back.findings, METHOD_NOTE), layout=reference.layout)
 
 
-def _owner(text: str, owners: dict[str, list[int]], texts: Sequence[tuple[str, int]]) -> int | None:
-    """The control of the reference paragraph ``text`` reads as: the same text, else the most alike."""
+def _owner(text: str, owners: dict[str, list[int]], texts: Sequence[tuple[str, int]], last: int = 0) -> int | None:
+    """The control of the reference paragraph ``text`` reads as: the same text (held by several, the first from
+    control ``last`` on, as the document goes on in order: "PIHAK PERTAMA" in the cells of two annexes), else the
+    most alike."""
     if text in owners:
-        return owners[text][0]
+        return next((i for i in owners[text] if i >= last), owners[text][0])
     matcher = difflib.SequenceMatcher(autojunk=False)
     matcher.set_seq2(text)
     best, best_ratio = None, THRESHOLD

@@ -34,7 +34,7 @@ from markupsafe import Markup
 from ..body import letters
 from ..errors import BuildError
 from .template_check import check_template
-from ..model import Agreement, Article, ClauseUse, Paragraph, Party
+from ..model import Agreement, Article, ClauseUse, Paragraph, Party, Table
 from ..resources import resource_dir
 from . import docx_markup as markup
 from . import docx_xml
@@ -418,7 +418,7 @@ class ClauseBlock:
 
     def tag(self, part: Article, lang: str) -> ControlTag:
         """The content control tag of this block in ``lang``."""
-        where = str(part.number) if part.number is not None else part.kind
+        where = part.where
         use = self.use
         if self.adhoc:
             return ControlTag("adhoc", ADHOC_ID, "", use.content_hash or "", lang, where, self.occurrence)
@@ -571,8 +571,34 @@ class _BodyBuilder:
         first = len(self.body.blocks)
         self.signatures()
         self.mark_signatures(self.body.blocks[first:])
+        self.annexes(layout)
         self.spacer(Pt(1))  # a document (or the body put in one) should not end with a table
         return self.body.xml()
+
+    def annexes(self, layout: str) -> None:
+        """Each annex from a new page after the signatures, laid out as the articles are (in the sequential
+        layout, the annexes in the first language, then again in the next, as the PDF has them)."""
+        assert self.lists is not None  # set by build(), the only caller
+        before = len(self.agreement.all_parts())
+        groups = [(lang,) for lang in self.langs] if layout == "sequential" else [self.langs]
+        for langs in groups:
+            for index, annex in enumerate(self.agreement.annexes, start=before):
+                self.spacer(Pt(1)).page_break_before = True
+                if len(langs) == 1:
+                    self.heading(self.body, annex, langs[0])
+                    part_list = self.lists.for_part(index, annex, langs[0])
+                    for block in clause_blocks(annex):
+                        self.block(self.body, annex, block, langs[0], part_list)
+                    continue
+                table, _ = self.table(len(langs))
+                cells = self.row_cells(table)
+                table.rows[-1].cant_split = True
+                for lang, cell in zip(langs, cells):
+                    self.heading(cell, annex, lang)
+                part_lists = {lang: self.lists.for_part(index, annex, lang) for lang in langs}
+                for block in clause_blocks(annex):
+                    for lang, cell in zip(langs, self.row_cells(table)):
+                        self.block(cell, annex, block, lang, part_lists[lang])
 
     def mark_signatures(self, blocks: list[markup.Block]) -> None:
         """A bookmark over each cell of the signature tables (and the witnesses' heading): LibreOffice 7.4
@@ -743,6 +769,17 @@ class _BodyBuilder:
         p.outline = 1  # Word's navigation pane and outline view list the articles
         label = _label(self.agreement, "article", lang)
         title = part.title.get(lang)
+        if part.kind == "annex":  # "LAMPIRAN II", then the title: typed, annexes are not in the articles' list
+            label = _label(self.agreement, "annex", lang)
+            p.outline = 0
+            self.run(p, f"{label} {part.numeral}".upper(), lang)
+            if title:
+                p.add(markup.BREAK_RUN)
+                self.run(p, title, lang)
+            alias = f"{label} {part.numeral}"
+            self.identify([p], ControlTag("heading", "", "", "", lang, part.where), alias,
+                          heading_bookmark(part.where, lang))
+            return
         if part.number is not None and self.lists.live_headings:
             p.numbering = (self.lists.articles[lang], HEADING_LEVEL)
             if title:
@@ -755,7 +792,7 @@ class _BodyBuilder:
                 if index:
                     p.add(markup.BREAK_RUN)
                 self.run(p, line, lang)
-        where = str(part.number) if part.number is not None else part.kind
+        where = part.where
         alias = f"{label} {part.number}" if part.number is not None else title
         self.identify([p], ControlTag("heading", "", "", "", lang, where), alias, heading_bookmark(where, lang))
 
@@ -778,6 +815,8 @@ class _BodyBuilder:
                   part_list: _PartList) -> list[markup.Paragraph]:
         """A paragraph and its items; the list draws "(1)" and "a." (typed only when the model's numbers skip)."""
         assert self.lists is not None  # set by build(), which alone writes paragraphs
+        if paragraph.table is not None:
+            return self.table_paragraph(story, paragraph.table, lang)
         if paragraph.number is None:
             p = self.add(TEXT, story)
             num_id, level = (self.lists.items_of_unnumbered(lang) if paragraph.items else None), 0
@@ -800,6 +839,35 @@ class _BodyBuilder:
                 self.run(p, f"{letter}.\t", lang)
             self.referring_text(p, paragraph, index, lang)
         return written
+
+    def table_paragraph(self, story: markup.Story, table: Table, lang: str) -> list[markup.Paragraph]:
+        """An annex's table (work plan, budget, members) with its headings, repeated on each page, and its total
+        row in bold; a column of amounts set right-aligned. Returns the paragraphs before and after it, which
+        hold its clause's bookmark (a table between them is inside it)."""
+        width = story.width - sum(story.margins.get(side, 0) for side in ("left", "right")) \
+            if isinstance(story, markup.Cell) else Emu(self.width).twips
+        weights = [1.3 if narrow else 2 for narrow in (table.narrow or (False,) * len(table.columns))]
+        columns = [int(width * w / sum(weights)) for w in weights]
+        before = self.add(TEXT, story)
+        before.space_after, before.line = 0, Pt(2).twips
+        grid = story.add(markup.Table(sum(columns), columns))
+        rows = [(table.columns, True), *((row, False) for row in table.rows)]
+        if table.total:
+            rows.append((table.total, True))
+        for number, (cells, bold) in enumerate(rows):
+            row = grid.add_row([markup.Cell(w, {"left": 57, "right": 57, "top": 28, "bottom": 28}) for w in columns])
+            row.cant_split = True
+            row.header = number == 0
+            for index, (cell, text) in enumerate(zip(row.cells, cells)):
+                cell.set_borders(size=4, color="808080")
+                p = self.add(TEXT, cell)
+                p.space_after = 0
+                p.align = "right" if table.figures and table.figures[index] and number > 0 else "left"
+                if text.get(lang):
+                    self.run(p, text.get(lang), lang, bold=bold or None)
+        after = self.add(TEXT, story)
+        after.space_after, after.line = 0, Pt(2).twips
+        return [before, after]
 
     def referring_text(self, p: markup.Paragraph, paragraph: Paragraph, item: int | None, lang: str) -> None:
         """The paragraph's text (or one item's) in ``lang``; where it refers to an article by key, "Pasal 7" is

@@ -275,16 +275,18 @@ class Cell(Story):
 class Row:
     """A ``w:tr``: its cells, whether it may break across pages, its height (twips) and height rule."""
 
-    __slots__ = ("cells", "cant_split", "height", "height_rule")
+    __slots__ = ("cells", "cant_split", "height", "height_rule", "header")
 
     def __init__(self, cells: list[Cell]):
         self.cells = cells
         self.cant_split = False
         self.height: int | None = None
         self.height_rule: str | None = None
+        self.header = False  # repeated at the top of each page the table runs onto
 
     def xml(self) -> str:
         props = "<w:cantSplit/>" if self.cant_split else ""
+        props += "<w:tblHeader/>" if self.header else ""
         if self.height is not None or self.height_rule is not None:
             height = f' w:val="{self.height}"' if self.height is not None else ""
             rule = f" w:hRule={attr(self.height_rule)}" if self.height_rule is not None else ""

@@ -266,7 +266,7 @@ def shown_texts(agreement: Agreement) -> Iterator[tuple[str, str, Span | None]]:
         yield from each(f"the name of {who}", party.name, party.span)
         if party.number:
             yield f"the number of {who}", party.number, party.span
-    for part in agreement.all_parts():
+    for part in agreement.every_part():
         yield from _part_texts(part, each)
     for party in agreement.parties:
         who = f"party `{party.key}`"
@@ -279,7 +279,8 @@ def shown_texts(agreement: Agreement) -> Iterator[tuple[str, str, Span | None]]:
 
 def _part_texts(part: Article, each) -> Iterator[tuple[str, str, Span | None]]:
     """The title, paragraphs and items of one part, each named as a reader would find it."""
-    name = f"Pasal {part.number}" if part.number is not None else f"the {part.kind}"
+    name = (f"Lampiran {part.numeral}" if part.kind == "annex" else f"Pasal {part.number}" if part.number is not None
+            else f"the {part.kind}")
     yield from each(f"the title of {name}", part.title, part.span)
     for index, para in enumerate(part.paragraphs, start=1):
         paragraph = f"paragraph ({para.number})" if para.number is not None else f"paragraph {index}"
@@ -287,3 +288,7 @@ def _part_texts(part: Article, each) -> Iterator[tuple[str, str, Span | None]]:
         for i, item in enumerate(para.items):
             letter = chr(ord("a") + i) if i < 26 else str(i + 1)
             yield from each(f"{name}, {paragraph}, item {letter}.", item, part.span)
+        if para.table is not None:
+            for row_number, row in enumerate((para.table.columns, *para.table.rows, para.table.total)):
+                for cell in row:
+                    yield from each(f"{name}, {paragraph}, table row {row_number}", cell, part.span)

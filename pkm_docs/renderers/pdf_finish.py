@@ -94,7 +94,7 @@ def clause_record(agreement: Agreement) -> list[dict[str, Any]]:
     (in their JSON form) and, per language, its paragraphs, each as ``[text, item, item, ...]``."""
     record = []
     for article, use in agreement.uses():
-        where = str(article.number) if article.number is not None else article.kind
+        where = article.where
         text = {lang: [[para.text.get(lang), *(item.get(lang) for item in para.items)] for para in use.paragraphs]
                 for lang in agreement.languages}
         record.append({"id": use.clause_id, "version": use.version, "hash": use.content_hash, "where": where,

@@ -2,7 +2,8 @@
 
 The answers are plain JSON: a text is ``{"id": ..., "en": ...}`` (English left empty when it is the same), a date
 ``{"d", "m", "y"}``, a duration ``{"n", "unit"}``, a list a list of its items, an allocation a list of
-``{"who", "amount"}`` rows, a period ``{"from": date, "until": date}``, anything else the string typed. Nothing here
+``{"who", "amount"}`` rows, a table a list of rows (each ``{column: answer}``), a period ``{"from", "until"}``,
+anything else the string typed. Nothing here
 judges a value: the data file is read by ``data.parse_data`` and the types of ``values.py``, as in ``pkm build``.
 """
 
@@ -15,7 +16,7 @@ from typing import Any, Callable, Mapping
 import yaml
 
 from ..values import (AllocationType, BooleanType, DateType, DurationType, IntegerType, ListType, MoneyType,
-                      PercentType, PeriodType, TextType, ValueType, Env)
+                      PercentType, PeriodType, TableType, TextType, ValueType, Env)
 from .form import Form
 
 Answers = dict[str, Any]
@@ -65,6 +66,9 @@ def read_answer(type_: ValueType, form: Mapping[str, str], prefix: str) -> Any:
     if isinstance(type_, AllocationType):
         return [{"who": _get(form, f"{prefix}.{i}.who").strip(), "amount": _get(form, f"{prefix}.{i}.amount").strip()}
                 for i in range(_rows(form, prefix))]
+    if isinstance(type_, TableType):
+        return [{c.name: read_answer(c.type, form, f"{prefix}.{i}.{c.name}") for c in type_.columns}
+                for i in range(_rows(form, prefix))]
     return _get(form, prefix).strip()
 
 
@@ -89,7 +93,14 @@ def empty_answer(type_: ValueType) -> Any:
         return [empty_answer(type_.item)]
     if isinstance(type_, AllocationType):
         return []
+    if isinstance(type_, TableType):
+        return [empty_row(type_)]
     return ""
+
+
+def empty_row(type_: TableType) -> dict[str, Any]:
+    """A table's row nobody has filled."""
+    return {c.name: empty_answer(c.type) for c in type_.columns}
 
 
 # ---- answers → the data file ----------------------------------------------------------------------------
@@ -136,6 +147,14 @@ def to_data(type_: ValueType, answer: Any) -> Any:
             if amount is not MISSING and str(row.get("who", "")).strip():
                 shares[str(row["who"]).strip()] = amount
         return shares or MISSING
+    if isinstance(type_, TableType):
+        rows = []
+        for row in answer if isinstance(answer, list) else []:
+            cells = {c.name: to_data(c.type, row.get(c.name)) if isinstance(row, dict) else MISSING
+                     for c in type_.columns}
+            if any(v is not MISSING for v in cells.values()):  # a cell left empty: the row says which it lacks
+                rows.append({name: v for name, v in cells.items() if v is not MISSING})
+        return rows or MISSING
     text = str(answer).strip() if answer is not None else ""
     if not text:
         return MISSING
@@ -198,6 +217,10 @@ def from_data(type_: ValueType, raw: Any, parties: Callable[[], Env] = Env.empty
     if isinstance(type_, AllocationType):
         return [{"who": str(k), "amount": _scalar(type_.of, v)} for k, v in raw.items()] if isinstance(raw, dict) \
             else []
+    if isinstance(type_, TableType):
+        rows = raw if isinstance(raw, list) else [raw]
+        return [{c.name: from_data(c.type, row[c.name], parties) if c.name in row else empty_answer(c.type)
+                 for c in type_.columns} for row in rows if isinstance(row, dict)]
     return _scalar(type_, raw)
 
 

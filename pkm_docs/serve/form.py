@@ -153,7 +153,8 @@ def build_form(path: Path, library: Library, name: str | None = None) -> Form:
                       f.name)
         elif isinstance(decl, s.ArticleDef):
             article += decl.kind == "article"
-            key = f"article:{article}" if decl.kind == "article" else decl.kind
+            key = f"article:{article}" if decl.kind == "article" else \
+                f"annex:{decl.key.name}" if decl.kind == "annex" and decl.key is not None else decl.kind
             own = Text({"id": decl.title.id.value, "en": decl.title.en.value}) if isinstance(decl.title, s.Pair) \
                 else None  # an article's own title, else its clause's
             for item in decl.items:

@@ -21,8 +21,9 @@ from ..data import parse_data
 from ..errors import PkmError, format_diagnostic
 from ..model import Text
 from ..reading import decode_text
-from ..values import ListType
-from .answers import MAX_ROWS, MISSING, Answers, data_file, empty_answer, from_data, read_answer, to_data
+from ..values import ListType, TableType
+from .answers import (MAX_ROWS, MISSING, Answers, data_file, empty_answer, empty_row, from_data, read_answer,
+                      to_data)
 from .app import MAX_UPLOAD, Server, _server
 from .form import Form
 from .store import Draft
@@ -57,6 +58,9 @@ def _shown(type_: Any, answer: Any) -> str:
         return "; ".join(text for a in answer if (text := _shown(type_.item, a)))
     if kind == "allocation":
         return "; ".join(f"{k}: {v}" for k, v in value.items())
+    if kind == "table":
+        return "; ".join(", ".join(text for c in type_.columns if (text := _shown(c.type, row.get(c.name))))
+                         for row in answer if isinstance(row, dict))
     if kind == "period":
         return " .. ".join(str(v) for v in value.values())
     if kind == "boolean":
@@ -194,7 +198,8 @@ async def save_step(request: Request) -> Response:
             rows = answers[name]
             type_ = target_field.type
             if verb == "add" and len(rows) < MAX_ROWS:
-                rows.append(empty_answer(type_.item) if isinstance(type_, ListType) else {"who": "", "amount": ""})
+                rows.append(empty_answer(type_.item) if isinstance(type_, ListType) else empty_row(type_)
+                            if isinstance(type_, TableType) else {"who": "", "amount": ""})
             elif verb == "remove" and row.isdigit() and int(row) < len(rows):
                 rows.pop(int(row))
             anchor = f"#field-{name}"

@@ -60,7 +60,7 @@ class Outcome:
 _TYPE_ID = {"text": "teks", "money": "jumlah uang", "percent": "persentase", "date": "tanggal",
             "duration": "jangka waktu", "integer": "bilangan bulat", "quantity": "luas atau jumlah", "party": "pihak",
             "boolean": "ya atau tidak", "choice": "salah satu pilihan", "list": "daftar", "allocation": "pembagian",
-            "period": "periode"}
+            "period": "periode", "table": "tabel"}
 
 
 _FILE_HINTS = ("PKM030", "PKM032", "PKM033")

@@ -197,7 +197,8 @@ def check_text(report: Report, data: bytes, clauses: list[dict[str, Any]] | None
     for clause in clauses:
         name = f"{clause.get('id')}@{clause.get('version')}" if clause.get("version") else "ad-hoc text"
         where = clause.get("where")
-        where_text = f"Pasal {where}" if str(where).isdigit() else str(where)
+        where_text = f"Pasal {where}" if str(where).isdigit() else \
+            f"Lampiran {str(where).removeprefix('annex_')}" if str(where).startswith("annex_") else str(where)
         for lang, paragraphs in sorted((clause.get("text") or {}).items()):
             for index, piece in enumerate(_pieces(paragraphs), start=1):
                 expected = _norm(str(piece))

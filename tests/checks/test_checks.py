@@ -218,11 +218,16 @@ BREAKS = [
      "`government_share` pada `funding.cost_sharing` bernilai 160%, di luar 0% sampai 100%", ERROR),
     ("PKM171", [("report_every: 6 months", "report_every: 0 months")], "use reporting.periodic",
      "`report_every` of `reporting.periodic` is zero", "`report_every` pada `reporting.periodic` bernilai nol", ERROR),
+    ("PKM181", [extra("(1) Rincian kegiatan tercantum dalam Lampiran III.",
+                      "(1) The activities are set out in Annex III.")], "Rincian kegiatan tercantum",
+     "names Lampiran III, but this agreement has no annex", "menyebut Lampiran III, padahal perjanjian ini tidak "
+     "memiliki lampiran", ERROR),
 ]
 
 
 #: Rules that need more than an edit of the agreement to break, each tested in its own file.
-BROKEN_ELSEWHERE = {"PKM111": "tests/library/test_approvals.py (an organisation's library that approved nothing)"}
+BROKEN_ELSEWHERE = {"PKM111": "tests/library/test_approvals.py (an organisation's library that approved nothing)",
+                    "PKM180": "tests/model/test_annexes.py (a budget annex: the shipped library's annex clauses)"}
 
 
 def test_every_rule_has_a_breaking_case():

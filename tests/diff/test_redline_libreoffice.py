@@ -46,7 +46,10 @@ ADD_ARTICLE = ("article {\n  use reporting.public@^1", NEW_ARTICLE + "article {\
 #: kind of change → the edits that make the new draft from the example (the old draft); a kind given as
 #: ``(edits, True)`` makes the old draft with them and keeps the example as the new one
 CHANGES = {
-    "a parameter in the first paragraph": [("total: Rp950.000.000", "total: Rp850.000.000")],
+    "a parameter in the first paragraph": [("total: Rp950.000.000", "total: Rp850.000.000"),
+                                           # the budget annex follows: 70% and 30% of Rp850.000.000 (PKM180)
+                                           ("amount: Rp390.000.000", "amount: Rp320.000.000"),
+                                           ("amount: Rp180.000.000", "amount: Rp150.000.000")],
     "a new article": [ADD_ARTICLE],
     "a removed article of two paragraphs": ([ADD_ARTICLE], True),
     "a moved article": [(TERMINATION + FORCE_MAJEURE, FORCE_MAJEURE + TERMINATION)],

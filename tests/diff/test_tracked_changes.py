@@ -295,8 +295,10 @@ def harder(drafts) -> dict[str, tuple[Path, Path, Path]]:
     whole = root / "whole.docx"
     whole.write_bytes(with_member(drafts["built"].read_bytes(), "word/document.xml", whole_paragraphs))
     older = root / "older.pkm"
-    older.write_text(EXAMPLE.read_text(encoding="utf-8").replace("total: Rp950.000.000", "total: Rp900.000.000"),
-                     encoding="utf-8")
+    older.write_text(EXAMPLE.read_text(encoding="utf-8").replace("total: Rp950.000.000", "total: Rp900.000.000")
+                     # the budget annex follows: 70% and 30% of Rp900.000.000 (PKM180)
+                     .replace("amount: Rp390.000.000", "amount: Rp355.000.000")
+                     .replace("amount: Rp180.000.000", "amount: Rp165.000.000"), encoding="utf-8")
     assert run("build", older, "--format", "docx", "-o", root / "older")[0] == 0
     cases = {"whole": (drafts["built"], whole), "around": (root / "older" / "older.docx", drafts["returned"])}
     out = {}
@@ -377,8 +379,10 @@ def test_an_edit_that_cuts_into_a_tracked_change_replaces_the_paragraph_around_i
     """Against an older draft (Rp900.000.000) the words differ inside Budi's deletion: that paragraph is marked
     replaced by us as a whole, Budi's changes kept inside it; accept and reject still give the two texts."""
     older = tmp_path / "older.pkm"
-    older.write_text(EXAMPLE.read_text(encoding="utf-8").replace("total: Rp950.000.000", "total: Rp900.000.000"),
-                     encoding="utf-8")
+    older.write_text(EXAMPLE.read_text(encoding="utf-8").replace("total: Rp950.000.000", "total: Rp900.000.000")
+                     # the budget annex follows: 70% and 30% of Rp900.000.000 (PKM180)
+                     .replace("amount: Rp390.000.000", "amount: Rp355.000.000")
+                     .replace("amount: Rp180.000.000", "amount: Rp165.000.000"), encoding="utf-8")
     code, out, err = run("build", older, "--format", "docx", "-o", tmp_path / "older")
     assert code == 0, out + err
     redline = tmp_path / "redline.docx"

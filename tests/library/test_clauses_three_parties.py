@@ -149,6 +149,8 @@ def _upgraded(text: str) -> str:
 def agreement_with(clause) -> str:
     """The three-party template with `clause` in place of the template's article of its section (or added)."""
     text = _upgraded(TEMPLATE.read_text(encoding="utf-8"))
+    if clause.section == "funding":  # other amounts than the template's: its budget annex (PKM180) goes with them
+        text = re.sub(r"\nannex anggaran \{[^\n]*\}\n", "\n", text)
     if f"use {clause.ref} " in text or f"use {clause.ref}\n" in text:
         return text  # the template uses it already (roles.party once per party, the forestry clauses ...)
     use = f"use {clause.clause_id}@{clause.version_text}" + (f" {{ {ARGS[clause.clause_id]} }}"

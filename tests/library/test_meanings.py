@@ -59,6 +59,7 @@ def two_party(tmp_path: Path) -> tuple[Path, Path]:
     data = data.replace("kursi_komite: {kph: 2, kth: 2, yayasan: 2}", "kursi_komite: {kph: 2, kth: 2}")
     data = data.replace('kontribusi: {kph: "Rp600.000.000", yayasan: "Rp400.000.000"}',
                         'kontribusi: {kph: "Rp600.000.000", kth: "Rp400.000.000"}')
+    data = data.replace("funder: yayasan", "funder: kth")  # the budget annex: the group funds what the foundation did
     return _written(tmp_path, "dua_pihak", text, data)
 
 
@@ -368,6 +369,7 @@ def test_a_csv_batch_reads_allocations_and_periods_from_cells(tmp_path):
     """The three-party template from a spreadsheet: each type reads its own cell (``kph: 2; kth: 2``,
     ``2027-02-01..2030-01-31``), and the record builds as its YAML twin does."""
     import csv
+    import json
 
     import yaml
 
@@ -378,6 +380,8 @@ def test_a_csv_batch_reads_allocations_and_periods_from_cells(tmp_path):
             row[key] = "; ".join(f"{k}: {v}" for k, v in value.items())
         elif key == "jangka_waktu":
             row[key] = f"{value['from']}..{value['until']}"
+        elif isinstance(value, list) and isinstance(value[0], dict) and "id" not in value[0]:
+            row[key] = json.dumps(value, ensure_ascii=False)  # a table: a JSON list of rows in its cell
         elif isinstance(value, list):
             row[f"{key}.id"] = "; ".join(item["id"] for item in value)
             row[f"{key}.en"] = "; ".join(item["en"] for item in value)
@@ -397,6 +401,7 @@ def test_a_csv_batch_reads_allocations_and_periods_from_cells(tmp_path):
     text = " ".join(docx_text(built.read_bytes()).split())
     assert "PIHAK KETIGA: 2 (dua)" in text and "Kas Desa Sesaot: 10% (sepuluh persen)" in text
     assert "sampai dengan tanggal 31 Januari 2030" in text
+    assert "Pelatihan pengolahan hasil hutan bukan kayu" in text and "Rp220.000.000,00" in text  # the budget annex
 
 
 def test_the_loaded_library_holds_no_syntax_node():

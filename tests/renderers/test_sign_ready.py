@@ -138,9 +138,12 @@ def test_one_empty_signature_field_per_signer_clear_of_the_meterai(case, pdf_nam
     else:
         assert list(fields) == parties + witnesses
     assert [f["key"] for f in layout["fields"]] == list(fields)
-    pages = len(pypdf.PdfReader(io.BytesIO(pdf)).pages)
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    signing_page = fields[next(iter(fields))]["page"]
+    after = [reader.pages[i].extract_text() for i in range(signing_page, len(reader.pages))]
+    assert after and all("LAMPIRAN" in text for text in after), "only the annexes follow the signature page"
     for name, field in fields.items():
-        assert field["page"] == pages, f"{name} is not on the signature page"
+        assert field["page"] == signing_page, f"{name} is not on the signature page"
         assert not field["signed"]
         assert field["flags"] & 4 and not field["flags"] & 2, "a field must print and not be hidden (PDF/A)"
         assert field["appearance"], "PDF/A wants an appearance for every widget"
@@ -158,7 +161,7 @@ def test_each_field_is_in_its_partys_column(two) -> None:
     _, files = two
     pdf = files["kemitraan_kesehatan.pdf"]
     fields = signature_fields(pdf)
-    page = pypdf.PdfReader(io.BytesIO(pdf)).pages[-1]
+    page = pypdf.PdfReader(io.BytesIO(pdf)).pages[fields["dinkes"]["page"] - 1]  # the annexes come after it
     found: dict[str, tuple[float, float]] = {}
 
     def visit(text, cm, tm, font, size):
