@@ -23,17 +23,17 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from .. import locale
 from .. import syntax as s
 from ..errors import UsageError
 from ..library import Library
-from ..model import ClauseUse, Party, Text
+from ..model import ClauseUse, Party, Text, roman
 from ..parser import parse, read_source
 from ..pipeline import compile_agreement
-from ..values import (Allocation, ChoiceType, ChoiceValue, DurationValue, Env, ListType, PartyType, ValueProblem,
-                      ValueType, unsafe_character)
+from ..values import (Allocation, ChoiceType, ChoiceValue, DurationValue, Env, ListType, MoneyType, PartyType,
+                      TableType, ValueProblem, ValueType, unsafe_character)
 from .model_diff import PARAGRAPH_THRESHOLD, diff_drafts, match_parts
 from .text_diff import align, similarity
 from .snapshot import ADHOC, Draft, DraftClause, from_agreement
@@ -89,6 +89,8 @@ class _Target:
     name: str = ""
     bilingual: bool = True  # a Text in each language (a representative's name is one text)
     elsewhere: str | None = None  # the input whose value (in the data file) this parameter prints
+    shown: Callable[[Any, str], str] | None = None  # how the value is printed, when not as its type writes it
+    derived: bool = False  # worked out from other values (a table's total): read, never written back
 
 
 @dataclass
@@ -224,8 +226,11 @@ def _number(text: str, lang: str) -> Decimal | None:
         return None
 
 
-def read_back(type_: ValueType, shown: str, lang: str, env: Env, parties: Sequence[Party]) -> list[Any]:
-    """The values of ``type_`` that might print as ``shown`` in ``lang`` (confirmed by printing them)."""
+def read_back(type_: ValueType, shown: str, lang: str, env: Env, parties: Sequence[Party],
+              show: Callable[[Any, str], str] | None = None) -> list[Any]:
+    """The values of ``type_`` that might print as ``shown`` in ``lang`` (confirmed by printing them, with
+    ``show`` when the value is printed otherwise than its type writes it: a table's amounts are figures only)."""
+    show = show or (lambda value, lang: type_.format(value, lang, env))
     found: list[Any] = []
     kind = type_.kind
     if kind == "money":
@@ -256,7 +261,7 @@ def read_back(type_: ValueType, shown: str, lang: str, env: Env, parties: Sequen
     out = []
     for value in found:
         try:
-            if type_.format(value, lang, env) == shown:
+            if show(value, lang) == shown:
                 out.append(value)
         except (ValueProblem, ArithmeticError, KeyError, TypeError, ValueError):
             continue
@@ -358,7 +363,7 @@ class _Merger:
 
     def targets(self, part: int, clause: int) -> dict[str, list[tuple[_Target, str]]]:
         """Language -> (target, the text that prints its value) for the values a clause use prints."""
-        article = self.agreement.all_parts()[part]
+        article = self.agreement.every_part()[part]
         use = article.clauses[clause]
         where = _where(article.kind, article.number, self.langs[0])
         syntax_use = self.index.uses.get(use.span) if use.span is not None else None
@@ -395,6 +400,28 @@ class _Merger:
                 if item_node is not None:
                     yield (_Target(f"{label}, item {index + 1}", type_.item, item, item_node),
                            show(type_.item, item))
+            return
+        if isinstance(type_, TableType) and isinstance(value, tuple):
+            rows = node.items if isinstance(node, s.ListValue) else (node,) if node is not None else ()
+            for number, (row, item) in enumerate(zip(value, rows), start=1):
+                cells = {key.name: cell for key, cell in item.entries if isinstance(key, s.Name)} \
+                    if isinstance(item, s.Mapping) else {}
+                for column, cell_value in zip(type_.columns, row):
+                    cell = cells.get(column.name)
+                    if cell is None or isinstance(cell, (s.Mapping, s.ListValue)) or (
+                            isinstance(cell, s.Name) and not isinstance(column.type, (ChoiceType, PartyType))):
+                        continue
+                    figures = isinstance(column.type, MoneyType)  # a table prints an amount in figures only
+                    cell_show = (lambda v, lang: locale.money_figures(v, lang)) if figures else None
+                    yield (_Target(f"{label}, row {number} `{column.name}`", column.type, cell_value, cell,
+                                   shown=cell_show),
+                           (lambda v: lambda lang: locale.money_figures(v, lang))(cell_value) if figures
+                           else show(column.type, cell_value))
+            money = type_.money_column()
+            if money is not None and value:  # the total row: worked out from the lines, never written
+                total = type_.total(value)
+                yield (_Target(f"{label}, total", type_.columns[money].type, total, None, derived=True),
+                       lambda lang: locale.money_figures(total, lang))
             return
         if isinstance(value, Allocation):
             entries = node.entries if isinstance(node, s.Mapping) else ()
@@ -495,6 +522,8 @@ class _Merger:
             new_literal = self._literal(target, new)
             if new_literal == old_literal:
                 continue
+            if target.derived:
+                continue  # follows from the values it is worked out from, which the merge writes
             if target.elsewhere is not None:
                 edit = self._data_edit(target, new)
                 where = f" (the input `{target.elsewhere}` in {self.data.name})" if self.data is not None else ""
@@ -539,16 +568,19 @@ class _Merger:
             return Text({lang: texts.get(lang, old.get(lang)) for lang in self.langs})
         found: list[Any] | None = None
         for lang, text in texts.items():
-            values = read_back(target.type, text, lang, self.env, self.agreement.parties)
+            values = read_back(target.type, text, lang, self.env, self.agreement.parties, target.shown)
             found = values if found is None else [v for v in found if v in values]
         if not found:
             return None
         value = found[0]
         for lang in self.langs:  # a language the returned DOCX left alone must still read the same
-            if lang not in texts and target.type.format(value, lang, self.env) != \
-                    target.type.format(target.value, lang, self.env):
+            if lang not in texts and self._shown(target, value, lang) != self._shown(target, target.value, lang):
                 return None
         return value
+
+    def _shown(self, target: _Target, value: Any, lang: str) -> str:
+        assert target.type is not None
+        return target.shown(value, lang) if target.shown else target.type.format(value, lang, self.env)
 
     def _literal(self, target: _Target, value: Any) -> str:
         if target.type is None:
@@ -578,12 +610,14 @@ class _Merger:
     def adhoc_edit(self, part: int, clause: int, returned: DraftClause) -> tuple[list[_Edit], str] | str:
         """The edit that puts the returned text in place of a clause use, and a line for the report; or why it
         cannot be written into the source."""
-        article = self.agreement.all_parts()[part]
+        article = self.agreement.every_part()[part]
         use = article.clauses[clause]
         where = _where(article.kind, article.number, self.langs[0])
         what = f"{where} ({use.clause_id if use.vetted else 'ad-hoc text'})"
         if use.span is None or use.span.file != self.index_file:
             return f"{what}: the source of this clause is not in {self.draft_path.name}"
+        if any(p.table is not None for p in use.paragraphs):
+            return f"{what}: its table changed in a way no new values explain; a table is not turned into text"
         body = {lang: _body(returned, lang) for lang in self.langs}
         for lang, text in body.items():
             problem = unsafe_character(text)
@@ -620,7 +654,8 @@ class _Merger:
         lines.append(f"{indent}}}" + ("\n" if lead else ""))
         edits = [_Edit(start, end, "\n".join(lines))]
         decl = self._article_decl(article.span)
-        if use.vetted and decl is not None and decl.kind == "article" and decl.title is None and clause == 0:
+        if use.vetted and decl is not None and decl.kind in ("article", "annex") and decl.title is None \
+                and clause == 0:
             title = _text_literal(article.title, self.langs)  # the clause's title named the article
             brace = self.text.index("{", self.index.range(decl.key.span)[1] if decl.key else
                                     self.index.range(decl.span)[0] + len(decl.kind))
@@ -640,7 +675,7 @@ class _Merger:
         return self.authors
 
     def removal(self, part: int) -> tuple[_Edit, str] | None:
-        article = self.agreement.all_parts()[part]
+        article = self.agreement.every_part()[part]
         if article.span is None or article.span.file != self.index_file:
             return None
         start, end = self.index.range(article.span)
@@ -736,7 +771,7 @@ class _Merger:
         """Is ``target``'s value printed in ``text`` (so that changing the value changes it)?"""
         try:
             shown = [target.value.get(lang) if isinstance(target.value, Text) else str(target.value)
-                     if target.type is None else target.type.format(target.value, lang, self.env)
+                     if target.type is None else self._shown(target, target.value, lang)
                      for lang in self.langs]
         except (ValueProblem, ArithmeticError, KeyError, TypeError, ValueError):
             return True
@@ -810,6 +845,8 @@ def _body(clause: DraftClause, lang: str) -> str:
 
 
 def _where(kind: str, number: int | None, lang: str) -> str:
+    if kind == "annex" and number is not None:
+        return f"Lampiran {roman(number)}" if lang == "id" else f"Annex {roman(number)}"
     if number is not None:
         return f"Pasal {number}" if lang == "id" else f"Article {number}"
     return {"preamble": "the opening", "closing": "the closing"}.get(kind, kind)

@@ -234,8 +234,9 @@ def test_pkm_check_reports_ad_hoc_text_of_a_three_party_agreement(tmp_path, code
     line = line_of(text, '    id: """', last=True)
     row = text.splitlines()[line - 1]
     assert (ours[0]["line"], ours[0]["column"]) == (line, row.index(needle) + 1)
-    # the added article is the last: its number is the template's count of articles, plus one
-    number = sum(1 for row in text.splitlines() if row.startswith("article "))
+    # the added article stands before the closing: its number is one more than the articles before it
+    before = text[:text.index('article "Ketentuan Lain"')]
+    number = sum(1 for row in before.splitlines() if row.startswith("article ")) + 1
     assert ours[0]["message"] == f"Article {number} paragraph (1): {message}"
     assert exit_code == (0 if code in ("PKM156", "PKM166") else 1)
 

@@ -34,6 +34,14 @@ FUNDING, DISPUTE, FORCE_MAJEURE = ARTICLE["funding.cost_sharing"], ARTICLE["disp
 AMOUNT_ID = ("Rp950.000.000,00 (sembilan ratus", "Rp850.000.000,00 (delapan ratus")
 AMOUNT_EN = ("IDR 950,000,000.00 (nine hundred", "IDR 850,000,000.00 (eight hundred")
 RENAME = ("Yayasan Kasih Ibu Flobamora", "Yayasan Kasih Ibu Flobamora Sejahtera")
+#: The budget annex follows the new total (the funding clause's 70 % and 30 % of Rp850.000.000): one line of
+#: each funder, in both languages, and the table's total.
+BUDGET = (("<w:t>Rp150.000.000,00</w:t>", "<w:t>Rp80.000.000,00</w:t>"),
+          ("<w:t>IDR 150,000,000.00</w:t>", "<w:t>IDR 80,000,000.00</w:t>"),
+          ("<w:t>Rp105.000.000,00</w:t>", "<w:t>Rp75.000.000,00</w:t>"),
+          ("<w:t>IDR 105,000,000.00</w:t>", "<w:t>IDR 75,000,000.00</w:t>"),
+          ("<w:t>Rp950.000.000,00</w:t>", "<w:t>Rp850.000.000,00</w:t>"),
+          ("<w:t>IDR 950,000,000.00</w:t>", "<w:t>IDR 850,000,000.00</w:t>"))
 SENTENCE = ("memilih domisili hukum yang tetap dan umum", "memilih domisili hukum yang tetap")
 
 
@@ -96,7 +104,7 @@ def test_an_amount_a_party_rename_and_an_edited_sentence_come_back_into_the_sour
     document = track(document, *AMOUNT_EN, "Budi Santoso", "2026-12-03T09:15:00Z", None, 102)
     document = track(document, SENTENCE[0], SENTENCE[1], "Budi Santoso", "2026-12-03T09:20:00Z", None, 104)
     returned = with_member(data, "word/document.xml", lambda _: document)
-    returned = saved_by(replaced(returned, RENAME), "Sari Dewi")
+    returned = saved_by(replaced(returned, RENAME, *BUDGET), "Sari Dewi")
     code, out, err, path, next_source = merged(tmp_path, source, returned)
     assert code == 0, out + err
     assert f"`total` of funding.cost_sharing (Pasal {FUNDING}): Rp950.000.000 -> Rp850.000.000" in out
@@ -105,6 +113,8 @@ def test_an_amount_a_party_rename_and_an_edited_sentence_come_back_into_the_sour
     assert f"Pasal {DISPUTE}: dispute.court 1.1.0 is now ad-hoc text (changed by Budi Santoso (2026-12-03) (tracked " \
            "changes))" in out
     assert "builds the text of" in out
+    assert "row 3 `amount`: Rp150.000.000 -> Rp80.000.000" in out and "row 5 `amount`: Rp105.000.000 -> " \
+           "Rp75.000.000" in out
     text = next_source.read_text(encoding="utf-8")
     assert "    total: Rp850.000.000\n" in text
     assert '  name: "Yayasan Kasih Ibu Flobamora Sejahtera"\n' in text

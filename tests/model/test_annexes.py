@@ -234,8 +234,10 @@ def test_an_annex_named_by_hand_that_is_not_there_is_an_error_at_its_words(tmp_p
     found = [d for d in findings(written(tmp_path, "tiga.pkm", text)) if d["code"] == "PKM181"]
     assert len(found) == 1
     assert (found[0]["line"], found[0]["column"]) == line_col(text, "Lampiran III")
-    assert found[0]["message_en"] == "Article 14 names Lampiran III, but this agreement has 2 annexes"
-    assert found[0]["message_id"] == "Pasal 14 menyebut Lampiran III, padahal perjanjian ini memiliki 2 lampiran"
+    number = sum(1 for row in text[:text.index('article "Peta"')].splitlines() if row.startswith("article ")) + 1
+    assert found[0]["message_en"] == f"Article {number} names Lampiran III, but this agreement has 2 annexes"
+    assert found[0]["message_id"] == \
+        f"Pasal {number} menyebut Lampiran III, padahal perjanjian ini memiliki 2 lampiran"
 
 
 def test_a_map_said_to_be_annexed_needs_the_map_annex(tmp_path):

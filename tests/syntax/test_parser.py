@@ -73,8 +73,8 @@ def check(tmp_path: Path, text: str) -> tuple[int, Path, list[str]]:
 # message, the hint (None: no hint line) and the words under the caret
 MISTAKES = [
     ("misspelt keyword", ("party yayasan {", "partai yayasan {"), "partai yayasan", 1,
-     "PKM001 unexpected `partai`; expected `agreement`, `article`, `clause`, `glossary`, `input`, `party`, "
-     "`preamble` or `closing`, `scheme`, `witness`", "did you mean `party`?", "partai"),
+     "PKM001 unexpected `partai`; expected `agreement`, `annex`, `article`, `clause`, `glossary`, `input`, "
+     "`party`, `preamble` or `closing`, `scheme`, `witness`", "did you mean `party`?", "partai"),
     ("missing colon before a text", ('  number: "001/UJI/2026"', '  number "001/UJI/2026"'), "  number ", 10,
      'PKM001 unexpected `"001/UJI/2026"`; expected `:`',
      "a `:` may be missing after the field name on this or the previous line", '"001/UJI/2026"'),
