@@ -98,6 +98,9 @@ class ClauseUse:
     #: for an ad-hoc text: each language's text as written in the source, with its span, so a check can point
     #: at the line and column of the words it reports
     sources: Mapping[str, tuple[Span, str]] = field(default_factory=dict)
+    #: the channel its library version declares (``channel: hibah``), by which a government party's money
+    #: reaches an organisation; None for a clause that declares none
+    channel: str | None = None
 
     @property
     def params(self) -> dict[str, Any]:
