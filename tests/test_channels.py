@@ -209,3 +209,13 @@ def test_the_built_example_prints_the_channel_and_the_integrity_clauses(tmp_path
                   "dinkes@example.go.id"):
         assert words in text, words
     assert not re.search(r"\{[a-z_.]+\}", text)
+
+
+def test_pkm_library_show_says_which_channel_a_clause_uses():
+    code, out, _ = run("library", "show", "funding.swakelola_type_iii@1.0.0")
+    assert code == 0
+    assert ("  channel:  swakelola_tipe_iii (Type III self-managed procurement carried out by a community "
+            "organisation)") in out.splitlines()
+    assert "  param account_number: account_number means account_number" in out.splitlines()
+    code, out, _ = run("library", "show", "funding.cost_sharing@3.0.0")
+    assert code == 0 and "channel:" not in out
