@@ -249,7 +249,10 @@ BREAKS = [
 
 
 #: Rules that need more than an edit of the agreement to break, each tested in its own file.
-BROKEN_ELSEWHERE = {"PKM111": "tests/test_approvals.py (an organisation's library that approved nothing)"}
+BROKEN_ELSEWHERE = {"PKM111": "tests/test_approvals.py (an organisation's library that approved nothing)",
+                    "PKM145": "tests/test_channels.py (the example without its hibah; three parties, two funders)",
+                    "PKM146": "tests/test_channels.py (a payment beside support without transfer, an account "
+                              "in another name)"}
 
 
 def test_every_rule_has_a_breaking_case():

@@ -54,6 +54,7 @@ def marked_by_text(back: ReadBack, agreement: Agreement) -> ReadBack:
     frame = {region: list(lines) for region, lines in back.frame.items()}
     taken: dict[int, list[ReadParagraph]] = {}
     outside: list[ReadParagraph] = []
+    repeats: dict[str, int] = {}  # how often each text was met: the n-th one is the n-th of the reference
     for paragraph in back.outside:
         text = _key(paragraph)
         shown = normalize(paragraph.shown)
@@ -61,7 +62,7 @@ def marked_by_text(back: ReadBack, agreement: Agreement) -> ReadBack:
         if places:  # the title block and the signatures, as the reference has them (a name is in both)
             frame.setdefault(places.pop(0) if len(places) > 1 else places[0], []).append(paragraph.shown.strip())
             continue
-        owner = _owner(text, owners, texts) if text else None
+        owner = _owner(text, owners, texts, repeats) if text else None
         if owner is None:
             outside.append(paragraph)
         else:
@@ -77,10 +78,14 @@ def marked_by_text(back: ReadBack, agreement: Agreement) -> ReadBack:
                                findings=(*back.findings, METHOD_NOTE), layout=reference.layout)
 
 
-def _owner(text: str, owners: dict[str, list[int]], texts: Sequence[tuple[str, int]]) -> int | None:
-    """The control of the reference paragraph ``text`` reads as: the same text, else the most alike."""
+def _owner(text: str, owners: dict[str, list[int]], texts: Sequence[tuple[str, int]],
+           repeats: dict[str, int]) -> int | None:
+    """The control of the reference paragraph ``text`` reads as: the same text (a text two clauses share, such as
+    "PIHAK KEDUA berkewajiban:", goes to them in document order), else the most alike."""
     if text in owners:
-        return owners[text][0]
+        seen = repeats.get(text, 0)
+        repeats[text] = seen + 1
+        return owners[text][min(seen, len(owners[text]) - 1)]
     matcher = difflib.SequenceMatcher(autojunk=False)
     matcher.set_seq2(text)
     best, best_ratio = None, THRESHOLD
