@@ -230,8 +230,8 @@ def raw_paragraphs(xml: bytes) -> list[bytes]:
 
 #: Edits the other side made without Track Changes: one in a paragraph Budi also changed, one elsewhere.
 UNTRACKED = [(b"ditanggung bersama oleh PARA PIHAK", b"ditanggung sepenuhnya oleh PARA PIHAK"),
-             (b"PIHAK PERTAMA menanggung 70% (tujuh puluh persen)", b"PIHAK PERTAMA menanggung 75% (tujuh puluh "
-                                                                   b"lima persen)")]
+             (b"PIHAK PERTAMA: Rp665.000.000,00 (enam ratus enam puluh lima juta rupiah)",
+              b"PIHAK PERTAMA: Rp675.000.000,00 (enam ratus tujuh puluh lima juta rupiah)")]
 OURS = "Biro Hukum"
 
 
@@ -277,7 +277,8 @@ def test_the_redline_keeps_the_other_authors_changes_with_their_dates(drafts, re
 def test_ours_mark_only_what_differs_beyond_the_tracked_changes(redlined, old):
     ours = marks_by(body(redlined[old].read_bytes()), OURS)
     assert sorted((kind, text) for kind, _, text in ours) == sorted([
-        ("del", "bersama"), ("ins", "sepenuhnya"), ("del", "70"), ("ins", "75"), ("ins", " lima")])
+        ("del", "bersama"), ("ins", "sepenuhnya"), ("del", "Rp665.000.000,00"), ("ins", "Rp675.000.000,00"),
+        ("del", "enam"), ("ins", "tujuh")])
     assert {date for _, date, _ in ours} == {"2026-12-05T00:00:00Z"}
 
 
@@ -344,7 +345,8 @@ def test_libreoffice_accept_all_gives_the_returned_text_and_reject_all_the_sent_
         jobs[f"{old} accepted"] = ("accept", redlined[old])
         jobs[f"{old} rejected"] = ("reject", redlined[old])
     shown = libreoffice(root, jobs)
-    assert "Rp850.000.000,00 (delapan" in shown["returned accepted"] and "75%" in shown["returned accepted"]
+    assert "Rp850.000.000,00 (delapan" in shown["returned accepted"]
+    assert "Rp675.000.000,00" in shown["returned accepted"]
     assert shown["returned accepted"] != shown["sent"]
     for old in ("from-docx", "from-pkm"):
         assert shown[f"{old} accepted"] == shown["returned accepted"]
@@ -359,8 +361,8 @@ def harder(drafts) -> dict[str, tuple[Path, Path, Path]]:
     whole = root / "whole.docx"
     whole.write_bytes(with_member(drafts["built"].read_bytes(), "word/document.xml", whole_paragraphs))
     older = root / "older.pkm"
-    older.write_text(EXAMPLE.read_text(encoding="utf-8").replace("total: Rp950.000.000", "total: Rp900.000.000"),
-                     encoding="utf-8")
+    older.write_text(EXAMPLE.read_text(encoding="utf-8").replace("total: Rp950.000.000", "total: Rp900.000.000")
+                     .replace("dinkes: Rp665.000.000", "dinkes: Rp615.000.000"), encoding="utf-8")
     assert run("build", older, "--format", "docx", "-o", root / "older")[0] == 0
     cases = {"whole": (drafts["built"], whole), "around": (root / "older" / "older.docx", drafts["returned"])}
     out = {}
@@ -391,7 +393,7 @@ def whole_paragraphs(xml: bytes) -> bytes:
     def paragraph_with(words: str) -> etree._Element:
         return next(p for p in root.iter(f"{W}p") if words in "".join(p.itertext()))
 
-    gone = paragraph_with("PIHAK PERTAMA menanggung 70%")
+    gone = paragraph_with("Kontribusi PIHAK yang merupakan instansi pemerintah bersumber dari")
     for r in [r for r in gone if r.tag == f"{W}r"]:
         for t in r.iter(f"{W}t"):
             t.tag = f"{W}delText"
@@ -441,8 +443,8 @@ def test_an_edit_that_cuts_into_a_tracked_change_replaces_the_paragraph_around_i
     """Against an older draft (Rp900.000.000) the words differ inside Budi's deletion: that paragraph is marked
     replaced by us as a whole, Budi's changes kept inside it; accept and reject still give the two texts."""
     older = tmp_path / "older.pkm"
-    older.write_text(EXAMPLE.read_text(encoding="utf-8").replace("total: Rp950.000.000", "total: Rp900.000.000"),
-                     encoding="utf-8")
+    older.write_text(EXAMPLE.read_text(encoding="utf-8").replace("total: Rp950.000.000", "total: Rp900.000.000")
+                     .replace("dinkes: Rp665.000.000", "dinkes: Rp615.000.000"), encoding="utf-8")
     code, out, err = run("build", older, "--format", "docx", "-o", tmp_path / "older")
     assert code == 0, out + err
     redline = tmp_path / "redline.docx"
