@@ -46,7 +46,8 @@ ADD_ARTICLE = ("article {\n  use reporting.public@^1", NEW_ARTICLE + "article {\
 #: kind of change → the edits that make the new draft from the example (the old draft); a kind given as
 #: ``(edits, True)`` makes the old draft with them and keeps the example as the new one
 CHANGES = {
-    "a parameter in the first paragraph": [("total: Rp950.000.000", "total: Rp850.000.000")],
+    "a parameter in the first paragraph": [("total: Rp950.000.000", "total: Rp850.000.000"),
+                                           ("dinkes: Rp665.000.000", "dinkes: Rp565.000.000")],  # still adds up
     "a new article": [ADD_ARTICLE],
     "a removed article of two paragraphs": ([ADD_ARTICLE], True),
     "a moved article": [(TERMINATION + FORCE_MAJEURE, FORCE_MAJEURE + TERMINATION)],
@@ -55,7 +56,9 @@ CHANGES = {
         (',\n                "penyuluhan gizi dan pemberian makanan tambahan" / "nutrition counselling and '
          'supplementary feeding"', "")],
     "a changed party": [('name: "Yayasan Kasih Ibu Flobamora"', 'name: "Yayasan Kasih Ibu Flobamora Sejahtera"'),
-                        ('representative: "Yohana Ndun, S.K.M."', 'representative: "Maria Goreti Ndun, S.K.M."')],
+                        ('representative: "Yohana Ndun, S.K.M."', 'representative: "Maria Goreti Ndun, S.K.M."'),
+                        ('account_holder: "Yayasan Kasih Ibu Flobamora"',  # its grant account bears its name
+                         'account_holder: "Yayasan Kasih Ibu Flobamora Sejahtera"')],
 }
 
 
