@@ -140,10 +140,12 @@ def bench_example(library: Library, repeat: int, out_dir: Path) -> tuple[dict[st
 
 
 def variant(agreement: Agreement, number: int) -> Agreement:
-    """The agreement with its last party renamed ``... (number)``: another agreement from the same template."""
-    *others, last = agreement.parties
-    name = Text({lang: f"{text} ({number})" for lang, text in last.name.by_lang.items()})
-    return dataclasses.replace(agreement, parties=(*others, dataclasses.replace(last, name=name)))
+    """The agreement with its first party renamed ``... (number)``: another agreement from the same template (the
+    first, a government party, since an organisation's name is also its receiving account's, which PKM146 holds
+    to it)."""
+    first, *others = agreement.parties
+    name = Text({lang: f"{text} ({number})" for lang, text in first.name.by_lang.items()})
+    return dataclasses.replace(agreement, parties=(dataclasses.replace(first, name=name), *others))
 
 
 # ---------------------------------------------------------------- scaling
@@ -246,6 +248,7 @@ def batch_records(count: int) -> list[dict[str, Any]]:
         chair = f"Maria Ndun {number}, S.K.M."
         record.update({
             "nama_yayasan": name,
+            "pemegang_rekening": name,  # the grant goes to an account in the foundation's own name (PKM146)
             "nomor_mitra": f"{number:03d}/YMS/XII/2026",
             "nomor_dinas": f"440/{1000 + number}/DINKES/XII/2026",
             "tanggal_tanda_tangan": datetime.date(2026, 12, 1) + datetime.timedelta(days=number % 28),

@@ -17,7 +17,7 @@ from .approvals import APPROVALS_FILE, Approval, read_approvals
 from . import syntax as s
 from .conditions import SCHEME_FACTS, Condition, compile_condition
 from .errors import DiagnosticSink, UsageError, suggest
-from .meanings import Meaning, check_meaning
+from .meanings import CHANNELS, Meaning, check_meaning
 from .model import Text
 from .library_files import check_library_folder
 from .reading import MAX_SOURCE_BYTES, read_text
@@ -90,7 +90,7 @@ class Requirement:
     condition: Condition | None
     span: s.Span
 
-_CLAUSE_FIELDS = ("status", "replaced_by", "approved_by", "approved_on", "section", "title", "note")
+_CLAUSE_FIELDS = ("status", "replaced_by", "approved_by", "approved_on", "section", "title", "note", "channel")
 
 
 @dataclass(frozen=True)
@@ -111,6 +111,8 @@ class ClauseVersion:
     replaced_by: Replacement | None
     span: s.Span
     body_spans: dict[str, s.Span] = field(default_factory=dict)
+    #: the lawful channel by which a government party's money reaches an organisation (``meanings.CHANNELS``)
+    channel: str | None = None
 
     @property
     def version_text(self) -> str:
@@ -371,6 +373,7 @@ def _load_clause(decl: s.ClauseDef, text: str, sink: DiagnosticSink,
         sink.error("PKM024", f"{what} {decl.version} is deprecated but names no replacement", decl.id_span,
                    "add `replaced_by: other.clause@2.0.0`")
     specs = compile_params(decl.params, sink)
+    channel = _channel(fields.get("channel"), specs, decl.id_span, what, sink)
     body: dict[str, str] = {}
     body_spans: dict[str, s.Span] = {}
     if decl.body is None:
@@ -415,7 +418,25 @@ def _load_clause(decl: s.ClauseDef, text: str, sink: DiagnosticSink,
                      if replaced_by and isinstance(replaced_by.value, s.ClauseRef) else None),
         span=decl.id_span,
         body_spans=body_spans,
+        channel=channel,
     )
+
+
+def _channel(f: s.Field | None, specs: tuple[ParamSpec, ...], span: s.Span, what: str,
+             sink: DiagnosticSink) -> str | None:
+    """The channel a clause declares (``channel: hibah``), which names its funder by a party parameter."""
+    if f is None:
+        return None
+    if not isinstance(f.value, s.Name) or f.value.name not in CHANNELS:
+        written = f.value.name if isinstance(f.value, s.Name) else "this value"
+        sink.error("PKM023", f"unknown channel `{written}`", f.value.span,
+                   (suggest(written, CHANNELS) if isinstance(f.value, s.Name) else None)
+                   or f"channels are {', '.join(CHANNELS)}")
+        return None
+    if not any(p.meaning is not None and p.meaning.name == "funder" for p in specs):
+        sink.error("PKM023", f"{what} declares a channel but not whose money it carries", f.name_span,
+                   "add `param funder: party means funder`")
+    return f.value.name
 
 
 def _name_field(fields: dict[str, s.Field], name: str, sink: DiagnosticSink, span: s.Span, what: str) -> str | None:

@@ -10,6 +10,7 @@ from typing import TextIO
 from .approvals import APPROVALS_FILE, Approval, write_approval
 from .errors import UsageError, suggest
 from .library import ClauseVersion, Library, default_library_dir, load_library
+from .meanings import CHANNELS
 from .values import unsafe_character
 from .versions import matches, valid_constraint
 
@@ -90,6 +91,8 @@ def _show(clause: ClauseVersion, out: TextIO) -> None:
     print(f"{clause.ref}  ({status_text(clause)})", file=out)
     print(f"  title:    {clause.title['id']} / {clause.title['en']}", file=out)
     print(f"  section:  {clause.section}", file=out)
+    if clause.channel:
+        print(f"  channel:  {clause.channel} ({CHANNELS[clause.channel].description[1]})", file=out)
     if clause.approved_by:
         print(f"  approved: {clause.approved_by}, {clause.approved_on}", file=out)
     else:

@@ -17,14 +17,22 @@
     param rows: table(activity: text, schedule: text, by: party) means work_plan
     param members: table(name: text, position: text, party: party) means members
     param map: text means map
+    param funder: party means funder                   # the PARTY whose money the clause pays or bears
+    param recipient: party means recipient             # the PARTY that receives it
+    param bank: text means bank                        # the receiving account: bank, number, holder
+    param account_number: account_number means account_number
+    param account_holder: text means account_holder
+
+A clause also declares, with ``channel:``, the lawful channel by which a government party's money reaches an
+organisation (:data:`CHANNELS`); the funding checks read it, never a clause's name.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .values import (AllocationType, DateType, DurationType, IntegerType, MoneyType, PartyType, PercentType,
-                     PeriodType, TableType, TextType, ValueType)
+from .values import (AccountNumberType, AllocationType, DateType, DurationType, IntegerType, MoneyType,
+                     PartyType, PercentType, PeriodType, TableType, TextType, ValueType)
 
 
 @dataclass(frozen=True)
@@ -66,6 +74,33 @@ MEANINGS: dict[str, MeaningSpec] = {m.name: m for m in (
     MeaningSpec("work_plan", (TableType,), ("rencana kerja", "the work plan")),
     MeaningSpec("members", (TableType,), ("susunan anggota", "the list of members")),
     MeaningSpec("map", (TextType,), ("peta areal", "the map of the area")),
+    MeaningSpec("funder", (PartyType,), ("pihak yang uangnya dibayarkan atau menanggung biaya",
+                                         "the party whose money is paid or bears the cost")),
+    MeaningSpec("recipient", (PartyType,), ("pihak yang menerima dana", "the party that receives the funds")),
+    MeaningSpec("bank", (TextType,), ("bank rekening penerima", "the bank of the receiving account")),
+    MeaningSpec("account_number", (AccountNumberType,), ("nomor rekening penerima",
+                                                         "the number of the receiving account")),
+    MeaningSpec("account_holder", (TextType,), ("nama pemegang rekening penerima",
+                                                "the holder of the receiving account")),
+)}
+
+
+@dataclass(frozen=True)
+class Channel:
+    """A lawful channel by which a government party's money reaches an organisation (declared ``channel:``)."""
+
+    name: str
+    description: tuple[str, str]  # Indonesian, English
+    transfers_money: bool  # whether money of the funder is paid to the recipient through it
+
+
+CHANNELS: dict[str, Channel] = {c.name: c for c in (
+    Channel("hibah", ("hibah daerah dengan Naskah Perjanjian Hibah Daerah (NPHD)",
+                      "a regional grant under a Regional Grant Agreement (NPHD)"), True),
+    Channel("swakelola_tipe_iii", ("Swakelola Tipe III yang dilaksanakan oleh organisasi kemasyarakatan",
+                                   "Type III self-managed procurement carried out by a community organisation"), True),
+    Channel("non_budget", ("dukungan tanpa penyaluran dana anggaran kepada pihak lain",
+                           "support in which no budget money is paid to another party"), False),
 )}
 
 

@@ -123,6 +123,9 @@ class ClauseUse:
     sources: Mapping[str, tuple[Span, str]] = field(default_factory=dict)
     #: for an ad-hoc text written in place of a library clause (``replaces: ID@VERSION``): that clause
     replaces: str | None = None
+    #: the channel its library version declares (``channel: hibah``), by which a government party's money
+    #: reaches an organisation; None for a clause that declares none
+    channel: str | None = None
 
     @property
     def params(self) -> dict[str, Any]:

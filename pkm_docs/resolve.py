@@ -546,7 +546,7 @@ class _Resolver:
         self.used.setdefault((clause.clause_id, clause.version_text), clause)
         paragraphs = self._fill(clause, values, counter, use.span)
         return (ClauseUse(clause.clause_id, clause.version_text, clause.content_hash, clause.status, clause.section,
-                          True, use.span, values, tuple(paragraphs)), clause.title)
+                          True, use.span, values, tuple(paragraphs), channel=clause.channel), clause.title)
 
     def _arguments(self, clause: ClauseVersion, use: s.Use) -> dict[str, Value] | None:
         before = len([d for d in self.sink.diagnostics if d.is_error])

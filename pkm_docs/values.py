@@ -373,6 +373,39 @@ class TextType(ValueType):
         return value.to_data()
 
 
+_ACCOUNT_NUMBER = re.compile(r"[0-9]+(?:[ .\-][0-9]+)*", re.ASCII)
+
+
+@dataclass(frozen=True)
+class AccountNumberType(TextType):
+    """A bank account number: digits, grouped by single spaces, dots or hyphens, as the bank writes it; held as
+    a text (the same in every language) so its leading zeros are kept."""
+
+    kind = "account_number"
+    example = '"0012-01-000123-30-5"'
+    takes_mapping = False
+
+    def read(self, value, env):
+        if isinstance(value, s.Pair):
+            raise ValueProblem("an account number is the same in every language", "write it once, in quotes")
+        return self._number(value.value) if isinstance(value, s.Str) else _NOT_READ
+
+    def read_data(self, raw, env):
+        if isinstance(raw, int) and not isinstance(raw, bool):
+            raise ValueProblem(f"the account number {raw} was read as a number, which drops leading zeros",
+                               'put it in quotes: "0012013456"')
+        return self._number(raw) if isinstance(raw, str) else _NOT_READ
+
+    @staticmethod
+    def _number(text: str) -> Text:
+        number = " ".join(safe_text(text).split())
+        digits = sum(c.isdigit() for c in number)
+        if not _ACCOUNT_NUMBER.fullmatch(number) or not 5 <= digits <= 34:
+            raise ValueProblem(f"`{text}` is not an account number",
+                               "write its 5 to 34 digits, grouped by spaces, dots or hyphens as the bank does")
+        return Text.same(number)
+
+
 @dataclass(frozen=True)
 class MoneyType(ValueType):
     kind = "money"
@@ -1108,7 +1141,7 @@ class TableType(ValueType):
 #: Every type name a library may write, and the object for the simple ones.
 SIMPLE: dict[str, ValueType] = {t.kind: t for t in (TextType(), MoneyType(), PercentType(), DateType(),
                                                     DurationType(), IntegerType(), PartyType(), BooleanType(),
-                                                    PeriodType())}
+                                                    PeriodType(), AccountNumberType())}
 SIMPLE_TYPES = tuple(SIMPLE)
 ALL_TYPES = SIMPLE_TYPES + ("quantity", "choice", "list", "allocation", "table")
 

@@ -24,8 +24,8 @@ from typing import Sequence
 from ..errors import Diagnostic
 from ..library import Library
 from ..model import Agreement
-from . import rules_clauses, rules_funding, rules_governance, rules_language, rules_parties  # noqa: F401
-from . import rules_annex, rules_structure, rules_term, rules_text  # noqa: F401
+from . import rules_annex, rules_channel, rules_clauses, rules_funding, rules_governance  # noqa: F401
+from . import rules_language, rules_parties, rules_structure, rules_term, rules_text  # noqa: F401
 from .registry import (RULES, CheckDiagnostic, Context, Rule, filter_diagnostics, hint_in, is_selected,
                        message_in, split_prefixes, valid_prefix)
 

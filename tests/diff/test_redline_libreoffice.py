@@ -47,9 +47,9 @@ ADD_ARTICLE = ("article {\n  use reporting.public@^1", NEW_ARTICLE + "article {\
 #: ``(edits, True)`` makes the old draft with them and keeps the example as the new one
 CHANGES = {
     "a parameter in the first paragraph": [("total: Rp950.000.000", "total: Rp850.000.000"),
-                                           # the budget annex follows: 70% and 30% of Rp850.000.000 (PKM180)
-                                           ("amount: Rp390.000.000", "amount: Rp320.000.000"),
-                                           ("amount: Rp180.000.000", "amount: Rp150.000.000")],
+                                           ("dinkes: Rp665.000.000", "dinkes: Rp565.000.000"),  # still adds up
+                                           # the budget annex follows the FIRST PARTY's new part (PKM180)
+                                           ("amount: Rp390.000.000", "amount: Rp290.000.000")],
     "a new article": [ADD_ARTICLE],
     "a removed article of two paragraphs": ([ADD_ARTICLE], True),
     "a moved article": [(TERMINATION + FORCE_MAJEURE, FORCE_MAJEURE + TERMINATION)],
@@ -58,7 +58,9 @@ CHANGES = {
         (',\n                "penyuluhan gizi dan pemberian makanan tambahan" / "nutrition counselling and '
          'supplementary feeding"', "")],
     "a changed party": [('name: "Yayasan Kasih Ibu Flobamora"', 'name: "Yayasan Kasih Ibu Flobamora Sejahtera"'),
-                        ('representative: "Yohana Ndun, S.K.M."', 'representative: "Maria Goreti Ndun, S.K.M."')],
+                        ('representative: "Yohana Ndun, S.K.M."', 'representative: "Maria Goreti Ndun, S.K.M."'),
+                        ('account_holder: "Yayasan Kasih Ibu Flobamora"',  # its grant account bears its name
+                         'account_holder: "Yayasan Kasih Ibu Flobamora Sejahtera"')],
 }
 
 

@@ -464,7 +464,7 @@ def test_a_docx_rewritten_by_pandoc_is_matched_to_its_clauses_by_text(built, tmp
     assert "its paragraphs were matched to the clauses of the other draft by their text" in report
     assert "removed" not in report.split("in the document")[0]  # every clause was found again
     if edit:
-        assert "~ funding.cost_sharing 2.0.0" in report and "Rp990.000.000,00" in report
+        assert "~ funding.cost_sharing 3.0.0" in report and "Rp990.000.000,00" in report
     else:
         assert "articles:" not in report and "text outside the clauses" not in report
         assert "a line removed from the footer: «Paraf / Initials PIHAK PERTAMA»" in report  # pandoc dropped it

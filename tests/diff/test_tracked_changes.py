@@ -166,8 +166,8 @@ def raw_paragraphs(xml: bytes) -> list[bytes]:
 
 #: Edits the other side made without Track Changes: one in a paragraph Budi also changed, one elsewhere.
 UNTRACKED = [(b"ditanggung bersama oleh PARA PIHAK", b"ditanggung sepenuhnya oleh PARA PIHAK"),
-             (b"PIHAK PERTAMA menanggung 70% (tujuh puluh persen)", b"PIHAK PERTAMA menanggung 75% (tujuh puluh "
-                                                                   b"lima persen)")]
+             (b"PIHAK PERTAMA: Rp665.000.000,00 (enam ratus enam puluh lima juta rupiah)",
+              b"PIHAK PERTAMA: Rp675.000.000,00 (enam ratus tujuh puluh lima juta rupiah)")]
 OURS = "Biro Hukum"
 
 
@@ -213,7 +213,8 @@ def test_the_redline_keeps_the_other_authors_changes_with_their_dates(drafts, re
 def test_ours_mark_only_what_differs_beyond_the_tracked_changes(redlined, old):
     ours = marks_by(body(redlined[old].read_bytes()), OURS)
     assert sorted((kind, text) for kind, _, text in ours) == sorted([
-        ("del", "bersama"), ("ins", "sepenuhnya"), ("del", "70"), ("ins", "75"), ("ins", " lima")])
+        ("del", "bersama"), ("ins", "sepenuhnya"), ("del", "Rp665.000.000,00"), ("ins", "Rp675.000.000,00"),
+        ("del", "enam"), ("ins", "tujuh")])
     assert {date for _, date, _ in ours} == {"2026-12-05T00:00:00Z"}
 
 
@@ -280,7 +281,8 @@ def test_libreoffice_accept_all_gives_the_returned_text_and_reject_all_the_sent_
         jobs[f"{old} accepted"] = ("accept", redlined[old])
         jobs[f"{old} rejected"] = ("reject", redlined[old])
     shown = libreoffice(root, jobs)
-    assert "Rp850.000.000,00 (delapan" in shown["returned accepted"] and "75%" in shown["returned accepted"]
+    assert "Rp850.000.000,00 (delapan" in shown["returned accepted"]
+    assert "Rp675.000.000,00" in shown["returned accepted"]
     assert shown["returned accepted"] != shown["sent"]
     for old in ("from-docx", "from-pkm"):
         assert shown[f"{old} accepted"] == shown["returned accepted"]
@@ -296,9 +298,9 @@ def harder(drafts) -> dict[str, tuple[Path, Path, Path]]:
     whole.write_bytes(with_member(drafts["built"].read_bytes(), "word/document.xml", whole_paragraphs))
     older = root / "older.pkm"
     older.write_text(EXAMPLE.read_text(encoding="utf-8").replace("total: Rp950.000.000", "total: Rp900.000.000")
-                     # the budget annex follows: 70% and 30% of Rp900.000.000 (PKM180)
-                     .replace("amount: Rp390.000.000", "amount: Rp355.000.000")
-                     .replace("amount: Rp180.000.000", "amount: Rp165.000.000"), encoding="utf-8")
+                     .replace("dinkes: Rp665.000.000", "dinkes: Rp615.000.000")
+                     # the budget annex follows the FIRST PARTY's new part (PKM180)
+                     .replace("amount: Rp390.000.000", "amount: Rp340.000.000"), encoding="utf-8")
     assert run("build", older, "--format", "docx", "-o", root / "older")[0] == 0
     cases = {"whole": (drafts["built"], whole), "around": (root / "older" / "older.docx", drafts["returned"])}
     out = {}
@@ -329,7 +331,7 @@ def whole_paragraphs(xml: bytes) -> bytes:
     def paragraph_with(words: str) -> etree._Element:
         return next(p for p in root.iter(f"{W}p") if words in "".join(p.itertext()))
 
-    gone = paragraph_with("PIHAK PERTAMA menanggung 70%")
+    gone = paragraph_with("Kontribusi PIHAK yang merupakan instansi pemerintah bersumber dari")
     for r in [r for r in gone if r.tag == f"{W}r"]:
         for t in r.iter(f"{W}t"):
             t.tag = f"{W}delText"
@@ -380,9 +382,9 @@ def test_an_edit_that_cuts_into_a_tracked_change_replaces_the_paragraph_around_i
     replaced by us as a whole, Budi's changes kept inside it; accept and reject still give the two texts."""
     older = tmp_path / "older.pkm"
     older.write_text(EXAMPLE.read_text(encoding="utf-8").replace("total: Rp950.000.000", "total: Rp900.000.000")
-                     # the budget annex follows: 70% and 30% of Rp900.000.000 (PKM180)
-                     .replace("amount: Rp390.000.000", "amount: Rp355.000.000")
-                     .replace("amount: Rp180.000.000", "amount: Rp165.000.000"), encoding="utf-8")
+                     .replace("dinkes: Rp665.000.000", "dinkes: Rp615.000.000")
+                     # the budget annex follows the FIRST PARTY's new part (PKM180)
+                     .replace("amount: Rp390.000.000", "amount: Rp340.000.000"), encoding="utf-8")
     code, out, err = run("build", older, "--format", "docx", "-o", tmp_path / "older")
     assert code == 0, out + err
     redline = tmp_path / "redline.docx"

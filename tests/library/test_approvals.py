@@ -68,12 +68,12 @@ def test_an_organisation_that_approved_nothing_sees_every_clause_unapproved(orga
 
 
 def test_an_approval_names_the_approver_in_the_manifest(organisation, tmp_path):
-    code, out, err = run("library", "--library", organisation, "approve", "funding.cost_sharing@2.0.0",
+    code, out, err = run("library", "--library", organisation, "approve", "funding.cost_sharing@3.0.0",
                          "--by", BODY, "--on", "2026-12-01")
     assert code == 0, err
-    assert out.startswith("approved funding.cost_sharing@2.0.0 (text sha256 ") and f"by {BODY} on 2026-12-01" in out
+    assert out.startswith("approved funding.cost_sharing@3.0.0 (text sha256 ") and f"by {BODY} on 2026-12-01" in out
     _, found = check_json(organisation)
-    assert "funding.cost_sharing@2.0.0" not in {d["message"].split("`")[1] for d in found if d["code"] == "PKM111"}
+    assert "funding.cost_sharing@3.0.0" not in {d["message"].split("`")[1] for d in found if d["code"] == "PKM111"}
     code, _, err = run("build", EXAMPLE, "--library", organisation, "--format", "docx", "-o", tmp_path / "out")
     assert code == 0, err
     with zipfile.ZipFile(tmp_path / "out" / "kemitraan_kesehatan.docx") as docx:
@@ -83,7 +83,7 @@ def test_an_approval_names_the_approver_in_the_manifest(organisation, tmp_path):
     entry = next(c for c in manifest["clauses"] if c["id"] == "funding.cost_sharing")
     assert (entry["status"], entry["approved_by"], entry["approved_on"]) == ("approved", BODY, "2026-12-01")
     assert {c["status"] for c in manifest["clauses"] if c["id"] != "funding.cost_sharing"} == {"model"}
-    code, out, _ = run("library", "--library", organisation, "show", "funding.cost_sharing@2.0.0")
+    code, out, _ = run("library", "--library", organisation, "show", "funding.cost_sharing@3.0.0")
     assert f"(approved by {BODY} on 2026-12-01)" in out
 
 

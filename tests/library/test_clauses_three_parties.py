@@ -39,7 +39,15 @@ ARGS = {
     "dispute.court": 'court: "Pengadilan Negeri Mataram" / "the Mataram District Court"',
     "dispute.arbitration": 'seat: "Mataram"  arbitrators: panel',
     "dispute.mediation": "venue: kph  mediation_days: 30",
-    "finance.accountability": "funder: kph  recipient: yayasan  report_due_days: 30",
+    # the KPH pays no one (the template's support without transfer of funds): the foundation's funds are accounted for
+    "finance.accountability": "funder: yayasan  recipient: kth  report_due_days: 30",
+    "funding.hibah": ('funder: kph  recipient: kth  bank: "PT Bank NTB Syariah, Kantor Cabang Mataram" / "PT Bank '
+                      'NTB Syariah, Mataram Branch"  account_number: "0010 2000 3456"  account_holder: "Kelompok '
+                      'Tani Hutan Wana Lestari Sesaot"'),
+    "funding.swakelola_type_iii": ('funder: kph  recipient: yayasan  bank: "PT Bank NTB Syariah" / "PT Bank NTB '
+                                   'Syariah"  account_number: "0020-3000-4567"  account_holder: "Yayasan Hutan '
+                                   'Lestari Lombok"'),
+    "funding.non_budget": "funder: kph",
     "funding.cost_sharing": ("total: Rp1.000.000.000  contributions: { kph: Rp600.000.000, yayasan: Rp300.000.000, "
                              "kth: Rp100.000.000 }  in_kind: \"tenaga kerja anggota kelompok\" / \"labour of the "
                              "group's members\", \"bibit tanaman\" / \"seedlings\""),

@@ -56,6 +56,7 @@ def two_party(tmp_path: Path) -> tuple[Path, Path]:
     data = SAMPLE.read_text(encoding="utf-8")
     data = re.sub(r"\n[a-z_]*yayasan[a-z_]*: [^\n]*", "", data)
     data = re.sub(r"\nhak_yayasan:\n  - [^\n]*|\nkewajiban_yayasan:\n  - [^\n]*", "", data)
+    data = re.sub(r'\n  - \{id: "PIHAK KETIGA[^\n]*', "", data)  # the foundation's electronic mail address
     data = data.replace("kursi_komite: {kph: 2, kth: 2, yayasan: 2}", "kursi_komite: {kph: 2, kth: 2}")
     data = data.replace('kontribusi: {kph: "Rp600.000.000", yayasan: "Rp400.000.000"}',
                         'kontribusi: {kph: "Rp600.000.000", kth: "Rp400.000.000"}')

@@ -124,17 +124,19 @@ def test_an_edited_paragraph_changes_its_clause_only(example, layout):
     article = example.articles[3]
     use = article.clauses[0]
     tag = f"pkm:clause|{use.clause_id}|{use.version}|{use.content_hash}|id|{article.number}"
-    new_text = "PIHAK PERTAMA menanggung 60% (enam puluh persen) dari biaya."
+    new_text = "Kontribusi PIHAK PERTAMA bersumber dari anggaran pendapatan dan belanja daerah."
+    second = next(i for i, p in enumerate(read_docx(data).clause(use.clause_id, "id").paragraphs)
+                  if p.number == "(2)")  # after the items of paragraph (1)
 
     def change(document):
-        DocxParagraph(control(document, data, tag)[1], None).text = new_text  # the second paragraph, "(2)"
+        DocxParagraph(control(document, data, tag)[second], None).text = new_text  # paragraph "(2)"
 
     before, after = read_docx(data), read_docx(edited(data, change))
     changed = [(b.clause_id, b.lang, b.article) for b, a in zip(before.controls, after.controls) if b.text != a.text]
     assert changed == [(use.clause_id, "id", article.number)]
     lines = after.clause(use.clause_id, "id").text.split("\n")
-    assert lines[1] == new_text
-    assert after.clause(use.clause_id, "id").paragraphs[1].number == "(2)"  # still a list item
+    assert lines[second] == new_text
+    assert after.clause(use.clause_id, "id").paragraphs[second].number == "(2)"  # still a list item
     assert after.outside == ()
 
 

@@ -78,7 +78,7 @@ def sample_fields(template: str) -> dict[str, dict[str, str]]:
 
 def posted(type_, name: str, raw, parties) -> dict[str, str]:
     kind = type_.kind
-    if kind == "text":
+    if kind in ("text", "account_number"):  # an account number is one text field
         return {f"{name}.id": raw["id"], f"{name}.en": raw["en"]} if isinstance(raw, dict) \
             else {f"{name}.id": str(raw), f"{name}.en": ""}
     if kind == "date":
@@ -428,11 +428,14 @@ def test_a_step_whose_clause_is_left_out_is_skipped(library, tmp_path):
         assert str(last.url).endswith(f"/step/{officer}")
 
 
-def test_any_step_is_reached_from_the_list_and_the_review_lists_what_is_missing(client):
+def test_any_step_is_reached_from_the_list_and_the_review_lists_what_is_missing(client, library):
+    from pkm_docs.serve.form import build_form
+    form = build_form(ROOT / "templates" / "kesehatan.pkm", library)
+    court = next(i for i, s in enumerate(form.steps) if any(f.name == "pengadilan" for f in s.fields))
     url = draft_url(start(client, "kesehatan"))
-    jumped = post_step(client, url, 0, {"tempat_tanda_tangan.id": "Kupang"}, action="goto:9")
-    assert str(jumped.url).endswith("/step/9") and 'value="goto:0"' in jumped.text
-    review = post_step(client, url, 9, {"pengadilan.id": "Pengadilan Negeri Kupang"}, action="review")
+    jumped = post_step(client, url, 0, {"tempat_tanda_tangan.id": "Kupang"}, action=f"goto:{court}")
+    assert str(jumped.url).endswith(f"/step/{court}") and 'value="goto:0"' in jumped.text
+    review = post_step(client, url, court, {"pengadilan.id": "Pengadilan Negeri Kupang"}, action="review")
     assert str(review.url).endswith("/review") and "Perbaiki dulu" in review.text
     assert f'href="{url}/step/0#field-nomor_dinas"' in review.text  # missing, linked to its field
     assert "Kupang" in review.text and "Pengadilan Negeri Kupang" in review.text
@@ -469,3 +472,16 @@ def test_every_standard_template_gives_a_step_for_each_input_and_imports_its_sam
     exported = yaml.safe_load(client.get(f"{url}/download/yaml").text)
     sample = yaml.safe_load((ROOT / "templates" / f"{template}.sample.yaml").read_text(encoding="utf-8"))
     assert set(exported) == set(sample)
+
+
+def test_the_grant_step_asks_for_the_account_number_in_one_field_and_reports_a_wrong_one(client, library):
+    from pkm_docs.serve.form import build_form
+    form = build_form(ROOT / "templates" / "kesehatan.pkm", library)
+    grant = next(i for i, s in enumerate(form.steps) if any(f.name == "nomor_rekening" for f in s.fields))
+    assert {f.name for f in form.steps[grant].fields} == {"nama_bank", "nomor_rekening", "pemegang_rekening"}
+    url = draft_url(start(client, "kesehatan"))
+    page = client.get(f"{url}/step/{grant}").text
+    assert 'name="nomor_rekening.id"' in page and 'name="nomor_rekening.en"' not in page
+    wrong = post_step(client, url, grant, {"nama_bank.id": "Bank NTT", "nomor_rekening.id": "12-AB-34",
+                                           "pemegang_rekening.id": "Yayasan Kasih Ibu Flobamora"})
+    assert wrong.status_code == 422 and "`12-AB-34` is not an account number" in wrong.text

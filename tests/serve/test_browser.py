@@ -66,6 +66,8 @@ def fill(page, type_, name: str, raw, parties: list[str]) -> None:
     if kind == "text":
         page.fill(f'[name="{name}.id"]', raw["id"] if isinstance(raw, dict) else str(raw))
         page.fill(f'[name="{name}.en"]', raw["en"] if isinstance(raw, dict) else "")
+    elif kind == "account_number":  # one field, the same in both languages
+        page.fill(f'[name="{name}.id"]', str(raw))
     elif kind == "date":
         page.fill(f'[name="{name}.d"]', str(raw.day))
         page.select_option(f'[name="{name}.m"]', str(raw.month))

@@ -333,7 +333,7 @@ def test_an_amount_swapped_in_the_text_is_caught(unsigned, tmp_path) -> None:
     code, report = verify(bad)
     assert code == 1
     failed = findings(report, "text", "FAIL")
-    assert failed and failed[0]["clause"] == "funding.cost_sharing@2.0.0"
+    assert failed and failed[0]["clause"] == "funding.cost_sharing@3.0.0"
     assert any("950.000.000" in c and "150.000.000" in c for f in failed for c in f["changes"]), failed
 
 
@@ -359,7 +359,7 @@ def test_vetted_words_changed_on_the_page_and_in_the_record_are_caught(unsigned,
     assert code == 1
     assert not [f for f in findings(report, "text", "FAIL") if "reads differently on the pages" in f["message"]]
     wording = [f for f in findings(report, "text", "FAIL") if "not what this library version says" in f["message"]]
-    assert [f["clause"] for f in wording] == ["funding.cost_sharing@2.0.0"]
+    assert [f["clause"] for f in wording] == ["funding.cost_sharing@3.0.0"]
 
 
 def test_a_pdf_from_another_program_carries_no_manifest(tmp_path) -> None:
@@ -386,13 +386,13 @@ def test_a_clause_changed_in_the_library_since_the_build_is_caught(unsigned, tmp
     shutil.copytree(ROOT / "clause_library", library)
     target = next(p for p in library.rglob("*.pkm") if "funding.cost_sharing" in p.read_text(encoding="utf-8"))
     text = target.read_text(encoding="utf-8")
-    clause = "Perjanjian ini sebesar {total} ditanggung bersama oleh PARA PIHAK."  # version 2.0.0's first paragraph
+    clause = "Perjanjian ini sebesar {total} ditanggung bersama oleh PARA PIHAK dengan"  # 3.0.0's first paragraph
     assert text.count(clause) == 1
     target.write_text(text.replace(clause, clause.replace("bersama", "bersama-sama")), encoding="utf-8")
     assert target.read_text(encoding="utf-8") != text
     code, report = verify(unsigned, "--library", str(library))
     assert code == 1
-    assert any(f["clause"] == "funding.cost_sharing@2.0.0" and "has changed in the library" in f["message"]
+    assert any(f["clause"] == "funding.cost_sharing@3.0.0" and "has changed in the library" in f["message"]
                for f in findings(report, "clauses", "FAIL"))
 
 
@@ -401,14 +401,14 @@ def test_the_docx_is_verified_against_the_library(tmp_path) -> None:
     assert code == 0, err
     code, out, _ = run("verify", str(tmp_path / "kemitraan_kesehatan.docx"))
     assert code == 0, out
-    assert "funding.cost_sharing@2.0.0 unchanged" in out
+    assert "funding.cost_sharing@3.0.0 unchanged" in out
     assert "not checked signature" in out
 
 
 def test_preflight_passes_on_the_build_and_names_what_it_checks(unsigned) -> None:
     code, out, _ = run("verify", "--preflight", str(unsigned))
     assert code == 0, out
-    pages = len(pypdf.PdfReader(unsigned).pages)
+    pages = len(pypdf.PdfReader(str(unsigned)).pages)
     assert pages > 1
     for words in (f"all {pages} pages A4", "PDF version 1.7", "every font embedded",
                   "signature fields: dinkes, yayasan, saksi_dinas, saksi_yayasan",
