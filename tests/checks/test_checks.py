@@ -227,7 +227,8 @@ BREAKS = [
 
 #: Rules that need more than an edit of the agreement to break, each tested in its own file.
 BROKEN_ELSEWHERE = {"PKM111": "tests/library/test_approvals.py (an organisation's library that approved nothing)",
-                    "PKM145": "tests/checks/test_channels.py (the example without its hibah; three parties, two funders)",
+                    "PKM145": "tests/checks/test_channels.py (the example without its hibah; three parties, two "
+                              "funders)",
                     "PKM146": "tests/checks/test_channels.py (a payment beside support without transfer, an account "
                               "in another name)",
                     "PKM180": "tests/model/test_annexes.py (a budget annex: the shipped library's annex clauses)"}

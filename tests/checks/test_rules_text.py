@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 import json
-import re
 from decimal import Decimal
 from pathlib import Path
 
