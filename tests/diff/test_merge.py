@@ -34,6 +34,15 @@ FUNDING, DISPUTE, FORCE_MAJEURE = ARTICLE["funding.cost_sharing"], ARTICLE["disp
 AMOUNT_ID = ("Rp950.000.000,00 (sembilan ratus", "Rp850.000.000,00 (delapan ratus")
 AMOUNT_EN = ("IDR 950,000,000.00 (nine hundred", "IDR 850,000,000.00 (eight hundred")
 RENAME = ("Yayasan Kasih Ibu Flobamora", "Yayasan Kasih Ibu Flobamora Sejahtera")
+#: The funding clause's parts follow the new total: 70 % and 30 % of Rp850.000.000, in figures and words.
+PARTS = (("Rp665.000.000,00 (enam ratus enam puluh lima juta rupiah)",
+          "Rp595.000.000,00 (lima ratus sembilan puluh lima juta rupiah)"),
+         ("IDR 665,000,000.00 (six hundred sixty-five million rupiah)",
+          "IDR 595,000,000.00 (five hundred ninety-five million rupiah)"),
+         ("Rp285.000.000,00 (dua ratus delapan puluh lima juta rupiah)",
+          "Rp255.000.000,00 (dua ratus lima puluh lima juta rupiah)"),
+         ("IDR 285,000,000.00 (two hundred eighty-five million rupiah)",
+          "IDR 255,000,000.00 (two hundred fifty-five million rupiah)"))
 #: The budget annex follows the new total (the funding clause's 70 % and 30 % of Rp850.000.000): one line of
 #: each funder, in both languages, and the table's total.
 BUDGET = (("<w:t>Rp150.000.000,00</w:t>", "<w:t>Rp80.000.000,00</w:t>"),
@@ -104,7 +113,7 @@ def test_an_amount_a_party_rename_and_an_edited_sentence_come_back_into_the_sour
     document = track(document, *AMOUNT_EN, "Budi Santoso", "2026-12-03T09:15:00Z", None, 102)
     document = track(document, SENTENCE[0], SENTENCE[1], "Budi Santoso", "2026-12-03T09:20:00Z", None, 104)
     returned = with_member(data, "word/document.xml", lambda _: document)
-    returned = saved_by(replaced(returned, RENAME, *BUDGET), "Sari Dewi")
+    returned = saved_by(replaced(returned, RENAME, *PARTS, *BUDGET), "Sari Dewi")
     code, out, err, path, next_source = merged(tmp_path, source, returned)
     assert code == 0, out + err
     assert f"`total` of funding.cost_sharing (Pasal {FUNDING}): Rp950.000.000 -> Rp850.000.000" in out

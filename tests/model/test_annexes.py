@@ -187,8 +187,8 @@ def test_a_budget_line_that_breaks_a_funders_share_is_an_error_at_its_amount(tmp
 
 
 def test_a_funding_share_changed_without_the_budget_is_an_error_for_each_funder(tmp_path):
-    text = edited(("government_share: 70%", "government_share: 60%"), ("organisation_share: 30%",
-                                                                          "organisation_share: 40%"))
+    text = edited(("contributions: { dinkes: Rp665.000.000, yayasan: Rp285.000.000 }",
+                   "contributions: { dinkes: Rp570.000.000, yayasan: Rp380.000.000 }"))  # 60 % and 40 %
     found = [d for d in findings(written(tmp_path, "bagian.pkm", text)) if d["code"] == "PKM180"]
     assert [re.search(r"\((IDR [0-9,.]+ (too much|short))\)", d["message_en"]).group(1) for d in found] == [
         "IDR 95,000,000.00 too much", "IDR 95,000,000.00 short"]
