@@ -234,6 +234,11 @@ def bench_scaling(library: Library, sizes: Sequence[int], repeat: int) -> dict[s
 # ---------------------------------------------------------------- batch
 
 
+def _rupiah(amount: int) -> str:
+    """``Rp950.000.000``: an amount as a data file writes it."""
+    return "Rp" + f"{amount:,}".replace(",", ".")
+
+
 def batch_records(count: int) -> list[dict[str, Any]]:
     """``count`` records for ``templates/kesehatan.pkm``: its sample data with another partner each time.
 
@@ -259,10 +264,17 @@ def batch_records(count: int) -> list[dict[str, Any]]:
             "alamat_yayasan": f"Jalan Timor Raya Nomor {number}, Oesapa, Kota Kupang, Nusa Tenggara Timur",
             "wilayah": {"id": f"wilayah kerja Puskesmas nomor {number}, Kota Kupang",
                         "en": f"the service area of Community Health Centre number {number}, Kupang City"},
-            "total_anggaran": "Rp" + f"{(100 + number) * 1_000_000:,}".replace(",", "."),
+            "total_anggaran": _rupiah((100 + number) * 1_000_000),
             "bagian_dinas": f"{50 + number % 41}%",
             "bagian_yayasan": f"{50 - number % 41}%",
         })
+        # the budget annex follows the split (PKM180): one line for each party's part
+        total, share = (100 + number) * 1_000_000, 50 + number % 41
+        record["rincian_anggaran"] = [
+            {"item": {"id": "Pelayanan kesehatan ibu dan anak", "en": "Maternal and child health services"},
+             "funder": "dinas", "amount": _rupiah(total * share // 100)},
+            {"item": {"id": "Pendampingan masyarakat", "en": "Community support"},
+             "funder": "yayasan", "amount": _rupiah(total - total * share // 100)}]
         records.append(record)
     return records
 
