@@ -264,12 +264,11 @@ def batch_records(count: int) -> list[dict[str, Any]]:
             "alamat_yayasan": f"Jalan Timor Raya Nomor {number}, Oesapa, Kota Kupang, Nusa Tenggara Timur",
             "wilayah": {"id": f"wilayah kerja Puskesmas nomor {number}, Kota Kupang",
                         "en": f"the service area of Community Health Centre number {number}, Kupang City"},
-            "total_anggaran": _rupiah((100 + number) * 1_000_000),
-            "bagian_dinas": f"{50 + number % 41}%",
-            "bagian_yayasan": f"{50 - number % 41}%",
         })
-        # the budget annex follows the split (PKM180): one line for each party's part
+        # the Dinas's part of the cost, the foundation's the rest; the budget annex follows the split (PKM180)
         total, share = (100 + number) * 1_000_000, 50 + number % 41
+        record["total_anggaran"] = _rupiah(total)
+        record["kontribusi_dinas"] = _rupiah(total * share // 100)
         record["rincian_anggaran"] = [
             {"item": {"id": "Pelayanan kesehatan ibu dan anak", "en": "Maternal and child health services"},
              "funder": "dinas", "amount": _rupiah(total * share // 100)},
@@ -360,10 +359,8 @@ def bench_serve(work: Path, runs: int) -> dict[str, Any]:
             request("POST", step, {**fields, "total_anggaran": "950.000.000"}, cookie)
             timings.setdefault("first", []).append((time.perf_counter() - before) * 1000)
             time.sleep(1.0)  # as a person reads a page before sending the next: the warm-up thread is done
-            for name, answer in (("invalid", {"total_anggaran": "950 juta", "bagian_dinas": "70",
-                                              "bagian_yayasan": "20"}),
-                                 ("valid", {"total_anggaran": "950.000.000", "bagian_dinas": "70",
-                                            "bagian_yayasan": "30"})):
+            for name, answer in (("invalid", {"total_anggaran": "950 juta", "kontribusi_dinas": "665.000.000"}),
+                                 ("valid", {"total_anggaran": "950.000.000", "kontribusi_dinas": "665.000.000"})):
                 for _ in range(3):
                     before = time.perf_counter()
                     status, _, _ = request("POST", step, {**fields, **answer}, cookie)

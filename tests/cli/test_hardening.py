@@ -413,9 +413,9 @@ def test_a_lone_surrogate_is_refused_naming_the_field():
         render(resolve_data(text), "pdf")
 
 
-def test_a_percentage_that_is_not_a_number_is_a_diagnostic():
-    with pytest.raises(SourceError, match="bagian_dinas"):
-        resolve_data(with_values({}).replace("bagian_dinas: 70%", "bagian_dinas: .nan"))
+def test_an_amount_that_is_not_a_number_is_a_diagnostic():
+    with pytest.raises(SourceError, match="kontribusi_dinas"):
+        resolve_data(with_values({}).replace("kontribusi_dinas: Rp665.000.000", "kontribusi_dinas: .nan"))
 
 
 @pytest.mark.parametrize("name, value", [("rapat_per_tahun", 10**16), ("total_anggaran", 10**16),

@@ -57,11 +57,12 @@ def test_missing_and_ill_typed_values_name_the_field_and_type(tmp_path):
     sample = (templates / "kesehatan.sample.yaml").read_text(encoding="utf-8")
     data = tmp_path / "mitra.yaml"
     data.write_text(sample.replace("total_anggaran: Rp950.000.000\n", "")
-                    .replace("bagian_dinas: 70%", "bagian_dinas: tujuh puluh"), encoding="utf-8")
+                    .replace("kontribusi_dinas: Rp665.000.000", "kontribusi_dinas: enam ratus juta"),
+                    encoding="utf-8")
     code, _, err = run("build", str(templates / "kesehatan.pkm"), "--data", str(data), "-o", str(tmp_path / "out"))
     assert code == 1
     assert "PKM032 no value for `total_anggaran` (money, e.g. Rp500.000.000)" in err
-    assert f"{data}:" in err and "`bagian_dinas`: expected percent, e.g. 40%, got 'tujuh puluh'" in err
+    assert f"{data}:" in err and "`kontribusi_dinas`: expected money, e.g. Rp500.000.000, got 'enam ratus juta'" in err
     assert not (tmp_path / "out").exists()
 
 

@@ -172,7 +172,7 @@ def test_missing_and_wrong_values_are_reported_at_their_fields_only_on_their_ste
     page = post_step(client, url, 0, {"tempat_tanda_tangan.id": "Kupang"})
     assert page.status_code == 422
     assert page.text.count("Wajib diisi.") == 2  # the number and the date; not the fields of later steps
-    funding = post_step(client, url, 5, {"total_anggaran": "950 juta", "bagian_dinas": "70", "bagian_yayasan": "30"})
+    funding = post_step(client, url, 5, {"total_anggaran": "950 juta", "kontribusi_dinas": "665.000.000"})
     assert "Isian tidak sesuai: yang diminta jumlah uang, misalnya Rp500.000.000." in funding.text
     assert "expected money, e.g. Rp500.000.000, got &#39;950 juta&#39;" in funding.text
 
@@ -189,11 +189,12 @@ def test_back_and_forward_keep_every_answer_and_a_list_grows_a_row(client):
     assert all(f">{text}</textarea>" in again for text in ("kegiatan dua", "tujuan A", "Puskesmas Oesapa"))
 
 
-def test_shares_that_do_not_add_up_block_the_download_and_link_the_fields(client):
+def test_a_contribution_larger_than_the_cost_blocks_the_download_and_links_the_field(client):
     url = draft_url(start(client, "kesehatan"))
-    review = fill_all(client, url, "kesehatan", lambda v: v.update(bagian_yayasan={"bagian_yayasan": "20"}))
-    assert "90%, bukan 100% (10% kurang)" in review.text and "10% short" in review.text
-    assert f'href="{url}/step/5#field-bagian_dinas"' in review.text
+    review = fill_all(client, url, "kesehatan",
+                      lambda v: v.update(kontribusi_dinas={"kontribusi_dinas": "1.000.000.000"}))
+    assert "nothing is left for the remainder" in review.text
+    assert f'href="{url}/step/5#field-kontribusi_dinas"' in review.text
     assert "/download/pdf" not in review.text
     assert client.get(f"{url}/download/pdf", follow_redirects=False).status_code == 303
 

@@ -190,9 +190,9 @@ def test_a_person_fills_the_health_template_in_the_browser(server, browser, tmp_
             assert page.input_value('[name="total_anggaran"]') == "875.500.000"
             words = "delapan ratus tujuh puluh lima juta lima ratus ribu rupiah"
             assert words in page.inner_text("#field-total_anggaran")
-        if key == "annex:anggaran":  # the budget follows the new total: 70% and 30% of Rp875.500.000 (PKM180)
-            page.fill('[name="rincian_anggaran.0.amount"]', "362.850.000")
-            page.fill('[name="rincian_anggaran.2.amount"]', "157.650.000")
+        if key == "annex:anggaran":  # the budget follows the new total: the Dinas still gives Rp665.000.000, the
+            # foundation the rest, Rp210.500.000 (PKM180)
+            page.fill('[name="rincian_anggaran.2.amount"]', "105.500.000")
 
     downloads = walk(page, server, "kesehatan", tmp_path, mistakes)
     page.goto(page.url)  # the review again, for its picture, with every page preview loaded
