@@ -74,21 +74,15 @@ def merge_command(args: argparse.Namespace, stdout: TextIO | None = None, stderr
             print(format_diagnostic(diag), file=stderr)
         return 2
     lines = [f"pkm merge: {args.returned} into {args.into} (mapped by {merged.method})"]
-    if merged.values:
-        lines.append("new values:")
-        lines.extend(f"  {line}" for line in merged.values)
-    if merged.replaced:
-        lines.append("vetted text changed, now ad-hoc (review it; `pkm check` lists it as PKM110):")
-        lines.extend(f"  {line}" for line in merged.replaced)
-    if merged.data:
-        lines.append("new values of inputs, which no data file holds (give one with --data):")
-        lines.extend(f"  {line}" for line in merged.data)
-    if merged.refused:
-        lines.append("refused (left as the source had it):")
-        lines.extend(f"  {line}" for line in merged.refused)
-    if merged.removed:
-        lines.append("deleted:")
-        lines.extend(f"  {line}" for line in merged.removed)
+    for heading, listed in (
+            ("new values:", merged.values),
+            ("vetted text changed, now ad-hoc (review it; `pkm check` lists it as PKM110):", merged.replaced),
+            ("new values of inputs, which no data file holds (give one with --data):", merged.data),
+            ("refused (left as the source had it):", merged.refused),
+            ("deleted:", merged.removed)):
+        if listed:
+            lines.append(heading)
+            lines.extend(f"  {line}" for line in listed)
     if not (merged.values or merged.replaced or merged.removed or merged.data or merged.refused):
         lines.append("no changes to merge")
     if merged.left:

@@ -13,23 +13,13 @@ import pytest
 
 from pkm_docs.cli import main
 from pkm_docs.codes import all_codes
+from tests.support.clauses import CLAUSE
 
 ROOT = Path(__file__).resolve().parents[2]
 CHECKS = ROOT / "tests" / "fixtures" / "checks"
 GOOD = (CHECKS / "good.pkm").read_text(encoding="utf-8")
 LAST_ARTICLE = "  use language.governing@^1\n}\n"
 
-CLAUSE = '''clause uji.base 1.0.0 {
-  status: model
-  section: miscellaneous
-  title: "Uji" / "Test"
-  param jumlah: money
-  text {
-    id: """(1) Jumlah {jumlah}."""
-    en: """(1) Amount {jumlah}."""
-  }
-}
-'''
 
 # code, the clause file's text, the line and column reported, the message, the words under the caret
 LIBRARY_CASES = [

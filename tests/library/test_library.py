@@ -9,18 +9,8 @@ from pathlib import Path
 
 from pkm_docs.cli import main
 from pkm_docs.values import UNITS
+from tests.support.clauses import CLAUSE
 
-CLAUSE = '''clause uji.base 1.0.0 {
-  status: model
-  section: miscellaneous
-  title: "Uji" / "Test"
-  param jumlah: money
-  text {
-    id: """(1) Jumlah {jumlah}."""
-    en: """(1) Amount {jumlah}."""
-  }
-}
-'''
 SCHEME = '''scheme pkm-uji {
   title: "PKM Uji" / "Test PKM"
   require purpose "Maksud dan Tujuan" / "Purpose"
