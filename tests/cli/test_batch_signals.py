@@ -53,6 +53,7 @@ def many_records(tmp_path: Path, count: int) -> Path:
     return path
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="reads /proc")
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGKILL], ids=["SIGTERM", "SIGKILL"])
 def test_a_batch_killed_leaves_no_process_and_an_index_that_matches_the_files(signum, tmp_path):

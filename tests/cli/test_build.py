@@ -202,6 +202,7 @@ def test_build_runs_the_checks_and_writes_nothing_on_error(tmp_path):
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.slow
 def test_draft_builds_despite_errors_and_marks_every_page(tmp_path):
     source = EXAMPLE.read_text(encoding="utf-8").replace("yayasan: Rp285.000.000", "yayasan: Rp385.000.000")
     path = tmp_path / "shares.pkm"

@@ -650,6 +650,7 @@ BROKEN_LETTERHEADS = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", sorted(BROKEN_LETTERHEADS))
 def test_a_letterhead_whose_xml_python_docx_cannot_read_is_a_diagnostic_or_passed_over(case, tmp_path):
     from pkm_docs.cli import main

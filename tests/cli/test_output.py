@@ -65,6 +65,7 @@ def test_a_failed_rename_at_any_point_puts_the_previous_files_back(call, previou
     assert contents(tmp_path / "out") == previous
 
 
+@pytest.mark.slow
 def test_a_build_killed_while_moving_its_files_in_is_undone_by_the_next_build(previous, tmp_path):
     # the child kills itself with SIGKILL at its third rename: the new DOCX is in place beside the previous PDF
     script = ("import os, signal, sys\n"

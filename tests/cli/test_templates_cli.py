@@ -219,6 +219,7 @@ def test_removing_a_statutory_section_from_a_template_is_an_error_and_writes_not
 
 @pytest.mark.parametrize("name, provisional", [("kehutanan", True), ("kehutanan_tiga_pihak", True),
                                                ("kesehatan", False), ("paud", False)])
+@pytest.mark.slow
 def test_a_provisional_scheme_marks_the_pdf_and_docx_metadata(tmp_path, name, provisional):
     import zipfile
 

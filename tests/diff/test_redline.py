@@ -63,6 +63,7 @@ def document_xml(data: bytes, part: str = "word/document.xml") -> etree._Element
 # ---- accept all = NEW, reject all = OLD ---------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("old, new", PAIRS, ids=IDS)
 def test_accepting_every_change_gives_new_and_rejecting_gives_old(old, new):
     data = redlined(old, new)

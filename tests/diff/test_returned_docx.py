@@ -91,6 +91,7 @@ def _capped(tmp_path: Path, docx: bytes, megabytes: int = 400) -> subprocess.Com
                           text=True, timeout=120, env={**os.environ, "PYTHONPATH": str(ROOT)})
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("member", ["word/theme/theme1.xml", "word/document.xml"])
 def test_a_zip_bomb_member_is_refused_under_a_memory_cap(member, built, tmp_path):
     bomb = rewrite(built, {member: b"<a>" + b" " * (300 << 20) + b"</a>"})
@@ -116,6 +117,7 @@ def _understate_size(docx: bytes, member: str) -> bytes:
     return bytes(data)
 
 
+@pytest.mark.slow
 def test_a_member_whose_declared_size_lies_is_read_only_as_far_as_declared(built, tmp_path):
     bomb = _understate_size(rewrite(built, {"word/theme/theme1.xml": b"<a>" + b" " * (300 << 20) + b"</a>"}),
                             "word/theme/theme1.xml")
@@ -124,6 +126,7 @@ def test_a_member_whose_declared_size_lies_is_read_only_as_far_as_declared(built
     assert "not a Word document (Bad CRC-32 for file 'word/theme/theme1.xml')" in done.stderr
 
 
+@pytest.mark.slow
 def test_parts_that_inflate_past_the_total_limit_are_refused(built, tmp_path):
     parts = {f"word/media/image{i}.bin": b"\0" * (30 << 20) for i in range(5)}
     done = _capped(tmp_path, rewrite(built, parts))

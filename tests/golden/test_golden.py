@@ -17,7 +17,12 @@ from tests.golden.golden import CASES, CORPUS, TEXTS, build, normalised_text, ve
 RECORDED = json.loads(CORPUS.read_text(encoding="utf-8"))
 
 
-@pytest.mark.parametrize("case", CASES, ids=lambda case: case.name)
+#: Cases the fast suite builds too; the others (the same renderers on other sources and layouts) only in the full run.
+FAST = {"example-parallel", "fixture"}
+
+
+@pytest.mark.parametrize("case", [case if case.name in FAST else pytest.param(case, marks=pytest.mark.slow)
+                                  for case in CASES], ids=lambda case: case.name)
 def test_every_output_is_what_the_golden_corpus_records(case, tmp_path):
     files = build(case, tmp_path / case.name)
     recorded = RECORDED["files"][case.name]

@@ -131,6 +131,7 @@ def test_a_party_declared_without_a_signatory_is_an_error(tmp_path):
     assert "PKM122" in {f[0] for f in findings(template, "--data", str(sample))}
 
 
+@pytest.mark.slow
 def test_three_parties_read_right_in_docx_and_pdf(tmp_path):
     code, _, err = run("build", str(TEMPLATE), "--data", str(SAMPLE), "-o", str(tmp_path))
     assert code == 0, err

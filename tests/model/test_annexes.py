@@ -72,6 +72,7 @@ def page_texts(pdf: Path) -> list[str]:
 # ---- both outputs ------------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_annexes_follow_the_signatures_each_on_its_own_page_numbered_in_both_languages(built):
     pages = page_texts(built / "kemitraan_kesehatan.pdf")
     signing = max(i for i, text in enumerate(pages) if "Saksi-saksi" in text)

@@ -652,6 +652,7 @@ def test_sequential_outline_has_one_entry_per_article_in_each_language(
     ]
 
 
+@pytest.mark.slow
 def test_outline_entries_point_at_the_pages_of_their_articles(agreement: Agreement) -> None:
     pdf = render_pdf(make_agreement(articles=25))
     reader = read(pdf)

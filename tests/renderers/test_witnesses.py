@@ -56,6 +56,7 @@ def test_docx_shows_witnesses(example: Agreement, layout: str) -> None:
         assert all(w.position.get(lang) not in outside for lang in example.languages)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("layout", ["parallel", "sequential"])
 def test_pdf_shows_witnesses(example: Agreement, layout: str) -> None:
     text = flat(pdf_text(render_pdf(example, layout=layout)))

@@ -459,6 +459,7 @@ def test_two_people_filling_drafts_at_once_keep_their_own_answers(library, tmp_p
     assert ">budi 7</textarea>" in pages["budi"] and "ani 7" not in pages["budi"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("template", ["kesehatan", "paud", "kehutanan", "kehutanan_tiga_pihak"])
 def test_every_standard_template_gives_a_step_for_each_input_and_imports_its_sample(client, template, library):
     from pkm_docs.serve.form import build_form

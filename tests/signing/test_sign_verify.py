@@ -326,6 +326,7 @@ def _swap_digit(pdf: bytes, wanted: str, old: str, new: str) -> bytes:
     return _swap_text(pdf, wanted[:3], new + wanted[1:3])
 
 
+@pytest.mark.slow
 def test_an_amount_swapped_in_the_text_is_caught(unsigned, tmp_path) -> None:
     bad = tmp_path / "amount.pdf"
     bad.write_bytes(_swap_digit(unsigned.read_bytes(), "950.000.000", "9", "1"))
@@ -337,6 +338,7 @@ def test_an_amount_swapped_in_the_text_is_caught(unsigned, tmp_path) -> None:
     assert any("950.000.000" in c and "150.000.000" in c for f in failed for c in f["changes"]), failed
 
 
+@pytest.mark.slow
 def test_a_draft_is_not_signed_and_does_not_verify(tmp_path, pki) -> None:
     code, _, err = run("build", str(EXAMPLE), "-o", str(tmp_path), "--format", "pdf", "--draft")
     assert code == 0, err
@@ -350,6 +352,7 @@ def test_a_draft_is_not_signed_and_does_not_verify(tmp_path, pki) -> None:
     assert "FAIL        text" not in out, "the watermark is not read as part of the text"
 
 
+@pytest.mark.slow
 def test_vetted_words_changed_on_the_page_and_in_the_record_are_caught(unsigned, tmp_path) -> None:
     """A forger who edits a clause's words and its recorded text alike (the page then matches the record) is still
     caught: the recorded text is not the library version's wording."""
@@ -374,6 +377,7 @@ def test_a_pdf_from_another_program_carries_no_manifest(tmp_path) -> None:
     assert "FAILED" in out
 
 
+@pytest.mark.slow
 def test_the_unsigned_build_verifies_and_says_it_is_not_signed(unsigned) -> None:
     code, out, _ = run("verify", str(unsigned))
     assert code == 0, out
@@ -381,6 +385,7 @@ def test_the_unsigned_build_verifies_and_says_it_is_not_signed(unsigned) -> None
     assert "unchanged (a model text, approved by no one)" in out
 
 
+@pytest.mark.slow
 def test_a_clause_changed_in_the_library_since_the_build_is_caught(unsigned, tmp_path) -> None:
     library = tmp_path / "library"
     shutil.copytree(ROOT / "clause_library", library)
