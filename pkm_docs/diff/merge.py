@@ -48,6 +48,9 @@ TRIPLE = '"' * 3
 #: Two clauses read one value two ways: no new value is taken from either.
 _CONFLICT = "\x00conflict"
 
+#: How a table prints an amount: in figures only.
+_FIGURES: Callable[[Any, str], str] = locale.money_figures
+
 #: More holes than this in one clause text and it is not explained by values (the pattern would be slow).
 _MAX_HOLES = 40
 
@@ -115,11 +118,8 @@ class _SourceIndex:
 
     def __init__(self, source: s.SourceFile):
         self.text = source.text
-        self.starts = [0]
-        for match in re.finditer("\n", self.text):
-            self.starts.append(match.end())
+        self.starts = s.line_starts(self.text)
         self.uses: dict[s.Span, s.Use] = {}
-        self.adhoc: dict[s.Span, s.AdHoc] = {}
         self.articles: dict[s.Span, s.ArticleDef] = {}
         self.parties: dict[str, s.PartyDef] = {}
         self.witnesses: dict[str, s.WitnessDef] = {}
@@ -133,11 +133,7 @@ class _SourceIndex:
                 self.header = decl
             elif isinstance(decl, s.ArticleDef):
                 self.articles[decl.span] = decl
-                for item in decl.items:
-                    if isinstance(item, s.Use):
-                        self.uses[item.span] = item
-                    else:
-                        self.adhoc[item.span] = item
+                self.uses.update((item.span, item) for item in decl.items if isinstance(item, s.Use))
 
     def offset(self, line: int, column: int) -> int:
         return self.starts[line - 1] + column - 1
@@ -191,24 +187,14 @@ def literal(type_: ValueType, value: Any, langs: Sequence[str]) -> str:
         return _text_literal(value, langs)
     if isinstance(type_, ListType):
         return ", ".join(literal(type_.item, item, langs) for item in value)
-    if isinstance(value, ChoiceValue):
-        return value.name
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if isinstance(value, DurationValue):
-        return f"{value.amount} {value.unit}"
-    if type_.kind == "money":
-        figures = locale.money_figures(value)  # Rp950.000.000,00
-        return figures[:-3] if figures.endswith(",00") else figures
-    if type_.kind == "percent":
-        return f"{Decimal(value).normalize():f}%"
-    if type_.kind == "party":
-        return str(value)
-    if isinstance(value, Decimal):
-        return f"{value.normalize():f}".replace(".", ",")
-    return str(value)
+    if type_.kind == "quantity":  # 1250,5: plain() groups thousands and names the unit, which a number may not
+        return f"{Decimal(value).normalize():f}".replace(".", ",")
+    plain = type_.plain(value)  # 70%, 2027-01-01, 3 years, a choice's or a party's name, a whole number
+    if type_.kind == "money":  # Rp950.000.000,00, written as users write it
+        return plain[:-3] if plain.endswith(",00") else plain
+    return plain
 
 
 # ---- reading a value back from the words that print it -------------------------------------------------------
@@ -368,38 +354,27 @@ class _Merger:
         where = _where(article.kind, article.number, self.langs[0])
         syntax_use = self.index.uses.get(use.span) if use.span is not None else None
         out: dict[str, list[tuple[_Target, str]]] = {lang: [] for lang in self.langs}
+        targets: list[_Target] = []
         for name, value in use.values.items():
-            if value.value is None:
-                continue
-            node = _argument(syntax_use, name)
-            label = f"`{name}` of {use.clause_id} ({where})"
-            for target, shown in self._value_targets(label, value.type, value.value, node, syntax_use, name):
-                for lang in self.langs:
-                    try:
-                        out[lang].append((target, shown(lang)))
-                    except (ValueProblem, ArithmeticError, KeyError, TypeError, ValueError):
-                        continue
-        for party in self.agreement.parties:
-            decl = self.index.parties.get(party.key)
-            for name in PARTY_FIELDS:
-                node = _field(decl, name) if decl is not None else None
-                for target, lang, shown in self._field_targets(f"`{name}` of the party `{party.key}`",
-                                                               getattr(party, name), node):
-                    out[lang].append((target, shown))
+            if value.value is not None:
+                targets.extend(self._value_targets(f"`{name}` of {use.clause_id} ({where})", value.type,
+                                                   value.value, _argument(syntax_use, name), syntax_use, name))
+        for target in [*targets, *self._party_targets()]:
+            for lang in self.langs:
+                try:
+                    out[lang].append((target, self._printed(target, target.value, lang)))
+                except (ValueProblem, ArithmeticError, KeyError, TypeError, ValueError):
+                    continue
         return out
 
     def _value_targets(self, label: str, type_: ValueType, value: Any, node: s.Value | None, use: s.Use | None,
-                       name: str) -> Iterable[tuple[_Target, Any]]:
-        def show(type_: ValueType, value: Any):
-            return lambda lang: type_.format(value, lang, self.env)
-
+                       name: str) -> Iterable[_Target]:
         if isinstance(type_, ListType) and isinstance(value, tuple):
             items = node.items if isinstance(node, s.ListValue) else (node,) if node is not None else ()
             for index, item in enumerate(value):
                 item_node = items[index] if index < len(items) else None
                 if item_node is not None:
-                    yield (_Target(f"{label}, item {index + 1}", type_.item, item, item_node),
-                           show(type_.item, item))
+                    yield _Target(f"{label}, item {index + 1}", type_.item, item, item_node)
             return
         if isinstance(type_, TableType) and isinstance(value, tuple):
             rows = node.items if isinstance(node, s.ListValue) else (node,) if node is not None else ()
@@ -411,32 +386,27 @@ class _Merger:
                     if cell is None or isinstance(cell, (s.Mapping, s.ListValue)) or (
                             isinstance(cell, s.Name) and not isinstance(column.type, (ChoiceType, PartyType))):
                         continue
-                    figures = isinstance(column.type, MoneyType)  # a table prints an amount in figures only
-                    cell_show = (lambda v, lang: locale.money_figures(v, lang)) if figures else None
-                    yield (_Target(f"{label}, row {number} `{column.name}`", column.type, cell_value, cell,
-                                   shown=cell_show),
-                           (lambda v: lambda lang: locale.money_figures(v, lang))(cell_value) if figures
-                           else show(column.type, cell_value))
+                    yield _Target(f"{label}, row {number} `{column.name}`", column.type, cell_value, cell,
+                                  shown=_FIGURES if isinstance(column.type, MoneyType) else None)
             money = type_.money_column()
             if money is not None and value:  # the total row: worked out from the lines, never written
-                total = type_.total(value)
-                yield (_Target(f"{label}, total", type_.columns[money].type, total, None, derived=True),
-                       lambda lang: locale.money_figures(total, lang))
+                yield _Target(f"{label}, total", type_.columns[money].type, type_.total(value), None,
+                              shown=_FIGURES, derived=True)
             return
         if isinstance(value, Allocation):
             entries = node.entries if isinstance(node, s.Mapping) else ()
             of = getattr(type_, "of", None)
             for (recipient, amount), entry in zip(value.shares, entries):
                 if of is not None and not isinstance(entry[1], s.Name):  # `rest` is worked out, not written
-                    yield (_Target(f"{label}, {recipient.key}", of, amount, entry[1]), show(of, amount))
+                    yield _Target(f"{label}, {recipient.key}", of, amount, entry[1])
             return
-        if isinstance(type_, (ListType,)) or isinstance(node, (s.Mapping, s.ListValue)):
+        if isinstance(type_, ListType) or isinstance(node, (s.Mapping, s.ListValue)):
             return
         if isinstance(node, s.Name) and not isinstance(type_, (ChoiceType, PartyType)) and type_.kind != "boolean":
-            # an input's name: its value is written in the data file, which the merge does not rewrite
-            yield _Target(label, type_, value, None, None, name, elsewhere=node.name), show(type_, value)
+            # an input's name: its value is written in the data file
+            yield _Target(label, type_, value, None, None, name, elsewhere=node.name)
             return
-        yield _Target(label, type_, value, node, use, name), show(type_, value)
+        yield _Target(label, type_, value, node, use, name)
 
     # -- proposals, and the next source
 
@@ -454,31 +424,21 @@ class _Merger:
                         units.append(_Unit(("frame", region, i), {"": before[i]}, {"": after[j]}))
         return units, kept
 
-    def frame_targets(self) -> list[tuple[_Target, str, str]]:
-        out = []
-        for party in self.agreement.parties:
-            decl = self.index.parties.get(party.key)
-            for name in PARTY_FIELDS:
-                out.extend(self._field_targets(f"`{name}` of the party `{party.key}`", getattr(party, name),
-                                               _field(decl, name) if decl is not None else None))
-        for witness in self.agreement.witnesses:
-            signer = self.index.witnesses.get(witness.key)
-            for name in ("name", "position"):
-                out.extend(self._field_targets(f"`{name}` of the witness `{witness.key}`", getattr(witness, name),
-                                               _field(signer, name) if signer is not None else None))
-        header = self.index.header
-        for name, value in (("title", self.agreement.title), ("number", self.agreement.number),
-                            ("signed_at", self.agreement.signing_place)):
-            out.extend(self._field_targets(f"`{name}` of the agreement", value,
-                                           _field(header, name) if header is not None else None))
-        return out
+    def _party_targets(self) -> list[_Target]:
+        return [_field_target(f"`{name}` of the party `{party.key}`", getattr(party, name),
+                              self.index.parties.get(party.key), name)
+                for party in self.agreement.parties for name in PARTY_FIELDS]
 
-    def _field_targets(self, label: str, value: Any, node: s.Value | None) -> list[tuple[_Target, str, str]]:
-        if isinstance(node, s.Name):  # a template's input: its value is in the data file
-            target = _Target(label, None, value, None, bilingual=isinstance(value, Text), elsewhere=node.name)
-        else:
-            target = _Target(label, None, value, node, bilingual=isinstance(value, Text))
-        return [(target, lang, value.get(lang) if isinstance(value, Text) else str(value)) for lang in self.langs]
+    def frame_targets(self) -> list[tuple[_Target, str, str]]:
+        """What the lines around the clauses print: the parties' and witnesses' fields, title, number, place."""
+        targets = self._party_targets()
+        targets += [_field_target(f"`{name}` of the witness `{witness.key}`", getattr(witness, name),
+                                  self.index.witnesses.get(witness.key), name)
+                    for witness in self.agreement.witnesses for name in ("name", "position")]
+        targets += [_field_target(f"`{name}` of the agreement", value, self.index.header, name)
+                    for name, value in (("title", self.agreement.title), ("number", self.agreement.number),
+                                        ("signed_at", self.agreement.signing_place))]
+        return [(target, lang, self._printed(target, target.value, lang)) for target in targets for lang in self.langs]
 
     def propose(self, units: Sequence[_Unit]) -> dict[int, _Proposal]:
         proposals: dict[int, _Proposal] = {}
@@ -574,12 +534,15 @@ class _Merger:
             return None
         value = found[0]
         for lang in self.langs:  # a language the returned DOCX left alone must still read the same
-            if lang not in texts and self._shown(target, value, lang) != self._shown(target, target.value, lang):
+            if lang not in texts and self._printed(target, value, lang) != self._printed(target, target.value, lang):
                 return None
         return value
 
-    def _shown(self, target: _Target, value: Any, lang: str) -> str:
-        assert target.type is not None
+    def _printed(self, target: _Target, value: Any, lang: str) -> str:
+        """How ``value`` of ``target`` is printed in ``lang``: as its type writes it, or as ``shown`` says (a
+        table's amount in figures); a field's text as it is (``acts_for`` that is not given prints nothing)."""
+        if target.type is None:
+            return value.get(lang) if isinstance(value, Text) else "" if value is None else str(value)
         return target.shown(value, lang) if target.shown else target.type.format(value, lang, self.env)
 
     def _literal(self, target: _Target, value: Any) -> str:
@@ -687,14 +650,19 @@ class _Merger:
 
     # -- one round: build the source, compare it with the returned DOCX
 
+    def edited(self, edits: Sequence[_Edit]) -> tuple[str, str | None]:
+        """The source and the data file with ``edits`` made."""
+        data = _apply(self.data_text, [e for e in edits if e.data]) if self.data_text is not None else None
+        return _apply(self.text, [e for e in edits if not e.data]), data
+
     def compile(self, edits: Sequence[_Edit], where: Path) -> Draft:
         """The draft the source (and data file) with ``edits`` builds."""
-        text = _apply(self.text, [e for e in edits if not e.data])
+        text, data_text = self.edited(edits)
         data = None
         where.write_text(text, encoding="utf-8")
-        if self.data_text is not None and self.data is not None:
+        if data_text is not None and self.data is not None:
             data = where.with_name(where.name + self.data.suffix)
-            data.write_text(_apply(self.data_text, [e for e in edits if e.data]), encoding="utf-8")
+            data.write_text(data_text, encoding="utf-8")
         try:
             agreement = compile_agreement(where, library=self.library, data=data).agreement
         finally:
@@ -754,8 +722,7 @@ class _Merger:
                 relabel[id(new)] = new
         removals = [r for r in (self.removal(i) for i in removed) if r is not None]
         every = [*edits, *adhoc_edits, *(r[0] for r in removals)]
-        text = _apply(self.text, [e for e in every if not e.data])
-        data_text = _apply(self.data_text, [e for e in every if e.data]) if self.data_text is not None else None
+        text, data_text = self.edited(every)
         final = self.compile(every, scratch)
         diff = diff_drafts(final, _as_adhoc(self.returned, relabel))
         left = ""
@@ -770,9 +737,7 @@ class _Merger:
     def _prints(self, target: _Target, text: str) -> bool:
         """Is ``target``'s value printed in ``text`` (so that changing the value changes it)?"""
         try:
-            shown = [target.value.get(lang) if isinstance(target.value, Text) else str(target.value)
-                     if target.type is None else self._shown(target, target.value, lang)
-                     for lang in self.langs]
+            shown = [self._printed(target, target.value, lang) for lang in self.langs]
         except (ValueProblem, ArithmeticError, KeyError, TypeError, ValueError):
             return True
         return any(value and value in text for value in shown)
@@ -804,8 +769,6 @@ def _data_value(type_: ValueType | None, value: Any) -> Any:
         return str(value)
     if isinstance(type_, ListType):
         return [_data_value(type_.item, item) for item in value]
-    if isinstance(value, ChoiceValue):
-        return value.name
     if isinstance(value, (bool, int)) and not isinstance(value, Decimal):
         return value
     if type_.kind == "quantity":
@@ -858,8 +821,14 @@ def _argument(use: s.Use | None, name: str) -> s.Value | None:
     return next((arg.value for arg in use.args if arg.name == name), None)
 
 
-def _field(decl: s.PartyDef | s.WitnessDef | s.AgreementDef, name: str) -> s.Value | None:
-    return next((f.value for f in decl.fields if f.name == name), None)
+def _field_target(label: str, value: Any, decl: s.PartyDef | s.WitnessDef | s.AgreementDef | None,
+                  name: str) -> _Target:
+    """A field of a party, a witness or the agreement, where its declaration writes it (a template's input
+    there: its value is in the data file)."""
+    node = next((f.value for f in decl.fields if f.name == name), None) if decl is not None else None
+    if isinstance(node, s.Name):
+        return _Target(label, None, value, None, bilingual=isinstance(value, Text), elsewhere=node.name)
+    return _Target(label, None, value, node, bilingual=isinstance(value, Text))
 
 
 def _authors(path: Path) -> str:
