@@ -231,10 +231,8 @@ def from_readback(back: ReadBack, library: Library | None, name: str, document: 
     statuses = {(c.get("id"), c.get("version")): c.get("status", "") for c in manifest.get("clauses", [])
                 if isinstance(c, Mapping)}
     adhoc = manifest.get("adhoc")
-    adhoc_sections = {a.get("hash"): a.get("section") for a in (adhoc if isinstance(adhoc, list) else [])
-                      if isinstance(a, Mapping)}
-    adhoc_replaces = {a.get("hash"): a.get("replaces") for a in (adhoc if isinstance(adhoc, list) else [])
-                      if isinstance(a, Mapping) and isinstance(a.get("replaces"), str)}
+    # what the manifest records of each ad-hoc text, by its hash: the section it fills, the clause it replaces
+    adhoc_entries = {a.get("hash"): a for a in (adhoc if isinstance(adhoc, list) else []) if isinstance(a, Mapping)}
     parts: dict[str, dict[str, Any]] = {}
     for control in back.controls:
         where = control.tag.where
@@ -267,12 +265,14 @@ def from_readback(back: ReadBack, library: Library | None, name: str, document: 
                 section = found.section if found is not None else None
                 if found is not None and content_hash and content_hash != found.content_hash:
                     library_hash = found.content_hash
+            replaces = None
             if clause_id == ADHOC:  # the model's status of every ad-hoc text; the manifest records its section
                 status = "ad-hoc"
-                section = adhoc_sections.get(content_hash or "")
+                recorded = adhoc_entries.get(content_hash or "", {})
+                section = recorded.get("section")
+                replaces = recorded.get("replaces") if isinstance(recorded.get("replaces"), str) else None
             else:
                 status = statuses.get((clause_id, version), "")
-            replaces = adhoc_replaces.get(content_hash or "") if clause_id == ADHOC else None
             clauses.append(DraftClause(clause_id, version, content_hash, status,
                                        section, kind == "clause", None, _read_paragraphs(entry["texts"], langs),
                                        library_hash, replaces))
