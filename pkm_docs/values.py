@@ -828,11 +828,11 @@ class AllocationType(ValueType):
                 recipient = Recipient(key, None)
             elif self.parties_only:
                 raise _unknown("party", key, env.parties)
-            elif re.fullmatch(r"[a-z_][a-z0-9_]*", key, re.ASCII) and suggest(key, env.parties):
+            elif re.fullmatch(r"[a-z_][a-z0-9_]*", key, re.ASCII) and (near := suggest(key, env.parties)):
                 # a key like a party's, one letter off (`dinas` for `dinkes`): a typo, not a recipient named so
                 raise ValueProblem(f"`{key}` is not a party of the agreement",
-                                   f"{suggest(key, env.parties)} A recipient who is not a party is written by its "
-                                   'name, e.g. "Kas Desa Sesaot": 10%')
+                                   f'{near} A recipient who is not a party is written by its name, e.g. '
+                                   '"Kas Desa Sesaot": 10%')
             else:
                 recipient = Recipient(None, Text.same(key))
             if isinstance(item, str) and item.strip() in _REMAINDER_WORDS:
