@@ -36,7 +36,7 @@ from ..values import (Allocation, ChoiceType, ChoiceValue, DurationValue, Env, L
                       TableType, ValueProblem, ValueType, unsafe_character)
 from .model_diff import PARAGRAPH_THRESHOLD, diff_drafts, match_parts
 from .text_diff import align, similarity
-from .snapshot import ADHOC, Draft, DraftClause, from_agreement
+from .snapshot import ADHOC, ANY_LANGUAGE, Draft, DraftClause, from_agreement
 from .sources import read_docx_draft, with_reference
 
 #: Party fields a returned DOCX may change, as the source writes them.
@@ -311,6 +311,16 @@ class _Merger:
         if not any(part.clauses for part in self.returned.parts):
             raise UsageError(f"cannot merge {returned}: it was not built by pkm-docs (no clause of {draft.name} "
                              "is in it)", f"merge a DOCX that `pkm build {draft.name}` wrote, edited or not")
+        number = self.returned.details.get("number", {}).get(ANY_LANGUAGE)
+        recorded = self.returned.details.get("title", {})
+        titles = set(recorded.values())
+        if number and number != self.agreement.number and titles and \
+                titles.isdisjoint(self.agreement.title.get(lang) for lang in self.langs):
+            # the number and title the build recorded in the file's properties (an edit of the text leaves them)
+            title = next(iter(recorded.values()))
+            raise UsageError(f"cannot merge {returned}: it was built from another agreement (number {number}, "
+                             f"\"{title}\"), not from {draft.name} (number {self.agreement.number})",
+                             f"merge the DOCX that `pkm build {draft.name}` wrote, edited or not")
         if set(self.returned.languages) != set(self.langs):
             raise UsageError(f"cannot merge {returned}: it holds {', '.join(self.returned.languages) or 'no'} "
                              f"text, the agreement is in {', '.join(self.langs)}",

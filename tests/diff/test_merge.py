@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "kemitraan_kesehatan.pkm"
 THREE = ROOT / "templates" / "kehutanan_tiga_pihak.pkm"
 THREE_DATA = ROOT / "templates" / "kehutanan_tiga_pihak.sample.yaml"
+PAUD, PAUD_DATA = ROOT / "templates" / "paud.pkm", ROOT / "templates" / "paud.sample.yaml"
 
 #: The number of the article that holds each clause of the example (the merge's report names articles).
 ARTICLE = {use.clause_id: article.number for article in compile_agreement(EXAMPLE).agreement.articles
@@ -310,3 +311,16 @@ def test_a_hidden_direction_mark_the_other_side_left_is_refused_not_written(buil
     assert f"Pasal {DISPUTE} (dispute.court): the returned id text holds U+202E (RIGHT-TO-LEFT OVERRIDE)" in out
     assert "\u202e" not in next_source.read_text(encoding="utf-8")
     assert "use dispute.court" in next_source.read_text(encoding="utf-8")  # left as the source had it
+
+
+def test_a_docx_built_from_another_agreement_is_refused_naming_both(built, tmp_path):
+    source, _ = built
+    folder = tmp_path / "paud"
+    code, _, err = run("build", PAUD, "--data", PAUD_DATA, "-o", folder, "--format", "docx")
+    assert code == 0, err
+    code, _, err = run("merge", folder / "paud.docx", "--into", source, "-o", tmp_path / "next.pkm")
+    assert code == 2
+    assert "it was built from another agreement (number 421.1/318/DISDIK/XII/2026, \"Perjanjian Kemitraan " \
+           "tentang Pendidikan Anak Usia Dini" in err
+    assert "not from draft.pkm (number 440/1127/DINKES/XII/2026)" in err
+    assert not (tmp_path / "next.pkm").exists()
