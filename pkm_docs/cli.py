@@ -145,7 +145,6 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
 
 
 def _build(args: argparse.Namespace, stdout: TextIO, stderr: TextIO, sources: dict[str, str]) -> int:
-    from .check_cli import check_compiled
     from .library import load_library
     from .pipeline import Rendering, compile_agreement, parse_formats
 
@@ -170,6 +169,7 @@ def _build(args: argparse.Namespace, stdout: TextIO, stderr: TextIO, sources: di
     # the PDF is laid out while the checks run; it is thrown away if they find an error
     rendering = Rendering(compiled.agreement, args.source.stem, formats, layout=args.layout, draft=args.draft,
                           template=args.template)
+    from .check_cli import check_compiled  # imported while typst lays out the PDF (it releases the GIL)
     found = check_compiled(compiled, library)
     for diag in found:
         print(format_diagnostic(diag, compiled.sources), file=stderr)

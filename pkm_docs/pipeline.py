@@ -7,7 +7,7 @@ import threading
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path, PurePath
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from .errors import Diagnostic, UsageError
 from .library import Library, load_library
@@ -76,6 +76,11 @@ def render(agreement: Agreement, fmt: str, *, layout: str = "parallel", draft: b
     raise ValueError(f"unknown format {fmt!r}")
 
 
+def _pdf_job(agreement: Agreement, *, layout: str, draft: bool, template: Path | None) -> Callable[[], bytes]:
+    from .renderers.pdf import pdf_job
+    return pdf_job(agreement, layout=layout, draft=draft)
+
+
 def outputs(agreement: Agreement, name: str, formats: Sequence[str] = FORMATS,
             layout: str = "parallel") -> list[tuple[str, Agreement, str, str]]:
     """What a build writes: ``(file name, agreement view, format, renderer layout)`` for each file.
@@ -111,7 +116,7 @@ class Rendering:
         self._jobs = outputs(agreement, name, formats, layout)
         self._options: dict[str, Any] = {"draft": draft, "template": template}
         self._pdfs: dict[str, Future[bytes]] = {
-            file_name: _pdf_thread().submit(render, view, fmt, layout=renderer_layout, **self._options)
+            file_name: _pdf_thread().submit(_pdf_job(view, layout=renderer_layout, **self._options))
             for file_name, view, fmt, renderer_layout in self._jobs if fmt == "pdf"}
 
     def files(self) -> dict[str, bytes]:
@@ -119,6 +124,11 @@ class Rendering:
         try:
             rendered = {file_name: render(view, fmt, layout=renderer_layout, **self._options)
                         for file_name, view, fmt, renderer_layout in self._jobs if fmt != "pdf"}
+            if any(not future.done() for future in self._pdfs.values()):
+                # the PDF's last step needs pypdf (a tenth of a second to import): imported here while typst,
+                # which releases the GIL, is still laying out, not on the PDF thread after it
+                from .renderers import pdf_finish
+                pdf_finish.load_pypdf()
             rendered.update({file_name: future.result() for file_name, future in self._pdfs.items()})
         except BaseException:
             self.discard()

@@ -24,7 +24,7 @@ import tempfile
 import threading
 import weakref
 from pathlib import Path
-from typing import Final, Iterator
+from typing import Callable, Final, Iterator
 
 import typst
 
@@ -152,21 +152,33 @@ def _typesetter() -> _Typesetter:
 def typeset_pdf(agreement: Agreement, *, layout: str = "parallel", draft: bool = False) -> tuple[bytes, list[dict]]:
     """What typst makes of the agreement: the PDF/A-2b bytes as typst writes them, and the marks of the signing
     areas (``kind``, ``key``, ``corner``, ``page``, ``x``, ``y`` in points from the page's top left)."""
+    return _typeset_job(agreement, layout, draft)()
+
+
+def _typeset_job(agreement: Agreement, layout: str, draft: bool) -> Callable[[], tuple[bytes, list[dict]]]:
+    """:func:`typeset_pdf` in two steps: the typst source is made now, typst lays it out when the result is called."""
     if layout not in LAYOUTS:
         raise UsageError(f"unknown PDF layout {layout!r}", hint="use one of: " + ", ".join(LAYOUTS))
     try:
         source = main_source(agreement, layout=layout, draft=draft)
-        pdf, marks = _typesetter().typeset(source, signing_timestamp(agreement.signing_date))
-    except typst.TypstError as exc:
-        missing = missing_glyph_texts(exc)
-        if missing:
-            raise BuildError(describe_missing_glyph(agreement, missing)) from None
-        raise BuildError(f"PDF rendering failed: {_describe(exc)}") from None
     except (RuntimeError, OSError, ValueError) as exc:  # e.g. a template missing from the installation
         raise BuildError(f"PDF rendering failed: {exc}") from None
-    if not isinstance(pdf, bytes):
-        raise BuildError("PDF rendering failed: typst returned no document")
-    return pdf, marks
+    timestamp = signing_timestamp(agreement.signing_date)
+
+    def typeset() -> tuple[bytes, list[dict]]:
+        try:
+            pdf, marks = _typesetter().typeset(source, timestamp)
+        except typst.TypstError as exc:
+            missing = missing_glyph_texts(exc)
+            if missing:
+                raise BuildError(describe_missing_glyph(agreement, missing)) from None
+            raise BuildError(f"PDF rendering failed: {_describe(exc)}") from None
+        except (RuntimeError, OSError, ValueError) as exc:
+            raise BuildError(f"PDF rendering failed: {exc}") from None
+        if not isinstance(pdf, bytes):
+            raise BuildError("PDF rendering failed: typst returned no document")
+        return pdf, marks
+    return typeset
 
 
 def render_pdf(agreement: Agreement, *, layout: str = "parallel", draft: bool = False) -> bytes:
@@ -177,10 +189,22 @@ def render_pdf(agreement: Agreement, *, layout: str = "parallel", draft: bool = 
     :class:`BuildError` naming it and the text it appears in. typst's PDF then gets one incremental update
     (:mod:`.pdf_finish`): the build manifest in the XMP metadata and an empty signature field per signer.
     """
+    return pdf_job(agreement, layout=layout, draft=draft)()
+
+
+def pdf_job(agreement: Agreement, *, layout: str = "parallel", draft: bool = False) -> Callable[[], bytes]:
+    """:func:`render_pdf` in two steps: the Python work before typst is done now, on the calling thread; typst's
+    layout (which releases the GIL) and the finish are done when the result is called, on the PDF thread of a
+    build. Started there with its source made, typst is not slowed by the Python work of the thread that
+    goes on (the checks and the DOCX), which would otherwise take turns with it for the GIL."""
     from .pdf_finish import finish
 
-    pdf, marks = typeset_pdf(agreement, layout=layout, draft=draft)
-    return finish(pdf, agreement, marks, draft=draft)
+    typeset = _typeset_job(agreement, layout, draft)
+
+    def job() -> bytes:
+        pdf, marks = typeset()
+        return finish(pdf, agreement, marks, draft=draft)
+    return job
 
 
 def _describe(exc: typst.TypstError) -> str:

@@ -331,6 +331,11 @@ def add_signature_fields(update: Update, catalog: DictionaryObject, agreement: A
         NameObject("/Fields"): ArrayObject(fields), NameObject("/SigFlags"): NumberObject(1)}))
 
 
+def load_pypdf() -> None:
+    """Import pypdf ahead of :func:`finish` (a build does it while typst lays out the PDF)."""
+    import pypdf  # noqa: F401
+
+
 def finish(pdf: bytes, agreement: Agreement, marks: Iterable[Mapping[str, Any]], *, draft: bool = False) -> bytes:
     """typst's ``pdf`` with the manifest in its XMP metadata and a signature field in each signing area."""
     from pypdf import PdfReader

@@ -11,7 +11,6 @@ import pytest
 from pypdf import PdfReader
 
 from tests.support.read_back import pdf_texts
-from pkm_docs import pipeline
 from pkm_docs.cli import main
 from pkm_docs.pipeline import compile_agreement
 
@@ -122,15 +121,13 @@ def test_failed_render_leaves_no_file_and_keeps_the_old_one(tmp_path, monkeypatc
     out.mkdir()
     old = out / "kemitraan_kesehatan.docx"
     old.write_bytes(b"previous build")
-    real_render = pipeline.render
+    from pkm_docs.renderers import pdf_finish
 
-    def failing(agreement, fmt, **kwargs):
-        if fmt == "pdf":
-            from pkm_docs.errors import BuildError
-            raise BuildError("PDF rendering failed: simulated")
-        return real_render(agreement, fmt, **kwargs)
+    def failing(*args, **kwargs):  # the PDF's last step, on the PDF thread, after the DOCX is made
+        from pkm_docs.errors import BuildError
+        raise BuildError("PDF rendering failed: simulated")
 
-    monkeypatch.setattr(pipeline, "render", failing)
+    monkeypatch.setattr(pdf_finish, "finish", failing)
     err = io.StringIO()
     code = main(["build", str(EXAMPLE), "-o", str(out)], stdout=io.StringIO(), stderr=err)
     assert code == 1

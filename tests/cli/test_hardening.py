@@ -501,7 +501,7 @@ def clean_build(example, tmp_path_factory) -> dict[str, bytes]:
 
 STEPS = {
     "DOCX render": ("pkm_docs.renderers.docx", "render_docx", 1),
-    "PDF render": ("pkm_docs.renderers.pdf", "render_pdf", 1),
+    "PDF render": ("pkm_docs.renderers.pdf_finish", "finish", 1),  # the PDF's last step, on the PDF thread
     "first write": ("os", "fsync", 1),
     "second write": ("os", "fsync", 2),
     "first rename": ("os", "replace", 1),

@@ -273,7 +273,7 @@ def test_a_pdf_typst_wrote_that_cannot_be_read_back_is_a_build_error(
     agreement: Agreement, typeset: bytes, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The update after typst reads typst's objects back: what it cannot read is a build error, not a traceback."""
-    monkeypatch.setattr(pdf_renderer, "typeset_pdf", lambda *args, **kwargs: (typeset, []))
+    monkeypatch.setattr(pdf_renderer._Typesetter, "typeset", lambda *args, **kwargs: (typeset, []))
     with pytest.raises(BuildError, match="PDF rendering failed: typst's PDF"):
         render_pdf(agreement)
 
