@@ -160,7 +160,7 @@ def synthetic_source(articles: int, *, revised: bool = False) -> str:
     text = read_source(path)
     decls = parse(text, str(path)).declarations
     body = [d for d in decls if isinstance(d, s.ArticleDef) and d.kind == "article"]
-    closing = [d for d in decls if isinstance(d, s.ArticleDef) and d.kind == "closing"]
+    closing = [d for d in decls if isinstance(d, s.ArticleDef) and d.kind in ("closing", "annex")]
     head = text[:_offset(text, body[0].span.line, body[0].span.column)]
     pieces = list(itertools.islice(itertools.cycle([_slice(text, d.span) for d in body]), articles))
     if revised and len(pieces) > 3:
