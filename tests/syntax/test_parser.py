@@ -85,6 +85,12 @@ MISTAKES = [
     ("space after the @ of a version", ("use opening.standard@^1", "use opening.standard@ ^1"), "opening.standard",
      23, "PKM001 unexpected `@` here", "versions are written right after the clause id: `funding.cost_sharing@^2`",
      "@"),
+    ("stray word after a date", ("  signed_on: 2026-12-01", "  signed_on: 2026-12-01 besok"), "signed_on", 25,
+     "PKM001 unexpected `besok` after the value on this line",
+     'a field holds one value: text of more than one word goes in quotes ("..."); or remove `besok`', "besok"),
+    ("stray word after a text", ('  number: "001/UJI/2026"', '  number: "001/UJI/2026" baru'), "  number", 26,
+     "PKM001 unexpected `baru` after the value on this line",
+     'a field holds one value: text of more than one word goes in quotes ("..."); or remove `baru`', "baru"),
     ("block not closed", ("  use opening.standard@^1\n}", "  use opening.standard@^1\n"), "article {", 1,
      "PKM001 unexpected `article`; expected `text`, `use`, `when`, `{`, `}`", None, "article"),
 ]
