@@ -97,10 +97,16 @@ def clause_record(agreement: Agreement) -> list[dict[str, Any]]:
         where = article.where
         text = {lang: [[para.text.get(lang), *(item.get(lang) for item in para.items)] for para in use.paragraphs]
                 for lang in agreement.languages}
-        record.append({"id": use.clause_id, "version": use.version, "hash": use.content_hash, "where": where,
-                       "params": {name: value.type.to_data(value.value) for name, value in use.values.items()
-                                  if value.value is not None},
-                       "text": text})
+        entry = {"id": use.clause_id, "version": use.version, "hash": use.content_hash, "where": where,
+                 "params": {name: value.type.to_data(value.value) for name, value in use.values.items()
+                            if value.value is not None},
+                 "text": text}
+        tables = [para.table for para in use.paragraphs if para.table is not None]
+        if tables:  # an annex's tables, per language: each a list of rows (headings, rows, total), each of cells
+            entry["tables"] = {lang: [[[cell.get(lang) for cell in row]
+                                       for row in (table.columns, *table.rows, table.total) if row]
+                                      for table in tables] for lang in agreement.languages}
+        record.append(entry)
     return record
 
 

@@ -161,6 +161,57 @@ def page_columns(data: bytes) -> list[str]:
     return [_norm("".join(s)) for s in (left, right, whole)]
 
 
+def _table_missing(rows: Any, squeezed: list[str]) -> tuple[int, str] | None:
+    """The first (row number, cell text) of a recorded table that its place on the pages does not hold; None when
+    one of the page streams holds every row in order.
+
+    A table's cells are read from the page line by line across the row, so the lines of two cells of a row come
+    interleaved: each cell's words are looked for in order within its row's stretch of text, and the rows one after
+    the other (a figure found in another row, or elsewhere in the agreement, does not count)."""
+    first_miss: tuple[int, str] | None = None
+    for stream in squeezed:
+        miss = _rows_missing(rows if isinstance(rows, list) else [], stream)
+        if miss is None:
+            return None
+        if first_miss is None or miss[0] > first_miss[0]:
+            first_miss = miss  # the stream that went furthest says where the table differs
+    return first_miss
+
+
+def _rows_missing(rows: list[Any], stream: str) -> tuple[int, str] | None:
+    """Where the table differs when read from each place its first word stands (None: it does not)."""
+    first = next((_squeeze(word) for row in rows if isinstance(row, list) for cell in row if cell
+                  for word in _norm(str(cell)).split()), None)
+    if first is None:
+        return None
+    furthest: tuple[int, str] = (1, next(str(cell) for row in rows if isinstance(row, list) for cell in row if cell))
+    start = stream.find(first)
+    while start >= 0:
+        miss = _rows_missing_from(rows, stream, start)
+        if miss is None:
+            return None
+        furthest = max(furthest, miss, key=lambda m: m[0])
+        start = stream.find(first, start + 1)
+    return furthest
+
+
+def _rows_missing_from(rows: list[Any], stream: str, cursor: int) -> tuple[int, str] | None:
+    for number, row in enumerate(rows, start=1):
+        cells = [str(cell) for cell in (row if isinstance(row, list) else []) if cell]
+        limit = cursor + 3 * sum(len(_squeeze(cell)) for cell in cells) + 400
+        end = cursor
+        for cell in cells:
+            at = cursor
+            for word in _norm(cell).split():
+                at = stream.find(_squeeze(word), at, limit)
+                if at < 0:
+                    return number, cell
+                at += len(_squeeze(word))
+            end = max(end, at)
+        cursor = end
+    return None
+
+
 def _what_changed(expected: str, streams: list[str]) -> list[str]:
     """The words that differ between ``expected`` and the stretch of page text that starts and ends as it does."""
     words = expected.split()
@@ -208,9 +259,22 @@ def check_text(report: Report, data: bytes, clauses: list[dict[str, Any]] | None
                 report.add("text", FAIL, f"{name} ({where_text}, {lang}, part {index}) reads differently on the "
                                          "pages than it was built", clause=name, language=lang,
                            changes=_what_changed(expected, streams))
+        for lang, tables in sorted((clause.get("tables") or {}).items()):
+            for number, rows in enumerate(tables if isinstance(tables, list) else [], start=1):
+                missing = _table_missing(rows, squeezed)
+                if missing is None:
+                    continue
+                bad += 1
+                row, cell = missing
+                report.add("text", FAIL, f"{name} ({where_text}, {lang}, table {number}, row {row}) reads "
+                                         "differently on the pages than it was built", clause=name, language=lang,
+                           changes=[f"not found on the pages in its row: {cell[:100]!r}"])
     if not bad:
-        report.add("text", OK, f"the text of all {len(clauses)} clauses on the pages is the text they were built "
-                               "with (recorded at build, not re-rendered from the library)")
+        tables = sum(max((len(t) for t in (c.get("tables") or {}).values() if isinstance(t, list)), default=0)
+                     for c in clauses)  # a table is recorded once per language
+        cells = f", and every cell of their {tables} annex tables," if tables else ""
+        report.add("text", OK, f"the text of all {len(clauses)} clauses{cells} on the pages is the text they were "
+                               "built with (recorded at build, not re-rendered from the library)")
 
 
 # ---------------------------------------------------------------- recorded texts against the library

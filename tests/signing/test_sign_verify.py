@@ -339,6 +339,30 @@ def test_an_amount_swapped_in_the_text_is_caught(unsigned, tmp_path) -> None:
 
 
 @pytest.mark.slow
+def test_an_amount_swapped_in_an_annex_table_is_caught(unsigned, tmp_path) -> None:
+    """A budget line of Lampiran II changed on the page (Rp390.000.000 -> Rp190.000.000, a figure no article prints)
+    is caught in its table and row, though the table's cells come off the page interleaved line by line."""
+    page_text = "".join(p.extract_text() for p in pypdf.PdfReader(unsigned).pages)
+    assert page_text.count("390.000.000") == 1  # only in the budget annex's Indonesian table
+    bad = tmp_path / "annex.pdf"
+    bad.write_bytes(_swap_digit(unsigned.read_bytes(), "390.000.000", "3", "1"))
+    assert "Rp190.000.000" in "".join(p.extract_text() for p in pypdf.PdfReader(bad).pages)
+    code, report = verify(bad)
+    assert code == 1
+    failed = findings(report, "text", "FAIL")
+    assert [(f["clause"], f["language"]) for f in failed] == [("annex.budget@1.0.0", "id")], failed
+    assert "(Lampiran II, id, table 1, row 2)" in failed[0]["message"]
+    assert failed[0]["changes"] == ["not found on the pages in its row: 'Rp390.000.000,00'"]
+
+
+def test_an_unchanged_pdf_has_every_annex_table_cell_on_its_pages(unsigned) -> None:
+    code, report = verify(unsigned)
+    assert code == 0
+    ok = [f["message"] for f in findings(report, "text", "ok")]
+    assert any("every cell of their 2 annex tables" in message for message in ok), ok
+
+
+@pytest.mark.slow
 def test_a_draft_is_not_signed_and_does_not_verify(tmp_path, pki) -> None:
     code, _, err = run("build", str(EXAMPLE), "-o", str(tmp_path), "--format", "pdf", "--draft")
     assert code == 0, err
