@@ -5,6 +5,7 @@ documents get."""
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -429,8 +430,9 @@ def _yaml_basis(kind: Any, text: str, path: str, name_field: str | None) -> list
             start = loader.get_event()
             total = 1
             while not loader.check_event(yaml.SequenceEndEvent):
+                known_anchors = len(anchors)
                 node = compose_item(loader, anchors)
-                kept.update(id(n) for n in anchors.values())
+                kept.update(id(n) for n in itertools.islice(reversed(anchors.values()), len(anchors) - known_anchors))
                 total += expansion.weigh(node, kept)
                 if total > MAX_BATCH_BYTES:
                     raise AliasError(None, None, f"the aliases (`*name`) in this file expand it to more than "

@@ -130,11 +130,16 @@ class Expansion:
         self.limit = limit
         self.weights: dict[int, int] = {}
         self._open: set[int] = set()
+        self._added: list[int] = []
 
     def weigh(self, node: yaml.Node, keep: set[int] | None = None) -> int:
+        self._added = []
         weight = self._weigh(node)
         if keep is not None:
-            self.weights = {key: w for key, w in self.weights.items() if key in keep}
+            for key in self._added:
+                if key not in keep:
+                    del self.weights[key]
+        self._added = []
         return weight
 
     def _weigh(self, node: yaml.Node) -> int:
@@ -152,6 +157,7 @@ class Expansion:
             weight = 1 + sum(self._weigh(k) + self._weigh(v) for k, v in node.value)
         self._open.discard(key)
         self.weights[key] = weight = min(weight, self.limit + 1)
+        self._added.append(key)
         if weight > self.limit:
             raise AliasError(None, None, f"the aliases (`*name`) in this file expand it to more than {self.limit:,} "
                              "characters", node.start_mark)

@@ -41,12 +41,19 @@ def _many(count: int) -> list[dict]:
     return [{**first, "nama_yayasan": f"Yayasan {number}"} for number in range(1, count + 1)]
 
 
-@pytest.mark.parametrize("name", ["mitra.yaml", "mitra.json", "shared.yaml", "flow.yaml"])
+@pytest.mark.parametrize("name", ["mitra.yaml", "mitra.json", "shared.yaml", "own.yaml", "flow.yaml"])
 def test_records_read_one_at_a_time_are_those_of_the_file_read_whole(tmp_path, name):
     if name == "shared.yaml":
         data = tmp_path / name
         data.write_text(yaml.safe_dump(_many(4), allow_unicode=True, sort_keys=False), encoding="utf-8")
         assert "&id001" in data.read_text(encoding="utf-8") and "*id001" in data.read_text(encoding="utf-8")
+    elif name == "own.yaml":  # each record's two fields share a list of their own: an anchor in every record
+        records = _many(4)
+        for record in records:
+            record["tujuan"] = record["kegiatan"] = [record["nama_yayasan"]]
+        data = tmp_path / name
+        data.write_text(yaml.safe_dump(records, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        assert "&id004" in data.read_text(encoding="utf-8") and "*id004" in data.read_text(encoding="utf-8")
     elif name == "flow.yaml":  # a flow list over lines, its items indented as they come
         data = tmp_path / name
         data.write_text("[ {nama_yayasan: A, rapat: 2},\n    {nama_yayasan: B,\n  tanggal: 2026-12-01} ]\n",
