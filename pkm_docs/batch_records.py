@@ -1,10 +1,11 @@
 """The records of a batch: a CSV, TSV, JSON Lines, JSON or YAML file read into one ``Record`` per agreement
-(each value with the span of its cell or key), a CSV and JSON Lines a record at a time, and the file name each
-record's documents get."""
+(each value with the span of its cell or key), every format a record at a time, and the file name each record's
+documents get."""
 
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -14,7 +15,8 @@ from typing import Any, Callable, Iterator, Sequence
 import yaml
 
 from . import syntax as s
-from .data import DataLoader, DataValue, construct, yaml_diagnostic, yaml_root
+from .data import (AliasError, DataLoader, DataValue, Expansion, compose_item, construct, forget_values, loader_kinds,
+                   yaml_diagnostic, yaml_root)
 from .errors import Diagnostic, ERROR, SourceError, UsageError, suggest
 from .reading import read_text
 from .values import ValueProblem, compile_type
@@ -38,7 +40,7 @@ _WINDOWS_RESERVED = frozenset({"con", "prn", "aux", "nul", *(f"com{i}" for i in 
 # ---------------------------------------------------------------- records
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # (slots: a run keeps one per record, with its row and name)
 class Record:
     """One agreement's inputs: ``row`` is the spreadsheet row (CSV) or the 1-based position (JSON, YAML)."""
 
@@ -62,8 +64,8 @@ def read_records(path: Path, inputs: Sequence[s.ParamDecl], name_field: str | No
 
 
 class Records:
-    """The records of a data file, read one at a time when iterated (a CSV's once per iteration, from its
-    text: a run holds the records being built, not all of them); ``basis`` gives each record's row and name,
+    """The records of a data file, read one at a time when iterated (once per iteration, from its text: a run
+    holds the records being built, not all of them); ``basis`` gives each record's row and name,
     all that the output names need, and ``len()`` their number."""
 
     def __init__(self, basis: list[Record], each: Callable[[], Iterator[Record]]):
@@ -79,17 +81,22 @@ class Records:
 def open_records(path: Path, inputs: Sequence[s.ParamDecl], name_field: str | None = None) -> Records:
     """The records of a CSV, TSV, JSON or YAML file; a file with a mistake that stops every record (a wrong
     header, broken YAML) or with no record is a :class:`SourceError` here, before any is built."""
-    suffix = path.suffix.lower()
-    if suffix not in (".csv", ".tsv", ".json", ".jsonl", ".yaml", ".yml"):
+    if path.suffix.lower() not in (".csv", ".tsv", ".json", ".jsonl", ".yaml", ".yml"):
         raise UsageError(f"cannot read {path}: batch data is a .csv, .tsv, .json, .jsonl or .yaml file")
     text = read_text(path, MAX_BATCH_BYTES, "batch data files", hint="split the records over several files")
+    return text_records(text, path, inputs, name_field)
+
+
+def text_records(text: str, path: Path, inputs: Sequence[s.ParamDecl], name_field: str | None = None) -> Records:
+    """:func:`open_records` of the text of ``path``, read already. Every format is read a record at a time: what
+    a run holds is the text, each record's row and name, and the records being built."""
+    suffix = path.suffix.lower()
     if suffix in (".csv", ".tsv"):
         records = csv_stream(text, str(path), inputs, name_field, delimiter="\t" if suffix == ".tsv" else None)
     elif suffix == ".jsonl":
         records = jsonl_stream(text, str(path), inputs, name_field)
     else:
-        whole = yaml_records(text, str(path), inputs, name_field)
-        records = Records([without_values(r) for r in whole], lambda: iter(whole))
+        records = yaml_stream(text, str(path), inputs, name_field)
     if not len(records):
         raise SourceError([Diagnostic("PKM030", ERROR, "the file holds no records", s.Span(str(path), 1, 1, 1, 2),
                                       "write a header row and one row per agreement" if suffix in (".csv", ".tsv")
@@ -177,7 +184,8 @@ def csv_stream(text: str, path: str, inputs: Sequence[s.ParamDecl], name_field: 
                delimiter: str | None = None) -> Records:
     """:func:`csv_records`, one record at a time: a first pass checks the header against every row and notes
     each row's line and name; each iteration reads the rows again and makes their records."""
-    delimiter = delimiter or _delimiter(text.split("\n", 1)[0])
+    first_break = text.find("\n")  # (not text.split: that copies the rest of the text)
+    delimiter = delimiter or _delimiter(text if first_break < 0 else text[:first_break])
 
     def rows() -> Iterator[tuple[list[_Cell], str]]:
         return ((cells, raw) for cells, raw in scan_csv(text, path, delimiter) if any(c.value.strip() for c in cells))
@@ -189,16 +197,18 @@ def csv_stream(text: str, path: str, inputs: Sequence[s.ParamDecl], name_field: 
     header = first[0]
     named = [i for i, cell in enumerate(header) if cell.value.strip() in (name_field, f"{name_field}.id")]
     filled: set[int] = set()
-    basis_rows: list[tuple[int, dict[int, str]]] = []
+    basis_rows: list[tuple[int, tuple[str, ...]]] = []  # each row's line and the cells of `named`
     for cells, _ in scanned:
         filled.update(i for i, cell in enumerate(cells) if cell.value.strip())
-        basis_rows.append((cells[0].span.line, {i: cells[i].value for i in named if i < len(cells)}))
+        basis_rows.append((cells[0].span.line, tuple(cells[i].value if i < len(cells) else "" for i in named)))
     columns = _csv_columns(header, filled, {d.name: d for d in inputs}, name_field, path)
     name_column = next((c for c in columns if c.name == name_field), None)
+    at = named.index(name_column.index) if name_column is not None else None
     basis = []
     for row, values in basis_rows:
-        name = values.get(name_column.index, "").strip() if name_column is not None else ""
+        name = values[at].strip() if at is not None else ""
         basis.append(Record(row, f"row {row}", {}, b"", name or None))
+    del basis_rows
 
     def each() -> Iterator[Record]:
         body = rows()
@@ -339,34 +349,145 @@ def _cell_value(text: str, type_expr: s.TypeExpr) -> Any:
 
 def yaml_records(text: str, path: str, inputs: Sequence[s.ParamDecl], name_field: str | None = None) -> list[Record]:
     """Records of a JSON or YAML file: a list of mappings, each read with the position of every key."""
+    return list(yaml_stream(text, path, inputs, name_field))
+
+
+_YAML_HINT = "batch data is CSV, JSON or YAML"
+
+
+class _Pieces:
+    """``text`` handed to a YAML parser a piece at a time, as a file is: given a whole ``str``, libyaml's parser
+    keeps a UTF-8 copy of all of it (and PyYAML's own reader another copy)."""
+
+    def __init__(self, text: str):
+        self.text, self.at = text, 0
+
+    def read(self, size: int = -1) -> str:
+        end = len(self.text) if size < 0 else self.at + size
+        piece = self.text[self.at:end]
+        self.at += len(piece)
+        return piece
+
+
+def yaml_stream(text: str, path: str, inputs: Sequence[s.ParamDecl], name_field: str | None = None) -> Records:
+    """:func:`yaml_records`, one record at a time: a first pass reads the whole file as events (so a file broken
+    anywhere, or not a list, is refused before any record is built), composing each item of the list in turn to
+    check its aliases and note its name; each iteration reads the events again and makes the items' records, one
+    node tree and its values at a time. The anchored nodes (``&name``, which ``yaml.safe_dump`` writes for a
+    shared value) are kept for the aliases after them. libyaml's parser reads first when PyYAML has it; a file it
+    refuses is read by the pure parser, whose result or message counts (as :func:`data.yaml_root` does)."""
     known = {d.name for d in inputs}
-    loader = None
-    try:
-        loader, node = yaml_root(text, MAX_BATCH_BYTES)
-        if node is None:
-            return []
-        if not isinstance(node, yaml.SequenceNode):
-            raise SourceError([Diagnostic("PKM030", ERROR, "a batch data file holds a list of records",
-                                          _mark_span(path, node.start_mark),
-                                          "write `- name: value` per record (YAML) or `[{...}, {...}]` (JSON)")])
-        records = [_yaml_record(loader, item, number, text, path, known, name_field)
-                   for number, item in enumerate(node.value, 1)]
-    except (yaml.YAMLError, RecursionError) as exc:
-        raise SourceError([yaml_diagnostic(exc, text, path, "batch data is CSV, JSON or YAML")]) from None
-    finally:
-        if loader is not None:
-            loader.dispose()
-    if name_field is not None and not any(r.name is not None for r in records):
+    basis: list[Record] | None = None
+    for kind in loader_kinds():
+        try:
+            basis = _yaml_basis(kind, text, path, name_field)
+        except yaml.YAMLError as exc:
+            if kind is DataLoader:
+                raise SourceError([yaml_diagnostic(exc, text, path, _YAML_HINT)]) from None
+            continue  # the pure parser reads it again: its result, or its message
+        except RecursionError as exc:
+            raise SourceError([yaml_diagnostic(exc, text, path, _YAML_HINT)]) from None
+        break
+    if not basis:
+        return Records([], lambda: iter(()))
+    if name_field is not None and not any(r.name is not None for r in basis):
         raise SourceError([Diagnostic("PKM030", ERROR, f"no record has a field `{name_field}` to name the files after",
                                       s.Span(path, 1, 1, 1, 2))])
-    return records
+
+    def each() -> Iterator[Record]:
+        loader = kind(_Pieces(text))
+        try:
+            for _ in range(3):  # the stream's, the document's and the list's start
+                loader.get_event()
+            anchors: dict[str, yaml.Node] = {}
+            number = 0
+            while not loader.check_event(yaml.SequenceEndEvent):
+                number += 1
+                record = _yaml_record(loader, compose_item(loader, anchors), number, text, path, known, name_field)
+                forget_values(loader)
+                yield record
+        finally:
+            loader.dispose()
+
+    return Records(basis, each)
+
+
+def _yaml_basis(kind: Any, text: str, path: str, name_field: str | None) -> list[Record] | None:
+    """The row and name of each record of a YAML list (None for an empty file), or a ``YAMLError`` or
+    :class:`SourceError` for a file that is broken or not a list."""
+    loader = kind(_Pieces(text))
+    try:
+        loader.get_event()  # the stream's start
+        if loader.check_event(yaml.StreamEndEvent):
+            return None
+        document = loader.get_event()
+        anchors: dict[str, yaml.Node] = {}
+        expansion = Expansion(MAX_BATCH_BYTES)
+        kept: set[int] = set()
+        not_a_list = None
+        basis: list[Record] = []
+        if loader.check_event(yaml.SequenceStartEvent):
+            start = loader.get_event()
+            total = 1
+            while not loader.check_event(yaml.SequenceEndEvent):
+                known_anchors = len(anchors)
+                node = compose_item(loader, anchors)
+                kept.update(id(n) for n in itertools.islice(reversed(anchors.values()), len(anchors) - known_anchors))
+                total += expansion.weigh(node, kept)
+                if total > MAX_BATCH_BYTES:
+                    raise AliasError(None, None, f"the aliases (`*name`) in this file expand it to more than "
+                                     f"{MAX_BATCH_BYTES:,} characters", start.start_mark)
+                number = len(basis) + 1
+                basis.append(Record(number, f"record {number}", {}, b"", _yaml_name(loader, node, name_field)))
+                forget_values(loader)
+            loader.get_event()
+        else:
+            not_a_list = compose_item(loader, anchors)
+            expansion.weigh(not_a_list)
+        loader.get_event()  # the document's end
+        if not loader.check_event(yaml.StreamEndEvent):
+            raise yaml.composer.ComposerError("expected a single document in the stream", document.start_mark,
+                                              "but found another document", loader.get_event().start_mark)
+        if not_a_list is not None:
+            raise SourceError([Diagnostic("PKM030", ERROR, "a batch data file holds a list of records",
+                                          _mark_span(path, not_a_list.start_mark),
+                                          "write `- name: value` per record (YAML) or `[{...}, {...}]` (JSON)")])
+        return basis
+    finally:
+        loader.dispose()
+
+
+def _yaml_name(loader: DataLoader, node: yaml.Node, name_field: str | None) -> str | None:
+    """The name a record's files get: its ``name_field``, as :func:`_yaml_record` reads it."""
+    if name_field is None or not isinstance(node, yaml.MappingNode):
+        return None
+    for key_node, value_node in node.value:
+        if isinstance(key_node, yaml.ScalarNode) and key_node.value == name_field:
+            try:
+                if construct(loader, key_node) != name_field:
+                    continue
+                value = construct(loader, value_node)
+            except yaml.MarkedYAMLError:
+                return None  # the record fails on it
+            return str(value.get("id", "")) if isinstance(value, dict) else None if value is None else str(value)
+    return None
 
 
 def jsonl_stream(text: str, path: str, inputs: Sequence[s.ParamDecl], name_field: str | None = None) -> Records:
     """Records of JSON Lines text: one JSON object per line, read as a one-record ``.json`` is read (so the values
     are the same), each made when it is handed out. A line that cannot be read fails that record only."""
     known = {d.name for d in inputs}
-    lines = [(number, line) for number, line in enumerate(text.split("\n"), 1) if line.strip()]
+
+    def lines() -> Iterator[tuple[int, str]]:
+        """The lines that are not blank, with their numbers: found in the text again each time, not kept."""
+        start, number = 0, 1
+        while start <= len(text):
+            end = text.find("\n", start)
+            end = len(text) if end < 0 else end
+            line = text[start:end]
+            if line.strip():
+                yield number, line
+            start, number = end + 1, number + 1
 
     def record(number: int, line: str) -> Record:
         try:
@@ -384,8 +505,8 @@ def jsonl_stream(text: str, path: str, inputs: Sequence[s.ParamDecl], name_field
         return Record(number, f"line {number}", values, found.raw, found.name,
                       tuple(_moved(d, number) for d in found.problems))
 
-    basis = [without_values(record(number, line)) for number, line in lines]
-    return Records(basis, lambda: (record(number, line) for number, line in lines))
+    basis = [without_values(record(number, line)) for number, line in lines()]
+    return Records(basis, lambda: (record(number, line) for number, line in lines()))
 
 
 def _moved_span(span: s.Span, line: int) -> s.Span:

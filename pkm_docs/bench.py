@@ -566,6 +566,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--no-soffice", action="store_true", help="skip the LibreOffice comparison")
     parser.add_argument("--cold-runs", type=int, default=5,
                         help="runs of each whole-process figure, after a warm-up run (median; default 5; 0 skips)")
+    parser.add_argument("--memory-records", type=int, default=None,
+                        help="records in the larger run of `records read in flat memory`, against a tenth of them "
+                        "(default 10,000; --quick 1,000; 0 skips)")
     parser.add_argument("--check-size", type=int, default=None,
                         help="articles in the cold `pkm check` run (default 5,000; --quick 1,000)")
     return parser
@@ -623,7 +626,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         report["cold"] = bench_cold(path, args.cold_runs,
                                     check_articles=args.check_size or (1000 if args.quick else 5000),
                                     diff_articles=max(settings["diff_size"], 1), batch=settings["batch"],
-                                    soffice=not args.no_soffice)
+                                    soffice=not args.no_soffice,
+                                    memory_records=args.memory_records if args.memory_records is not None
+                                    else 1000 if args.quick else 10_000)
     report["targets"] = targets(report)
     report["seconds"] = round(time.perf_counter() - start, 1)
     report["machine"]["cpu_steal_percent"] = steal_percent(counters, cpu_counters())

@@ -135,7 +135,7 @@ def _floor_texts(agreement: Any) -> list[tuple[str, str]]:
 
 
 def bench_cold(example: Path, runs: int, *, check_articles: int, diff_articles: int, batch: int,
-               soffice: bool) -> dict[str, Any]:
+               soffice: bool, memory_records: int = 10_000) -> dict[str, Any]:
     """Every whole-process figure, with the load average before and after."""
     from .bench import batch_records, synthetic_source
     from .pipeline import compile_agreement, render
@@ -185,6 +185,8 @@ def bench_cold(example: Path, runs: int, *, check_articles: int, diff_articles: 
         report["libreoffice_warm"] = _libreoffice_warm(agreement, work, runs) if soffice else \
             {"skipped": "--no-soffice"}
         report["batch"] = _batch(batch_records(batch), work, env) if batch else {"skipped": "--batch 0"}
+        report["records_memory"] = bench_records_memory((max(1, memory_records // 10), memory_records), work, env) \
+            if memory_records else {"skipped": "--memory-records 0"}
     report["load_after"] = load()
     return report
 
@@ -287,6 +289,148 @@ def _batch(records: list[dict[str, Any]], work: Path, env: dict[str, str]) -> di
     return out
 
 
+#: Records read in flat memory: a run of the larger size may grow by at most this times the smaller's growth, plus
+#: ``RECORDS_MEMORY_SLACK_MIB`` (issue 17: memory stays flat over 10,000 records).
+RECORDS_MEMORY_RATIO = 1.5
+RECORDS_MEMORY_SLACK_MIB = 5.0
+
+#: A fresh process reading a batch data file as ``pkm batch`` does, its records made one at a time and dropped:
+#: the peak memory it grows by beyond the file's text, which it reads first (the text is held whole, as every
+#: reader holds it; what must stay flat is what the records add). Linux resets the peak (VmHWM) after the text is
+#: read (``/proc/self/clear_refs``); elsewhere the peak includes the text and reading it (``"text": true``).
+_RECORDS_MEMORY = """\
+import gc, json, resource, sys
+from pathlib import Path
+from pkm_docs import syntax as s
+from pkm_docs.batch_records import MAX_BATCH_BYTES, text_records
+from pkm_docs.parser import parse_file
+from pkm_docs.reading import read_text
+
+def status(field):
+    with open("/proc/self/status", encoding="ascii") as handle:
+        return next(int(line.split()[1]) for line in handle if line.startswith(field + ":"))
+
+template, path, name_field = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3] or None
+inputs = [d.decl for d in parse_file(template).declarations if isinstance(d, s.InputDef)]
+text = read_text(path, MAX_BATCH_BYTES, "batch data files")
+gc.collect()
+try:
+    with open("/proc/self/clear_refs", "w", encoding="ascii") as handle:
+        handle.write("5")
+    base, peak = status("VmRSS"), lambda: status("VmHWM")
+except (OSError, StopIteration):
+    base, peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, None
+count = 0
+for record in text_records(text, path, inputs, name_field):
+    count += 1
+top = peak() if peak else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(json.dumps({"records": count, "text_mib": round(path.stat().st_size / 2**20, 2),
+                  "growth_mib": round((top - base) / 1024, 2), "text": peak is None}))
+"""
+
+
+def records_memory(template: Path, data: Path, name_field: str | None = None,
+                   env: dict[str, str] | None = None) -> dict[str, Any]:
+    """What a fresh process grows by reading the records of ``data`` for ``template`` (see ``_RECORDS_MEMORY``):
+    ``records``, ``growth_mib``, ``text_mib`` (the file's text, not counted) and ``seconds``."""
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", _RECORDS_MEMORY, str(template), str(data), name_field or ""],
+                          capture_output=True, text=True, env=env or _env(), timeout=600)
+    if done.returncode != 0:
+        raise RuntimeError(f"reading {data} failed: {done.stderr[-500:]}")
+    return {**json.loads(done.stdout.strip().splitlines()[-1]), "seconds": round(time.perf_counter() - start, 2)}
+
+
+def write_records(records: Sequence[dict[str, Any]], path: Path) -> Path:
+    """``records`` as a batch data file of ``path``'s kind: a YAML list (as ``yaml.safe_dump`` writes it, shared
+    values as anchors and aliases), a JSON list (a record a line), JSON Lines, or CSV (a text in two languages as
+    ``name.id`` and ``name.en``, a list as ``a; b``, a table as its JSON)."""
+    import csv
+    import datetime
+
+    import yaml
+
+    def plain(value: Any) -> Any:
+        return value.isoformat() if isinstance(value, datetime.date) else value
+
+    suffix = path.suffix.lower()
+    if suffix in (".yaml", ".yml"):
+        path.write_text(yaml.safe_dump(list(records), allow_unicode=True, sort_keys=False), encoding="utf-8")
+    elif suffix in (".json", ".jsonl"):
+        lines = [json.dumps(r, ensure_ascii=False, default=plain) for r in records]
+        path.write_text("[\n" + ",\n".join(lines) + "\n]\n" if suffix == ".json" else
+                        "".join(line + "\n" for line in lines), encoding="utf-8")
+    else:
+        rows = []
+        for record in records:
+            row: dict[str, str] = {}
+            for key, value in record.items():
+                if isinstance(value, list) and value and all(isinstance(v, dict) and set(v) == {"id", "en"}
+                                                             for v in value):
+                    value = {"id": "; ".join(v["id"] for v in value), "en": "; ".join(v["en"] for v in value)}
+                if isinstance(value, dict) and set(value) == {"id", "en"}:
+                    row[f"{key}.id"], row[f"{key}.en"] = value["id"], value["en"]
+                elif isinstance(value, list) and all(isinstance(v, str) for v in value):
+                    row[key] = "; ".join(value)
+                elif isinstance(value, (list, dict)):
+                    row[key] = json.dumps(value, ensure_ascii=False, default=plain)
+                else:
+                    row[key] = str(plain(value))
+            rows.append(row)
+        with open(path, "w", encoding="utf-8", newline="") as handle:
+            writer = csv.DictWriter(handle, list(dict.fromkeys(k for row in rows for k in row)))
+            writer.writeheader()
+            writer.writerows(rows)
+    return path
+
+
+#: The fields of ``bench.batch_records`` that the records-in-memory figure reads (of kesehatan's inputs): a
+#: name, numbers, a date, an address, a text in two languages, an amount and a list that every record shares
+#: (which YAML writes once, with an anchor, and aliases after).
+MEMORY_FIELDS = ("nomor_dinas", "nomor_mitra", "tanggal_tanda_tangan", "nama_yayasan", "ketua_yayasan",
+                 "alamat_yayasan", "wilayah", "total_anggaran", "kegiatan")
+
+
+def bench_records_memory(sizes: Sequence[int], work: Path, env: dict[str, str] | None = None) -> dict[str, Any]:
+    """Records read in flat memory: for each format and size, a fresh process reading that many records (of
+    :data:`MEMORY_FIELDS`, for a template of those inputs) one at a time, and what it grows by beyond the text."""
+    from .bench import batch_records
+    from .resources import resource_dir
+
+    declared = [line for line in (resource_dir("templates") / "kesehatan.pkm").read_text(encoding="utf-8").splitlines()
+                if line.startswith("input ") and line.split()[1].rstrip(":") in MEMORY_FIELDS]
+    template = work / "records.pkm"
+    template.write_text("\n".join(declared) + "\n", encoding="utf-8")
+    out: dict[str, Any] = {"sizes": list(sizes), "fields": len(MEMORY_FIELDS), "formats": {}}
+    records = [{k: r[k] for k in MEMORY_FIELDS} for r in batch_records(max(sizes))]
+    for suffix in ("csv", "jsonl", "yaml"):
+        runs = []
+        for size in sizes:
+            data = write_records(records[:size], work / f"records-{size}.{suffix}")
+            runs.append(records_memory(template, data, "nama_yayasan", env))
+            data.unlink()
+        out["formats"][suffix] = runs
+    return out
+
+
+def _records_memory_row(figures: dict[str, Any]) -> tuple[str, str, str, bool | None]:
+    """The target row of :func:`bench_records_memory`: every format's growth at the larger size within
+    ``RECORDS_MEMORY_RATIO`` times its growth at the smaller plus ``RECORDS_MEMORY_SLACK_MIB``."""
+    target = (f"growth at the larger size <= {RECORDS_MEMORY_RATIO}x growth at the smaller + "
+              f"{RECORDS_MEMORY_SLACK_MIB:.0f} MiB, each format (beyond the file's text)")
+    if "formats" not in figures:
+        return "records read in flat memory", target, f"not measured ({figures.get('skipped', '?')})", None
+    small, big = figures["sizes"]
+    measured, ok = [], True
+    for suffix, (one, many) in figures["formats"].items():
+        measured.append(f"{suffix} {many['growth_mib']:.1f} / {one['growth_mib']:.1f} MiB")
+        ok = ok and many["growth_mib"] <= RECORDS_MEMORY_RATIO * one["growth_mib"] + RECORDS_MEMORY_SLACK_MIB
+    counted_text = any(run.get("text") for runs in figures["formats"].values() for run in runs)
+    return (f"{big:,} records in flat memory (against {small:,}): CSV, JSON Lines, YAML", target,
+            ", ".join(measured) + (" (peaks with the text: this system cannot reset a peak)" if counted_text
+                                   else ""), None if counted_text else ok)
+
+
 def cold_targets(cold_report: dict[str, Any]) -> list[dict[str, Any]]:
     """Each target of issue 17 with its figure and the ratio measured in this run; no verdict under load."""
     loads = [x for x in (cold_report.get("load_before"), cold_report.get("load_after")) if x is not None]
@@ -326,6 +470,7 @@ def cold_targets(cold_report: dict[str, Any]) -> list[dict[str, Any]]:
                      speedup >= BATCH_SPEEDUP_TARGET))
     else:
         rows.append(("batch: 2 workers / 1 worker", f">= {BATCH_SPEEDUP_TARGET}x", "not measured", None))
+    rows.append(_records_memory_row(cold_report.get("records_memory", {"skipped": "not run"})))
     return [{"name": name, "target": target, "measured": measured, "pass": ok if judged else None,
              "judged": judged} for name, target, measured, ok in rows]
 
@@ -356,6 +501,16 @@ def format_cold(cold_report: dict[str, Any]) -> list[str]:
                          f"{'':<8} {figures['seconds']:>7.2f} s  ({figures['per_second']:.2f} agreements/s)")
         else:
             lines.append(f"  pkm batch, {jobs} worker(s): skipped ({figures.get('skipped')})")
+    memory = cold_report.get("records_memory", {"skipped": "not run"})
+    if "formats" in memory:
+        lines.append(f"  records read in flat memory ({memory['fields']} fields each; a fresh process per file, "
+                     "peak growth beyond the file's text):")
+        for suffix, runs in memory["formats"].items():
+            lines.append(f"    {suffix:<6} " + ", ".join(
+                f"{run['records']:>6,} records {run['growth_mib']:>5.1f} MiB (text {run['text_mib']:.1f} MiB, "
+                f"{run['seconds']:.1f} s)" for run in runs))
+    else:
+        lines.append(f"  records read in flat memory: skipped ({memory['skipped']})")
     warm = cold_report.get("libreoffice_warm", {"skipped": "not run"})
     if "median_s" in warm:
         lines.append(f"  LibreOffice warm (kept running, over UNO), DOCX of new text to PDF {warm['median_s']:>7.3f} s "

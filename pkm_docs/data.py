@@ -117,30 +117,117 @@ def yaml_root(text: str, limit: int = MAX_SOURCE_BYTES) -> tuple[DataLoader, yam
 
 def _check_expansion(root: yaml.Node, limit: int) -> None:
     """Raise :class:`AliasError` when the nodes, with every alias written out, weigh more than ``limit``."""
-    weights: dict[int, int] = {}
-    open_nodes: set[int] = set()
+    Expansion(limit).weigh(root)
 
-    def weigh(node: yaml.Node) -> int:
+
+class Expansion:
+    """Weighs nodes with every alias written out (a scalar its length, a collection one more than its items) and
+    raises :class:`AliasError` at a node heavier than ``limit``; each node is weighed once. A document read one
+    item at a time passes ``keep``, the ids of the nodes an anchor names (which outlive the item): only their
+    weights are kept after each item, as only an alias can reach a node again."""
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self.weights: dict[int, int] = {}
+        self._open: set[int] = set()
+        self._added: list[int] = []
+
+    def weigh(self, node: yaml.Node, keep: set[int] | None = None) -> int:
+        self._added = []
+        weight = self._weigh(node)
+        if keep is not None:
+            for key in self._added:
+                if key not in keep:
+                    del self.weights[key]
+        self._added = []
+        return weight
+
+    def _weigh(self, node: yaml.Node) -> int:
         key = id(node)
-        if key in weights:
-            return weights[key]
-        if key in open_nodes:
+        if key in self.weights:
+            return self.weights[key]
+        if key in self._open:
             raise AliasError(None, None, "this value contains itself through an alias", node.start_mark)
-        open_nodes.add(key)
+        self._open.add(key)
         if isinstance(node, yaml.ScalarNode):
             weight = len(node.value) + 1
         elif isinstance(node, yaml.SequenceNode):
-            weight = 1 + sum(weigh(child) for child in node.value)
+            weight = 1 + sum(self._weigh(child) for child in node.value)
         else:
-            weight = 1 + sum(weigh(k) + weigh(v) for k, v in node.value)
-        open_nodes.discard(key)
-        weights[key] = weight = min(weight, limit + 1)
-        if weight > limit:
-            raise AliasError(None, None, f"the aliases (`*name`) in this file expand it to more than {limit:,} "
+            weight = 1 + sum(self._weigh(k) + self._weigh(v) for k, v in node.value)
+        self._open.discard(key)
+        self.weights[key] = weight = min(weight, self.limit + 1)
+        self._added.append(key)
+        if weight > self.limit:
+            raise AliasError(None, None, f"the aliases (`*name`) in this file expand it to more than {self.limit:,} "
                              "characters", node.start_mark)
         return weight
 
-    weigh(root)
+
+#: How deep values may nest in a file read one item at a time (:func:`compose_item`): a table's cell is 4 deep.
+MAX_ITEM_DEPTH = 100
+
+
+class DepthError(yaml.MarkedYAMLError):
+    """A value nested deeper than :data:`MAX_ITEM_DEPTH`."""
+
+
+def loader_kinds() -> list[Any]:
+    """The checked loaders, libyaml's first when PyYAML has it (see :func:`yaml_root`)."""
+    return list(_LOADERS)
+
+
+def compose_item(loader: DataLoader, anchors: dict[str, yaml.Node], depth: int = 0) -> yaml.Node:
+    """The node of the next value in ``loader``'s events, composed as PyYAML's composer does (the same tags,
+    marks and errors) but one item at a time: ``anchors`` holds the anchored nodes of the document so far, the
+    only nodes that outlive their item. Raises :class:`DepthError` beyond :data:`MAX_ITEM_DEPTH`."""
+    event = loader.get_event()
+    start: Any = event.start_mark  # (types-PyYAML types the marks as the pure parser's; libyaml's serve as well)
+    end: Any = event.end_mark
+    if isinstance(event, yaml.AliasEvent):
+        if event.anchor not in anchors:
+            raise yaml.composer.ComposerError(None, None, f"found undefined alias {event.anchor!r}", start)
+        return anchors[event.anchor]
+    anchor, tag = event.anchor, event.tag
+    if anchor is not None and anchor in anchors:
+        raise yaml.composer.ComposerError(f"found duplicate anchor {anchor!r}; first occurrence",
+                                          anchors[anchor].start_mark, "second occurrence", start)
+    node: yaml.Node
+    if isinstance(event, yaml.ScalarEvent):
+        if tag is None or tag == "!":
+            tag = loader.resolve(yaml.ScalarNode, event.value, event.implicit)
+        node = yaml.ScalarNode(tag, event.value, start, end, style=event.style)
+        if anchor is not None:
+            anchors[anchor] = node
+        return node
+    if depth >= MAX_ITEM_DEPTH:
+        raise DepthError(None, None, f"values nested more than {MAX_ITEM_DEPTH} deep", start)
+    if isinstance(event, yaml.SequenceStartEvent):
+        if tag is None or tag == "!":
+            tag = loader.resolve(yaml.SequenceNode, None, event.implicit)
+        node = yaml.SequenceNode(tag, [], start, None, flow_style=event.flow_style)
+        if anchor is not None:
+            anchors[anchor] = node
+        while not loader.check_event(yaml.SequenceEndEvent):
+            node.value.append(compose_item(loader, anchors, depth + 1))
+    else:
+        if tag is None or tag == "!":
+            tag = loader.resolve(yaml.MappingNode, None, event.implicit)
+        node = yaml.MappingNode(tag, [], start, None, flow_style=event.flow_style)
+        if anchor is not None:
+            anchors[anchor] = node
+        while not loader.check_event(yaml.MappingEndEvent):
+            key = compose_item(loader, anchors, depth + 1)
+            node.value.append((key, compose_item(loader, anchors, depth + 1)))
+    node.end_mark = loader.get_event().end_mark
+    return node
+
+
+def forget_values(loader: DataLoader) -> None:
+    """Drop the values ``loader`` has built and keeps by node (as PyYAML does after each document), so that a
+    file read one item at a time does not keep every item's values."""
+    loader.constructed_objects = {}
+    loader.recursive_objects = {}
 
 
 def yaml_diagnostic(exc: yaml.YAMLError | RecursionError, text: str, path: str, hint: str) -> Diagnostic:
@@ -163,6 +250,8 @@ def yaml_diagnostic(exc: yaml.YAMLError | RecursionError, text: str, path: str, 
             hint = "write the amount as it is meant, e.g. Rp950.000.000"
         elif isinstance(exc, AliasError):
             hint = "write the values out instead of repeating them with aliases"
+        elif isinstance(exc, DepthError):
+            hint = "nest the values less deeply"
         return Diagnostic("PKM030", ERROR, _bounded(message), Span(path, line, column, line, column + 1), hint)
     return Diagnostic("PKM030", ERROR, _bounded(str(exc)), Span(path, 1, 1, 1, 2), hint)
 

@@ -343,7 +343,8 @@ def test_jobs_must_be_positive():
 def test_bench_writes_a_report_with_every_section(tmp_path, capsys):
     report_path = tmp_path / "bench.json"
     assert bench.main(["--repeat", "1", "--sizes", "2,3", "--batch", "2", "--diff-size", "3", "--no-soffice",
-                       "--cold-runs", "1", "--check-size", "3", "--json", str(report_path)]) == 0
+                       "--cold-runs", "1", "--check-size", "3", "--memory-records", "20",
+                       "--json", str(report_path)]) == 0
     report = json.loads(report_path.read_text(encoding="utf-8"))
     assert {"machine", "settings", "library_load_ms", "example", "scaling", "batch", "diff", "alternatives",
             "targets", "seconds"} <= set(report)
@@ -362,9 +363,13 @@ def test_bench_writes_a_report_with_every_section(tmp_path, capsys):
         assert 0 < cold[name]["min_s"] <= cold[name]["median_s"] <= cold[name]["max_s"], name
     assert cold["check"]["articles"] == 3 and cold["diff"]["articles"] == 3
     assert {"jobs_1", "jobs_2"} <= set(cold["batch"]) and "load_before" in cold and "load_after" in cold
+    memory = cold["records_memory"]
+    assert memory["sizes"] == [2, 20] and set(memory["formats"]) == {"csv", "jsonl", "yaml"}
+    assert [run["records"] for runs in memory["formats"].values() for run in runs] == [2, 20] * 3
     table = capsys.readouterr().out
     assert "targets" in table and "end to end" in table and "pkm serve: one step's validation" in table
     assert "cold `pkm build` / typst floor" in table and "pkm --version" in table and "load average" in table
+    assert "20 records in flat memory (against 2)" in table and "records read in flat memory" in table
 
 
 @pytest.mark.slow
@@ -394,6 +399,33 @@ def test_bench_gives_no_verdict_when_the_load_is_above_the_cores():
     busy = cold_targets({**report, "load_after": 3.2})
     assert [t["measured"] for t in busy] == [t["measured"] for t in calm]  # the figures are shown...
     assert all(t["pass"] is None and not t["judged"] for t in busy)  # ... but not judged
+
+
+def test_bench_judges_records_read_in_flat_memory_on_every_format():
+    """The row compares each format's growth at the larger size with that at the smaller: flat passes, memory
+    that grows with the records (as YAML's did when the file was composed whole) misses, and a peak that had to
+    count the file's text is no verdict."""
+    from pkm_docs.bench_cold import cold_targets
+    figures = {"median_s": 0.2, "min_s": 0.1, "max_s": 0.3, "runs": 5}
+    report = {"cores": 2, "load_before": 1.0, "load_after": 1.5, "version": figures, "build": figures,
+              "typst_floor": figures, "libreoffice": {"skipped": "x"}, "diff": {"articles": 200, **figures},
+              "check": {"articles": 5000, **figures}, "batch": {"skipped": "x"}}
+
+    def row(growth: dict[str, tuple[float, float]], text: bool = False) -> dict:
+        formats = {suffix: [{"records": size, "growth_mib": mib, "text_mib": 1.0, "text": text, "seconds": 1.0}
+                            for size, mib in zip((1000, 10000), pair)] for suffix, pair in growth.items()}
+        targets = cold_targets({**report, "records_memory": {"sizes": [1000, 10000], "fields": 9,
+                                                             "formats": formats}})
+        return next(t for t in targets if "records in flat memory" in t["name"])
+
+    flat = row({"csv": (0.1, 3.0), "jsonl": (0.3, 2.7), "yaml": (0.3, 2.8)})
+    assert flat["name"].startswith("10,000 records in flat memory (against 1,000)") and flat["pass"] is True
+    assert "csv 3.0 / 0.1 MiB" in flat["measured"] and "1.5x" in flat["target"] and "5 MiB" in flat["target"]
+    assert row({"csv": (0.1, 3.0), "jsonl": (0.3, 2.7), "yaml": (56.7, 560.4)})["pass"] is False
+    assert row({"csv": (3.3, 32.1), "jsonl": (0.3, 2.7), "yaml": (0.3, 2.8)})["pass"] is False
+    assert row({"yaml": (0.3, 2.8)}, text=True)["pass"] is None
+    skipped = next(t for t in cold_targets(report) if "flat memory" in t["name"])
+    assert skipped["pass"] is None and "not measured" in skipped["measured"]
 
 
 def test_bench_new_text_runs_share_no_paragraph_and_add_no_figure_or_finding():
