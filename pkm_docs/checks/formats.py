@@ -48,7 +48,10 @@ def summary(diagnostics: Sequence[Diagnostic], lang: str) -> str:
 
 def to_text(diagnostics: Sequence[Diagnostic], sources: Mapping[str, str], lang: str) -> str:
     """Each diagnostic as ``file:line:col: CODE message``, its source line and a caret, then a summary."""
-    blocks = [format_diagnostic(localized(d, lang), dict(sources)) for d in diagnostics]
+    # one copy for every diagnostic: format_diagnostic keeps each file it reads in it, so a source that is not
+    # in ``sources`` (a syntax or resolution error's) is read once, not once per diagnostic
+    shared = dict(sources)
+    blocks = [format_diagnostic(localized(d, lang), shared) for d in diagnostics]
     return "\n".join(blocks + [summary(diagnostics, lang)]) + "\n"
 
 
