@@ -30,8 +30,12 @@ _SARIF_LEVEL = {ERROR: "error", WARNING: "warning", INFO: "note"}
 
 
 def localized(diag: Diagnostic, lang: str) -> Diagnostic:
-    """The diagnostic with its message and hint in ``lang`` (English when it has no other)."""
-    return dataclasses.replace(diag, message=message_in(diag, lang), hint=hint_in(diag, lang))
+    """The diagnostic with its message and hint in ``lang`` (English when it has no other); itself when they are
+    its own (no copy per diagnostic of a long report in English)."""
+    message, hint = message_in(diag, lang), hint_in(diag, lang)
+    if message is diag.message and hint is diag.hint:
+        return diag
+    return dataclasses.replace(diag, message=message, hint=hint)
 
 
 def summary(diagnostics: Sequence[Diagnostic], lang: str) -> str:
