@@ -4,6 +4,9 @@ It measures, on this machine:
 
 - each phase for the example agreement (parse, resolve, check, DOCX, PDF, end to end), median of warm runs;
 - scaling: synthetic agreements of 10, 100 and 1,000 articles made of the example's articles, per-article cost;
+- linear: each component (parse, resolve, checks, pkm check's text report of the errors, model diff, DOCX, PDF,
+  and the batch per record) at a small and a large size, its cost of one more unit at the small end and over
+  the whole range, and their ratio;
 - a batch of 200 agreements from ``templates/kesehatan.pkm`` on 1 worker and on every core;
 - the diff of two 200-article drafts;
 - ``pkm serve``: start-up as a new process until its first page is served, and one step's validation (a post of
