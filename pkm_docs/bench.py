@@ -64,7 +64,7 @@ FULL: dict[str, Any] = {"repeat": 7, "sizes": (10, 100, 1000), "batch": 200, "di
                         "serve_runs": 3, "linear_sizes": (100, 500, 5000), "pdf_max": 1000,
                         "memory_sizes": (100, 1000)}
 QUICK: dict[str, Any] = {"repeat": 3, "sizes": (10, 100), "batch": 12, "diff_size": 50, "soffice_runs": 1,
-                         "serve_runs": 1, "linear_sizes": (10, 30, 200), "pdf_max": 200, "memory_sizes": (20, 100)}
+                         "serve_runs": 1, "linear_sizes": (10, 30, 100), "pdf_max": 100, "memory_sizes": (10, 50)}
 
 
 def _has_serve() -> bool:
@@ -759,11 +759,11 @@ def _parser() -> argparse.ArgumentParser:
                         help="runs of each whole-process figure, after a warm-up run (median; default 5; 0 skips)")
     parser.add_argument("--linear-sizes", type=_increasing(3),
                         help="articles for the linear section: the small end's two and the large end, e.g. "
-                        "100,500,5000 (the default; --quick 10,30,200)")
+                        "100,500,5000 (the default; --quick 10,30,100)")
     parser.add_argument("--pdf-max", type=int, help=f"the PDF's large end in the linear section (default "
                         f"{PDF_LINEAR_MAX:,}: 5,000 articles take about 5 GB of memory)")
     parser.add_argument("--memory-sizes", type=_increasing(2),
-                        help="articles of the two PDF memory runs (default 100,1000; --quick 20,100)")
+                        help="articles of the two PDF memory runs (default 100,1000; --quick 10,50)")
     parser.add_argument("--check-size", type=int, default=None,
                         help="articles in the cold `pkm check` run (default 5,000; --quick 1,000)")
     return parser

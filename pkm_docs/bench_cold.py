@@ -65,8 +65,17 @@ from pkm_docs.parser import parse
 from pkm_docs.pipeline import render
 from pkm_docs.resolve import resolve
 
-def peak_mib():  # ru_maxrss: KiB on Linux, bytes on macOS
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+def peak_mib():
+    # VmHWM, this process's own high-water mark: Linux keeps ru_maxrss across exec, so a child of a big benchmark
+    # process would start at its parent's peak
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux, bytes on macOS
     return peak / (1024 * 1024 if sys.platform == "darwin" else 1024)
 
 articles = int(sys.argv[1])

@@ -381,7 +381,10 @@ def test_bench_writes_a_report_with_every_section(tmp_path, capsys):
     assert all(t["pass"] is None for t in linear_rows)  # tiny sizes, not the target's: shown, not judged
     # issue 17, item 5: the PDF's peak memory in fresh processes, per article
     memory = cold["pdf_memory"]
-    assert [run["articles"] for run in memory["runs"]] == [2, 4] and all(run["peak_mib"] > 0 for run in memory["runs"])
+    assert [run["articles"] for run in memory["runs"]] == [2, 4]
+    # the child's own peak: typesetting raises it above what the process held before the PDF (a peak inherited
+    # from this big test process, as ru_maxrss is kept across exec, would be the same before and after)
+    assert all(run["peak_mib"] > run["peak_before_pdf_mib"] > 0 for run in memory["runs"])
     assert memory["per_article_mib"] == pytest.approx(
         (memory["runs"][1]["peak_mib"] - memory["runs"][0]["peak_mib"]) / 2, abs=1e-3)
     memory_row = next(t for t in report["targets"] if t["name"].startswith("PDF memory per article"))
