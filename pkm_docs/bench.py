@@ -4,6 +4,9 @@ It measures, on this machine:
 
 - each phase for the example agreement (parse, resolve, check, DOCX, PDF, end to end), median of warm runs;
 - scaling: synthetic agreements of 10, 100 and 1,000 articles made of the example's articles, per-article cost;
+- linear: each component (parse, resolve, checks, pkm check's text report of the errors, model diff, DOCX, PDF,
+  and the batch per record) at a small and a large size, its cost of one more unit at the small end and over
+  the whole range, and their ratio;
 - a batch of 200 agreements from ``templates/kesehatan.pkm`` on 1 worker and on every core;
 - the diff of two 200-article drafts;
 - ``pkm serve``: start-up as a new process until its first page is served, and one step's validation (a post of
@@ -58,9 +61,10 @@ SERVE_START_TARGET_S = 1.0      # `pkm serve` until its first page (issue 18)
 SERVE_STEP_TARGET_MS = 100.0    # one step's validation answered (issue 18)
 
 FULL: dict[str, Any] = {"repeat": 7, "sizes": (10, 100, 1000), "batch": 200, "diff_size": 200, "soffice_runs": 3,
-                        "serve_runs": 3}
+                        "serve_runs": 3, "linear_sizes": (100, 500, 5000), "pdf_max": 1000,
+                        "memory_sizes": (100, 1000)}
 QUICK: dict[str, Any] = {"repeat": 3, "sizes": (10, 100), "batch": 12, "diff_size": 50, "soffice_runs": 1,
-                         "serve_runs": 1}
+                         "serve_runs": 1, "linear_sizes": (10, 30, 100), "pdf_max": 100, "memory_sizes": (10, 50)}
 
 
 def _has_serve() -> bool:
@@ -231,6 +235,97 @@ def bench_scaling(library: Library, sizes: Sequence[int], repeat: int) -> dict[s
     return {"sizes": rows, "marginal_ms_per_article": marginal, "linear": linear}
 
 
+# ---------------------------------------------------------------- linear: the marginal cost of each component
+
+
+#: Issue 17, item 2: the cost of one more unit between the small end and the large may rise at most this much.
+LINEAR_RISE_TARGET = 1.5
+#: The target's sizes: the small end's marginal from the first two, the large end's from the first and last.
+LINEAR_SIZES = (100, 500, 5000)
+#: The PDF's large end by default: 5,000 articles take about 5 GB of memory and 40 s (``--pdf-max 5000``).
+PDF_LINEAR_MAX = 1000
+
+_LINEAR_COMPONENTS = ("parse", "resolve", "checks", "diagnostics", "diff", "docx", "pdf")
+_UNITS = {"diagnostics": "error"}
+
+
+def marginal_row(component: str, unit: str, times: dict[int, float]) -> dict[str, Any]:
+    """A component's times at three sizes (units: ms), its marginal cost per unit at the small end (the first
+    two) and over the whole range (the first and the last), and how much the second is of the first."""
+    if len(times) < 3:  # two sizes gave the same count (of errors): no marginal to compare
+        return {"component": component, "unit": unit, "sizes": sorted(times), "ms": [round(times[k], 3) for k in
+                sorted(times)], "small_marginal_ms": None, "large_marginal_ms": None, "rise": None}
+    (a, ta), (b, tb), (c, tc) = sorted(times.items())
+    small, large = (tb - ta) / (b - a), (tc - ta) / (c - a)
+    return {"component": component, "unit": unit, "sizes": [a, b, c], "ms": [round(ta, 3), round(tb, 3), round(tc, 3)],
+            "small_marginal_ms": round(small, 5), "large_marginal_ms": round(large, 5),
+            "rise": round(large / small, 3) if small > 0 else None}
+
+
+def planted_errors_source(articles: int) -> str:
+    """The synthetic agreement of ``articles`` articles with a misspelt clause (``roles.rights_obligation``,
+    PKM010 with a did-you-mean) planted at the top of every article: a source with that many errors."""
+    import re
+    return re.sub(r"(?m)^article \{\n", "article {\n  use roles.rights_obligation@^1\n", synthetic_source(articles))
+
+
+def bench_linear(library: Library, work: Path, sizes: Sequence[int] = LINEAR_SIZES, pdf_max: int = PDF_LINEAR_MAX,
+                 repeat: int = 3) -> dict[str, Any]:
+    """Each component's time at the sizes ``sizes`` (articles; errors for the diagnostics), and its cost of one
+    more unit at the small end, (t(b) - t(a)) / (b - a), and over the whole range, (t(c) - t(a)) / (c - a).
+
+    The components are what the commands do: parse, resolve, the checks as ``pkm check`` runs them
+    (``check_compiled``), the text report of ``pkm check`` on a source with an error planted in every article
+    (``checks.formats.render``: ``format_diagnostic`` of each), the model diff of two drafts (``diff_agreements``,
+    the second draft revised as in :func:`synthetic_source`), the DOCX and the PDF. The PDF's large end is
+    ``pdf_max`` when that is below the last size. Every render is new text (:func:`distinct`). The small sizes are
+    the median of ``repeat`` runs after a warm-up run; the large size one run (the text report, milliseconds
+    there too, the median of ``repeat``). The load average is read before and after.
+    """
+    from .bench_cold import load
+    from .check_cli import _check
+    from .checks.formats import render as report_text
+
+    first, second, last = sizes
+    pdf_last = min(pdf_max, last) if pdf_max > second else last
+    load_before = load()
+    times: dict[str, dict[int, float]] = {name: {} for name in _LINEAR_COMPONENTS}  # component: units: ms
+    renders = itertools.count(1000)  # every render of the run is new text to typst
+    for size in sorted({first, second, last, pdf_last}):
+        runs, warmup = (repeat, 1) if size <= second else (1, 0)
+
+        def measure(name: str, fn: Callable[[], Any], count: int = size, runs: int = runs,
+                    warmup: int = warmup) -> None:
+            times[name][count], _ = timed(fn, runs, warmup)
+
+        text = synthetic_source(size)
+        in_range = size in (first, second, last)
+        ms, source = timed(functools.partial(parse, text, "synthetic.pkm"), runs, warmup)
+        ms_resolve, resolved = timed(functools.partial(resolve, source, library), runs, warmup)
+        agreement = resolved.agreement
+        if in_range:
+            times["parse"][size], times["resolve"][size] = ms, ms_resolve
+            measure("checks", lambda: check_compiled(Compiled(agreement, resolved.warnings, {}), library))  # noqa: B023
+            revised = resolve(parse(synthetic_source(size, revised=True), "revised.pkm"), library).agreement
+            measure("diff", lambda: diff_agreements(agreement, revised, library))  # noqa: B023
+            views = iter([distinct(agreement, next(renders)) for _ in range(runs + warmup)])
+            measure("docx", lambda: render(next(views), "docx"))  # noqa: B023
+            # pkm check's text report of a source with an error in every article: the errors are collected as
+            # pkm check collects them (they stop the resolution, so the report quotes the file from disk)
+            wrong = work / f"errors-{size}.pkm"
+            wrong.write_text(planted_errors_source(size), encoding="utf-8")
+            found, sources = _check(argparse.Namespace(source=wrong, data=None, library=None), [], [])
+            # (milliseconds even at the large end: the median of as many runs there too)
+            measure("diagnostics", lambda: report_text(found, "text", "en", sources),  # noqa: B023
+                    count=sum(d.is_error for d in found), runs=repeat, warmup=1)
+        if size in (first, second, pdf_last):
+            views = iter([distinct(agreement, next(renders)) for _ in range(runs + warmup)])
+            measure("pdf", lambda: render(next(views), "pdf"))  # noqa: B023
+    rows = [marginal_row(name, _UNITS.get(name, "article"), times[name]) for name in _LINEAR_COMPONENTS]
+    return {"sizes": list(sizes), "pdf_max": pdf_last, "repeat": repeat, "load_before": load_before,
+            "load_after": load(), "cores": os.cpu_count() or 1, "components": rows}
+
+
 # ---------------------------------------------------------------- batch
 
 
@@ -239,15 +334,16 @@ def _rupiah(amount: int) -> str:
     return "Rp" + f"{amount:,}".replace(",", ".")
 
 
-def batch_records(count: int) -> list[dict[str, Any]]:
-    """``count`` records for ``templates/kesehatan.pkm``: its sample data with another partner each time.
+def batch_records(count: int, first: int = 1) -> list[dict[str, Any]]:
+    """``count`` records for ``templates/kesehatan.pkm``: its sample data with another partner each time, numbered
+    from ``first``.
 
     Each record differs where a district's spreadsheet would: the foundation, its chair, deed and
     address, both agreement numbers, the signing date, the area, the budget and its split.
     """
     sample = yaml.safe_load((resource_dir("templates") / "kesehatan.sample.yaml").read_text(encoding="utf-8"))
     records = []
-    for number in range(1, count + 1):
+    for number in range(first, first + count):
         record = dict(sample)
         name = f"Yayasan Mitra Sehat {number}"
         chair = f"Maria Ndun {number}, S.K.M."
@@ -284,21 +380,39 @@ def bench_batch(count: int, work: Path) -> dict[str, Any]:
     data.write_text(yaml.safe_dump(batch_records(count), allow_unicode=True, sort_keys=False), encoding="utf-8")
     cores = os.cpu_count() or 1
     runs = []
+    one_worker_ms = 0.0
     for jobs in sorted({1, min(2, cores), cores}):
         out = work / f"batch-{jobs}"
         result = run_batch(template, data, out, jobs=jobs)
+        one_worker_ms = result.seconds * 1000 if jobs == 1 else one_worker_ms
         per = result.seconds / count
         runs.append({"jobs": jobs, "agreements": count, "built": result.built, "seconds": round(result.seconds, 2),
                      "per_agreement_ms": round(per * 1000, 1),
                      "projected_1000_s": round(per * BATCH_TARGET_COUNT, 1)})
         shutil.rmtree(out, ignore_errors=True)
+    # the cost of one more record, on 1 worker: two smaller batches beside the whole one, of partners not built
+    # yet (typst would reuse an agreement it has laid out whole)
+    linear = None
+    small = sorted({max(1, count // 8), max(2, count // 4)})
+    if len(small) == 2 and small[-1] < count:
+        seconds = {count: one_worker_ms}
+        first = count + 1
+        for size in small:
+            part = work / f"batch-{size}.yaml"
+            part.write_text(yaml.safe_dump(batch_records(size, first), allow_unicode=True, sort_keys=False),
+                            encoding="utf-8")
+            first += size
+            out = work / f"batch-1-{size}"
+            seconds[size] = run_batch(template, part, out, jobs=1).seconds * 1000
+            shutil.rmtree(out, ignore_errors=True)
+        linear = marginal_row("batch", "record", seconds)
     two = next((r for r in runs if r["jobs"] == 2), None)
     if two is not None:
         projected, how = two["projected_1000_s"], "measured on 2 workers"
     else:  # one core: two would at best halve the time
         projected, how = round(runs[0]["projected_1000_s"] / 2, 1), "1 core only: 1-worker time halved (optimistic)"
     return {"agreements": count, "cores": cores, "runs": runs, "projected_1000_on_2_cores_s": projected,
-            "projection": how}
+            "projection": how, "linear": linear}
 
 
 # ---------------------------------------------------------------- diff
@@ -466,19 +580,86 @@ def targets(report: dict[str, Any]) -> list[dict[str, Any]]:
         step_ms = max(serve["step_invalid_ms"], serve["step_valid_ms"])
         out.append({"name": "pkm serve: one step's validation", "target": f"< {SERVE_STEP_TARGET_MS:.0f} ms",
                     "measured": f"{step_ms:.0f} ms", "pass": step_ms < SERVE_STEP_TARGET_MS})
-    sizes = report["scaling"]["marginal_ms_per_article"]
-    if len(sizes) >= 2 and sizes[0] > 0:
-        rows = report["scaling"]["sizes"]
-        rise = sizes[-1] / sizes[0]
-        out.append({"name": f"cost of one more article, {rows[-2]['articles']:,}-{rows[-1]['articles']:,} vs "
-                            f"{rows[0]['articles']:,}-{rows[1]['articles']:,} (parse, resolve, DOCX, PDF), warm",
-                    "target": "<= 1.5x", "measured": f"{rise:.2f}x ({sizes[-1]:.2f} / {sizes[0]:.2f} ms)",
-                    "pass": rise <= 1.5})
+    # (the cost of one more article is judged per component, in linear_targets: the scaling table's total of
+    # parse, resolve, DOCX and PDF hid which of them grew)
+    out += linear_targets(report)
+    linear = report.get("linear")
+    if linear:  # the load while the linear section ran, as the cold figures' load: no verdict above the cores
+        loads = [x for x in (linear["load_before"], linear["load_after"]) if x is not None]
+        judged = judged and (not loads or max(loads) <= linear["cores"])
     for target in out:
         target.setdefault("judged", judged)
         if not judged:
             target["pass"] = None
     return out
+
+
+_LINEAR_LABELS = {
+    "parse": "parse",
+    "resolve": "resolve",
+    "checks": "checks, as `pkm check` runs them (check_compiled)",
+    "diagnostics": "`pkm check`'s text report of the errors (format_diagnostic of each)",
+    "diff": "model diff of two drafts (diff_agreements)",
+    "docx": "DOCX render, all text new",
+    "pdf": "PDF render, all text new",
+    "batch": "`pkm batch` on 1 worker (templates/kesehatan.pkm, DOCX and PDF)",
+}
+
+
+def _per_unit(ms: float) -> str:
+    return f"{ms * 1000:.1f} us" if abs(ms) < 0.1 else f"{ms:.3f} ms"
+
+
+def linear_targets(report: dict[str, Any]) -> list[dict[str, Any]]:
+    """Issue 17, item 2: each component's cost of one more unit over the whole range against the small end's."""
+    linear = report.get("linear")
+    rows = list(linear["components"]) if linear else []
+    batch = (report.get("batch") or {}).get("linear")
+    if batch:
+        rows.append(batch)
+    out = []
+    for row in rows:
+        a, b, c = (row["sizes"] + [0, 0, 0])[:3]
+        unit = row["unit"]
+        name = (f"{_LINEAR_LABELS.get(row['component'], row['component'])}: cost of one more {unit}, "
+                f"{a:,}-{c:,} vs {a:,}-{b:,} {unit}s, warm")
+        if row["component"] == "batch":
+            target_sizes = report["batch"]["agreements"] >= FULL["batch"]
+        else:
+            target_sizes = linear is not None and tuple(linear["sizes"]) == LINEAR_SIZES
+            if row["component"] == "pdf" and c < LINEAR_SIZES[-1]:
+                name += f" (the PDF to {c:,} articles, not {LINEAR_SIZES[-1]:,}: about 5 GB there; --pdf-max)"
+        if not target_sizes:
+            name += " (not the target's sizes: no verdict)"
+        if row["rise"] is None:
+            measured, ok = "no ratio (the small end's cost per unit was not above 0)", None
+        else:
+            measured = (f"{row['rise']:.2f}x ({_per_unit(row['large_marginal_ms'])} / "
+                        f"{_per_unit(row['small_marginal_ms'])} per {unit})")
+            ok = row["rise"] <= LINEAR_RISE_TARGET if target_sizes else None
+        out.append({"name": name, "target": f"<= {LINEAR_RISE_TARGET}x", "measured": measured, "pass": ok})
+    return out
+
+
+def format_linear(report: dict[str, Any]) -> list[str]:
+    """The linear section as lines of the table: each component's times and its cost of one more unit."""
+    linear = report.get("linear")
+    rows = list(linear["components"]) if linear else []
+    batch = (report.get("batch") or {}).get("linear")
+    if batch:
+        rows.append(batch)
+    if not rows:
+        return []
+    lines = ["", "linear: the cost of one more unit (article; error for the report; record for the batch), the small "
+             "end's (the first two sizes) against the whole range's (the first and the last)"
+             + (f"; load average {linear['load_before']} before, {linear['load_after']} after" if linear else "")]
+    for row in rows:
+        figures = ", ".join(f"{n:,} in {ms:.1f} ms" for n, ms in zip(row["sizes"], row["ms"]))
+        rise = "" if row["rise"] is None else (f": {_per_unit(row['small_marginal_ms'])} then "
+                                               f"{_per_unit(row['large_marginal_ms'])} per {row['unit']}, "
+                                               f"{row['rise']:.2f}x")
+        lines.append(f"  {row['component']:<12} {figures}{rise}")
+    return lines
 
 
 def format_table(report: dict[str, Any]) -> str:
@@ -505,6 +686,7 @@ def format_table(report: dict[str, Any]) -> str:
         lines.append(f"  cost of one more article between sizes: "
                      f"{', '.join(f'{m:.2f} ms' for m in sc['marginal_ms_per_article'])}"
                      f" ({'linear' if sc['linear'] else 'NOT linear'})")
+    lines += format_linear(report)
     b = report.get("batch")
     if b:
         lines += ["", f"batch of {b['agreements']} agreements (templates/kesehatan.pkm, DOCX and PDF)"]
@@ -555,6 +737,15 @@ def _sizes(text: str) -> tuple[int, ...]:
     return sizes
 
 
+def _increasing(count: int) -> Callable[[str], tuple[int, ...]]:
+    def sizes(text: str) -> tuple[int, ...]:
+        values = _sizes(text)
+        if len(values) != count or list(values) != sorted(set(values)):
+            raise argparse.ArgumentTypeError(f"give {count} sizes, each larger than the one before")
+        return values
+    return sizes
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m pkm_docs.bench", description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer runs and smaller sizes (well under a minute)")
@@ -569,6 +760,13 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--memory-records", type=int, default=None,
                         help="records in the larger run of `records read in flat memory`, against a tenth of them "
                         "(default 10,000; --quick 1,000; 0 skips)")
+    parser.add_argument("--linear-sizes", type=_increasing(3),
+                        help="articles for the linear section: the small end's two and the large end, e.g. "
+                        "100,500,5000 (the default; --quick 10,30,100)")
+    parser.add_argument("--pdf-max", type=int, help=f"the PDF's large end in the linear section (default "
+                        f"{PDF_LINEAR_MAX:,}: 5,000 articles take about 5 GB of memory)")
+    parser.add_argument("--memory-sizes", type=_increasing(2),
+                        help="articles of the two PDF memory runs (default 100,1000; --quick 10,50)")
     parser.add_argument("--check-size", type=int, default=None,
                         help="articles in the cold `pkm check` run (default 5,000; --quick 1,000)")
     return parser
@@ -595,7 +793,7 @@ def steal_percent(before: tuple[int, int] | None, after: tuple[int, int] | None)
 def run(args: argparse.Namespace) -> dict[str, Any]:
     """Every measurement, as the JSON report."""
     settings = dict(QUICK if args.quick else FULL)
-    for key in ("repeat", "sizes", "batch", "diff_size"):
+    for key in ("repeat", "sizes", "batch", "diff_size", "linear_sizes", "pdf_max", "memory_sizes"):
         if getattr(args, key) is not None:
             settings[key] = getattr(args, key)
     if args.repeat is not None:
@@ -614,6 +812,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             "library_load_ms": round(library_ms, 1),
             "example": example,
             "scaling": bench_scaling(library, settings["sizes"], settings["repeat"]),
+            "linear": bench_linear(library, work, settings["linear_sizes"], settings["pdf_max"],
+                                   min(settings["repeat"], 3)),
             "batch": bench_batch(settings["batch"], work) if settings["batch"] else None,
             "diff": bench_diff(library, settings["diff_size"], settings["repeat"]),
             "serve": bench_serve(work, settings["serve_runs"]) if _has_serve() else None,
@@ -626,7 +826,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         report["cold"] = bench_cold(path, args.cold_runs,
                                     check_articles=args.check_size or (1000 if args.quick else 5000),
                                     diff_articles=max(settings["diff_size"], 1), batch=settings["batch"],
-                                    soffice=not args.no_soffice,
+                                    soffice=not args.no_soffice, memory_articles=settings["memory_sizes"],
                                     memory_records=args.memory_records if args.memory_records is not None
                                     else 1000 if args.quick else 10_000)
     report["targets"] = targets(report)

@@ -5,7 +5,8 @@ the median of at least five runs after a warm-up run (which fills the per-user c
 does), with the fastest and slowest beside it. Its rivals are measured the same way: the typst floor is a fresh
 Python process compiling the same typst source, the python-docx floor a fresh process writing the same text,
 LibreOffice a fresh ``soffice --convert-to pdf`` of our DOCX. The batch runs are processes pinned to one and to
-two cores with ``taskset``. The load average is read before and after: above the number of cores, the figures
+two cores with ``taskset``. The PDF's memory is the peak RSS of a fresh process typesetting the synthetic agreement
+of 100 and of 1,000 articles. The load average is read before and after: above the number of cores, the figures
 are shown but no target is judged.
 """
 
@@ -31,6 +32,8 @@ DIFF_TARGET_S = 0.5
 CHECK_TARGET_S = 10.0
 CHECK_ARTICLES = 5000
 BATCH_SPEEDUP_TARGET = 1.8
+PDF_MEMORY_TARGET_MIB = 0.2     # per article, at 1,000 articles (issue 17, item 5)
+PDF_MEMORY_ARTICLES = (100, 1000)
 
 _PKM = [sys.executable, "-m", "pkm_docs.cli"]  # the `pkm` script's own entry point (cli.entry), as a process
 
@@ -50,6 +53,37 @@ source = open(sys.argv[1], "rb").read()
 pdf = typst.Compiler(root=sys.argv[2], ignore_system_fonts=True).compile(
     input=source, format="pdf", pdf_standards=["a-2b"], pdf_tags=True)
 open(sys.argv[3], "wb").write(pdf)
+"""
+
+
+#: A fresh process typesetting the synthetic agreement of argv[1] articles, all text new; prints its peak RSS.
+_PDF_MEMORY = """\
+import json, resource, sys
+from pkm_docs.bench import distinct, synthetic_source
+from pkm_docs.library import load_library
+from pkm_docs.parser import parse
+from pkm_docs.pipeline import render
+from pkm_docs.resolve import resolve
+
+def peak_mib():
+    # VmHWM, this process's own high-water mark: Linux keeps ru_maxrss across exec, so a child of a big benchmark
+    # process would start at its parent's peak
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux, bytes on macOS
+    return peak / (1024 * 1024 if sys.platform == "darwin" else 1024)
+
+articles = int(sys.argv[1])
+view = distinct(resolve(parse(synthetic_source(articles), "synthetic.pkm"), load_library()).agreement, 1)
+before = peak_mib()
+pdf = render(view, "pdf")
+print(json.dumps({"articles": articles, "peak_mib": round(peak_mib(), 1), "peak_before_pdf_mib": round(before, 1),
+                  "pdf_bytes": len(pdf)}))
 """
 
 
@@ -135,7 +169,8 @@ def _floor_texts(agreement: Any) -> list[tuple[str, str]]:
 
 
 def bench_cold(example: Path, runs: int, *, check_articles: int, diff_articles: int, batch: int,
-               soffice: bool, memory_records: int = 10_000) -> dict[str, Any]:
+               soffice: bool, memory_records: int = 10_000,
+               memory_articles: Sequence[int] = PDF_MEMORY_ARTICLES) -> dict[str, Any]:
     """Every whole-process figure, with the load average before and after."""
     from .bench import batch_records, synthetic_source
     from .pipeline import compile_agreement, render
@@ -187,8 +222,26 @@ def bench_cold(example: Path, runs: int, *, check_articles: int, diff_articles: 
         report["batch"] = _batch(batch_records(batch), work, env) if batch else {"skipped": "--batch 0"}
         report["records_memory"] = bench_records_memory((max(1, memory_records // 10), memory_records), work, env) \
             if memory_records else {"skipped": "--memory-records 0"}
+        report["pdf_memory"] = pdf_memory(memory_articles, work, env)
     report["load_after"] = load()
     return report
+
+
+def pdf_memory(sizes: Sequence[int], work: Path, env: dict[str, str]) -> dict[str, Any]:
+    """The peak resident memory of a fresh process typesetting the synthetic agreement of each of two sizes (all
+    text new), and the memory of one more article: (peak(b) - peak(a)) / (b - a) MiB."""
+    small, large = sizes
+    script = work / "pdf_memory.py"
+    script.write_text(_PDF_MEMORY, encoding="utf-8")
+    peaks = []
+    for articles in (small, large):
+        done = subprocess.run([sys.executable, str(script), str(articles)], capture_output=True, env=env,
+                              timeout=1800)
+        if done.returncode != 0:
+            return {"skipped": f"the PDF of {articles} articles failed: {done.stderr.decode()[-300:]}"}
+        peaks.append(json.loads(done.stdout.decode().strip().splitlines()[-1]))
+    return {"articles": [small, large], "runs": peaks,
+            "per_article_mib": round((peaks[1]["peak_mib"] - peaks[0]["peak_mib"]) / (large - small), 3)}
 
 
 def _libreoffice(docx: bytes, work: Path, runs: int) -> dict[str, Any]:
@@ -471,6 +524,19 @@ def cold_targets(cold_report: dict[str, Any]) -> list[dict[str, Any]]:
     else:
         rows.append(("batch: 2 workers / 1 worker", f">= {BATCH_SPEEDUP_TARGET}x", "not measured", None))
     rows.append(_records_memory_row(cold_report.get("records_memory", {"skipped": "not run"})))
+    memory = cold_report.get("pdf_memory", {"skipped": "not run"})
+    if "per_article_mib" in memory:
+        small, large = memory["articles"]
+        per = memory["per_article_mib"]
+        rows.append((f"PDF memory per article at {large:,} articles (peak RSS of a fresh process, "
+                     f"({large:,} - {small:,}) / {large - small:,})"
+                     f"{'' if (small, large) == PDF_MEMORY_ARTICLES else ' (not the target sizes 100 and 1,000)'}",
+                     f"<= {PDF_MEMORY_TARGET_MIB} MiB", f"{per:.3f} MiB ({memory['runs'][1]['peak_mib']:.0f} - "
+                     f"{memory['runs'][0]['peak_mib']:.0f} MiB)",
+                     per <= PDF_MEMORY_TARGET_MIB if (small, large) == PDF_MEMORY_ARTICLES else None))
+    else:
+        rows.append(("PDF memory per article at 1,000 articles", f"<= {PDF_MEMORY_TARGET_MIB} MiB",
+                     f"not measured ({memory['skipped']})", None))
     return [{"name": name, "target": target, "measured": measured, "pass": ok if judged else None,
              "judged": judged} for name, target, measured, ok in rows]
 
@@ -511,6 +577,13 @@ def format_cold(cold_report: dict[str, Any]) -> list[str]:
                 f"{run['seconds']:.1f} s)" for run in runs))
     else:
         lines.append(f"  records read in flat memory: skipped ({memory['skipped']})")
+    memory = cold_report.get("pdf_memory", {"skipped": "not run"})
+    if "per_article_mib" in memory:
+        lines.append("  PDF memory, a fresh process typesetting the synthetic agreement (all text new): " + ", ".join(
+            f"{run['articles']:,} articles peak {run['peak_mib']:.0f} MiB ({run['peak_before_pdf_mib']:.0f} before "
+            f"the PDF)" for run in memory["runs"]) + f"; {memory['per_article_mib']:.3f} MiB per article")
+    else:
+        lines.append(f"  PDF memory: skipped ({memory['skipped']})")
     warm = cold_report.get("libreoffice_warm", {"skipped": "not run"})
     if "median_s" in warm:
         lines.append(f"  LibreOffice warm (kept running, over UNO), DOCX of new text to PDF {warm['median_s']:>7.3f} s "

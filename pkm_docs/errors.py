@@ -122,9 +122,28 @@ def format_diagnostic(diag: Diagnostic, sources: dict[str, str] | None = None) -
     return "\n".join(lines)
 
 
-@functools.lru_cache(maxsize=8)
+#: The lines of the last sources quoted, by the identity of their text (the text is kept, so its id is not reused).
+_LINES_BY_ID: dict[int, tuple[str, tuple[str, ...]]] = {}
+
+
 def _lines(text: str) -> tuple[str, ...]:
-    """The lines of a source, split once however many diagnostics quote it (a run has few sources)."""
+    """The lines of a source, split once however many diagnostics quote it (a run has few sources).
+
+    Looked up by identity first: an equal text read again (the same file in a later run of a long-lived
+    process) would otherwise be compared with the cached one, character by character, for every diagnostic.
+    """
+    entry = _LINES_BY_ID.get(id(text))
+    if entry is not None and entry[0] is text:
+        return entry[1]
+    lines = _split_lines(text)
+    if len(_LINES_BY_ID) >= 8:
+        _LINES_BY_ID.clear()
+    _LINES_BY_ID[id(text)] = (text, lines)
+    return lines
+
+
+@functools.lru_cache(maxsize=8)
+def _split_lines(text: str) -> tuple[str, ...]:
     return tuple(text.splitlines())
 
 

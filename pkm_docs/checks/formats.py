@@ -30,8 +30,12 @@ _SARIF_LEVEL = {ERROR: "error", WARNING: "warning", INFO: "note"}
 
 
 def localized(diag: Diagnostic, lang: str) -> Diagnostic:
-    """The diagnostic with its message and hint in ``lang`` (English when it has no other)."""
-    return dataclasses.replace(diag, message=message_in(diag, lang), hint=hint_in(diag, lang))
+    """The diagnostic with its message and hint in ``lang`` (English when it has no other); itself when they are
+    its own (no copy per diagnostic of a long report in English)."""
+    message, hint = message_in(diag, lang), hint_in(diag, lang)
+    if message is diag.message and hint is diag.hint:
+        return diag
+    return dataclasses.replace(diag, message=message, hint=hint)
 
 
 def summary(diagnostics: Sequence[Diagnostic], lang: str) -> str:
@@ -48,7 +52,10 @@ def summary(diagnostics: Sequence[Diagnostic], lang: str) -> str:
 
 def to_text(diagnostics: Sequence[Diagnostic], sources: Mapping[str, str], lang: str) -> str:
     """Each diagnostic as ``file:line:col: CODE message``, its source line and a caret, then a summary."""
-    blocks = [format_diagnostic(localized(d, lang), dict(sources)) for d in diagnostics]
+    # one copy for every diagnostic: format_diagnostic keeps each file it reads in it, so a source that is not
+    # in ``sources`` (a syntax or resolution error's) is read once, not once per diagnostic
+    shared = dict(sources)
+    blocks = [format_diagnostic(localized(d, lang), shared) for d in diagnostics]
     return "\n".join(blocks + [summary(diagnostics, lang)]) + "\n"
 
 

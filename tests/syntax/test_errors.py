@@ -154,6 +154,18 @@ def test_thousands_of_diagnostics_of_one_long_file_each_quote_their_own_line_and
         assert caret == "      | " + " " * (column - 1) + "^" * width
 
 
+def test_a_file_changed_between_two_runs_of_one_process_is_quoted_as_it_is_now(tmp_path):
+    # a source's lines are kept for the next diagnostics (and the next run of a long-lived process, pkm serve):
+    # a file read again with other words must be quoted with those words
+    path = tmp_path / "draft.pkm"
+    diag = Diagnostic("PKM015", ERROR, "expected percent", Span(str(path), 2, 1, 2, 4))
+    for second in ("one", "two", "three", "one"):
+        path.write_text(f"first\n{second}\n", encoding="utf-8")
+        assert format_diagnostic(diag).splitlines()[1] == f"    2 | {second}"
+        sources = {str(path): f"first\n{second} again\n"}
+        assert format_diagnostic(diag, sources).splitlines()[1] == f"    2 | {second} again"
+
+
 def test_the_example_of_an_allocation_in_a_hint_adds_up(tmp_path, agreement_text, fixture_library):
     source = agreement_text.replace("input budget: money min Rp1000",
                                     "input budget: money min Rp1000\ninput bagian: allocation of percent", 1)
