@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import sys
 from pathlib import Path
@@ -103,6 +104,8 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
     sources: dict[str, str] = {}
     try:
         args = _parser(argv).parse_args(argv)
+        if args.command in LONG_RUNNING:
+            gc.enable()  # the `pkm` program starts without the cycle collector (see entry)
         if args.command == "build":
             return _build(args, stdout, stderr, sources)
         if args.command == "check":
@@ -209,12 +212,23 @@ def _unvetted_summary(agreement) -> str:
     return f"{words:,} of {total:,} words are not from the library (ad-hoc text): {listed}"
 
 
+#: The commands that run for long (a server, a run over thousands of records): they keep Python's cycle collector.
+LONG_RUNNING = frozenset({"serve", "batch"})
+
+
 def entry() -> None:
     """The ``pkm`` program: :func:`main`, then the process ends at once. Every file has been written and closed by
     then (``output.write_all``), and stdout and stderr are flushed here; what is skipped is the interpreter's
-    teardown (freeing every object, joining the idle PDF thread), about a tenth of a build."""
+    teardown (freeing every object, joining the idle PDF thread), about a tenth of a build.
+
+    A one-shot command runs without Python's cycle collector: its objects (modules, the library, the agreement)
+    live until the process ends, and are freed by reference counting when they do not; the collector would only
+    walk them again and again, about 60 ms of a 0.7 s build of the example (197 collections) and 1 s of a check of
+    5,000 articles, for garbage that is not there (a check of 5,000 articles peaks at the same 113 MiB without
+    it). :data:`LONG_RUNNING` commands turn it back on."""
     import os
 
+    gc.disable()
     code = main()
     try:
         sys.stdout.flush()

@@ -79,3 +79,22 @@ def test_a_library_from_the_cache_needs_no_parser():
     code, loaded = _modules("library", "list")
     assert code == 0
     assert sorted(loaded & {"lark", "pkm_docs.parser"}) == []
+
+
+def test_the_long_running_commands_keep_the_cycle_collector(tmp_path):
+    """`pkm` starts without Python's cycle collector (a one-shot command's objects live until it ends); a server
+    and a batch over thousands of records turn it back on, a build or check does not."""
+    import gc
+    import io
+
+    from pkm_docs.cli import main
+
+    was = gc.isenabled()
+    try:
+        for argv, enabled in ((["batch", str(tmp_path / "missing.pkm"), str(tmp_path / "missing.csv")], True),
+                              (["check", str(tmp_path / "missing.pkm")], False)):
+            gc.disable()
+            main(argv, stdout=io.StringIO(), stderr=io.StringIO())
+            assert gc.isenabled() is enabled, argv
+    finally:
+        (gc.enable if was else gc.disable)()
