@@ -281,7 +281,24 @@ def bench_linear(library: Library, work: Path, sizes: Sequence[int] = LINEAR_SIZ
     ``pdf_max`` when that is below the last size. Every render is new text (:func:`distinct`). The small sizes are
     the median of ``repeat`` runs after a warm-up run; the large size one run (the text report, milliseconds
     there too, the median of ``repeat``). The load average is read before and after.
+
+    Python's cycle collector is off meanwhile, as the ``pkm`` program runs its commands (``cli.entry``): in this
+    process it would walk every object the benchmark holds (the agreements of the sections before), which costs
+    more the more there are, and say more about the benchmark than about the component measured.
     """
+    import gc
+
+    was = gc.isenabled()
+    gc.collect()
+    gc.disable()
+    try:
+        return _bench_linear(library, work, sizes, pdf_max, repeat)
+    finally:
+        if was:
+            gc.enable()
+
+
+def _bench_linear(library: Library, work: Path, sizes: Sequence[int], pdf_max: int, repeat: int) -> dict[str, Any]:
     from .bench_cold import load
     from .check_cli import _check
     from .checks.formats import render as report_text
@@ -800,6 +817,16 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         settings["soffice_runs"] = max(1, args.repeat)
         settings["serve_runs"] = max(1, min(settings["serve_runs"], args.repeat))
     start, counters = time.perf_counter(), cpu_counters()
+    cold_report = None
+    if args.cold_runs > 0:  # first, while the machine is as quiet as it will be: the figures judged by the load
+        from .bench_cold import bench_cold
+        path, _ = example_path()
+        cold_report = bench_cold(path, args.cold_runs,
+                                 check_articles=args.check_size or (1000 if args.quick else 5000),
+                                 diff_articles=max(settings["diff_size"], 1), batch=settings["batch"],
+                                 soffice=not args.no_soffice, memory_articles=settings["memory_sizes"],
+                                 memory_records=args.memory_records if args.memory_records is not None
+                                 else 1000 if args.quick else 10_000)
     with tempfile.TemporaryDirectory(prefix="pkm-bench-") as tmp:
         work = Path(tmp)
         library_ms, library = timed(load_library, 1, warmup=0)
@@ -820,15 +847,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             "alternatives": bench_alternatives(agreement, example, work, settings["soffice_runs"],
                                                not args.no_soffice),
         }
-    if args.cold_runs > 0:
-        from .bench_cold import bench_cold
-        path, _ = example_path()
-        report["cold"] = bench_cold(path, args.cold_runs,
-                                    check_articles=args.check_size or (1000 if args.quick else 5000),
-                                    diff_articles=max(settings["diff_size"], 1), batch=settings["batch"],
-                                    soffice=not args.no_soffice, memory_articles=settings["memory_sizes"],
-                                    memory_records=args.memory_records if args.memory_records is not None
-                                    else 1000 if args.quick else 10_000)
+    if cold_report is not None:
+        report["cold"] = cold_report
     report["targets"] = targets(report)
     report["seconds"] = round(time.perf_counter() - start, 1)
     report["machine"]["cpu_steal_percent"] = steal_percent(counters, cpu_counters())
