@@ -64,15 +64,26 @@ def _texts(value: Any, span: Span | None) -> Iterator[tuple[str, Span | None]]:
     elif isinstance(value, Text):
         for text in value.by_lang.values():
             yield text, span
-    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+    elif (names := _field_names(type(value))) is not None:
         own = getattr(value, "span", None)
         span = own if isinstance(own, Span) else span
-        for field in dataclasses.fields(value):
-            if field.name != "span":
-                yield from _texts(getattr(value, field.name), span)
+        for name in names:
+            yield from _texts(getattr(value, name), span)
     elif isinstance(value, Mapping):
         for item in value.values():
             yield from _texts(item, span)
     elif isinstance(value, (list, tuple, set, frozenset)):
         for item in value:
             yield from _texts(item, span)
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...] | None] = {}
+
+
+def _field_names(cls: type) -> tuple[str, ...] | None:
+    """The fields of a dataclass but its span, in order (None for any other class): found once per class, where
+    ``dataclasses.fields`` per object took a fifth of a check of 5,000 articles."""
+    if cls not in _FIELD_NAMES:
+        _FIELD_NAMES[cls] = tuple(field.name for field in dataclasses.fields(cls) if field.name != "span") \
+            if dataclasses.is_dataclass(cls) else None
+    return _FIELD_NAMES[cls]
