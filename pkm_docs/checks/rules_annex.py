@@ -152,6 +152,9 @@ _KINDS = {"id": ((re.compile(r"\bpeta\b", re.I), "map"), (re.compile(r"\brencana
                  (re.compile(r"\brincian\s+anggaran\b", re.I), "budget_lines")),
           "en": ((re.compile(r"\bmap\b", re.I), "map"), (re.compile(r"\bwork\s+plan\b", re.I), "work_plan"),
                  (re.compile(r"\bbudget\s+breakdown\b", re.I), "budget_lines"))}
+#: Lower-case text every match of ``_NAMED`` and ``_ANNEXED`` holds: a text without it is not scanned (the two
+#: scans, case-blind and word-bounded, took a fifth of the checks of 5,000 articles).
+_CUE = {"id": "lampir", "en": "annex"}
 _WHAT = {"map": ("peta", "a map"), "work_plan": ("rencana kerja", "a work plan"),
          "budget_lines": ("rincian anggaran", "a budget breakdown")}
 
@@ -183,6 +186,8 @@ def annex_missing(ctx: Context) -> Iterator[Finding]:
             if lang not in _NAMED:
                 continue
             text = unit.text.get(lang)
+            if _CUE[lang] not in text.lower():
+                continue
             problem = None
             for match in _NAMED[lang].finditer(text):
                 number = from_roman(match.group(1))

@@ -124,13 +124,13 @@ _FOREIGN = re.compile(
     rf"\b(?:{'|'.join(_CURRENCY_CODES)})\b|US\$|[{_CURRENCY_SIGNS}]|\$\s?\d|\b(?:{'|'.join(_CURRENCY_WORDS)})\b",
     re.IGNORECASE)
 #: Lower-case text every match of ``_FOREIGN`` contains one of, made from the same lists: a cheap test first.
-_FOREIGN_HINTS = (*(code.lower() for code in _CURRENCY_CODES), *_CURRENCY_SIGNS, "$",
-                  *(word.removesuffix("s?") for word in _CURRENCY_WORDS))
+_FOREIGN_HINTS = re.compile("|".join(re.escape(hint) for hint in (
+    *(code.lower() for code in _CURRENCY_CODES), *_CURRENCY_SIGNS, "$",
+    *(word.removesuffix("s?") for word in _CURRENCY_WORDS))))
 
 
 def _foreign_currency(text: str) -> re.Match[str] | None:
-    lowered = text.lower()
-    if not any(hint in lowered for hint in _FOREIGN_HINTS):
+    if _FOREIGN_HINTS.search(text.lower()) is None:  # one scan at C speed, not a substring test per hint
         return None
     return _FOREIGN.search(text)
 
