@@ -270,7 +270,7 @@ def planted_errors_source(articles: int) -> str:
 
 
 def bench_linear(library: Library, work: Path, sizes: Sequence[int] = LINEAR_SIZES, pdf_max: int = PDF_LINEAR_MAX,
-                 repeat: int = 3) -> dict[str, Any]:
+                 repeat: int = 3, settle_s: float = 0.0) -> dict[str, Any]:
     """Each component's time at the sizes ``sizes`` (articles; errors for the diagnostics), and its cost of one
     more unit at the small end, (t(b) - t(a)) / (b - a), and over the whole range, (t(c) - t(a)) / (c - a).
 
@@ -292,19 +292,21 @@ def bench_linear(library: Library, work: Path, sizes: Sequence[int] = LINEAR_SIZ
     gc.collect()
     gc.disable()
     try:
-        return _bench_linear(library, work, sizes, pdf_max, repeat)
+        return _bench_linear(library, work, sizes, pdf_max, repeat, settle_s)
     finally:
         if was:
             gc.enable()
 
 
-def _bench_linear(library: Library, work: Path, sizes: Sequence[int], pdf_max: int, repeat: int) -> dict[str, Any]:
-    from .bench_cold import load
+def _bench_linear(library: Library, work: Path, sizes: Sequence[int], pdf_max: int, repeat: int,
+                  settle_s: float) -> dict[str, Any]:
+    from .bench_cold import load, settle
     from .check_cli import _check
     from .checks.formats import render as report_text
 
     first, second, last = sizes
     pdf_last = min(pdf_max, last) if pdf_max > second else last
+    settle(settle_s)
     load_before = load()
     times: dict[str, dict[int, float]] = {name: {} for name in _LINEAR_COMPONENTS}  # component: units: ms
     renders = itertools.count(1000)  # every render of the run is new text to typst
@@ -772,6 +774,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--batch", type=int, help="agreements in the batch run (0 skips it)")
     parser.add_argument("--diff-size", type=int, help="articles in each draft of the diff run")
     parser.add_argument("--no-soffice", action="store_true", help="skip the LibreOffice comparison")
+    parser.add_argument("--settle", type=float, default=None,
+                        help="seconds to wait at most, before the whole-process figures and the linear section, "
+                        "for the load average to fall below the cores (default 120; --quick 0)")
     parser.add_argument("--cold-runs", type=int, default=5,
                         help="runs of each whole-process figure, after a warm-up run (median; default 5; 0 skips)")
     parser.add_argument("--memory-records", type=int, default=None,
@@ -817,6 +822,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         settings["soffice_runs"] = max(1, args.repeat)
         settings["serve_runs"] = max(1, min(settings["serve_runs"], args.repeat))
     start, counters = time.perf_counter(), cpu_counters()
+    settle_s = args.settle if args.settle is not None else 0.0 if args.quick else 120.0
     cold_report = None
     if args.cold_runs > 0:  # first, while the machine is as quiet as it will be: the figures judged by the load
         from .bench_cold import bench_cold
@@ -826,7 +832,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                                  diff_articles=max(settings["diff_size"], 1), batch=settings["batch"],
                                  soffice=not args.no_soffice, memory_articles=settings["memory_sizes"],
                                  memory_records=args.memory_records if args.memory_records is not None
-                                 else 1000 if args.quick else 10_000)
+                                 else 1000 if args.quick else 10_000, settle_s=settle_s)
     with tempfile.TemporaryDirectory(prefix="pkm-bench-") as tmp:
         work = Path(tmp)
         library_ms, library = timed(load_library, 1, warmup=0)
@@ -840,7 +846,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             "example": example,
             "scaling": bench_scaling(library, settings["sizes"], settings["repeat"]),
             "linear": bench_linear(library, work, settings["linear_sizes"], settings["pdf_max"],
-                                   min(settings["repeat"], 3)),
+                                   min(settings["repeat"], 3), settle_s),
             "batch": bench_batch(settings["batch"], work) if settings["batch"] else None,
             "diff": bench_diff(library, settings["diff_size"], settings["repeat"]),
             "serve": bench_serve(work, settings["serve_runs"]) if _has_serve() else None,

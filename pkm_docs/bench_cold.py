@@ -131,6 +131,15 @@ def load() -> float | None:
         return None
 
 
+def settle(limit_s: float) -> float:
+    """Wait (at most ``limit_s``) until the one-minute load average is below the number of cores, so that a section
+    timed after a busy one (a batch on every core) is judged on its own load; the seconds waited."""
+    cores, start = os.cpu_count() or 1, time.monotonic()
+    while (now := load()) is not None and now > 0.75 * cores and time.monotonic() - start < limit_s:
+        time.sleep(5)
+    return round(time.monotonic() - start, 1)
+
+
 def cold(command: Sequence[str], runs: int, *, before: Callable[[], None] | None = None,
          env: dict[str, str] | None = None, timeout: float = 600) -> dict[str, Any]:
     """Wall seconds of ``command`` as a new process: median, min and max of ``runs`` after one warm-up run."""
@@ -170,7 +179,7 @@ def _floor_texts(agreement: Any) -> list[tuple[str, str]]:
 
 def bench_cold(example: Path, runs: int, *, check_articles: int, diff_articles: int, batch: int,
                soffice: bool, memory_records: int = 10_000,
-               memory_articles: Sequence[int] = PDF_MEMORY_ARTICLES) -> dict[str, Any]:
+               memory_articles: Sequence[int] = PDF_MEMORY_ARTICLES, settle_s: float = 0.0) -> dict[str, Any]:
     """Every whole-process figure, with the load average before and after the timings (and at the end)."""
     from .bench import batch_records, synthetic_source
     from .pipeline import compile_agreement, render
@@ -181,7 +190,8 @@ def bench_cold(example: Path, runs: int, *, check_articles: int, diff_articles: 
     # would otherwise compile every module from source in every process measured
     import compileall
     compileall.compile_dir(str(Path(__file__).resolve().parent), quiet=2)
-    report: dict[str, Any] = {"load_before": load(), "cores": os.cpu_count() or 1}
+    waited = settle(settle_s)
+    report: dict[str, Any] = {"load_before": load(), "cores": os.cpu_count() or 1, "settled_s": waited}
     with tempfile.TemporaryDirectory(prefix="pkm-bench-cold-") as tmp:
         work = Path(tmp)
         out = work / "out"

@@ -344,7 +344,8 @@ def test_bench_writes_a_report_with_every_section(tmp_path, capsys):
     report_path = tmp_path / "bench.json"
     assert bench.main(["--repeat", "1", "--sizes", "2,3", "--batch", "4", "--diff-size", "3", "--no-soffice",
                        "--cold-runs", "1", "--check-size", "3", "--linear-sizes", "2,3,5", "--pdf-max", "5",
-                       "--memory-sizes", "2,4", "--memory-records", "20", "--json", str(report_path)]) == 0
+                       "--memory-sizes", "2,4", "--memory-records", "20", "--settle", "0",
+                       "--json", str(report_path)]) == 0
     report = json.loads(report_path.read_text(encoding="utf-8"))
     assert {"machine", "settings", "library_load_ms", "example", "scaling", "batch", "diff", "alternatives",
             "targets", "seconds"} <= set(report)
