@@ -769,7 +769,8 @@ def _increasing(count: int) -> Callable[[str], tuple[int, ...]]:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m pkm_docs.bench", description=__doc__.split("\n")[0])
-    parser.add_argument("--quick", action="store_true", help="fewer runs and smaller sizes (well under a minute)")
+    parser.add_argument("--quick", action="store_true",
+                        help="fewer runs and smaller sizes (about a minute and a half; no verdicts)")
     parser.add_argument("--json", type=Path, help="also write the results to this JSON file")
     parser.add_argument("--repeat", type=int, help="warm runs per measurement (median)")
     parser.add_argument("--sizes", type=_sizes, help="article counts for the scaling runs, e.g. 10,100,1000")
