@@ -435,30 +435,40 @@ def _syntax_diagnostic(exc: UnexpectedInput, text: str, path: str) -> Diagnostic
         hint = suggest(str(token), keywords) if keywords else None
         if hint is None and "COLON" in exc.expected:
             hint = "a field is written `name: value`"
-    if "COLON" in exc.expected:
-        stray = _stray_word(text, token)
-        if stray is not None:  # `signed_on: 2026-12-01 besok`: LALR took `besok` for the next field's name
-            return Diagnostic("PKM001", ERROR, f"unexpected `{stray}` after the value on this line",
-                              _span(path, stray),
-                              "a field holds one value: text of more than one word goes in quotes "
-                              f'("..."); or remove `{stray}`')
+    keyword_hint = hint is not None and hint != "a field is written `name: value`"  # a did-you-mean goes first
+    stray = None if keyword_hint else _stray_word(text, token, "COLON" in exc.expected)
+    if stray is not None:  # `signed_on: 2026-12-01 besok` (LALR took `besok` for the next field's name), `... 5`
+        translation = ' or a translation `"..." / "..."`' if stray.type in ("STRING", "LONG_STRING") else ""
+        return Diagnostic("PKM001", ERROR, f"unexpected `{stray}` after the value on this line",
+                          _span(path, stray),
+                          "a field holds one value: text of more than one word goes in quotes "
+                          f'("..."){translation}; or remove `{stray}`')
     if hint is None and token.type in ("NAME", "STRING", "LONG_STRING") and "COLON" in exc.expected:
         hint = "a `:` may be missing after the field name on this or the previous line"
     return Diagnostic("PKM001", ERROR, f"unexpected `{token}`; expected {expected_text}", span, hint)
 
 
-def _stray_word(text: str, token: Token) -> Token | None:
-    """The word the parser took for a field's name when it ends a line after a value (the line before ``token``,
-    where a `:` was expected): ``signed_on: 2026-12-01 besok``. None when there is no such word."""
+#: The terminals a field's value is written with.
+_VALUE_TOKENS = frozenset({"STRING", "LONG_STRING", "NUMBER", "DATE", "MONEY", "PERCENT", "DURATION", "NAME"})
+
+
+def _stray_word(text: str, token: Token, colon_expected: bool) -> Token | None:
+    """A word or value left after a field's value on its line, where the parser stopped: ``token`` itself when it
+    follows ``name: value`` on the same line (``signed_on: 2026-12-01 5``), or, when a `:` was expected, the word
+    the parser took for the next field's name at the end of the line before (``signed_on: 2026-12-01 besok``).
+    None when it is neither."""
     before: list[Token] = []
     try:
         for lexed in _parser().lex(text[:token.start_pos]):
             before.append(lexed)
     except UnexpectedInput:
         return None
-    if len(before) < 2:
+    if len(before) >= 2 and token.type in _VALUE_TOKENS and before[-1].type in _VALUE_TOKENS \
+            and before[-2].type == "COLON" and before[-1].line == token.line == before[-2].line:
+        return token
+    if not colon_expected or len(before) < 2:
         return None
     word, previous = before[-1], before[-2]
     if word.type != "NAME" or word.line is None or token.line is None or word.line >= token.line:
         return None
-    return word if previous.line == word.line and previous.type not in ("COLON", "__ANON_COLON") else None
+    return word if previous.line == word.line and previous.type != "COLON" else None

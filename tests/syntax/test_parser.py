@@ -91,6 +91,13 @@ MISTAKES = [
     ("stray word after a text", ('  number: "001/UJI/2026"', '  number: "001/UJI/2026" baru'), "  number", 26,
      "PKM001 unexpected `baru` after the value on this line",
      'a field holds one value: text of more than one word goes in quotes ("..."); or remove `baru`', "baru"),
+    ("stray number after a date", ("  signed_on: 2026-12-01", "  signed_on: 2026-12-01 5"), "signed_on", 25,
+     "PKM001 unexpected `5` after the value on this line",
+     'a field holds one value: text of more than one word goes in quotes ("..."); or remove `5`', "5"),
+    ("second text after a text", ('  number: "001/UJI/2026"', '  number: "001/UJI/2026" "baru"'), "  number", 26,
+     'PKM001 unexpected `"baru"` after the value on this line',
+     'a field holds one value: text of more than one word goes in quotes ("...") or a translation '
+     '`"..." / "..."`; or remove `"baru"`', '"baru"'),
     ("block not closed", ("  use opening.standard@^1\n}", "  use opening.standard@^1\n"), "article {", 1,
      "PKM001 unexpected `article`; expected `text`, `use`, `when`, `{`, `}`", None, "article"),
 ]
