@@ -98,6 +98,7 @@ def test_each_row_becomes_its_own_agreement(csv_build):
     assert "4 (empat) kali" in lentera    # an empty cell takes the input's default
 
 
+@pytest.mark.slow
 def test_one_and_two_workers_give_byte_identical_files(tmp_path):
     for jobs in ("1", "2"):
         code, _, err = run(TEMPLATE, FIXTURES / "mitra.csv", "-o", tmp_path / jobs, "--jobs", jobs,

@@ -92,6 +92,7 @@ def pdf_columns(path: Path) -> tuple[str, str]:
     return norm(left), norm(right)
 
 
+@pytest.mark.slow
 def test_pdf_holds_every_article_in_order_in_each_language(built, agreement):
     left, right = pdf_columns(built / "kemitraan_kesehatan.pdf")
     assert_in_order(left, expected_texts(agreement, "id"))

@@ -137,6 +137,7 @@ def test_an_unknown_annex_key_is_an_error_at_the_placeholder_with_a_suggestion(t
     assert "did you mean `rincian_anggaran`?" in err
 
 
+@pytest.mark.slow
 def test_annexes_are_numbered_in_the_order_written_and_a_false_condition_skips_one(tmp_path):
     text = edited(("annex rencana_kerja {", "input pakai_rencana: boolean default no\n\nannex rencana_kerja {"),
                   ("  use annex.work_plan@^1 {", "  use annex.work_plan@^1 when pakai_rencana {"))
@@ -157,6 +158,7 @@ PROMISED = {"kehutanan": ["Peta Areal Kemitraan", "Susunan Keanggotaan"],
             "kesehatan": ["Rencana Kerja", "Rincian Anggaran"], "paud": ["Rencana Kerja", "Rincian Anggaran"]}
 
 
+@pytest.mark.slow
 def test_the_example_and_every_template_pass_with_the_annexes_their_clauses_promise(tmp_path):
     assert [d for d in findings(EXAMPLE) if d["severity"] == "error"] == []
     assert sorted(PROMISED) == sorted(t.stem for t in TEMPLATES.glob("*.pkm"))

@@ -355,6 +355,7 @@ def test_an_amount_swapped_in_an_annex_table_is_caught(unsigned, tmp_path) -> No
     assert failed[0]["changes"] == ["not found on the pages in its row: 'Rp390.000.000,00'"]
 
 
+@pytest.mark.slow
 def test_an_unchanged_pdf_has_every_annex_table_cell_on_its_pages(unsigned) -> None:
     code, report = verify(unsigned)
     assert code == 0
