@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import difflib
-import functools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterable, Sequence
 
@@ -135,16 +134,11 @@ def _lines(text: str) -> tuple[str, ...]:
     entry = _LINES_BY_ID.get(id(text))
     if entry is not None and entry[0] is text:
         return entry[1]
-    lines = _split_lines(text)
+    lines = tuple(text.splitlines())
     if len(_LINES_BY_ID) >= 8:
         _LINES_BY_ID.clear()
     _LINES_BY_ID[id(text)] = (text, lines)
     return lines
-
-
-@functools.lru_cache(maxsize=8)
-def _split_lines(text: str) -> tuple[str, ...]:
-    return tuple(text.splitlines())
 
 
 def report_error(error: PkmError, sources: dict[str, str], stream, outcome: str = "nothing was written") -> int:

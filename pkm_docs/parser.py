@@ -429,14 +429,11 @@ def _syntax_diagnostic(exc: UnexpectedInput, text: str, path: str) -> Diagnostic
     expected = sorted(_TERMINAL_NAMES.get(t, f"`{t.lower()}`" if t.isupper() else t) for t in exc.expected
                       if not t.startswith("__"))
     expected_text = ", ".join(dict.fromkeys(expected)) if expected else "something else"
-    hint = None
-    if token.type == "NAME":
-        keywords = [t.lower() for t in exc.expected if t.isupper() and t.lower() in _KEYWORDS]
-        hint = suggest(str(token), keywords) if keywords else None
-        if hint is None and "COLON" in exc.expected:
-            hint = "a field is written `name: value`"
-    keyword_hint = hint is not None and hint != "a field is written `name: value`"  # a did-you-mean goes first
-    stray = None if keyword_hint else _stray_word(text, token, "COLON" in exc.expected)
+    keywords = [t.lower() for t in exc.expected if t.isupper() and t.lower() in _KEYWORDS]
+    hint = suggest(str(token), keywords) if token.type == "NAME" and keywords else None  # a did-you-mean goes first
+    stray = _stray_word(text, token, "COLON" in exc.expected) if hint is None else None
+    if hint is None and token.type == "NAME" and "COLON" in exc.expected:
+        hint = "a field is written `name: value`"
     if stray is not None:  # `signed_on: 2026-12-01 besok` (LALR took `besok` for the next field's name), `... 5`
         translation = ' or a translation `"..." / "..."`' if stray.type in ("STRING", "LONG_STRING") else ""
         return Diagnostic("PKM001", ERROR, f"unexpected `{stray}` after the value on this line",
@@ -457,10 +454,8 @@ def _stray_word(text: str, token: Token, colon_expected: bool) -> Token | None:
     follows ``name: value`` on the same line (``signed_on: 2026-12-01 5``), or, when a `:` was expected, the word
     the parser took for the next field's name at the end of the line before (``signed_on: 2026-12-01 besok``).
     None when it is neither."""
-    before: list[Token] = []
     try:
-        for lexed in _parser().lex(text[:token.start_pos]):
-            before.append(lexed)
+        before = list(_parser().lex(text[:token.start_pos]))
     except UnexpectedInput:
         return None
     if len(before) >= 2 and token.type in _VALUE_TOKENS and before[-1].type in _VALUE_TOKENS \

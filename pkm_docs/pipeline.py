@@ -76,7 +76,8 @@ def render(agreement: Agreement, fmt: str, *, layout: str = "parallel", draft: b
     raise ValueError(f"unknown format {fmt!r}")
 
 
-def _pdf_job(agreement: Agreement, *, layout: str, draft: bool, template: Path | None) -> Callable[[], bytes]:
+def _pdf_job(agreement: Agreement, *, layout: str, draft: bool) -> Callable[[], bytes]:
+    """:func:`render`'s PDF in two steps (``renderers.pdf.pdf_job``), the renderer imported only for a PDF."""
     from .renderers.pdf import pdf_job
     return pdf_job(agreement, layout=layout, draft=draft)
 
@@ -116,7 +117,7 @@ class Rendering:
         self._jobs = outputs(agreement, name, formats, layout)
         self._options: dict[str, Any] = {"draft": draft, "template": template}
         self._pdfs: dict[str, Future[bytes]] = {
-            file_name: _pdf_thread().submit(_pdf_job(view, layout=renderer_layout, **self._options))
+            file_name: _pdf_thread().submit(_pdf_job(view, layout=renderer_layout, draft=draft))
             for file_name, view, fmt, renderer_layout in self._jobs if fmt == "pdf"}
 
     def files(self) -> dict[str, bytes]:

@@ -97,6 +97,9 @@ def _alias(party: Party | None, key: str, lang: str) -> str:
     return party.alias.get(lang) or key if party is not None else key
 
 
+#: What the two channel rules rest on (docs/legal-sources.md).
+_CHANNEL_SOURCE = ("PP 12/2019 tentang Pengelolaan Keuangan Daerah; Perpres 16/2018 tentang Pengadaan Barang/Jasa "
+                   "Pemerintah sebagaimana telah diubah dengan Perpres 12/2021 (pasal belum diverifikasi)")
 _CHANNEL_CLAUSES = ("`funding.hibah`, `funding.swakelola_type_iii` atau `funding.non_budget`",
                     "`funding.hibah`, `funding.swakelola_type_iii` or `funding.non_budget`")
 
@@ -116,8 +119,7 @@ _CHANNEL_CLAUSES = ("`funding.hibah`, `funding.swakelola_type_iii` atau `funding
           "self-managed procurement (Swakelola Tipe III), or support without a transfer of funds. A library "
           "clause declares it with `channel:` and names that government party as its `funder`; an auditor (APIP, "
           "BPK) questions an agreement that names none."),
-      source="PP 12/2019 tentang Pengelolaan Keuangan Daerah; Perpres 16/2018 tentang Pengadaan Barang/Jasa "
-             "Pemerintah sebagaimana telah diubah dengan Perpres 12/2021 (pasal belum diverifikasi)")
+      source=_CHANNEL_SOURCE)
 def public_money_without_channel(ctx: Context) -> Iterator[Finding]:
     parties = _parties(ctx.agreement)
     named = {c.funder for c in _channels(ctx.agreement)}
@@ -154,8 +156,7 @@ def _same_name(a: str, b: str) -> bool:
           "with a clause that pays that government party's money to an organisation; a grant or Swakelola Tipe "
           "III to one organisation is no ground for paying another; its funder is a government party and its "
           "recipient an organisation; the receiving account is in the recipient's own name."),
-      source="PP 12/2019 tentang Pengelolaan Keuangan Daerah; Perpres 16/2018 tentang Pengadaan Barang/Jasa "
-             "Pemerintah sebagaimana telah diubah dengan Perpres 12/2021 (pasal belum diverifikasi)")
+      source=_CHANNEL_SOURCE)
 def channel_inconsistent(ctx: Context) -> Iterator[Finding]:
     agreement = ctx.agreement
     parties = _parties(agreement)

@@ -167,31 +167,22 @@ def _table_missing(rows: Any, squeezed: list[str]) -> tuple[int, str] | None:
 
     A table's cells are read from the page line by line across the row, so the lines of two cells of a row come
     interleaved: each cell's words are looked for in order within its row's stretch of text, and the rows one after
-    the other (a figure found in another row, or elsewhere in the agreement, does not count)."""
-    first_miss: tuple[int, str] | None = None
-    for stream in squeezed:
-        miss = _rows_missing(rows if isinstance(rows, list) else [], stream)
-        if miss is None:
-            return None
-        if first_miss is None or miss[0] > first_miss[0]:
-            first_miss = miss  # the stream that went furthest says where the table differs
-    return first_miss
-
-
-def _rows_missing(rows: list[Any], stream: str) -> tuple[int, str] | None:
-    """Where the table differs when read from each place its first word stands (None: it does not)."""
-    first = next((_squeeze(word) for row in rows if isinstance(row, list) for cell in row if cell
-                  for word in _norm(str(cell)).split()), None)
+    the other (a figure found in another row, or elsewhere in the agreement, does not count). The table is tried
+    from each place its first word stands; where none holds it, the try that went furthest says where it differs."""
+    rows = rows if isinstance(rows, list) else []
+    cells = [str(cell) for row in rows if isinstance(row, list) for cell in row if cell]
+    first = next((_squeeze(word) for cell in cells for word in _norm(cell).split()), None)
     if first is None:
         return None
-    furthest: tuple[int, str] = (1, next(str(cell) for row in rows if isinstance(row, list) for cell in row if cell))
-    start = stream.find(first)
-    while start >= 0:
-        miss = _rows_missing_from(rows, stream, start)
-        if miss is None:
-            return None
-        furthest = max(furthest, miss, key=lambda m: m[0])
-        start = stream.find(first, start + 1)
+    furthest = (1, cells[0])
+    for stream in squeezed:
+        start = stream.find(first)
+        while start >= 0:
+            miss = _rows_missing_from(rows, stream, start)
+            if miss is None:
+                return None
+            furthest = max(furthest, miss, key=lambda m: m[0])
+            start = stream.find(first, start + 1)
     return furthest
 
 
