@@ -61,23 +61,28 @@ def squeeze(text: str) -> str:
     return "".join(text.split())
 
 
+def heading_strings(agreement: Agreement, part, lang: str) -> list[str]:
+    """A part's heading in one language as the page shows it: "Pasal 1", then its title."""
+    label = [f"{agreement.labels['article'][lang]} {part.number}"] if part.number is not None else []
+    return label + ([part.title[lang]] if part.title.get(lang) else [])
+
+
+def paragraph_strings(para, lang: str) -> list[str]:
+    """A paragraph in one language as the page shows it: "(1)", its text, then its items "a. ...", "b. ..."."""
+    number = [f"({para.number})"] if para.number is not None else []
+    return number + [para.text[lang]] + [f"{letter}. {item[lang]}" for letter, item in
+                                         zip("abcdefghijklmnopqrstuvwxyz", para.items)]
+
+
 def expected_reading_order(agreement: Agreement) -> list[str]:
     """Every heading and paragraph of the agreement, Indonesian then English, row by row."""
-    labels = agreement.labels
     strings: list[str] = []
     for part in agreement.all_parts():
         for lang in agreement.languages:
-            if part.number is not None:
-                strings.append(f"{labels['article'][lang]} {part.number}")
-            if part.title.get(lang):
-                strings.append(part.title[lang])
+            strings += heading_strings(agreement, part, lang)
         for para in part.paragraphs:
             for lang in agreement.languages:
-                if para.number is not None:
-                    strings.append(f"({para.number})")
-                strings.append(para.text[lang])
-                for letter, item in zip("abcdefghijklmnopqrstuvwxyz", para.items):
-                    strings.append(f"{letter}. {item[lang]}")
+                strings += paragraph_strings(para, lang)
     return strings
 
 
@@ -352,19 +357,11 @@ def sequential_bytes(agreement: Agreement) -> bytes:
 
 def language_reading_order(agreement: Agreement, lang: str) -> list[str]:
     """The whole text in one language: title, then every heading, paragraph and item in order."""
-    labels = agreement.labels
     strings = [agreement.title[lang].upper()]
     for part in agreement.all_parts():
-        if part.number is not None:
-            strings.append(f"{labels['article'][lang]} {part.number}")
-        if part.title.get(lang):
-            strings.append(part.title[lang])
+        strings += heading_strings(agreement, part, lang)
         for para in part.paragraphs:
-            if para.number is not None:
-                strings.append(f"({para.number})")
-            strings.append(para.text[lang])
-            for letter, item in zip("abcdefghijklmnopqrstuvwxyz", para.items):
-                strings.append(f"{letter}. {item[lang]}")
+            strings += paragraph_strings(para, lang)
     return strings
 
 
