@@ -191,9 +191,13 @@ def parse_amount(raw: str) -> Decimal:
 
 
 def check_magnitude(number: Any) -> Any:
-    """``number`` itself, or a ValueProblem when it is too large to write in words."""
+    """``number`` itself, or a ValueProblem when it cannot be written in words: not a number, negative (only a data
+    file can give a sign: the source's amounts, percentages and counts have none), or too large."""
     if isinstance(number, Decimal) and not number.is_finite():
         raise ValueProblem(f"`{number}` is not a number")
+    if number < 0:
+        raise ValueProblem(f"`{number}` is negative: an amount, a percentage or a count has no sign",
+                           "write the number without the minus sign")
     if abs(number) > locale.MAX_AMOUNT:
         raise ValueProblem(f"{number:,} is too large to write in words (the limit is {locale.MAX_AMOUNT:,})")
     return number

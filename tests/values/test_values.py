@@ -92,6 +92,10 @@ DATA_MISTAKES = [
      'did you mean `dinkes`? A recipient who is not a party is written by its name, e.g. "Kas Desa Sesaot": 10%'),
     ("dana", "1.000", "`1.0` is a number with a decimal point to YAML, not an amount in rupiah",
      'write the amount in quotes, as in the text: "Rp1.000" (or 1000 without dots)'),
+    ("dana", "-1", "`-1` is negative: an amount, a percentage or a count has no sign",
+     "write the number without the minus sign"),
+    ("rapat", "-3", "`-3` is negative: an amount, a percentage or a count has no sign",
+     "write the number without the minus sign"),
 ]
 
 
@@ -119,7 +123,8 @@ def test_values_of_every_type_written_as_documented_are_read_from_a_data_file(tm
                          ids=["period-ends-before-it-starts", "period-with-two-ends", "period-without-a-start",
                               "period-unknown-key", "allocation-empty", "integer-with-a-fraction", "money-as-a-list",
                               "money-in-words", "money-too-large-for-words", "choice-unknown",
-                              "allocation-party-key-misspelt", "money-with-indonesian-thousands-unquoted"])
+                              "allocation-party-key-misspelt", "money-with-indonesian-thousands-unquoted",
+                              "money-negative", "integer-negative"])
 def test_a_value_a_data_file_gets_wrong_is_reported_at_its_line_with_its_message(tmp_path, name, value, message,
                                                                                   hint):
     code, data, lines = check_data(tmp_path, {name: value})
