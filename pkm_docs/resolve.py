@@ -20,7 +20,7 @@ from .library import BUILTINS, ROLES, ClauseVersion, Library, ParamSpec, compile
 from .model import (LANGUAGES, AdhocEntry, Agreement, Article, ClauseUse, Manifest, ManifestEntry, Paragraph, Party,
                     Reference, Table, Text, Value, Witness, roman)
 from .values import (PARTY_FIELDS, Allocation, AllocationType, BooleanType, DateType, Env, IntegerType, comparable,
-                     ListType, MoneyType, PartyType, PercentType, QuantityType, TableType, TextType, ValueProblem, ValueType, check_bounds)
+                     ListType, MoneyType, PartyType, PercentType, QuantityType, RefusedInput, TableType, TextType, ValueProblem, ValueType, check_bounds)
 from .versions import matches, valid_constraint
 
 if TYPE_CHECKING:  # data.py brings in PyYAML, which a build without a data file does not need
@@ -117,7 +117,7 @@ class _Resolver:
 
     def env(self) -> Env:
         """What a written value may name: the inputs so far, and the parties (by alias once they are known)."""
-        return Env(self.inputs, self.aliases)
+        return Env(self.inputs, self.aliases, self.failed_inputs)
 
     # ---- the whole agreement ----------------------------------------------------------------------
 
@@ -337,10 +337,10 @@ class _Resolver:
         return spec.default
 
     def _value(self, value: s.Value, type_: ValueType, what: str) -> Any:
-        if isinstance(value, s.Name) and value.name in self.failed_inputs:
-            return None  # already reported where the input got its value
         try:
             return type_.from_source(value, self.env())
+        except RefusedInput:
+            return None  # already reported where the input got its value, however deep in the value it is named
         except ValueProblem as problem:
             self.sink.error("PKM015", f"{what}: {problem.message}", problem.span or value.span, problem.hint)
             return None

@@ -13,7 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Collection, Mapping
 
 from . import locale
 from . import syntax as s
@@ -143,6 +143,11 @@ class ValueProblem(Exception):
         self.span = span  # where within the value written, when narrower than the value (a table's cell)
 
 
+class RefusedInput(ValueProblem):
+    """A value names an input whose own value was refused, and reported, where it was given (a data file's line):
+    the value that names it is left unset, not reported again as naming no input."""
+
+
 _BIDI_CONTROLS = set(range(0x202A, 0x202F)) | set(range(0x2066, 0x206A))
 
 
@@ -208,10 +213,12 @@ def check_magnitude(number: Any) -> Any:
 
 @dataclass(frozen=True)
 class Env:
-    """What a written value may refer to: the agreement's inputs (type and value) and its parties' aliases."""
+    """What a written value may refer to: the agreement's inputs (type and value) and its parties' aliases;
+    ``refused`` the inputs whose values were refused where they were given."""
 
     inputs: Mapping[str, tuple[ValueType, Any]]
     parties: Mapping[str, Text]
+    refused: Collection[str] = ()
 
     @staticmethod
     def empty() -> Env:
@@ -263,6 +270,8 @@ class ValueType:
     # reading ----------------------------------------------------------------------------------------------
     def from_source(self, value: s.Value, env: Env) -> Any:
         """The Python value of a written ``value``; a Name naming an input of the same type is that input."""
+        if isinstance(value, s.Name) and value.name in env.refused:
+            raise RefusedInput(f"`{value.name}` has no value: the one given for it was refused")
         if isinstance(value, s.Name) and value.name in env.inputs:
             input_type, input_value = env.inputs[value.name]
             if input_type.describe() == self.describe():

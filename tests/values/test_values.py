@@ -135,3 +135,22 @@ def test_a_value_a_data_file_gets_wrong_is_reported_at_its_line_with_its_message
     assert lines[at + 1] == f"    2 | {name}: {value}"
     assert lines[at + 2] == "      | " + "^" * len(name)
     assert lines[at + 3] == (f"  hint: {hint}" if hint else "1 error")
+
+
+def test_an_input_refused_in_the_data_file_is_reported_there_alone(tmp_path):
+    """The health template names `kontribusi_dinas` inside an allocation (`{ dinas: kontribusi_dinas, ... }`): a
+    value the data file gets wrong is one error, at its line, not a second one saying no such input is declared."""
+    templates = ROOT / "templates"
+    lines = (templates / "kesehatan.sample.yaml").read_text(encoding="utf-8").splitlines()
+    row = next(i for i, line in enumerate(lines, start=1) if line.startswith("kontribusi_dinas:"))
+    lines[row - 1] = "kontribusi_dinas: -1"
+    data = tmp_path / "data.yaml"
+    data.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    code = main(["check", str(templates / "kesehatan.pkm"), "--data", str(data)], stdout=out, stderr=err)
+    shown = err.getvalue().splitlines() + out.getvalue().splitlines()
+    assert code == 1
+    assert [line for line in shown if ": PKM" in line] == [
+        f"{data}:{row}:1: PKM015 `kontribusi_dinas`: `-1` is negative: an amount, a percentage or a count has no sign"
+    ], shown
+    assert "1 error" in shown
