@@ -56,10 +56,25 @@ open(sys.argv[3], "wb").write(pdf)
 """
 
 
-#: A fresh process typesetting the synthetic agreement of argv[1] articles, all text new; prints its peak RSS.
+#: The least a cold build that writes the PDF must do with this stack, as a process of its own: imports, the
+#: library (from the cache), parse, resolve, the typst source and typst's layout; no checks, no DOCX, no finish.
+_FLOOR_PIPELINE = """\
+import os, sys
+from pkm_docs.pipeline import compile_agreement
+from pkm_docs.renderers.pdf import typeset_pdf
+pdf, _ = typeset_pdf(compile_agreement(sys.argv[1]).agreement)
+open(sys.argv[2], "wb").write(pdf)
+os._exit(0)  # as the pkm program ends
+"""
+
+
+#: A fresh process typesetting the synthetic agreement of argv[1] articles, all text new, and prints its peak RSS:
+#: with our template (argv[2] "template"), or the same words as plain paragraphs in the same font ("plain": the
+#: floor, what typst itself holds for that much text).
 _PDF_MEMORY = """\
 import json, resource, sys
 from pkm_docs.bench import distinct, synthetic_source
+from pkm_docs.bench_cold import plain_typst_source
 from pkm_docs.library import load_library
 from pkm_docs.parser import parse
 from pkm_docs.pipeline import render
@@ -78,10 +93,17 @@ def peak_mib():
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux, bytes on macOS
     return peak / (1024 * 1024 if sys.platform == "darwin" else 1024)
 
-articles = int(sys.argv[1])
+articles, kind = int(sys.argv[1]), sys.argv[2]
 view = distinct(resolve(parse(synthetic_source(articles), "synthetic.pkm"), load_library()).agreement, 1)
-before = peak_mib()
-pdf = render(view, "pdf")
+if kind == "plain":
+    import typst
+    source = plain_typst_source(view)
+    del view
+    before = peak_mib()
+    pdf = typst.Compiler(ignore_system_fonts=True).compile(input=source, format="pdf", pdf_standards=["a-2b"])
+else:
+    before = peak_mib()
+    pdf = render(view, "pdf")
 print(json.dumps({"articles": articles, "peak_mib": round(peak_mib(), 1), "peak_before_pdf_mib": round(before, 1),
                   "pdf_bytes": len(pdf)}))
 """
@@ -177,6 +199,18 @@ def _floor_texts(agreement: Any) -> list[tuple[str, str]]:
     return out
 
 
+def plain_typst_source(agreement: Any) -> bytes:
+    """The agreement's words (:func:`_floor_texts`, every language) as plain paragraphs in the template's font, size
+    and justification, with no layout of ours: what typst itself holds in memory for that much text."""
+    from .renderers.pdf import typst_string
+
+    texts = [text for _, text in _floor_texts(agreement)]
+    return (f"#let texts = json(bytes({typst_string(json.dumps(texts, ensure_ascii=False))}))\n"
+            '#set text(font: "Libertinus Serif", size: 11pt, hyphenate: false)\n'
+            '#set par(justify: true, linebreaks: "simple")\n'
+            "#for t in texts { text(t); parbreak() }\n").encode()
+
+
 def bench_cold(example: Path, runs: int, *, check_articles: int, diff_articles: int, batch: int,
                soffice: bool, memory_records: int = 10_000,
                memory_articles: Sequence[int] = PDF_MEMORY_ARTICLES, settle_s: float = 0.0) -> dict[str, Any]:
@@ -208,6 +242,9 @@ def bench_cold(example: Path, runs: int, *, check_articles: int, diff_articles: 
         (work / "floor_typst.py").write_text(_FLOOR_TYPST, encoding="utf-8")
         report["typst_floor"] = cold([sys.executable, str(work / "floor_typst.py"), str(typst_source),
                                       str(template_path().parent), str(work / "floor.pdf")], runs, env=env)
+        (work / "floor_pipeline.py").write_text(_FLOOR_PIPELINE, encoding="utf-8")
+        report["pipeline_floor"] = cold([sys.executable, str(work / "floor_pipeline.py"), str(example),
+                                         str(work / "floor-pipeline.pdf")], runs, env=env)
         texts = work / "texts.json"
         texts.write_text(json.dumps(_floor_texts(agreement), ensure_ascii=False), encoding="utf-8")
         (work / "floor_docx.py").write_text(_FLOOR_DOCX, encoding="utf-8")
@@ -242,19 +279,27 @@ def bench_cold(example: Path, runs: int, *, check_articles: int, diff_articles: 
 
 def pdf_memory(sizes: Sequence[int], work: Path, env: dict[str, str]) -> dict[str, Any]:
     """The peak resident memory of a fresh process typesetting the synthetic agreement of each of two sizes (all
-    text new), and the memory of one more article: (peak(b) - peak(a)) / (b - a) MiB."""
+    text new), and the memory of one more article: (peak(b) - peak(a)) / (b - a) MiB; beside it the same for the
+    same words as plain paragraphs (``plain``: typst's own floor)."""
     small, large = sizes
     script = work / "pdf_memory.py"
     script.write_text(_PDF_MEMORY, encoding="utf-8")
-    peaks = []
-    for articles in (small, large):
-        done = subprocess.run([sys.executable, str(script), str(articles)], capture_output=True, env=env,
-                              timeout=1800)
-        if done.returncode != 0:
-            return {"skipped": f"the PDF of {articles} articles failed: {done.stderr.decode()[-300:]}"}
-        peaks.append(json.loads(done.stdout.decode().strip().splitlines()[-1]))
-    return {"articles": [small, large], "runs": peaks,
-            "per_article_mib": round((peaks[1]["peak_mib"] - peaks[0]["peak_mib"]) / (large - small), 3)}
+    report: dict[str, Any] = {"articles": [small, large]}
+    for kind in ("template", "plain"):
+        peaks = []
+        for articles in (small, large):
+            done = subprocess.run([sys.executable, str(script), str(articles), kind], capture_output=True, env=env,
+                                  timeout=1800)
+            if done.returncode != 0:
+                return {"skipped": f"the {kind} PDF of {articles} articles failed: {done.stderr.decode()[-300:]}"}
+            peaks.append(json.loads(done.stdout.decode().strip().splitlines()[-1]))
+        figures = {"runs": peaks,
+                   "per_article_mib": round((peaks[1]["peak_mib"] - peaks[0]["peak_mib"]) / (large - small), 3)}
+        if kind == "template":
+            report.update(figures)
+        else:
+            report["plain"] = figures
+    return report
 
 
 def _libreoffice(docx: bytes, work: Path, runs: int) -> dict[str, Any]:
@@ -503,8 +548,10 @@ def cold_targets(cold_report: dict[str, Any]) -> list[dict[str, Any]]:
     cores = cold_report["cores"]
     judged = not loads or max(loads) <= cores
     build, typst = cold_report["build"]["median_s"], cold_report["typst_floor"]["median_s"]
+    pipeline = cold_report.get("pipeline_floor", {})
+    least = f" (parse, resolve and typst alone: {pipeline['median_s']:.3f} s)" if "median_s" in pipeline else ""
     rows = [
-        ("cold `pkm build` of the example, DOCX and PDF", f"<= {BUILD_TARGET_S} s", f"{build:.3f} s",
+        ("cold `pkm build` of the example, DOCX and PDF", f"<= {BUILD_TARGET_S} s", f"{build:.3f} s{least}",
          build <= BUILD_TARGET_S),
         ("cold `pkm build` / typst floor (fresh process, same source)", f"<= {BUILD_VS_TYPST_FLOOR:.0f}x",
          f"{build / typst:.2f}x ({build:.3f} / {typst:.3f} s)", build / typst <= BUILD_VS_TYPST_FLOOR),
@@ -545,7 +592,8 @@ def cold_targets(cold_report: dict[str, Any]) -> list[dict[str, Any]]:
                      f"({large:,} - {small:,}) / {large - small:,})"
                      f"{'' if (small, large) == PDF_MEMORY_ARTICLES else ' (not the target sizes 100 and 1,000)'}",
                      f"<= {PDF_MEMORY_TARGET_MIB} MiB", f"{per:.3f} MiB ({memory['runs'][1]['peak_mib']:.0f} - "
-                     f"{memory['runs'][0]['peak_mib']:.0f} MiB)",
+                     f"{memory['runs'][0]['peak_mib']:.0f} MiB; the same words as plain paragraphs, typst alone: "
+                     f"{memory['plain']['per_article_mib']:.3f} MiB)",
                      per <= PDF_MEMORY_TARGET_MIB if (small, large) == PDF_MEMORY_ARTICLES else None))
     else:
         rows.append(("PDF memory per article at 1,000 articles", f"<= {PDF_MEMORY_TARGET_MIB} MiB",
@@ -568,6 +616,8 @@ def format_cold(cold_report: dict[str, Any]) -> list[str]:
              row("pkm build (example, DOCX and PDF)", cold_report["build"]),
              row("pkm build --format docx", cold_report["build_docx"]),
              row("typst floor: python + typst compiling the same source", cold_report["typst_floor"]),
+             row("pipeline floor: parse, resolve, typst; nothing else", cold_report.get(
+                 "pipeline_floor", {"skipped": "not run"})),
              row("python-docx floor: python writing the same text", cold_report["docx_floor"]),
              row("LibreOffice: soffice --convert-to pdf of our DOCX", cold_report["libreoffice"]),
              row(f"pkm check ({cold_report['check']['articles']:,} articles)", cold_report["check"]),
@@ -595,7 +645,10 @@ def format_cold(cold_report: dict[str, Any]) -> list[str]:
     if "per_article_mib" in memory:
         lines.append("  PDF memory, a fresh process typesetting the synthetic agreement (all text new): " + ", ".join(
             f"{run['articles']:,} articles peak {run['peak_mib']:.0f} MiB ({run['peak_before_pdf_mib']:.0f} before "
-            f"the PDF)" for run in memory["runs"]) + f"; {memory['per_article_mib']:.3f} MiB per article")
+            f"the PDF)" for run in memory["runs"]) + f"; {memory['per_article_mib']:.3f} MiB per article; the same "
+            f"words as plain paragraphs (typst's own floor): " + ", ".join(
+            f"peak {run['peak_mib']:.0f} MiB" for run in memory["plain"]["runs"])
+            + f"; {memory['plain']['per_article_mib']:.3f} MiB per article")
     else:
         lines.append(f"  PDF memory: skipped ({memory['skipped']})")
     warm = cold_report.get("libreoffice_warm", {"skipped": "not run"})

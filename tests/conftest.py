@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import os
+
 import pytest
+from hypothesis import settings
+
+# CI (`.ci/run` sets HYPOTHESIS_PROFILE=ci) draws the same examples on every run, so a run lands or fails on the
+# code alone; a developer's runs keep drawing new ones, which is how the property tests find new mistakes.
+settings.register_profile("ci", derandomize=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ROOT = Path(__file__).resolve().parents[1]
@@ -14,7 +22,6 @@ ROOT = Path(__file__).resolve().parents[1]
 def _own_cache_dir(tmp_path_factory):
     """Every test, and every `pkm` process a test starts, uses one fresh cache folder (pkm_docs/cache.py), never
     the user's: the first load of a library fills it, later ones read it, as a user's runs do."""
-    import os
     folder = tmp_path_factory.mktemp("pkm-cache") / "pkm-docs"
     previous = os.environ.get("PKM_CACHE_DIR")
     os.environ["PKM_CACHE_DIR"] = str(folder)

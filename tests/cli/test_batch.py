@@ -361,7 +361,7 @@ def test_bench_writes_a_report_with_every_section(tmp_path, capsys):
     assert report["machine"]["cpu_steal_percent"] is None or 0 <= report["machine"]["cpu_steal_percent"] <= 100
     assert report["serve"]["start_s"] > 0 and report["serve"]["step_invalid_ms"] > 0  # pkm serve's start and a step
     cold = report["cold"]
-    for name in ("version", "build", "build_docx", "typst_floor", "docx_floor", "check", "diff"):
+    for name in ("version", "build", "build_docx", "typst_floor", "pipeline_floor", "docx_floor", "check", "diff"):
         assert 0 < cold[name]["min_s"] <= cold[name]["median_s"] <= cold[name]["max_s"], name
     assert cold["check"]["articles"] == 3 and cold["diff"]["articles"] == 3
     assert {"jobs_1", "jobs_2"} <= set(cold["batch"]) and "load_before" in cold and "load_after" in cold
@@ -392,8 +392,15 @@ def test_bench_writes_a_report_with_every_section(tmp_path, capsys):
     assert all(run["peak_mib"] > run["peak_before_pdf_mib"] > 0 for run in memory["runs"])
     assert memory["per_article_mib"] == pytest.approx(
         (memory["runs"][1]["peak_mib"] - memory["runs"][0]["peak_mib"]) / 2, abs=1e-3)
+    # beside it, typst's own floor: the same words as plain paragraphs, measured the same way
+    plain = memory["plain"]
+    assert [run["articles"] for run in plain["runs"]] == [2, 4] and all(
+        run["peak_mib"] > run["peak_before_pdf_mib"] > 0 for run in plain["runs"])
     memory_row = next(t for t in report["targets"] if t["name"].startswith("PDF memory per article"))
-    assert memory_row["target"] == "<= 0.2 MiB" and "MiB" in memory_row["measured"] and memory_row["pass"] is None
+    assert memory_row["target"] == "<= 0.2 MiB" and memory_row["pass"] is None
+    assert f"plain paragraphs, typst alone: {plain['per_article_mib']:.3f} MiB" in memory_row["measured"]
+    build_row = next(t for t in report["targets"] if t["name"].startswith("cold `pkm build` of the example"))
+    assert f"parse, resolve and typst alone: {cold['pipeline_floor']['median_s']:.3f} s" in build_row["measured"]
     table = capsys.readouterr().out
     assert "linear: the cost of one more unit" in table and "PDF memory per article" in table
     assert "targets" in table and "end to end" in table and "pkm serve: one step's validation" in table
