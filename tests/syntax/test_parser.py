@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import shutil
 from decimal import Decimal
 from pathlib import Path
 
@@ -129,3 +130,28 @@ def test_a_file_that_ends_inside_a_block_is_reported_at_its_end(tmp_path):
     last = text.rstrip().splitlines()
     assert f"{path}:{len(last)}:{len(last[-1]) + 1}: PKM001 the file ends too early" in lines, lines
     assert "  hint: a `{` may be missing its closing `}`, or a `\"\"\"` its closing quotes" in lines
+
+
+@pytest.mark.parametrize("line, wrong, right", [
+    ("  param government_share: percent means share", "percent means share", "percent mn 0% means share"),
+    ("  param members_per_party: integer means seats(each)", "integer means", "integer defualt 3 means"),
+])
+def test_a_misspelt_keyword_inside_a_line_is_reported_at_the_word_with_the_keyword_meant(tmp_path, line, wrong,
+                                                                                         right):
+    """`param share: percent mn 0%`: the parser takes `mn` for a name and fails at `0%`; the user is shown `mn`."""
+    library = tmp_path / "library"
+    shutil.copytree(CHECKS / "library", library)
+    clauses = library / "clauses.pkm"
+    text = clauses.read_text(encoding="utf-8")
+    assert line in text
+    clauses.write_text(text.replace(line, line.replace(wrong, right)), encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    (tmp_path / "a.pkm").write_text(GOOD, encoding="utf-8")
+    assert main(["check", str(tmp_path / "a.pkm"), "--library", str(library)], stdout=out, stderr=err) == 1
+    lines = (out.getvalue() + err.getvalue()).splitlines()
+    word = right.split()[1]
+    number = text.splitlines().index(line) + 1
+    column = line.replace(wrong, right).index(f" {word} ") + 2
+    assert lines[0] == f"{clauses}:{number}:{column}: PKM001 unexpected `{word}` here", lines
+    assert lines[2].index("^") == lines[1].index(f" {word} ") + 1 and lines[2].endswith(" " + "^" * len(word))
+    assert lines[3] == f"  hint: did you mean `{right.split()[1].replace('mn', 'min').replace('defualt', 'default')}`?"
