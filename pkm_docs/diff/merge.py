@@ -6,7 +6,8 @@ them back gives a value of the parameter's type (an amount, a date, a name). Tho
 source wrote, at the place it wrote them. A clause that no new values explain (its vetted wording changed)
 becomes ad-hoc text holding the returned text, marked ``replaces: ID@VERSION`` so that the checks name the
 vetted clause it is no longer, with the authors of the change in a comment. An article the other side deleted
-is deleted. Everything else stays as written.
+is deleted. Text they typed outside every clause (a new article, a new paragraph) is placed where they typed it,
+as ad-hoc text (``merge_place``). Everything else stays as written.
 
 Nothing is taken on trust: the next draft is compiled and compared with the returned DOCX by ``pkm diff``'s own
 comparison; what still differs is reported, not hidden.
@@ -38,6 +39,7 @@ from .model_diff import PARAGRAPH_THRESHOLD, diff_drafts, match_parts
 from .text_diff import align, similarity
 from .snapshot import ADHOC, ANY_LANGUAGE, Draft, DraftClause, from_agreement
 from .sources import read_docx_draft, with_reference
+from .merge_place import place_outside, renumbered_references
 
 #: Party fields a returned DOCX may change, as the source writes them.
 PARTY_FIELDS = ("name", "representative", "position", "authority", "address", "acts_for")
@@ -71,10 +73,13 @@ class Merged:
     data: tuple[str, ...] = ()  # new values of inputs when there is no data file to write them in
     data_source: str | None = None  # the next data file, when the merge changed an input's value
     refused: tuple[str, ...] = ()  # returned texts that cannot go into the source ("... holds U+202E ...")
+    placed: tuple[str, ...] = ()  # "a new article "Kerahasiaan" after Pasal 11, as ad-hoc text"
+    missing: tuple[str, ...] = ()  # texts placed as typed, in one language only: NEXT does not build until written
+    comments: tuple[str, ...] = ()  # the returned DOCX's comments: "Budi Santoso (2026-12-03): «...»"
 
     @property
     def complete(self) -> bool:
-        return not self.left
+        return not self.left and not self.missing and not self.comments
 
 
 # ---- where the source wrote a value -------------------------------------------------------------------------
@@ -731,10 +736,24 @@ class _Merger:
                 replaced.append(made[1])
                 relabel[id(new)] = new
         removals = [r for r in (self.removal(i) for i in removed) if r is not None]
-        every = [*edits, *adhoc_edits, *(r[0] for r in removals)]
-        text, data_text = self.edited(every)
+        placed = place_outside(self, base, pairs)
+        every = [*edits, *adhoc_edits, *(r[0] for r in removals), *placed.edits]
+        # the text typed in one language only is written as typed; NEXT is checked without it (it does not build)
+        text, data_text = self.edited([*every, *placed.pending])
         final = self.compile(every, scratch)
-        diff = diff_drafts(final, _as_adhoc(self.returned, relabel))
+        parts = self.returned.parts
+        if placed.edits or placed.pending:
+            from ..renderers.docx import _label
+
+            every_part = self.agreement.every_part()
+            uses = {id(new): every_part[i].clauses[k] for i, k, new in pairs if (i, k) in unchanged}
+            labels = {lang: _label(self.agreement, "article", lang) for lang in self.langs}
+            parts = renumbered_references(placed.parts, uses, labels, placed.renumbered)
+        kept = [(o, at) for index, (o, at) in enumerate(zip(self.returned.outside, self.returned.outside_at))
+                if index not in placed.consumed]
+        expected = dataclasses.replace(self.returned, parts=parts, outside=tuple(o for o, _ in kept),
+                                       outside_at=tuple(at for _, at in kept))
+        diff = diff_drafts(final, _as_adhoc(expected, relabel))
         left = ""
         if not diff.same:
             from .formats import render
@@ -742,7 +761,19 @@ class _Merger:
         method = "text matching (the DOCX lost its clause marks)" if self.returned.findings and any(
             "matched" in f for f in self.returned.findings) else "clause marks"
         return Merged(text, tuple(value_lines), tuple(replaced), tuple(r[1] for r in removals), left, method,
-                      tuple(data_lines), data_text if data_text != self.data_text else None, tuple(refused))
+                      tuple(data_lines), data_text if data_text != self.data_text else None,
+                      (*refused, *placed.refused), tuple(placed.lines), tuple(placed.missing), self.comments())
+
+    def comments(self) -> tuple[str, ...]:
+        """The returned DOCX's comments, each as a line: no text of the agreement, so not merged."""
+        from ..renderers.docx_read import UnreadableDocx, read_comments
+
+        try:
+            found = read_comments(self.returned_path)
+        except UnreadableDocx:
+            return ()
+        return tuple(f"{author or 'someone'}{f' ({day})' if day else ''}: «{' '.join(text.split())}»"
+                     for author, day, text in found if text.strip())
 
     def _prints(self, target: _Target, text: str) -> bool:
         """Is ``target``'s value printed in ``text`` (so that changing the value changes it)?"""

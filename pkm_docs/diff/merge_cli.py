@@ -1,7 +1,8 @@
 """``pkm merge RETURNED.docx --into DRAFT.pkm -o NEXT.pkm``: the other side's edits written back into the source.
 
-Exit codes: 0 NEXT.pkm builds the returned DOCX's text; 1 NEXT.pkm was written but something still differs
-(listed), or the next draft would not compile (nothing written); 2 the command line is wrong or a file cannot
+Exit codes: 0 NEXT.pkm builds the returned DOCX's text; 1 NEXT.pkm was written but something still differs or
+was not merged (listed: a comment, text no clause can hold, a text typed in one language only, which NEXT holds
+as typed), or the next draft would not compile (nothing written); 2 the command line is wrong or a file cannot
 be read.
 """
 
@@ -25,9 +26,10 @@ def add_merge_parser(subparsers: Any) -> argparse.ArgumentParser:
         description="Write the next draft: DRAFT.pkm with the changes of RETURNED.docx (a DOCX pkm-docs built "
                     "from it, edited by the other side; tracked changes are read accepted). A changed value "
                     "becomes the parameter's or the party's new value; a changed vetted text becomes ad-hoc text "
-                    "marked `replaces: ID@VERSION`; an article deleted is deleted. Exit 0 when NEXT builds "
-                    "RETURNED's text, 1 when something still differs (listed) or NEXT would not compile, 2 when "
-                    "a file cannot be read.")
+                    "marked `replaces: ID@VERSION`; an article deleted is deleted; text typed outside the clauses "
+                    "(a new article, a new paragraph) becomes ad-hoc text where it was typed. Exit 0 when NEXT builds "
+                    "RETURNED's text, 1 when something still differs or could not be placed (listed), a text was "
+                    "typed in one language only, or NEXT would not compile, 2 when a file cannot be read.")
     parser.add_argument("returned", type=Path, help="the DOCX the other side sent back")
     parser.add_argument("--into", type=Path, required=True, metavar="DRAFT.pkm",
                         help="the .pkm source the returned DOCX was built from")
@@ -78,16 +80,28 @@ def merge_command(args: argparse.Namespace, stdout: TextIO | None = None, stderr
             ("new values:", merged.values),
             ("vetted text changed, now ad-hoc (review it; `pkm check` lists it as PKM110):", merged.replaced),
             ("new values of inputs, which no data file holds (give one with --data):", merged.data),
+            ("text typed outside the clauses, now ad-hoc text (review it; `pkm check` lists it as PKM110):",
+             merged.placed),
+            ("typed in one language only, written as typed (no translation is made up; until the other language "
+             "is written, `pkm check` reports PKM025 and NEXT does not build):", merged.missing),
             ("refused (left as the source had it):", merged.refused),
             ("deleted:", merged.removed)):
         if listed:
             lines.append(heading)
             lines.extend(f"  {line}" for line in listed)
-    if not (merged.values or merged.replaced or merged.removed or merged.data or merged.refused):
+    if not (merged.values or merged.replaced or merged.removed or merged.data or merged.refused or merged.placed
+            or merged.missing or merged.comments):
         lines.append("no changes to merge")
+    if merged.comments:
+        lines.append(f"not merged: the comments in {args.returned} (a comment is not text of the agreement: answer "
+                     "it, or write what it asks into the source):")
+        lines.extend(f"  {line}" for line in merged.comments)
     if merged.left:
         lines.append(f"not merged: {args.output} still differs from {args.returned}:")
         lines.extend(f"  {line}" for line in merged.left.rstrip("\n").split("\n"))
+    elif merged.missing:
+        lines.append(f"the rest of {args.output} builds the text of {args.returned}; write the missing language, "
+                     f"then `pkm check` and `pkm build` it")
     else:
         lines.append(f"{args.output} builds the text of {args.returned}")
     if data_output is not None:

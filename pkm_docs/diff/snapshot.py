@@ -115,6 +115,24 @@ class Draft:
     layout: str | None = None
     #: The tracked changes a DOCX holds (None for a ``.pkm``); the texts above read them accepted.
     tracked: TrackedChanges | None = None
+    #: For each text of ``outside`` (read from a DOCX), where it stands among the clauses, when it can be told
+    #: (``OutsidePlace``), else None.
+    outside_at: tuple[OutsidePlace | None, ...] = ()
+
+
+@dataclass(frozen=True)
+class OutsidePlace:
+    """Where a paragraph typed outside every clause of a DOCX stands: in one language's text, right after
+    clause ``clause`` of ``parts[part]`` (-1: right after the part's heading), as an article heading (``text``
+    its title), a numbered paragraph (``number``), a list item (``item``: "a.") or a paragraph."""
+
+    lang: str
+    part: int
+    clause: int
+    text: str
+    heading: bool = False
+    number: int | None = None
+    item: str | None = None
 
 
 def from_agreement(agreement: Agreement, library: Library | None, name: str = "") -> Draft:
@@ -234,9 +252,11 @@ def from_readback(back: ReadBack, library: Library | None, name: str, document: 
     # what the manifest records of each ad-hoc text, by its hash: the section it fills, the clause it replaces
     adhoc_entries = {a.get("hash"): a for a in (adhoc if isinstance(adhoc, list) else []) if isinstance(a, Mapping)}
     parts: dict[str, dict[str, Any]] = {}
+    positions: list[tuple[str, int]] = []  # each control's part and entry (-1: the heading)
     for control in back.controls:
         where = control.tag.where
         part = parts.setdefault(where, {"title": {}, "entries": [], "next": {}})
+        positions.append((where, -1))
         if control.kind == "heading":
             text = control.text
             if where.startswith("annex_"):  # "LAMPIRAN II" is typed on the heading's first line, the title after it
@@ -253,6 +273,7 @@ def from_readback(back: ReadBack, library: Library | None, name: str, document: 
                 entries.append({"key": key, "texts": {}})
         entries[index]["texts"].setdefault(control.lang, []).extend(control.paragraphs)
         part["next"][control.lang] = index + 1
+        positions[-1] = (where, index)
     drafts = []
     for where, part in parts.items():
         clauses = []
@@ -282,10 +303,49 @@ def from_readback(back: ReadBack, library: Library | None, name: str, document: 
             kind, number = "annex", from_roman(where.removeprefix("annex_"))
         title = {lang: part["title"].get(lang, "") for lang in langs}
         drafts.append(DraftPart(kind, number, title, tuple(clauses)))
-    outside = tuple(normalize(p.shown) for p in back.outside if normalize(p.shown))
+    kept = [p for p in back.outside if normalize(p.shown)]
+    outside = tuple(normalize(p.shown) for p in kept)
+    order = {where: index for index, where in enumerate(parts)}
+    outside_at = tuple(_outside_place(p, back, langs, positions, order) for p in kept)
     return Draft(name, langs, details, None, tuple(drafts), signing_date, document=document, outside=outside,
                  findings=tuple(back.findings), frame=dict(back.frame), labels=dict(back.labels),
-                 layout=back.layout, tracked=tracked_changes(back.revisions))
+                 layout=back.layout, tracked=tracked_changes(back.revisions), outside_at=outside_at)
+
+
+def _outside_place(paragraph: ReadParagraph, back: ReadBack, langs: tuple[str, ...],
+                   positions: Sequence[tuple[str, int]], order: Mapping[str, int]) -> OutsidePlace | None:
+    """Where ``paragraph`` (outside every control) stands, when it can be told: in the parallel layout, a cell of
+    the clauses' table, whose column gives its language; in the sequential layout, in the body, in the language
+    of the text before it. Its place is right after the last control of that language before it. An emptied
+    paragraph (its number only: a cell the other side left empty) is placed with no text."""
+    controls = back.controls
+    if paragraph.after < 0 or paragraph.after >= len(controls):
+        return None
+    if back.layout == "parallel":
+        if paragraph.cells != 1 or paragraph.column is None or paragraph.column >= len(langs):
+            return None
+        lang = langs[paragraph.column]
+    else:
+        if paragraph.cells:
+            return None
+        lang = controls[paragraph.after].lang
+    anchor = next((i for i in range(paragraph.after, -1, -1) if controls[i].lang == lang), None)
+    if anchor is None:
+        return None
+    where, clause = positions[anchor]
+    headings = {p.style for c in controls if c.kind == "heading" and c.tag.where.isdigit() for p in c.paragraphs}
+    text = normalize(paragraph.text)
+    if paragraph.style in headings:  # an article heading, numbered by Word as ours are ("Pasal 12")
+        if not paragraph.number:
+            return None  # a heading Word does not number as an article's
+        return OutsidePlace(lang, order[where], clause, text, heading=True)
+    if paragraph.style in _ITEM_STYLES or _ITEM_NUMBER.fullmatch(paragraph.number):
+        return OutsidePlace(lang, order[where], clause, text, item=paragraph.number or None)
+    match = _PARAGRAPH_NUMBER.fullmatch(paragraph.number)
+    if paragraph.number and match is None:
+        return None  # a list label that is neither a paragraph's nor an item's
+    number = int(match.group(1) or match.group(2)) if match else None
+    return OutsidePlace(lang, order[where], clause, text, number=number)
 
 
 def tracked_changes(revisions: Sequence[Revision]) -> TrackedChanges:

@@ -56,6 +56,8 @@ def read_docx_draft(path: Path, library: Library | None, reference: Agreement | 
         from .text_match import marked_by_text
 
         back = marked_by_text(back, reference)
+        # what stays outside cannot be placed among clauses found by their text
+        back = dataclasses.replace(back, outside=tuple(dataclasses.replace(p, after=-1) for p in back.outside))
     if back.manifest is None and not back.clauses:
         raise UsageError(f"cannot compare {path}: it was not built by pkm-docs (no manifest, no clause controls)",
                          "compare a DOCX that `pkm build` wrote, or the .pkm drafts")

@@ -37,6 +37,7 @@ _NUMBERING_RT = "http://schemas.openxmlformats.org/officeDocument/2006/relations
 _STYLES_RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles"
 _HEADER_RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/header"
 _FOOTER_RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer"
+_COMMENTS_RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments"
 MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 #: A chosen ``mc:Choice`` or ``mc:Fallback`` once its ``mc:AlternateContent`` is resolved (walked through).
 _ALT = "{urn:pkm-docs:read}alternate"
@@ -201,6 +202,13 @@ class ReadParagraph:
     number: str = ""
     suffix: str = ""  # what Word puts between number and text: "\t", " " or ""
     style: str | None = None  # the style id
+    #: Where a paragraph outside every control stands (``ReadBack.outside``; not compared): the index in
+    #: ``ReadBack.controls`` of the last control before it (-1: none, or it cannot be placed: a text box, an
+    #: element pkm-docs does not write, text after the signatures), the index of its table cell in the row of
+    #: the outermost table (None: not in a table) and how many table cells it stands in.
+    after: int = field(default=-1, compare=False)
+    column: int | None = field(default=None, compare=False)
+    cells: int = field(default=0, compare=False)
 
     @property
     def shown(self) -> str:
@@ -343,6 +351,24 @@ def read_docx(source: str | Path | bytes) -> ReadBack:
                     walker.labels, "parallel" if walker.in_cells else "sequential", tuple(walker.revisions))
 
 
+def read_comments(source: str | Path | bytes) -> tuple[tuple[str, str, str], ...]:
+    """The comments of a DOCX (Word's Review > New Comment, kept in ``word/comments.xml``): author, day and text
+    of each, in the file's order. pkm-docs writes none; they are no text of the agreement.
+
+    Raises :class:`UnreadableDocx` when the file is damaged or beyond the limits of this module.
+    """
+    data = source if isinstance(source, bytes) else read_bounded(source, MAX_DOCX_BYTES, "DOCX files")
+    members = read_package(data)
+    name = _related_parts(members).get(_COMMENTS_RT)
+    if name is None:
+        return ()
+    out = []
+    for comment in parse_xml(members[name], name).iter(f"{W}comment"):
+        text = "\n".join(paragraph_text(p) for p in comment.iter(f"{W}p")).strip()
+        out.append((comment.get(f"{W}author", ""), comment.get(f"{W}date", "")[:10], text))
+    return tuple(out)
+
+
 # -- the package ----------------------------------------------------------------------------------------
 
 
@@ -463,6 +489,7 @@ class _Walker:
         self._part = "body"  # body, header or footer
         self._part_name = "word/document.xml"
         self._depth_cells = 0
+        self._column = 0  # the column of the outermost table's cell the walk is in
         self._current: ControlTag | None = None
         self._hidden_by_style: dict[str, tuple[int, str]] = {}
         self.revisions: list[Revision] = []
@@ -520,6 +547,8 @@ class _Walker:
                 if tag in (f"{W}tbl", f"{W}tr"):
                     self._row_revisions.extend(table_revisions(child))
                 cell = tag == f"{W}tc"
+                if cell and not self._depth_cells:  # a cell of the outermost table: which column it is
+                    self._column = sum(1 for sibling in child.itersiblings(preceding=True) if sibling.tag == tag)
                 self._depth_cells += cell
                 self.block(child, control)
                 self._depth_cells -= cell
@@ -529,7 +558,7 @@ class _Walker:
                 self.note(f"an element pkm-docs does not write ({_local(tag)})")
                 text = "".join(child.itertext()).strip()  # type: ignore[arg-type]
                 if text:
-                    self.outside.append(ReadParagraph(text))
+                    self.outside.append(ReadParagraph(text))  # not placed: after stays -1
 
     def sdt(self, sdt: etree._Element, control: list[ReadParagraph] | None) -> None:
         pr = sdt.find(f"{W}sdtPr")
@@ -605,7 +634,10 @@ class _Walker:
             elif self._between is not None:
                 self._between.append(item)
             elif item.text.strip() or item.number:
-                self.outside.append(item)
+                placed = item is read and self._controls  # a text box's paragraph is not placed
+                self.outside.append(dataclasses.replace(
+                    item, after=len(self._controls) - 1 if placed else -1, cells=self._depth_cells,
+                    column=self._column if self._depth_cells else None))
         for end in ends:
             self._bookmark_end(end)
 

@@ -196,10 +196,11 @@ def test_a_deleted_article_is_deleted_from_the_source(built, tmp_path):
     assert code == 0, out + err
 
 
-def test_text_typed_outside_the_clauses_is_listed_as_not_merged(built, tmp_path):
+def test_text_typed_in_the_footer_is_listed_as_not_merged(built, tmp_path):
+    # no clause can hold it (text typed among the clauses is placed: test_merge_place.py)
     source, data = built
     document = docx.Document(io.BytesIO(data))
-    document.add_paragraph("Catatan PIHAK KEDUA: mohon ditinjau kembali.")
+    document.sections[0].footer.add_paragraph("Catatan PIHAK KEDUA: mohon ditinjau kembali.")
     out_bytes = io.BytesIO()
     document.save(out_bytes)
     code, out, err, _path, next_source = merged(tmp_path, source, out_bytes.getvalue())
