@@ -39,7 +39,7 @@ from .model_diff import PARAGRAPH_THRESHOLD, diff_drafts, match_parts
 from .text_diff import align, similarity
 from .snapshot import ADHOC, ANY_LANGUAGE, Draft, DraftClause, from_agreement
 from .sources import read_docx_draft, with_reference
-from .merge_place import place_outside, renumbered_references
+from .merge_place import comment_text, place_outside, renumbered_references
 
 #: Party fields a returned DOCX may change, as the source writes them.
 PARTY_FIELDS = ("name", "representative", "position", "authority", "address", "acts_for")
@@ -333,7 +333,8 @@ class _Merger:
         self.env = Env({}, {p.key: p.alias for p in self.agreement.parties})
         self.data_text = read_source(data) if data is not None else None
         self.data_nodes = _data_nodes(self.data_text) if self.data_text is not None else {}
-        self.authors = _authors(returned)
+        self.authors = comment_text(_authors(returned))
+        self.returned_name = comment_text(returned.name)
 
     # -- pairing the returned DOCX with the source's clause uses
 
@@ -614,10 +615,10 @@ class _Merger:
         authors = self.authors_of(use, article.number)
         head = []
         if use.vetted:
-            head.append(f"# pkm merge: the text of {self.returned_path.name} in place of {use.clause_id} "
+            head.append(f"# pkm merge: the text of {self.returned_name} in place of {use.clause_id} "
                         f"{use.version}, changed by {authors}; it is not the vetted text")
         else:
-            head.append(f"# pkm merge: the text of {self.returned_path.name}, changed by {authors}")
+            head.append(f"# pkm merge: the text of {self.returned_name}, changed by {authors}")
         fields = ""
         if use.section:
             fields += f" section: {use.section}"
@@ -649,7 +650,7 @@ class _Merger:
         found = [c for c in tracked if c.clause_id == (use.clause_id if use.vetted else ADHOC) and c.article == number]
         if found:
             names = dict.fromkeys(f"{c.author} ({c.day})" if c.day else c.author for c in found)
-            return ", ".join(names) + " (tracked changes)"
+            return comment_text(", ".join(names)) + " (tracked changes)"
         return self.authors
 
     def removal(self, part: int) -> tuple[_Edit, str] | None:

@@ -264,13 +264,20 @@ def _unsafe(pieces: Mapping[str, list[_Piece]], langs: Sequence[str]) -> str | N
 # ---- writing the source ----------------------------------------------------------------------------------
 
 
+def comment_text(text: str) -> str:
+    """``text`` as it may stand in a ``# pkm merge:`` comment of the source: one line, printable characters only. An
+    author's name or a file name is the other side's to write: a line break in it would end the comment and
+    put what follows into the source as DSL."""
+    return " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())
+
+
 def _typed_by(merger: _Merger) -> str:
     """Who typed the text outside the clauses: the authors of the tracked changes there, else the file's."""
     tracked = merger.returned.tracked.changes if merger.returned.tracked is not None else ()
     found = [c for c in tracked if c.where == OUTSIDE_CLAUSES and c.kind in (INSERTED, MOVED_TO, ROW_INSERTED)]
     if found:
-        return ", ".join(dict.fromkeys(f"{c.author} ({c.day})" if c.day else c.author for c in found)) + \
-            " (tracked changes)"
+        return comment_text(", ".join(dict.fromkeys(f"{c.author} ({c.day})" if c.day else c.author
+                                                    for c in found))) + " (tracked changes)"
     return merger.authors
 
 
@@ -297,7 +304,7 @@ def _text_block(merger: _Merger, blocks: Mapping[str, list[_Block]], langs: Sequ
     missing = [lang for lang in langs if lang not in typed]
     lines = []
     if what is not None:
-        lines.append(f"{indent}# pkm merge: {what} {merger.returned_path.name} by {_typed_by(merger)}; it is not "
+        lines.append(f"{indent}# pkm merge: {what} {merger.returned_name} by {_typed_by(merger)}; it is not "
                      "vetted text")
     if missing:
         lines.append(f"{indent}# pkm merge: typed in {', '.join(typed)} only; write the {', '.join(missing)} text "
@@ -318,7 +325,7 @@ def _article(merger: _Merger, title: Mapping[str, str], texts: tuple[dict, dict]
 
     heading = _text_literal(Text({lang: title[lang] for lang in langs}), langs) if all(title.values()) else \
         " / ".join(_quoted(title[lang]) for lang in langs)
-    lines = [f"# pkm merge: an article typed in {merger.returned_path.name} by {_typed_by(merger)}; it is not "
+    lines = [f"# pkm merge: an article typed in {merger.returned_name} by {_typed_by(merger)}; it is not "
              "vetted text"]
     no_title = [lang for lang in langs if not title[lang]]
     if no_title:

@@ -325,3 +325,21 @@ def test_a_docx_built_from_another_agreement_is_refused_naming_both(built, tmp_p
            "tentang Pendidikan Anak Usia Dini" in err
     assert "not from draft.pkm (number 440/1127/DINKES/XII/2026)" in err
     assert not (tmp_path / "next.pkm").exists()
+
+
+def test_an_author_s_name_with_line_breaks_stays_in_its_comment(built, tmp_path):
+    """The DOCX's properties are the other side's to write: a name that breaks its line would end the `# pkm
+    merge:` comment and put the rest into the source as DSL. It is written on the comment's line."""
+    source, data = built
+    document = docx.Document(io.BytesIO(replaced(data, SENTENCE)))
+    document.core_properties.last_modified_by = 'Eve\n}\nparty evil { name: "x" }\u2028# '
+    out_bytes = io.BytesIO()
+    document.save(out_bytes)
+    code, out, err, _path, next_source = merged(tmp_path, source, out_bytes.getvalue())
+    assert code == 0, out + err
+    text = next_source.read_text(encoding="utf-8")
+    comment = next(line for line in text.split("\n") if "# pkm merge: the text of returned.docx" in line)
+    assert 'changed by Eve } party evil { name: "x" } #' in comment
+    assert "party evil" not in text.replace(comment, "")
+    code, out, err = run("check", next_source)
+    assert "evil" not in out + err
