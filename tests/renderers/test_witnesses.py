@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+from pathlib import Path
 
 import pypdf
 import pytest
@@ -94,3 +95,41 @@ def test_single_language_shows_one_language() -> None:
     for text in (docx_text(render_docx(agreement)), pdf_text(render_pdf(agreement))):
         assert "Saksi-saksi" in text and "Ani Saksi" in text and "Jabatan Saksi" in text
         assert "Witness Position" not in text and "Witnesses" not in text
+
+
+def signature_fields(pdf: bytes) -> list[tuple[str, int, list[float]]]:
+    """Each signature field of a PDF: its name, its page (from 1) and its rectangle (points from the bottom left)."""
+    out = []
+    for number, page in enumerate(pypdf.PdfReader(io.BytesIO(pdf)).pages, start=1):
+        for annot in page.get("/Annots") or []:
+            annot = annot.get_object()
+            if annot.get("/FT") == "/Sig":
+                out.append((str(annot["/T"]), number, [float(x) for x in annot["/Rect"]]))
+    return out
+
+
+@pytest.mark.slow
+def test_signature_block_taller_than_a_page_keeps_every_signer_on_the_page(tmp_path) -> None:
+    """A party with a name of a dozen lines: the parties' rows and the witnesses no longer fit on one page. Every
+    signer still gets a signing space of its own inside the page's text area (above the initials boxes of the
+    footer), none over another's, instead of the witnesses' being laid out over each other and under the footer."""
+    from pkm_docs.cli import main
+
+    long_name = ("Yayasan Kasih Ibu Flobamora, yang bergerak di bidang kesehatan ibu dan anak, gizi masyarakat, "
+                 "pendidikan kesehatan reproduksi, dan pemberdayaan perempuan di seluruh wilayah Provinsi Nusa "
+                 "Tenggara Timur termasuk pulau-pulau kecil di sekitarnya, ") * 6
+    source = tmp_path / "long.pkm"
+    source.write_text(Path(EXAMPLE).read_text(encoding="utf-8").replace(
+        '"Yayasan Kasih Ibu Flobamora"', f'"{long_name.strip(", ")}"'), encoding="utf-8")
+    err = io.StringIO()
+    assert main(["build", str(source), "-o", str(tmp_path / "out"), "--format", "pdf"],
+                stdout=io.StringIO(), stderr=err) == 0, err.getvalue()
+    fields = signature_fields((tmp_path / "out" / "long.pdf").read_bytes())
+    assert sorted(name for name, _, _ in fields) == ["dinkes", "saksi_dinas", "saksi_yayasan", "yayasan"]
+    cm = 72 / 2.54
+    for name, _, (x0, y0, x1, y1) in fields:
+        assert y1 - y0 > 1.5 * cm and x1 - x0 > 3 * cm, name
+        assert y0 >= 3.2 * cm and y1 <= 841.89 - 2.8 * cm, (name, y0, y1)  # inside the margins of an A4 page
+    for i, (name, page, (x0, y0, x1, y1)) in enumerate(fields):
+        for other, other_page, (u0, v0, u1, v1) in fields[i + 1:]:
+            assert page != other_page or x1 <= u0 or u1 <= x0 or y1 <= v0 or v1 <= y0, (name, other)
