@@ -179,3 +179,21 @@ def test_add_check_parser_registers_the_subcommand():
     out = io.StringIO()
     assert args.handler(args, out, io.StringIO()) == 1
     assert [d["code"] for d in json.loads(out.getvalue())] == ["PKM120", "PKM130"]
+
+
+def test_a_term_that_starts_before_signing_is_hinted_in_the_words_of_its_own_value(tmp_path):
+    """A `period` input (`jangka_waktu: {from: ..., until: ...}`) that starts before the signing date: the hint
+    said "write `starts_on: 2026-12-15` or later", the name of another clause's parameter, which this data file
+    has not got. It says how to write the start of a period."""
+    root = Path(__file__).parents[2] / "templates"
+    data = tmp_path / "mitra.yaml"
+    data.write_text((root / "kehutanan_tiga_pihak.sample.yaml").read_text(encoding="utf-8").replace(
+        "jangka_waktu: {from: 2027-02-01,", "jangka_waktu: {from: 2026-12-01,"), encoding="utf-8")
+    code, out, _ = run(str(root / "kehutanan_tiga_pihak.pkm"), "--data", str(data), "--select", "PKM150")
+    assert code == 1
+    assert "PKM150 `term.period` starts on 1 December 2026, before the agreement is signed (15 December 2026)" in out
+    assert "hint: start the term on 2026-12-15 or later (`from: 2026-12-15`)" in out
+    assert "starts_on" not in out
+    code, out, _ = run(str(root / "kehutanan_tiga_pihak.pkm"), "--data", str(data), "--select", "PKM150",
+                       "--lang", "id")
+    assert "hint: tetapkan awal jangka waktu 2026-12-15 atau sesudahnya (`from: 2026-12-15`)" in out
