@@ -201,11 +201,18 @@ class _Resolver:
                 spans[decl.key.name] = decl.key.span
         return numbers
 
+    def _at(self, span: s.Span, needle: str) -> s.Span:
+        """The span of ``needle`` where it is first written within ``span`` (an ad-hoc text's placeholder), else
+        ``span`` (a library clause's placeholder is in the library, not in this source)."""
+        raw = span.covered(self.source.text)
+        return span.at_offset(raw, raw.index(needle), len(needle)) if needle in raw else span
+
     def _reference(self, field: str, lang: str, span: s.Span) -> str:
         """``{ref.KEY}`` → "Pasal 7" / "Article 7"; ``{ref.KEY.2}`` → "Pasal 7 ayat (2)"."""
         key, _, paragraph = field.partition(".")
         number = self.article_numbers.get(key)
         if number is None:
+            span = self._at(span, "{ref." + field + "}")
             if ("ref", key) not in self._reported:
                 self._reported.add(("ref", key))
                 self.sink.error("PKM028", f"no article has the key `{key}` that `{{ref.{field}}}` names", span,
@@ -213,7 +220,7 @@ class _Resolver:
                                 "\"Title\" { ... }`")
             return "{ref." + field + "}"
         if paragraph:
-            self.references.append((key, int(paragraph), span))
+            self.references.append((key, int(paragraph), self._at(span, "{ref." + field + "}")))
             shown = f"{LABELS['article'][lang]} {number} {LABELS['paragraph'][lang]} ({int(paragraph)})"
         else:
             shown = f"{LABELS['article'][lang]} {number}"
@@ -254,10 +261,7 @@ class _Resolver:
         """``{annex.KEY}`` → "Lampiran II" / "Annex II"."""
         number = self.annex_numbers.get(key)
         if number is None:
-            raw = span.covered(self.source.text)
-            needle = "{annex." + key + "}"
-            if needle in raw:  # an ad-hoc text: point at the placeholder itself
-                span = span.at_offset(raw, raw.index(needle), len(needle))
+            span = self._at(span, "{annex." + key + "}")
             if ("annex", key) not in self._reported:
                 self._reported.add(("annex", key))
                 self.sink.error("PKM028", f"no annex has the key `{key}` that `{{annex.{key}}}` names", span,
@@ -816,19 +820,25 @@ class _Resolver:
                             "write the text in every language of the agreement")
             return None
         known = [*self.inputs, *BUILTINS, *self.parties]
+        spans = {lang_text.lang: lang_text.span for lang_text in item.body.texts}
+        reported: set[tuple[str, str | None]] = set()
         for lang, text in texts.items():
             for ph in b.placeholders(text):
-                if ph.name in self.failed_inputs:
-                    continue  # its value was already reported
+                if ph.name in self.failed_inputs or (ph.name, ph.field) in reported:
+                    continue  # its value was already reported, or this placeholder in the other language
                 fields = (PARTY_FIELDS if ph.name in self.parties else BUILTINS.get(ph.name)
                           or (self.inputs[ph.name][0].fields() if ph.name in self.inputs else None))
+                at = self._at(spans.get(lang) or item.span,
+                              "{" + ph.name + ("." + ph.field if ph.field else "") + "}")
                 if ph.name not in known:
+                    reported.add((ph.name, ph.field))
                     self.sink.error("PKM028", f"the text uses `{{{ph.name}}}`, which is not an input or a party of "
-                                    "the agreement", item.span, suggest(ph.name, known))
+                                    "the agreement", at, suggest(ph.name, known))
                 elif ph.name in ("ref", "annex"):
                     continue  # checked when the text is filled, against the articles' and annexes' keys
                 elif ph.field and ph.field not in (fields or ()):
-                    self.sink.error("PKM028", f"`{ph.name}` has no field `{ph.field}`", item.span,
+                    reported.add((ph.name, ph.field))
+                    self.sink.error("PKM028", f"`{ph.name}` has no field `{ph.field}`", at,
                                     suggest(ph.field, fields or ()))
         if self.sink.has_errors:
             return None

@@ -197,3 +197,31 @@ def test_a_term_that_starts_before_signing_is_hinted_in_the_words_of_its_own_val
     code, out, _ = run(str(root / "kehutanan_tiga_pihak.pkm"), "--data", str(data), "--select", "PKM150",
                        "--lang", "id")
     assert "hint: tetapkan awal jangka waktu 2026-12-15 atau sesudahnya (`from: 2026-12-15`)" in out
+
+
+@pytest.mark.parametrize("placeholder, message", [
+    ("{ref.sanksii}", "no article has the key `sanksii` that `{ref.sanksii}` names"),
+    ("{annex.lampiran}", "no annex has the key `lampiran` that `{annex.lampiran}` names"),
+    ("{yayasn}", "the text uses `{yayasn}`, which is not an input or a party of the agreement"),
+    ("{yayasan.nama}", "`yayasan` has no field `nama`"),
+    ("{ref.khusus.9}", "`{ref.khusus.9}` names paragraph (9) of Pasal 25, which has 2 numbered paragraphs"),
+])
+def test_a_wrong_placeholder_in_adhoc_text_is_reported_where_it_is_written(tmp_path, placeholder, message):
+    """In an ad-hoc text, an unknown `{annex.KEY}` was reported at the placeholder, but an unknown `{ref.KEY}`, an
+    unknown name or field at the `text {` line that opens the block, however far above it stood."""
+    example = Path(__file__).parents[2] / "examples" / "kemitraan_kesehatan.pkm"
+    source = tmp_path / "adhoc.pkm"
+    lines = example.read_text(encoding="utf-8").splitlines()
+    added = ['article khusus "Ketentuan Khusus" / "Special Provisions" {', "  text {", '    id: """',
+             "      (1) PARA PIHAK sepakat menanam kopi.", f"      (2) Lihat {placeholder} untuk rinciannya.",
+             '      """', '    en: """', "      (1) The PARTIES agree to plant coffee.",
+             f"      (2) See {placeholder} for the details.", '      """', "  }", "}"]
+    source.write_text("\n".join(lines + added) + "\n", encoding="utf-8")
+    code, out, _ = run(str(source), "--ignore", "PKM110")
+    assert code == 1
+    line = len(lines) + 5
+    column = added[4].index(placeholder) + 1
+    assert out.startswith(f"{source}:{line}:{column}: PKM028 {message}\n"), out
+    assert f"{line} | {added[4]}\n" in out
+    assert "^" * len(placeholder) in out
+    assert out.count("PKM028") == 1
