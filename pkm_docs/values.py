@@ -143,6 +143,27 @@ class ValueProblem(Exception):
         self.span = span  # where within the value written, when narrower than the value (a table's cell)
 
 
+class CellFormProblem(ValueProblem):
+    """A CSV cell holds a value in the form of another file (a JSON or YAML mapping, a lone date), not in the form
+    of a cell: told as it is, since no reading of it as a data file's value would say how a cell writes it."""
+
+
+def _cell_mapping(text: str) -> dict[str, Any] | None:
+    """A cell that holds a JSON or YAML flow mapping of a few plain values (``{"kph": 2}``, ``{kph: 2}``), read to
+    show it in a cell's form; None for anything else (a nested or aliased value is not written out)."""
+    import yaml
+
+    try:
+        mapping = yaml.safe_load(text)
+    except (yaml.YAMLError, RecursionError):
+        return None
+    plain = (str, int, float, datetime.date)
+    if not isinstance(mapping, dict) or len(mapping) > 50 \
+            or not all(isinstance(k, plain) and isinstance(v, plain) for k, v in mapping.items()):
+        return None
+    return mapping
+
+
 class RefusedInput(ValueProblem):
     """A value names an input whose own value was refused, and reported, where it was given (a data file's line):
     the value that names it is left unset, not reported again as naming no input."""
@@ -856,6 +877,11 @@ class AllocationType(ValueType):
 
     def from_cell(self, text):
         """``kph: 2; kth: 2; "Kas Desa": 1`` (items separated by ``;``, each ``recipient: amount``)."""
+        if text.strip().startswith(("{", "[")):
+            mapping = _cell_mapping(text.strip())
+            example = "; ".join(f"{key}: {amount}" for key, amount in mapping.items()) if mapping else "kph: 2; kth: 2"
+            raise CellFormProblem("an allocation in a CSV cell is `recipient: amount` items separated by `;`, not "
+                                  "JSON or YAML", f"write `{example}`")
         out: dict[str, Any] = {}
         for part in split_cell(text):
             key, colon, amount = part.rpartition(":")
@@ -960,7 +986,15 @@ class PeriodType(ValueType):
         if dots:
             return {"from": first.strip(), "until": last.strip()}
         first, plus, months = text.strip().partition("+")
-        return {"from": first.strip(), "months": _whole_number_cell(months)} if plus else text.strip()
+        if plus:
+            return {"from": first.strip(), "months": _whole_number_cell(months)}
+        given = _cell_mapping(text.strip()) or {}
+        if "from" in given and ("until" in given or "months" in given):
+            example = f"{given['from']}..{given['until']}" if "until" in given else f"{given['from']}+{given['months']}"
+        else:
+            example = "2027-02-01..2030-01-31"
+        raise CellFormProblem("a period in a CSV cell is `FIRST..LAST` or `FIRST+MONTHS` (its first and last day, or "
+                              "its first day and its length in months)", f"write `{example}`")
 
     def order(self, value):
         return value.months

@@ -367,9 +367,9 @@ def test_a_remainder_that_cannot_be_derived_is_an_error_at_its_line(tmp_path, ol
     assert message in out
 
 
-def test_a_csv_batch_reads_allocations_and_periods_from_cells(tmp_path):
-    """The three-party template from a spreadsheet: each type reads its own cell (``kph: 2; kth: 2``,
-    ``2027-02-01..2030-01-31``), and the record builds as its YAML twin does."""
+def _csv_of_sample(tmp_path: Path, **cells: str) -> Path:
+    """The three-party template's sample data as a one-row CSV, each value in its cell form (``cells`` replace
+    some)."""
     import csv
     import json
 
@@ -391,11 +391,19 @@ def test_a_csv_batch_reads_allocations_and_periods_from_cells(tmp_path):
             row[f"{key}.id"], row[f"{key}.en"] = value["id"], value["en"]
         else:
             row[key] = str(value)
+    row.update(cells)
     data = tmp_path / "mitra.csv"
     with data.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(row))
         writer.writeheader()
         writer.writerow(row)
+    return data
+
+
+def test_a_csv_batch_reads_allocations_and_periods_from_cells(tmp_path):
+    """The three-party template from a spreadsheet: each type reads its own cell (``kph: 2; kth: 2``,
+    ``2027-02-01..2030-01-31``), and the record builds as its YAML twin does."""
+    data = _csv_of_sample(tmp_path)
     code, _, err = run("batch", str(TEMPLATE), str(data), "-o", str(tmp_path / "out"), "--format", "docx",
                        "--jobs", "1")
     assert code == 0, err
@@ -412,3 +420,25 @@ def test_the_loaded_library_holds_no_syntax_node():
     nodes = {type(v).__name__ for v in _reachable(load_library(), set())
              if type(v).__module__ == syntax.__name__ and not isinstance(v, syntax.Span)}
     assert nodes == set()
+
+
+@pytest.mark.parametrize("column, cell, message", [
+    ("kontribusi", '{"kph": "Rp600.000.000", "yayasan": "Rp400.000.000"}',
+     "`kontribusi`: an allocation in a CSV cell is `recipient: amount` items separated by `;`, not JSON or YAML"),
+    ("jangka_waktu", '{"from": "2027-02-01", "until": "2030-01-31"}',
+     "`jangka_waktu`: a period in a CSV cell is `FIRST..LAST` or `FIRST+MONTHS`"),
+    ("jangka_waktu", "2027-02-01", "`jangka_waktu`: a period in a CSV cell is `FIRST..LAST` or `FIRST+MONTHS`"),
+])
+def test_a_csv_cell_in_the_form_of_another_file_is_told_the_form_of_a_cell(tmp_path, column, cell, message):
+    """An allocation or a period typed in a CSV cell as a data file writes it (JSON or YAML braces, or a lone
+    date) was met by "unknown party `{"kph": "Rp600.000.000", "yayasan`" or by the .pkm's `{ from: ...,
+    until: ... }` as the example: the message says how a cell writes it, with an example."""
+    data = _csv_of_sample(tmp_path, **{column: cell})
+    code, out, err = run("batch", str(TEMPLATE), str(data), "-o", str(tmp_path / "out"), "--format", "docx",
+                         "--jobs", "1")
+    assert code == 1
+    said = out + err
+    assert message in said, said
+    assert ("hint: write `kph: Rp600.000.000; yayasan: Rp400.000.000`" if column == "kontribusi"
+            else "hint: write `2027-02-01..2030-01-31`") in said
+    assert "unknown party" not in said and "{ from:" not in said
