@@ -256,6 +256,8 @@ def _csv_columns(header: list[_Cell], filled: set[int], decls: dict[str, s.Param
                                            "has a column per language", cell.span, f"name the column `{base}`"))
                 continue
             halves.setdefault(base, {})[lang] = index
+            if title == name_field:  # one language's column of a text names the files
+                plain[title] = index
         elif title in decls or title == name_field:
             plain[title] = index
         else:
