@@ -143,6 +143,18 @@ class ValueProblem(Exception):
         self.span = span  # where within the value written, when narrower than the value (a table's cell)
 
 
+def shown(raw: Any) -> str:
+    """A value read from a data file as its reader wrote it, for a message: a YAML date, yes/no or empty value
+    as such (not ``datetime.date(2027, 2, 1)``, ``True``, ``None``), anything else as Python quotes it."""
+    if isinstance(raw, bool):
+        return f"{'yes' if raw else 'no'} (a yes/no to YAML)"
+    if raw is None:
+        return "nothing (an empty value)"
+    if isinstance(raw, datetime.date):
+        return f"the date {raw.isoformat()}"
+    return repr(raw)
+
+
 class CellFormProblem(ValueProblem):
     """A CSV cell holds a value in the form of another file (a JSON or YAML mapping, a lone date), not in the form
     of a cell: told as it is, since no reading of it as a data file's value would say how a cell writes it."""
@@ -328,9 +340,9 @@ class ValueType:
         except (ValueError, InvalidOperation) as exc:
             if isinstance(exc, ValueProblem):
                 raise
-            raise ValueProblem(f"expected {self.for_message()}, got {raw!r}") from None
+            raise ValueProblem(f"expected {self.for_message()}, got {shown(raw)}") from None
         if result is _NOT_READ:
-            raise ValueProblem(f"expected {self.for_message()}, got {raw!r}")
+            raise ValueProblem(f"expected {self.for_message()}, got {shown(raw)}")
         return result
 
     takes_mapping = False
@@ -388,7 +400,9 @@ class TextType(ValueType):
                                    '{id: "Desa A, Kecamatan B", en: "..."}' if extra else None)
             return Text({"id": safe_text(raw["id"]), "en": safe_text(raw["en"])})
         if isinstance(raw, bool) or raw is None:
-            raise ValueProblem(f"expected {self.for_message()}, got {raw!r}")
+            raise ValueProblem(f"expected {self.for_message()}, got {shown(raw)}",
+                               'a text that YAML would read otherwise is written in quotes: "yes", "no"'
+                               if isinstance(raw, bool) else None)
         return Text.same(safe_text(str(raw)))
 
     def from_cell(self, text):

@@ -225,3 +225,24 @@ def test_a_wrong_placeholder_in_adhoc_text_is_reported_where_it_is_written(tmp_p
     assert f"{line} | {added[4]}\n" in out
     assert "^" * len(placeholder) in out
     assert out.count("PKM028") == 1
+
+
+@pytest.mark.parametrize("old, new, said", [
+    ("jangka_waktu: {from: 2027-02-01, until: 2030-01-31}", "jangka_waktu: 2027-02-01",
+     "`jangka_waktu`: expected period, e.g. { from: 2027-02-01, until: 2030-01-31 }, got the date 2027-02-01"),
+    ('skala_peta: "1:25.000"', "skala_peta: yes", "`skala_peta`: expected text, e.g. \"text\" or \"Indonesian\" / "
+     "\"English\", got yes (a yes/no to YAML)"),
+    ('skala_peta: "1:25.000"', "skala_peta:", "got nothing (an empty value)"),
+])
+def test_a_data_file_value_of_the_wrong_kind_is_shown_as_written_not_as_python(tmp_path, old, new, said):
+    """A YAML date, yes/no or empty value given where another type is expected was shown as Python writes it:
+    "got datetime.date(2027, 2, 1)", "got True", "got None"."""
+    root = Path(__file__).parents[2] / "templates"
+    data = tmp_path / "mitra.yaml"
+    text = (root / "kehutanan_tiga_pihak.sample.yaml").read_text(encoding="utf-8")
+    assert old in text
+    data.write_text(text.replace(old, new), encoding="utf-8")
+    code, out, _ = run(str(root / "kehutanan_tiga_pihak.pkm"), "--data", str(data))
+    assert code == 1
+    assert said in out, out
+    assert "datetime" not in out and "True" not in out and "None" not in out
