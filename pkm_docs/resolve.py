@@ -109,6 +109,10 @@ class _Resolver:
         self._reported: set[tuple] = set()
         self.failed_inputs: set[str] = set()
         self.party_keys = frozenset(d.key for d in source.declarations if isinstance(d, s.PartyDef))
+        self.party_spans: dict[str, s.Span] = {}  # where each party key is first declared
+        for d in source.declarations:
+            if isinstance(d, s.PartyDef):
+                self.party_spans.setdefault(d.key, d.key_span)
         self.aliases: dict[str, Text] = {key: Text.same(key) for key in self.party_keys}
         self.article_numbers: dict[str, int] = {}
         self.annex_numbers: dict[str, int] = {}
@@ -432,7 +436,8 @@ class _Resolver:
     def _parties(self, decls: list[s.PartyDef]) -> None:
         for decl in decls:
             if decl.key in self.parties:
-                self.sink.error("PKM020", f"party `{decl.key}` is declared twice", decl.key_span)
+                self.sink.error("PKM020", f"party `{decl.key}` is declared twice", decl.key_span,
+                                f"the first is on line {self.party_spans[decl.key].line}")
                 continue
             fields = self._fields(decl.fields, _PARTY_FIELDS, f"party `{decl.key}`")
             misspelt = {suggest(f.name, _PARTY_FIELDS) for f in decl.fields if f.name not in _PARTY_FIELDS}
@@ -476,10 +481,19 @@ class _Resolver:
 
     def _witnesses(self, decls: list[s.WitnessDef]) -> tuple[Witness, ...]:
         out: dict[str, Witness] = {}
+        first: dict[str, s.Span] = {}
         for decl in decls:
-            if decl.key in out or decl.key in self.party_keys:
-                self.sink.error("PKM020", f"`{decl.key}` is declared twice", decl.key_span)
+            if decl.key in self.party_keys:
+                self.sink.error("PKM020", f"witness `{decl.key}` has the key of the party `{decl.key}`: each party "
+                                "and witness signs in a field named by its key", decl.key_span,
+                                f"give the witness a key of its own, e.g. `saksi_{decl.key}` (the party is on line "
+                                f"{self.party_spans[decl.key].line})")
                 continue
+            if decl.key in out:
+                self.sink.error("PKM020", f"witness `{decl.key}` is declared twice", decl.key_span,
+                                f"the first is on line {first[decl.key].line}")
+                continue
+            first[decl.key] = decl.key_span
             fields = self._fields(decl.fields, ("name", "position"), f"witness `{decl.key}`")
             if "name" not in fields:
                 self.sink.error("PKM037", f"witness `{decl.key}` has no `name`", decl.key_span,

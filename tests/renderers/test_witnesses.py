@@ -133,3 +133,28 @@ def test_signature_block_taller_than_a_page_keeps_every_signer_on_the_page(tmp_p
     for i, (name, page, (x0, y0, x1, y1)) in enumerate(fields):
         for other, other_page, (u0, v0, u1, v1) in fields[i + 1:]:
             assert page != other_page or x1 <= u0 or u1 <= x0 or y1 <= v0 or v1 <= y0, (name, other)
+
+
+@pytest.mark.parametrize("old, new, message, hint", [
+    ("witness saksi_yayasan {", "witness yayasan {",
+     "PKM020 witness `yayasan` has the key of the party `yayasan`: each party and witness signs in a field named "
+     "by its key", "hint: give the witness a key of its own, e.g. `saksi_yayasan` (the party is on line {party})"),
+    ("witness saksi_yayasan {", "witness saksi_dinas {", "PKM020 witness `saksi_dinas` is declared twice",
+     "hint: the first is on line {first}"),
+])
+def test_a_witness_key_taken_by_a_party_or_witness_says_which(tmp_path, old, new, message, hint) -> None:
+    """A witness with a party's key was reported as "`yayasan` is declared twice", though the user declared one
+    witness `yayasan`; neither that nor a witness declared twice said where the first one is."""
+    from pkm_docs.cli import main
+
+    text = Path(EXAMPLE).read_text(encoding="utf-8")
+    rows = text.splitlines()
+    hint = hint.format(party=rows.index("party yayasan {") + 1, first=rows.index("witness saksi_dinas {") + 1)
+    source = tmp_path / "dup.pkm"
+    source.write_text(text.replace(old, new), encoding="utf-8")
+    out = io.StringIO()
+    assert main(["check", str(source)], stdout=out, stderr=io.StringIO()) == 1
+    lines = out.getvalue().splitlines()
+    line = rows.index(old) + 1  # the line that was changed
+    assert lines[0] == f"{source}:{line}:9: {message}", lines
+    assert lines[3] == f"  {hint}", lines
