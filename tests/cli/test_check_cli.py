@@ -246,3 +246,23 @@ def test_a_data_file_value_of_the_wrong_kind_is_shown_as_written_not_as_python(t
     assert code == 1
     assert said in out, out
     assert "datetime" not in out and "True" not in out and "None" not in out
+
+
+@pytest.mark.parametrize("old, new, opener, closer", [
+    ('kontribusi: {kph: "Rp600.000.000", yayasan: "Rp400.000.000"}',
+     'kontribusi: {kph: "Rp600.000.000", yayasan: "Rp400.000.000"', "{", "}"),
+    ("kursi_komite: {kph: 2, kth: 2, yayasan: 2}", "kursi_komite: [{kph: 2, kth: 2, yayasan: 2}", "[", "]"),
+])
+def test_an_unclosed_brace_in_a_data_file_is_hinted_at_the_line_that_opens_it(tmp_path, old, new, opener, closer):
+    """A `{` or `[` left open in a YAML data file is noticed at the next line, where YAML stops: the error was
+    "expected ',' or '}', but got '<scalar>'" there, with the hint that data files are YAML or JSON."""
+    root = Path(__file__).parents[2] / "templates"
+    text = (root / "kehutanan_tiga_pihak.sample.yaml").read_text(encoding="utf-8")
+    assert old in text
+    data = tmp_path / "mitra.yaml"
+    data.write_text(text.replace(old, new), encoding="utf-8")
+    line = next(i for i, row in enumerate(text.splitlines(), 1) if row == old)
+    code, out, _ = run(str(root / "kehutanan_tiga_pihak.pkm"), "--data", str(data))
+    assert code == 1
+    column = new.index(opener) + 1
+    assert f"hint: the `{opener}` on line {line}, column {column} may be missing its closing `{closer}`" in out, out
