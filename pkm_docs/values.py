@@ -127,10 +127,14 @@ class Period:
 
 
 def add_months(day: datetime.date, months: int) -> datetime.date:
-    """``day`` plus ``months`` calendar months (31 January + 1 month = 28 or 29 February)."""
+    """The day a term of ``months`` calendar months that starts on ``day`` has run: the same date ``months`` on,
+    or, when that month lacks it, the first day of the month after (a term is over the day before: one month
+    from 31 January runs to the last day of February, three years from 29 February 2028 to 28 February 2031)."""
     index = day.month - 1 + months
     year, month = day.year + index // 12, index % 12 + 1
-    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+    if day.day > calendar.monthrange(year, month)[1]:
+        return datetime.date(year + month // 12, month % 12 + 1, 1)
+    return datetime.date(year, month, day.day)
 
 
 class ValueProblem(Exception):

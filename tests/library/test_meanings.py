@@ -442,3 +442,27 @@ def test_a_csv_cell_in_the_form_of_another_file_is_told_the_form_of_a_cell(tmp_p
     assert ("hint: write `kph: Rp600.000.000; yayasan: Rp400.000.000`" if column == "kontribusi"
             else "hint: write `2027-02-01..2030-01-31`") in said
     assert "unknown party" not in said and "{ from:" not in said
+
+
+@pytest.mark.parametrize("term, says", [
+    ("{from: 2028-02-29, years: 3}", "jangka waktu 3 (tiga) tahun, terhitung sejak tanggal 29 Februari 2028 sampai "
+     "dengan tanggal 28 Februari 2031"),
+    ("{from: 2028-02-29, until: 2031-02-28}", "jangka waktu 3 (tiga) tahun, terhitung sejak tanggal 29 Februari "
+     "2028 sampai dengan tanggal 28 Februari 2031"),
+    ("{from: 2027-03-31, months: 30}", "jangka waktu 30 (tiga puluh) bulan, terhitung sejak tanggal 31 Maret 2027 "
+     "sampai dengan tanggal 30 September 2029"),
+    ("{from: 2027-08-31, until: 2028-02-29}", "jangka waktu 6 (enam) bulan, terhitung sejak tanggal 31 Agustus 2027 "
+     "sampai dengan tanggal 29 Februari 2028"),
+    ("{from: 2027-02-01, until: 2030-01-31}", "jangka waktu 3 (tiga) tahun, terhitung sejak tanggal 1 Februari 2027 "
+     "sampai dengan tanggal 31 Januari 2030"),
+])
+def test_a_term_of_months_from_a_day_its_last_month_lacks_ends_on_that_month_s_last_day(tmp_path, term, says):
+    """Three years from 29 February 2028 ran to 27 February 2031 (a day short), and 29 February 2028 to
+    28 February 2031 or 31 August 2027 to 29 February 2028 were counted in days: a term of months that starts on
+    a day the month it ends in lacks (the 29th, 30th or 31st) ends on the last day of that month, and those dates
+    are that many months."""
+    data = _with(tmp_path, "jangka_waktu: {from: 2027-02-01, until: 2030-01-31}", f"jangka_waktu: {term}")
+    code, _, err = run("build", str(TEMPLATE), "--data", str(data), "-o", str(tmp_path / "out"), "--format", "docx")
+    assert code == 0, err
+    text = " ".join(docx_text((tmp_path / "out" / "kehutanan_tiga_pihak.docx").read_bytes()).split())
+    assert says in text
