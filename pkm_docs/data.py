@@ -274,8 +274,18 @@ def construct(loader: DataLoader, node: yaml.Node) -> Any:
     return loader.construct_object(node, deep=True)
 
 
+#: the files that hold many records, one agreement each: `pkm batch` reads them, `--data` does not
+BATCH_SUFFIXES = (".csv", ".jsonl")
+
+
 def parse_data(text: str, path: str) -> dict[str, DataValue]:
     hint = "data files are YAML (`name: value`) or JSON"
+    suffix = Path(path).suffix.lower()
+    if suffix in BATCH_SUFFIXES:
+        raise SourceError([Diagnostic("PKM030", ERROR, f"a {suffix[1:].upper()} file holds batch data, one record per "
+                                      "agreement; a data file (`--data`) is one YAML or JSON file of `name: value`",
+                                      Span(path, 1, 1, 1, 2), "build one agreement per record with `pkm batch "
+                                      f"TEMPLATE.pkm {Path(path).name} -o DIR`")])
     loader = None
     try:
         loader, node = yaml_root(text)

@@ -266,3 +266,17 @@ def test_an_unclosed_brace_in_a_data_file_is_hinted_at_the_line_that_opens_it(tm
     assert code == 1
     column = new.index(opener) + 1
     assert f"hint: the `{opener}` on line {line}, column {column} may be missing its closing `{closer}`" in out, out
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".jsonl"])
+def test_batch_data_given_as_the_data_file_is_told_to_go_to_pkm_batch(tmp_path, suffix):
+    """`pkm check T.pkm --data mitra.csv` read the CSV as YAML: "mapping values are not allowed here" at some
+    column of row 2, with the hint that data files are YAML or JSON."""
+    root = Path(__file__).parents[2] / "templates"
+    data = tmp_path / f"mitra{suffix}"
+    data.write_text("nomor,tanggal_tanda_tangan\n\"522/1\",2026-12-15\n" if suffix == ".csv"
+                    else '{"nomor": "522/1", "tanggal_tanda_tangan": "2026-12-15"}\n', encoding="utf-8")
+    code, out, _ = run(str(root / "kehutanan_tiga_pihak.pkm"), "--data", str(data))
+    assert code == 1
+    assert f"{data}:1:1: PKM030 a {suffix[1:].upper()} file holds batch data" in out, out
+    assert f"hint: build one agreement per record with `pkm batch TEMPLATE.pkm {data.name} -o DIR`" in out
