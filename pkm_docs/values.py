@@ -772,6 +772,12 @@ class ChoiceType(ValueType):
         return value.label[lang] if value.label else value.name
 
 
+def _empty_list() -> ValueProblem:
+    """An empty list would print the sentence that introduces it ("meliputi kegiatan:") with nothing after it."""
+    return ValueProblem("a list has at least one item",
+                        "write one or more, separated by commas (an optional parameter is left out instead)")
+
+
 @dataclass(frozen=True)
 class ListType(ValueType):
     item: ValueType = TextType()
@@ -789,10 +795,14 @@ class ListType(ValueType):
 
     def read(self, value, env):
         items = value.items if isinstance(value, s.ListValue) else (value,)
+        if not items:
+            raise _empty_list()
         return tuple(self.item.from_source(item, env) for item in items)
 
     def from_data(self, raw, env):
         items = raw if isinstance(raw, list) else [raw]
+        if not items:
+            raise _empty_list()
         return tuple(self.item.from_data(item, env) for item in items)
 
     def from_cell(self, text):
@@ -1102,6 +1112,8 @@ class TableType(ValueType):
             items = value.items
         else:
             return _NOT_READ
+        if not items:
+            raise ValueProblem("a table has at least one row", f"write [{{{self._sample()}}}]")
         return Rows.of([self._row(item, env) for item in items], [item.span for item in items],
                        [self._cell_spans(item) for item in items])
 
@@ -1139,6 +1151,8 @@ class TableType(ValueType):
 
     def from_data(self, raw, env):
         rows = raw if isinstance(raw, list) else [raw]
+        if not rows:
+            raise ValueProblem("a table has at least one row", f"write [{{{self._sample()}}}]")
         out = []
         for index, row in enumerate(rows):
             if not isinstance(row, dict):

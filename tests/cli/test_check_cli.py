@@ -280,3 +280,36 @@ def test_batch_data_given_as_the_data_file_is_told_to_go_to_pkm_batch(tmp_path, 
     assert code == 1
     assert f"{data}:1:1: PKM030 a {suffix[1:].upper()} file holds batch data" in out, out
     assert f"hint: build one agreement per record with `pkm batch TEMPLATE.pkm {data.name} -o DIR`" in out
+
+
+EXAMPLE = Path(__file__).parents[2] / "examples" / "kemitraan_kesehatan.pkm"
+THREE_PARTY = Path(__file__).parents[2] / "templates" / "kehutanan_tiga_pihak"
+
+
+@pytest.mark.parametrize("where, pattern, empty, message", [
+    ("source", r"activities: .*?\n  \}", "activities: []\n  }", "`activities`: a list has at least one item"),
+    ("source", r"rows: \[.*?\n    \]", "rows: []", "`rows`: a table has at least one row"),
+    ("data", r"^kegiatan_kemitraan:\n(  - .*\n)+", "kegiatan_kemitraan: []\n",
+     "`kegiatan_kemitraan`: a list has at least one item"),
+    ("data", r"^anggota_kelompok:\n(  - .*\n)+", "anggota_kelompok: []\n",
+     "`anggota_kelompok`: a table has at least one row"),
+])
+def test_an_empty_list_or_table_is_an_error_not_a_sentence_that_ends_in_a_colon(tmp_path, where, pattern, empty,
+                                                                                 message):
+    """`activities: []` built "(3) Ruang lingkup Perjanjian ini meliputi kegiatan:" followed by nothing, and
+    `rows: []` an annex that says the work plan "is as follows:" above an empty table."""
+    import re
+
+    original = EXAMPLE if where == "source" else THREE_PARTY.with_suffix(".sample.yaml")
+    text, count = re.subn(pattern, empty, original.read_text(encoding="utf-8"), count=1,
+                          flags=re.S if where == "source" else re.M)
+    assert count == 1
+    broken = tmp_path / ("kosong.pkm" if where == "source" else "kosong.yaml")
+    broken.write_text(text, encoding="utf-8")
+    if where == "source":
+        code, out, _ = run(str(broken))
+    else:
+        code, out, _ = run(str(THREE_PARTY.with_suffix(".pkm")), "--data", str(broken))
+    assert code == 1
+    line = next(i for i, row in enumerate(text.splitlines(), 1) if "[]" in row)
+    assert f"{broken}:{line}:" in out and message in out, out
