@@ -219,9 +219,10 @@ class _Resolver:
             span = self._at(span, "{ref." + field + "}")
             if ("ref", key) not in self._reported:
                 self._reported.add(("ref", key))
-                self.sink.error("PKM028", f"no article has the key `{key}` that `{{ref.{field}}}` names", span,
-                                suggest(key, self.article_numbers) or "give the article a key: `article KEY \"Judul\" / "
-                                "\"Title\" { ... }`")
+                hint = (f"`{key}` is the key of an annex: write `{{annex.{key}}}`" if key in self.annex_numbers
+                        else suggest(key, self.article_numbers) or "give the article a key: `article KEY \"Judul\" "
+                        "/ \"Title\" { ... }`")
+                self.sink.error("PKM028", f"no article has the key `{key}` that `{{ref.{field}}}` names", span, hint)
             return "{ref." + field + "}"
         if paragraph:
             self.references.append((key, int(paragraph), self._at(span, "{ref." + field + "}")))
@@ -268,9 +269,10 @@ class _Resolver:
             span = self._at(span, "{annex." + key + "}")
             if ("annex", key) not in self._reported:
                 self._reported.add(("annex", key))
-                self.sink.error("PKM028", f"no annex has the key `{key}` that `{{annex.{key}}}` names", span,
-                                suggest(key, self.annex_numbers) or "add the annex: `annex KEY \"Judul\" / \"Title\" "
-                                "{ use annex.work_plan@^1 { ... } }`")
+                hint = (f"`{key}` is the key of an article: write `{{ref.{key}}}`" if key in self.article_numbers
+                        else suggest(key, self.annex_numbers) or "add the annex: `annex KEY \"Judul\" / \"Title\" "
+                        "{ use annex.work_plan@^1 { ... } }`")
+                self.sink.error("PKM028", f"no annex has the key `{key}` that `{{annex.{key}}}` names", span, hint)
             return "{annex." + key + "}"
         return f"{LABELS['annex'][lang]} {roman(number)}"
 

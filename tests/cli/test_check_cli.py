@@ -313,3 +313,21 @@ def test_an_empty_list_or_table_is_an_error_not_a_sentence_that_ends_in_a_colon(
     assert code == 1
     line = next(i for i, row in enumerate(text.splitlines(), 1) if "[]" in row)
     assert f"{broken}:{line}:" in out and message in out, out
+
+
+@pytest.mark.parametrize("placeholder, hint", [
+    ("{ref.rencana_kerja}", "hint: `rencana_kerja` is the key of an annex: write `{annex.rencana_kerja}`"),
+    ("{annex.khusus}", "hint: `khusus` is the key of an article: write `{ref.khusus}`"),
+])
+def test_a_reference_to_an_annex_as_an_article_or_back_says_which_to_write(tmp_path, placeholder, hint):
+    """`{ref.rencana_kerja}`, with rencana_kerja an annex, was hinted "give the article a key"; `{annex.khusus}`,
+    with khusus an article, "add the annex"."""
+    source = tmp_path / "ref.pkm"
+    source.write_text(EXAMPLE.read_text(encoding="utf-8") + f'''
+article khusus "Ketentuan Khusus" / "Special Provisions" {{
+  text {{ id: """(1) Lihat {placeholder}.""" en: """(1) See {placeholder}.""" }}
+}}
+''', encoding="utf-8")
+    code, out, _ = run(str(source), "--ignore", "PKM110")
+    assert code == 1
+    assert "PKM028" in out and hint in out, out
