@@ -19,7 +19,7 @@ from .data import (AliasError, DataLoader, DataValue, Expansion, compose_item, c
                    yaml_diagnostic, yaml_root)
 from .errors import Diagnostic, ERROR, SourceError, UsageError, suggest
 from .reading import read_text
-from .values import ValueProblem, compile_type
+from .values import CellFormProblem, ValueProblem, compile_type
 
 #: Batch data files larger than this are refused before reading.
 MAX_BATCH_BYTES = 50_000_000
@@ -256,6 +256,8 @@ def _csv_columns(header: list[_Cell], filled: set[int], decls: dict[str, s.Param
                                            "has a column per language", cell.span, f"name the column `{base}`"))
                 continue
             halves.setdefault(base, {})[lang] = index
+            if title == name_field:  # one language's column of a text names the files
+                plain[title] = index
         elif title in decls or title == name_field:
             plain[title] = index
         else:
@@ -311,7 +313,11 @@ def _csv_record(cells: list[_Cell], raw: str, row: int, columns: list[_Column], 
             continue  # the name field only
         if column.en_index is None:
             if first is not None:
-                values[column.name] = DataValue(_cell_value(first.value, column.decl.type), first.span)
+                try:
+                    values[column.name] = DataValue(_cell_value(first.value, column.decl.type), first.span)
+                except CellFormProblem as problem:
+                    problems.append(Diagnostic("PKM015", ERROR, f"`{column.name}`: {problem.message}", first.span,
+                                               problem.hint))
             continue
         if first is None and english is None:
             continue
@@ -343,6 +349,8 @@ def _cell_value(text: str, type_expr: s.TypeExpr) -> Any:
     """A cell as a YAML data file would hold it for an input of ``type_expr``: the input's type reads it."""
     try:
         return compile_type(type_expr).from_cell(text)
+    except CellFormProblem:
+        raise  # a value in another file's form: told how a cell writes it
     except ValueProblem:
         return text  # the input's type refuses it by name when the record is resolved
 

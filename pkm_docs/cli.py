@@ -164,8 +164,9 @@ def _build(args: argparse.Namespace, stdout: TextIO, stderr: TextIO, sources: di
     compiled = compile_agreement(args.source, library=library, data=args.data)
     sources.update(compiled.sources)
     unvetted = compiled.agreement.manifest.adhoc
+    from .model import place_label
     if args.vetted_only and unvetted:
-        where = ", ".join(_place(entry.where) for entry in unvetted)
+        where = ", ".join(place_label(entry.where) for entry in unvetted)
         print(f"pkm: error: --vetted-only, but the agreement holds {len(unvetted)} ad-hoc text"
               f"{'s' if len(unvetted) != 1 else ''} ({where}); nothing was written", file=stderr)
         return 1
@@ -193,20 +194,15 @@ def _build(args: argparse.Namespace, stdout: TextIO, stderr: TextIO, sources: di
     return 0
 
 
-def _place(where: str) -> str:
-    if where.startswith("annex_"):
-        return f"Lampiran {where.removeprefix('annex_')}"
-    return f"Pasal {where}" if where.isdigit() else {"preamble": "pembukaan", "closing": "penutup"}.get(where, where)
-
-
 def _unvetted_summary(agreement) -> str:
     """``42 of 3,120 words are not from the library (ad-hoc text): Pasal 4 (30), Pasal 9 (12)``."""
+    from .model import place_label
     from .resolve import word_count
     lang = agreement.languages[0]
     total = sum(word_count(use, lang) for _, use in agreement.uses())
     by_place: dict[str, int] = {}
     for entry in agreement.manifest.adhoc:
-        by_place[_place(entry.where)] = by_place.get(_place(entry.where), 0) + entry.words
+        by_place[place_label(entry.where)] = by_place.get(place_label(entry.where), 0) + entry.words
     words = sum(by_place.values())
     listed = ", ".join(f"{place} ({count:,})" for place, count in by_place.items())
     return f"{words:,} of {total:,} words are not from the library (ad-hoc text): {listed}"

@@ -252,8 +252,17 @@ def yaml_diagnostic(exc: yaml.YAMLError | RecursionError, text: str, path: str, 
             hint = "write the values out instead of repeating them with aliases"
         elif isinstance(exc, DepthError):
             hint = "nest the values less deeply"
+        elif exc.context in _FLOW_CONTEXTS and exc.context_mark is not None and exc.problem_mark is not None \
+                and exc.context_mark.line < exc.problem_mark.line:  # noticed on a later line than the opener
+            opener, closer = _FLOW_CONTEXTS[exc.context]
+            hint = (f"the `{opener}` on line {exc.context_mark.line + 1}, column {exc.context_mark.column + 1} may be "
+                    f"missing its closing `{closer}`")
         return Diagnostic("PKM030", ERROR, _bounded(message), Span(path, line, column, line, column + 1), hint)
     return Diagnostic("PKM030", ERROR, _bounded(str(exc)), Span(path, 1, 1, 1, 2), hint)
+
+
+#: the contexts in which PyYAML reports a `{ ... }` or `[ ... ]` that is not closed, with its brackets
+_FLOW_CONTEXTS = {"while parsing a flow mapping": ("{", "}"), "while parsing a flow sequence": ("[", "]")}
 
 
 def _bounded(message: str, limit: int = 200) -> str:
@@ -265,8 +274,18 @@ def construct(loader: DataLoader, node: yaml.Node) -> Any:
     return loader.construct_object(node, deep=True)
 
 
+#: the files that hold many records, one agreement each: `pkm batch` reads them, `--data` does not
+BATCH_SUFFIXES = (".csv", ".jsonl")
+
+
 def parse_data(text: str, path: str) -> dict[str, DataValue]:
     hint = "data files are YAML (`name: value`) or JSON"
+    suffix = Path(path).suffix.lower()
+    if suffix in BATCH_SUFFIXES:
+        raise SourceError([Diagnostic("PKM030", ERROR, f"a {suffix[1:].upper()} file holds batch data, one record per "
+                                      "agreement; a data file (`--data`) is one YAML or JSON file of `name: value`",
+                                      Span(path, 1, 1, 1, 2), "build one agreement per record with `pkm batch "
+                                      f"TEMPLATE.pkm {Path(path).name} -o DIR`")])
     loader = None
     try:
         loader, node = yaml_root(text)

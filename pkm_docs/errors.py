@@ -115,10 +115,21 @@ def format_diagnostic(diag: Diagnostic, sources: dict[str, str] | None = None) -
                 width = max(1, min(width, len(line) - span.column + 1))
                 gutter = f"{span.line:>5} | "
                 lines.append(gutter + line)
-                lines.append(" " * (len(gutter) - 2) + "| " + " " * (span.column - 1) + "^" * width)
+                before, under = line[:span.column - 1], line[span.column - 1:span.column - 1 + width]
+                lines.append(" " * (len(gutter) - 2) + "| " + " " * _columns(before) + "^" * max(1, _columns(under)))
     if diag.hint:
         lines.append(f"  hint: {diag.hint}")
     return "\n".join(lines)
+
+
+def _columns(text: str) -> int:
+    """How many columns a terminal gives ``text``: a combining mark none, a wide (CJK) character two."""
+    if text.isascii():
+        return len(text)
+    import unicodedata
+
+    return sum(0 if unicodedata.combining(c) or unicodedata.category(c) in ("Mn", "Me", "Cf")
+               else 2 if unicodedata.east_asian_width(c) in ("W", "F") else 1 for c in text)
 
 
 #: The lines of the last sources quoted, by the identity of their text (the text is kept, so its id is not reused).

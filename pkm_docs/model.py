@@ -269,6 +269,14 @@ class ManifestEntry:
         return data
 
 
+def place_label(where: str) -> str:
+    """Where an ad-hoc text stands, as the manifest records it (``23``, ``annex_II``, ``preamble``), as a reader
+    names it: "Pasal 23", "Lampiran II", "pembukaan"."""
+    if where.startswith("annex_"):
+        return f"Lampiran {where.removeprefix('annex_')}"
+    return f"Pasal {where}" if where.isdigit() else {"preamble": "pembukaan", "closing": "penutup"}.get(where, where)
+
+
 @dataclass(frozen=True)
 class AdhocEntry:
     """An ad-hoc text that went into the agreement: where it stands, the section it fills, the hash of its

@@ -446,6 +446,9 @@ def _syntax_diagnostic(exc: UnexpectedInput, text: str, path: str) -> Diagnostic
                           f'("..."){translation}; or remove `{stray}`')
     if hint is None and token.type in ("NAME", "STRING", "LONG_STRING") and "COLON" in exc.expected:
         hint = "a `:` may be missing after the field name on this or the previous line"
+    if hint is None and token.type == "WHEN":  # `use ID { ... } when c`: the condition written after the values
+        hint = ("a condition comes before the values it governs: `use ID@^1 when CONDITION { ... }`, "
+                "`text when CONDITION { ... }`")
     return Diagnostic("PKM001", ERROR, f"unexpected `{token}`; expected {expected_text}", span, hint)
 
 

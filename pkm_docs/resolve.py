@@ -109,6 +109,10 @@ class _Resolver:
         self._reported: set[tuple] = set()
         self.failed_inputs: set[str] = set()
         self.party_keys = frozenset(d.key for d in source.declarations if isinstance(d, s.PartyDef))
+        self.party_spans: dict[str, s.Span] = {}  # where each party key is first declared
+        for d in source.declarations:
+            if isinstance(d, s.PartyDef):
+                self.party_spans.setdefault(d.key, d.key_span)
         self.aliases: dict[str, Text] = {key: Text.same(key) for key in self.party_keys}
         self.article_numbers: dict[str, int] = {}
         self.annex_numbers: dict[str, int] = {}
@@ -201,19 +205,27 @@ class _Resolver:
                 spans[decl.key.name] = decl.key.span
         return numbers
 
+    def _at(self, span: s.Span, needle: str) -> s.Span:
+        """The span of ``needle`` where it is first written within ``span`` (an ad-hoc text's placeholder), else
+        ``span`` (a library clause's placeholder is in the library, not in this source)."""
+        raw = span.covered(self.source.text)
+        return span.at_offset(raw, raw.index(needle), len(needle)) if needle in raw else span
+
     def _reference(self, field: str, lang: str, span: s.Span) -> str:
         """``{ref.KEY}`` → "Pasal 7" / "Article 7"; ``{ref.KEY.2}`` → "Pasal 7 ayat (2)"."""
         key, _, paragraph = field.partition(".")
         number = self.article_numbers.get(key)
         if number is None:
+            span = self._at(span, "{ref." + field + "}")
             if ("ref", key) not in self._reported:
                 self._reported.add(("ref", key))
-                self.sink.error("PKM028", f"no article has the key `{key}` that `{{ref.{field}}}` names", span,
-                                suggest(key, self.article_numbers) or "give the article a key: `article KEY \"Judul\" / "
-                                "\"Title\" { ... }`")
+                hint = (f"`{key}` is the key of an annex: write `{{annex.{key}}}`" if key in self.annex_numbers
+                        else suggest(key, self.article_numbers) or "give the article a key: `article KEY \"Judul\" "
+                        "/ \"Title\" { ... }`")
+                self.sink.error("PKM028", f"no article has the key `{key}` that `{{ref.{field}}}` names", span, hint)
             return "{ref." + field + "}"
         if paragraph:
-            self.references.append((key, int(paragraph), span))
+            self.references.append((key, int(paragraph), self._at(span, "{ref." + field + "}")))
             shown = f"{LABELS['article'][lang]} {number} {LABELS['paragraph'][lang]} ({int(paragraph)})"
         else:
             shown = f"{LABELS['article'][lang]} {number}"
@@ -254,15 +266,13 @@ class _Resolver:
         """``{annex.KEY}`` → "Lampiran II" / "Annex II"."""
         number = self.annex_numbers.get(key)
         if number is None:
-            raw = span.covered(self.source.text)
-            needle = "{annex." + key + "}"
-            if needle in raw:  # an ad-hoc text: point at the placeholder itself
-                span = span.at_offset(raw, raw.index(needle), len(needle))
+            span = self._at(span, "{annex." + key + "}")
             if ("annex", key) not in self._reported:
                 self._reported.add(("annex", key))
-                self.sink.error("PKM028", f"no annex has the key `{key}` that `{{annex.{key}}}` names", span,
-                                suggest(key, self.annex_numbers) or "add the annex: `annex KEY \"Judul\" / \"Title\" "
-                                "{ use annex.work_plan@^1 { ... } }`")
+                hint = (f"`{key}` is the key of an article: write `{{ref.{key}}}`" if key in self.article_numbers
+                        else suggest(key, self.annex_numbers) or "add the annex: `annex KEY \"Judul\" / \"Title\" "
+                        "{ use annex.work_plan@^1 { ... } }`")
+                self.sink.error("PKM028", f"no annex has the key `{key}` that `{{annex.{key}}}` names", span, hint)
             return "{annex." + key + "}"
         return f"{LABELS['annex'][lang]} {roman(number)}"
 
@@ -428,7 +438,8 @@ class _Resolver:
     def _parties(self, decls: list[s.PartyDef]) -> None:
         for decl in decls:
             if decl.key in self.parties:
-                self.sink.error("PKM020", f"party `{decl.key}` is declared twice", decl.key_span)
+                self.sink.error("PKM020", f"party `{decl.key}` is declared twice", decl.key_span,
+                                f"the first is on line {self.party_spans[decl.key].line}")
                 continue
             fields = self._fields(decl.fields, _PARTY_FIELDS, f"party `{decl.key}`")
             misspelt = {suggest(f.name, _PARTY_FIELDS) for f in decl.fields if f.name not in _PARTY_FIELDS}
@@ -472,10 +483,19 @@ class _Resolver:
 
     def _witnesses(self, decls: list[s.WitnessDef]) -> tuple[Witness, ...]:
         out: dict[str, Witness] = {}
+        first: dict[str, s.Span] = {}
         for decl in decls:
-            if decl.key in out or decl.key in self.party_keys:
-                self.sink.error("PKM020", f"`{decl.key}` is declared twice", decl.key_span)
+            if decl.key in self.party_keys:
+                self.sink.error("PKM020", f"witness `{decl.key}` has the key of the party `{decl.key}`: each party "
+                                "and witness signs in a field named by its key", decl.key_span,
+                                f"give the witness a key of its own, e.g. `saksi_{decl.key}` (the party is on line "
+                                f"{self.party_spans[decl.key].line})")
                 continue
+            if decl.key in out:
+                self.sink.error("PKM020", f"witness `{decl.key}` is declared twice", decl.key_span,
+                                f"the first is on line {first[decl.key].line}")
+                continue
+            first[decl.key] = decl.key_span
             fields = self._fields(decl.fields, ("name", "position"), f"witness `{decl.key}`")
             if "name" not in fields:
                 self.sink.error("PKM037", f"witness `{decl.key}` has no `name`", decl.key_span,
@@ -816,19 +836,25 @@ class _Resolver:
                             "write the text in every language of the agreement")
             return None
         known = [*self.inputs, *BUILTINS, *self.parties]
+        spans = {lang_text.lang: lang_text.span for lang_text in item.body.texts}
+        reported: set[tuple[str, str | None]] = set()
         for lang, text in texts.items():
             for ph in b.placeholders(text):
-                if ph.name in self.failed_inputs:
-                    continue  # its value was already reported
+                if ph.name in self.failed_inputs or (ph.name, ph.field) in reported:
+                    continue  # its value was already reported, or this placeholder in the other language
                 fields = (PARTY_FIELDS if ph.name in self.parties else BUILTINS.get(ph.name)
                           or (self.inputs[ph.name][0].fields() if ph.name in self.inputs else None))
+                at = self._at(spans.get(lang) or item.span,
+                              "{" + ph.name + ("." + ph.field if ph.field else "") + "}")
                 if ph.name not in known:
+                    reported.add((ph.name, ph.field))
                     self.sink.error("PKM028", f"the text uses `{{{ph.name}}}`, which is not an input or a party of "
-                                    "the agreement", item.span, suggest(ph.name, known))
+                                    "the agreement", at, suggest(ph.name, known))
                 elif ph.name in ("ref", "annex"):
                     continue  # checked when the text is filled, against the articles' and annexes' keys
                 elif ph.field and ph.field not in (fields or ()):
-                    self.sink.error("PKM028", f"`{ph.name}` has no field `{ph.field}`", item.span,
+                    reported.add((ph.name, ph.field))
+                    self.sink.error("PKM028", f"`{ph.name}` has no field `{ph.field}`", at,
                                     suggest(ph.field, fields or ()))
         if self.sink.has_errors:
             return None

@@ -60,6 +60,9 @@ def new_command(args: argparse.Namespace, out: TextIO) -> int:
         raise UsageError("give a template and a file name", "e.g. `pkm new kesehatan perjanjian.pkm`")
     template = find_template(args.template)
     target: Path = args.file
+    if target.is_dir():  # not `FOLDER.pkm` beside it
+        example = target / f"{template.name}.pkm"
+        raise UsageError(f"{target} is a folder; give the file to write in it, e.g. {example}")
     if target.suffix != ".pkm":
         target = target.with_suffix(".pkm")
     data_target = target.with_suffix(".yaml")

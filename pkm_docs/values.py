@@ -127,10 +127,14 @@ class Period:
 
 
 def add_months(day: datetime.date, months: int) -> datetime.date:
-    """``day`` plus ``months`` calendar months (31 January + 1 month = 28 or 29 February)."""
+    """The day a term of ``months`` calendar months that starts on ``day`` has run: the same date ``months`` on,
+    or, when that month lacks it, the first day of the month after (a term is over the day before: one month
+    from 31 January runs to the last day of February, three years from 29 February 2028 to 28 February 2031)."""
     index = day.month - 1 + months
     year, month = day.year + index // 12, index % 12 + 1
-    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+    if day.day > calendar.monthrange(year, month)[1]:
+        return datetime.date(year + month // 12, month % 12 + 1, 1)
+    return datetime.date(year, month, day.day)
 
 
 class ValueProblem(Exception):
@@ -141,6 +145,39 @@ class ValueProblem(Exception):
         self.message = message
         self.hint = hint
         self.span = span  # where within the value written, when narrower than the value (a table's cell)
+
+
+def shown(raw: Any) -> str:
+    """A value read from a data file as its reader wrote it, for a message: a YAML date, yes/no or empty value
+    as such (not ``datetime.date(2027, 2, 1)``, ``True``, ``None``), anything else as Python quotes it."""
+    if isinstance(raw, bool):
+        return f"{'yes' if raw else 'no'} (a yes/no to YAML)"
+    if raw is None:
+        return "nothing (an empty value)"
+    if isinstance(raw, datetime.date):
+        return f"the date {raw.isoformat()}"
+    return repr(raw)
+
+
+class CellFormProblem(ValueProblem):
+    """A CSV cell holds a value in the form of another file (a JSON or YAML mapping, a lone date), not in the form
+    of a cell: told as it is, since no reading of it as a data file's value would say how a cell writes it."""
+
+
+def _cell_mapping(text: str) -> dict[str, Any] | None:
+    """A cell that holds a JSON or YAML flow mapping of a few plain values (``{"kph": 2}``, ``{kph: 2}``), read to
+    show it in a cell's form; None for anything else (a nested or aliased value is not written out)."""
+    import yaml
+
+    try:
+        mapping = yaml.safe_load(text)
+    except (yaml.YAMLError, RecursionError):
+        return None
+    plain = (str, int, float, datetime.date)
+    if not isinstance(mapping, dict) or len(mapping) > 50 \
+            or not all(isinstance(k, plain) and isinstance(v, plain) for k, v in mapping.items()):
+        return None
+    return mapping
 
 
 class RefusedInput(ValueProblem):
@@ -307,9 +344,9 @@ class ValueType:
         except (ValueError, InvalidOperation) as exc:
             if isinstance(exc, ValueProblem):
                 raise
-            raise ValueProblem(f"expected {self.for_message()}, got {raw!r}") from None
+            raise ValueProblem(f"expected {self.for_message()}, got {shown(raw)}") from None
         if result is _NOT_READ:
-            raise ValueProblem(f"expected {self.for_message()}, got {raw!r}")
+            raise ValueProblem(f"expected {self.for_message()}, got {shown(raw)}")
         return result
 
     takes_mapping = False
@@ -367,7 +404,9 @@ class TextType(ValueType):
                                    '{id: "Desa A, Kecamatan B", en: "..."}' if extra else None)
             return Text({"id": safe_text(raw["id"]), "en": safe_text(raw["en"])})
         if isinstance(raw, bool) or raw is None:
-            raise ValueProblem(f"expected {self.for_message()}, got {raw!r}")
+            raise ValueProblem(f"expected {self.for_message()}, got {shown(raw)}",
+                               'a text that YAML would read otherwise is written in quotes: "yes", "no"'
+                               if isinstance(raw, bool) else None)
         return Text.same(safe_text(str(raw)))
 
     def from_cell(self, text):
@@ -733,6 +772,12 @@ class ChoiceType(ValueType):
         return value.label[lang] if value.label else value.name
 
 
+def _empty_list() -> ValueProblem:
+    """An empty list would print the sentence that introduces it ("meliputi kegiatan:") with nothing after it."""
+    return ValueProblem("a list has at least one item",
+                        "write one or more, separated by commas (an optional parameter is left out instead)")
+
+
 @dataclass(frozen=True)
 class ListType(ValueType):
     item: ValueType = TextType()
@@ -750,10 +795,14 @@ class ListType(ValueType):
 
     def read(self, value, env):
         items = value.items if isinstance(value, s.ListValue) else (value,)
+        if not items:
+            raise _empty_list()
         return tuple(self.item.from_source(item, env) for item in items)
 
     def from_data(self, raw, env):
         items = raw if isinstance(raw, list) else [raw]
+        if not items:
+            raise _empty_list()
         return tuple(self.item.from_data(item, env) for item in items)
 
     def from_cell(self, text):
@@ -856,6 +905,11 @@ class AllocationType(ValueType):
 
     def from_cell(self, text):
         """``kph: 2; kth: 2; "Kas Desa": 1`` (items separated by ``;``, each ``recipient: amount``)."""
+        if text.strip().startswith(("{", "[")):
+            mapping = _cell_mapping(text.strip())
+            example = "; ".join(f"{key}: {amount}" for key, amount in mapping.items()) if mapping else "kph: 2; kth: 2"
+            raise CellFormProblem("an allocation in a CSV cell is `recipient: amount` items separated by `;`, not "
+                                  "JSON or YAML", f"write `{example}`")
         out: dict[str, Any] = {}
         for part in split_cell(text):
             key, colon, amount = part.rpartition(":")
@@ -960,7 +1014,15 @@ class PeriodType(ValueType):
         if dots:
             return {"from": first.strip(), "until": last.strip()}
         first, plus, months = text.strip().partition("+")
-        return {"from": first.strip(), "months": _whole_number_cell(months)} if plus else text.strip()
+        if plus:
+            return {"from": first.strip(), "months": _whole_number_cell(months)}
+        given = _cell_mapping(text.strip()) or {}
+        if "from" in given and ("until" in given or "months" in given):
+            example = f"{given['from']}..{given['until']}" if "until" in given else f"{given['from']}+{given['months']}"
+        else:
+            example = "2027-02-01..2030-01-31"
+        raise CellFormProblem("a period in a CSV cell is `FIRST..LAST` or `FIRST+MONTHS` (its first and last day, or "
+                              "its first day and its length in months)", f"write `{example}`")
 
     def order(self, value):
         return value.months
@@ -1050,6 +1112,8 @@ class TableType(ValueType):
             items = value.items
         else:
             return _NOT_READ
+        if not items:
+            raise ValueProblem("a table has at least one row", f"write [{{{self._sample()}}}]")
         return Rows.of([self._row(item, env) for item in items], [item.span for item in items],
                        [self._cell_spans(item) for item in items])
 
@@ -1087,6 +1151,8 @@ class TableType(ValueType):
 
     def from_data(self, raw, env):
         rows = raw if isinstance(raw, list) else [raw]
+        if not rows:
+            raise ValueProblem("a table has at least one row", f"write [{{{self._sample()}}}]")
         out = []
         for index, row in enumerate(rows):
             if not isinstance(row, dict):

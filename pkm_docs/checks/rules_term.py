@@ -32,6 +32,8 @@ class Term:
     duration: DurationValue | None
     span: Span | None
     clause_id: str
+    #: the name of the date that starts the term (``starts_on``); None for a period, whose start is ``from:``
+    start_name: str | None = None
 
     @property
     def months(self) -> int | None:
@@ -51,11 +53,13 @@ def terms(ctx: Context) -> Iterator[tuple[Article, ClauseUse, Term]]:
             yield article, use, Term(period.value.starts_on, period.value.ends_on, None,
                                      period.span or use_span(ctx.agreement, article, use), use.clause_id)
             continue
-        start = next((v.value for v in use.with_meaning("term_start")), None)
+        start_value = next(iter(use.with_meaning("term_start")), None)
+        start = start_value.value if start_value is not None else None
         end = next((v.value for v in use.with_meaning("term_end")), None)
         length = next((v.value for v in use.with_meaning("term_length")), None)
         if start or end or length:
-            yield article, use, Term(start, end, length, use_span(ctx.agreement, article, use), use.clause_id)
+            yield article, use, Term(start, end, length, use_span(ctx.agreement, article, use), use.clause_id,
+                                     start_value.name if start_value is not None else None)
 
 
 def _date(value: datetime.date, lang: str) -> str:
@@ -81,9 +85,16 @@ def starts_before_signing(ctx: Context) -> Iterator[Finding]:
             yield finding(f"`{use.clause_id}` mulai berlaku {_date(term.starts_on, 'id')}, sebelum perjanjian "
                           f"ditandatangani ({_signing(ctx.agreement, 'id')})",
                           f"`{use.clause_id}` starts on {_date(term.starts_on, 'en')}, before the agreement is "
-                          f"signed ({_signing(ctx.agreement, 'en')})", term.span,
-                          (f"tulis `starts_on: {signed.isoformat()}` atau sesudahnya",
-                           f"write `starts_on: {signed.isoformat()}` or later"))
+                          f"signed ({_signing(ctx.agreement, 'en')})", term.span, _start_hint(term, signed))
+
+
+def _start_hint(term: Term, signed: datetime.date) -> tuple[str, str]:
+    """How to move the start to the signing date, in the words of the value that gives it."""
+    day = signed.isoformat()
+    if term.start_name is None:
+        return (f"tetapkan awal jangka waktu {day} atau sesudahnya (`from: {day}`)",
+                f"start the term on {day} or later (`from: {day}`)")
+    return f"tulis `{term.start_name}: {day}` atau sesudahnya", f"write `{term.start_name}: {day}` or later"
 
 
 @rule("PKM151", "ends-before-start", ERROR,

@@ -116,8 +116,11 @@ def check_manifest(report: Report, manifest: dict[str, Any] | None, library_dir:
                        clause=ref)
         else:
             report.add("clauses", OK, f"{ref} unchanged (a model text, approved by no one)", clause=ref)
+    from ..model import place_label
+
     for entry in manifest.get("adhoc", []) or []:
-        report.add("clauses", NOTE, f"ad-hoc text in {entry.get('where')} ({entry.get('words')} words): "
+        where = place_label(str(entry.get("where")))
+        report.add("clauses", NOTE, f"ad-hoc text in {where} ({entry.get('words')} words): "
                                     "not from the library, vetted by no one")
 
 

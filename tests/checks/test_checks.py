@@ -398,8 +398,12 @@ def test_terms_are_found_longest_first():
 
 
 def test_months_are_added_by_the_calendar():
-    assert add_months(datetime.date(2027, 1, 31), 1) == datetime.date(2027, 2, 28)
     assert add_months(datetime.date(2027, 1, 1), 24) == datetime.date(2029, 1, 1)
+    # a month that lacks the day: the term has run on the first of the month after (it ends on the last day)
+    assert add_months(datetime.date(2027, 1, 31), 1) == datetime.date(2027, 3, 1)
+    assert add_months(datetime.date(2028, 2, 29), 12) == datetime.date(2029, 3, 1)
+    assert add_months(datetime.date(2027, 12, 31), 2) == datetime.date(2028, 3, 1)
+    assert add_months(datetime.date(2027, 11, 30), 1) == datetime.date(2027, 12, 30)
 
 
 def test_every_rule_explains_itself_in_both_languages():

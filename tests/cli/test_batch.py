@@ -174,6 +174,18 @@ def test_name_field_names_the_files(tmp_path):
     assert sorted(p.name for p in tmp_path.glob("*.docx")) == ["Yayasan-Kasih-Ibu.docx", "Yayasan-Tunas.docx"]
 
 
+@pytest.mark.parametrize("field, name", [("tujuan.en", "maternal-health-services.docx"),
+                                         ("tujuan.id", "pelayanan-kesehatan-ibu.docx")])
+def test_name_field_may_be_one_language_column_of_a_text(tmp_path, field, name):
+    """`--name-field tujuan.en`, a column of the header, was refused as "no column `tujuan.en` to name the files
+    after", with the hint "did you mean `tujuan.en`?": a column per language names the files after its cells."""
+    code, _, stderr = run(TEMPLATE, FIXTURES / "mitra.csv", "-o", tmp_path, "--format", "docx", "--name-field", field,
+                          "--jobs", "1")
+    assert "to name the files after" not in stderr, stderr
+    assert code == 1  # the fixture's broken row fails; the others build
+    assert name in {p.name for p in tmp_path.glob("*.docx")}
+
+
 def test_the_manifest_names_the_record_and_hashes_its_own_text(tmp_path):
     library = load_library(LIBRARY)
     source = parse_file(TEMPLATE)

@@ -179,3 +179,155 @@ def test_add_check_parser_registers_the_subcommand():
     out = io.StringIO()
     assert args.handler(args, out, io.StringIO()) == 1
     assert [d["code"] for d in json.loads(out.getvalue())] == ["PKM120", "PKM130"]
+
+
+def test_a_term_that_starts_before_signing_is_hinted_in_the_words_of_its_own_value(tmp_path):
+    """A `period` input (`jangka_waktu: {from: ..., until: ...}`) that starts before the signing date: the hint
+    said "write `starts_on: 2026-12-15` or later", the name of another clause's parameter, which this data file
+    has not got. It says how to write the start of a period."""
+    root = Path(__file__).parents[2] / "templates"
+    data = tmp_path / "mitra.yaml"
+    data.write_text((root / "kehutanan_tiga_pihak.sample.yaml").read_text(encoding="utf-8").replace(
+        "jangka_waktu: {from: 2027-02-01,", "jangka_waktu: {from: 2026-12-01,"), encoding="utf-8")
+    code, out, _ = run(str(root / "kehutanan_tiga_pihak.pkm"), "--data", str(data), "--select", "PKM150")
+    assert code == 1
+    assert "PKM150 `term.period` starts on 1 December 2026, before the agreement is signed (15 December 2026)" in out
+    assert "hint: start the term on 2026-12-15 or later (`from: 2026-12-15`)" in out
+    assert "starts_on" not in out
+    code, out, _ = run(str(root / "kehutanan_tiga_pihak.pkm"), "--data", str(data), "--select", "PKM150",
+                       "--lang", "id")
+    assert "hint: tetapkan awal jangka waktu 2026-12-15 atau sesudahnya (`from: 2026-12-15`)" in out
+
+
+@pytest.mark.parametrize("placeholder, message", [
+    ("{ref.sanksii}", "no article has the key `sanksii` that `{ref.sanksii}` names"),
+    ("{annex.lampiran}", "no annex has the key `lampiran` that `{annex.lampiran}` names"),
+    ("{yayasn}", "the text uses `{yayasn}`, which is not an input or a party of the agreement"),
+    ("{yayasan.nama}", "`yayasan` has no field `nama`"),
+    ("{ref.khusus.9}", "`{ref.khusus.9}` names paragraph (9) of Pasal 25, which has 2 numbered paragraphs"),
+])
+def test_a_wrong_placeholder_in_adhoc_text_is_reported_where_it_is_written(tmp_path, placeholder, message):
+    """In an ad-hoc text, an unknown `{annex.KEY}` was reported at the placeholder, but an unknown `{ref.KEY}`, an
+    unknown name or field at the `text {` line that opens the block, however far above it stood."""
+    example = Path(__file__).parents[2] / "examples" / "kemitraan_kesehatan.pkm"
+    source = tmp_path / "adhoc.pkm"
+    lines = example.read_text(encoding="utf-8").splitlines()
+    added = ['article khusus "Ketentuan Khusus" / "Special Provisions" {', "  text {", '    id: """',
+             "      (1) PARA PIHAK sepakat menanam kopi.", f"      (2) Lihat {placeholder} untuk rinciannya.",
+             '      """', '    en: """', "      (1) The PARTIES agree to plant coffee.",
+             f"      (2) See {placeholder} for the details.", '      """', "  }", "}"]
+    source.write_text("\n".join(lines + added) + "\n", encoding="utf-8")
+    code, out, _ = run(str(source), "--ignore", "PKM110")
+    assert code == 1
+    line = len(lines) + 5
+    column = added[4].index(placeholder) + 1
+    assert out.startswith(f"{source}:{line}:{column}: PKM028 {message}\n"), out
+    assert f"{line} | {added[4]}\n" in out
+    assert "^" * len(placeholder) in out
+    assert out.count("PKM028") == 1
+
+
+@pytest.mark.parametrize("old, new, said", [
+    ("jangka_waktu: {from: 2027-02-01, until: 2030-01-31}", "jangka_waktu: 2027-02-01",
+     "`jangka_waktu`: expected period, e.g. { from: 2027-02-01, until: 2030-01-31 }, got the date 2027-02-01"),
+    ('skala_peta: "1:25.000"', "skala_peta: yes", "`skala_peta`: expected text, e.g. \"text\" or \"Indonesian\" / "
+     "\"English\", got yes (a yes/no to YAML)"),
+    ('skala_peta: "1:25.000"', "skala_peta:", "got nothing (an empty value)"),
+])
+def test_a_data_file_value_of_the_wrong_kind_is_shown_as_written_not_as_python(tmp_path, old, new, said):
+    """A YAML date, yes/no or empty value given where another type is expected was shown as Python writes it:
+    "got datetime.date(2027, 2, 1)", "got True", "got None"."""
+    root = Path(__file__).parents[2] / "templates"
+    data = tmp_path / "mitra.yaml"
+    text = (root / "kehutanan_tiga_pihak.sample.yaml").read_text(encoding="utf-8")
+    assert old in text
+    data.write_text(text.replace(old, new), encoding="utf-8")
+    code, out, _ = run(str(root / "kehutanan_tiga_pihak.pkm"), "--data", str(data))
+    assert code == 1
+    assert said in out, out
+    assert "datetime" not in out and "True" not in out and "None" not in out
+
+
+@pytest.mark.parametrize("old, new, opener, closer", [
+    ('kontribusi: {kph: "Rp600.000.000", yayasan: "Rp400.000.000"}',
+     'kontribusi: {kph: "Rp600.000.000", yayasan: "Rp400.000.000"', "{", "}"),
+    ("kursi_komite: {kph: 2, kth: 2, yayasan: 2}", "kursi_komite: [{kph: 2, kth: 2, yayasan: 2}", "[", "]"),
+])
+def test_an_unclosed_brace_in_a_data_file_is_hinted_at_the_line_that_opens_it(tmp_path, old, new, opener, closer):
+    """A `{` or `[` left open in a YAML data file is noticed at the next line, where YAML stops: the error was
+    "expected ',' or '}', but got '<scalar>'" there, with the hint that data files are YAML or JSON."""
+    root = Path(__file__).parents[2] / "templates"
+    text = (root / "kehutanan_tiga_pihak.sample.yaml").read_text(encoding="utf-8")
+    assert old in text
+    data = tmp_path / "mitra.yaml"
+    data.write_text(text.replace(old, new), encoding="utf-8")
+    line = next(i for i, row in enumerate(text.splitlines(), 1) if row == old)
+    code, out, _ = run(str(root / "kehutanan_tiga_pihak.pkm"), "--data", str(data))
+    assert code == 1
+    column = new.index(opener) + 1
+    assert f"hint: the `{opener}` on line {line}, column {column} may be missing its closing `{closer}`" in out, out
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".jsonl"])
+def test_batch_data_given_as_the_data_file_is_told_to_go_to_pkm_batch(tmp_path, suffix):
+    """`pkm check T.pkm --data mitra.csv` read the CSV as YAML: "mapping values are not allowed here" at some
+    column of row 2, with the hint that data files are YAML or JSON."""
+    root = Path(__file__).parents[2] / "templates"
+    data = tmp_path / f"mitra{suffix}"
+    data.write_text("nomor,tanggal_tanda_tangan\n\"522/1\",2026-12-15\n" if suffix == ".csv"
+                    else '{"nomor": "522/1", "tanggal_tanda_tangan": "2026-12-15"}\n', encoding="utf-8")
+    code, out, _ = run(str(root / "kehutanan_tiga_pihak.pkm"), "--data", str(data))
+    assert code == 1
+    assert f"{data}:1:1: PKM030 a {suffix[1:].upper()} file holds batch data" in out, out
+    assert f"hint: build one agreement per record with `pkm batch TEMPLATE.pkm {data.name} -o DIR`" in out
+
+
+EXAMPLE = Path(__file__).parents[2] / "examples" / "kemitraan_kesehatan.pkm"
+THREE_PARTY = Path(__file__).parents[2] / "templates" / "kehutanan_tiga_pihak"
+
+
+@pytest.mark.parametrize("where, pattern, empty, message", [
+    ("source", r"activities: .*?\n  \}", "activities: []\n  }", "`activities`: a list has at least one item"),
+    ("source", r"rows: \[.*?\n    \]", "rows: []", "`rows`: a table has at least one row"),
+    ("data", r"^kegiatan_kemitraan:\n(  - .*\n)+", "kegiatan_kemitraan: []\n",
+     "`kegiatan_kemitraan`: a list has at least one item"),
+    ("data", r"^anggota_kelompok:\n(  - .*\n)+", "anggota_kelompok: []\n",
+     "`anggota_kelompok`: a table has at least one row"),
+])
+def test_an_empty_list_or_table_is_an_error_not_a_sentence_that_ends_in_a_colon(tmp_path, where, pattern, empty,
+                                                                                 message):
+    """`activities: []` built "(3) Ruang lingkup Perjanjian ini meliputi kegiatan:" followed by nothing, and
+    `rows: []` an annex that says the work plan "is as follows:" above an empty table."""
+    import re
+
+    original = EXAMPLE if where == "source" else THREE_PARTY.with_suffix(".sample.yaml")
+    text, count = re.subn(pattern, empty, original.read_text(encoding="utf-8"), count=1,
+                          flags=re.S if where == "source" else re.M)
+    assert count == 1
+    broken = tmp_path / ("kosong.pkm" if where == "source" else "kosong.yaml")
+    broken.write_text(text, encoding="utf-8")
+    if where == "source":
+        code, out, _ = run(str(broken))
+    else:
+        code, out, _ = run(str(THREE_PARTY.with_suffix(".pkm")), "--data", str(broken))
+    assert code == 1
+    line = next(i for i, row in enumerate(text.splitlines(), 1) if "[]" in row)
+    assert f"{broken}:{line}:" in out and message in out, out
+
+
+@pytest.mark.parametrize("placeholder, hint", [
+    ("{ref.rencana_kerja}", "hint: `rencana_kerja` is the key of an annex: write `{annex.rencana_kerja}`"),
+    ("{annex.khusus}", "hint: `khusus` is the key of an article: write `{ref.khusus}`"),
+])
+def test_a_reference_to_an_annex_as_an_article_or_back_says_which_to_write(tmp_path, placeholder, hint):
+    """`{ref.rencana_kerja}`, with rencana_kerja an annex, was hinted "give the article a key"; `{annex.khusus}`,
+    with khusus an article, "add the annex"."""
+    source = tmp_path / "ref.pkm"
+    source.write_text(EXAMPLE.read_text(encoding="utf-8") + f'''
+article khusus "Ketentuan Khusus" / "Special Provisions" {{
+  text {{ id: """(1) Lihat {placeholder}.""" en: """(1) See {placeholder}.""" }}
+}}
+''', encoding="utf-8")
+    code, out, _ = run(str(source), "--ignore", "PKM110")
+    assert code == 1
+    assert "PKM028" in out and hint in out, out

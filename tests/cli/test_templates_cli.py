@@ -109,6 +109,17 @@ def test_new_refuses_to_overwrite_and_suggests_template_names(tmp_path):
     assert code == 2 and "did you mean `kesehatan`?" in err
 
 
+def test_new_into_a_folder_is_refused_and_writes_nothing_beside_it(tmp_path):
+    """`pkm new kesehatan drafts`, with `drafts` a folder, wrote `drafts.pkm` and `drafts.yaml` beside the folder,
+    not in it, and said nothing of it."""
+    folder = tmp_path / "drafts"
+    folder.mkdir()
+    code, _, err = run("new", "kesehatan", str(folder))
+    assert code == 2
+    assert f"pkm: error: {folder} is a folder; give the file to write in it, e.g. {folder / 'kesehatan.pkm'}" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["drafts"] and not any(folder.iterdir())
+
+
 def test_library_list_shows_every_clause_with_versions_and_status():
     code, out, _ = run("library", "list")
     assert code == 0

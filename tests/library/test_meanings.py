@@ -367,9 +367,9 @@ def test_a_remainder_that_cannot_be_derived_is_an_error_at_its_line(tmp_path, ol
     assert message in out
 
 
-def test_a_csv_batch_reads_allocations_and_periods_from_cells(tmp_path):
-    """The three-party template from a spreadsheet: each type reads its own cell (``kph: 2; kth: 2``,
-    ``2027-02-01..2030-01-31``), and the record builds as its YAML twin does."""
+def _csv_of_sample(tmp_path: Path, **cells: str) -> Path:
+    """The three-party template's sample data as a one-row CSV, each value in its cell form (``cells`` replace
+    some)."""
     import csv
     import json
 
@@ -391,11 +391,19 @@ def test_a_csv_batch_reads_allocations_and_periods_from_cells(tmp_path):
             row[f"{key}.id"], row[f"{key}.en"] = value["id"], value["en"]
         else:
             row[key] = str(value)
+    row.update(cells)
     data = tmp_path / "mitra.csv"
     with data.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(row))
         writer.writeheader()
         writer.writerow(row)
+    return data
+
+
+def test_a_csv_batch_reads_allocations_and_periods_from_cells(tmp_path):
+    """The three-party template from a spreadsheet: each type reads its own cell (``kph: 2; kth: 2``,
+    ``2027-02-01..2030-01-31``), and the record builds as its YAML twin does."""
+    data = _csv_of_sample(tmp_path)
     code, _, err = run("batch", str(TEMPLATE), str(data), "-o", str(tmp_path / "out"), "--format", "docx",
                        "--jobs", "1")
     assert code == 0, err
@@ -412,3 +420,49 @@ def test_the_loaded_library_holds_no_syntax_node():
     nodes = {type(v).__name__ for v in _reachable(load_library(), set())
              if type(v).__module__ == syntax.__name__ and not isinstance(v, syntax.Span)}
     assert nodes == set()
+
+
+@pytest.mark.parametrize("column, cell, message", [
+    ("kontribusi", '{"kph": "Rp600.000.000", "yayasan": "Rp400.000.000"}',
+     "`kontribusi`: an allocation in a CSV cell is `recipient: amount` items separated by `;`, not JSON or YAML"),
+    ("jangka_waktu", '{"from": "2027-02-01", "until": "2030-01-31"}',
+     "`jangka_waktu`: a period in a CSV cell is `FIRST..LAST` or `FIRST+MONTHS`"),
+    ("jangka_waktu", "2027-02-01", "`jangka_waktu`: a period in a CSV cell is `FIRST..LAST` or `FIRST+MONTHS`"),
+])
+def test_a_csv_cell_in_the_form_of_another_file_is_told_the_form_of_a_cell(tmp_path, column, cell, message):
+    """An allocation or a period typed in a CSV cell as a data file writes it (JSON or YAML braces, or a lone
+    date) was met by "unknown party `{"kph": "Rp600.000.000", "yayasan`" or by the .pkm's `{ from: ...,
+    until: ... }` as the example: the message says how a cell writes it, with an example."""
+    data = _csv_of_sample(tmp_path, **{column: cell})
+    code, out, err = run("batch", str(TEMPLATE), str(data), "-o", str(tmp_path / "out"), "--format", "docx",
+                         "--jobs", "1")
+    assert code == 1
+    said = out + err
+    assert message in said, said
+    assert ("hint: write `kph: Rp600.000.000; yayasan: Rp400.000.000`" if column == "kontribusi"
+            else "hint: write `2027-02-01..2030-01-31`") in said
+    assert "unknown party" not in said and "{ from:" not in said
+
+
+@pytest.mark.parametrize("term, says", [
+    ("{from: 2028-02-29, years: 3}", "jangka waktu 3 (tiga) tahun, terhitung sejak tanggal 29 Februari 2028 sampai "
+     "dengan tanggal 28 Februari 2031"),
+    ("{from: 2028-02-29, until: 2031-02-28}", "jangka waktu 3 (tiga) tahun, terhitung sejak tanggal 29 Februari "
+     "2028 sampai dengan tanggal 28 Februari 2031"),
+    ("{from: 2027-03-31, months: 30}", "jangka waktu 30 (tiga puluh) bulan, terhitung sejak tanggal 31 Maret 2027 "
+     "sampai dengan tanggal 30 September 2029"),
+    ("{from: 2027-08-31, until: 2028-02-29}", "jangka waktu 6 (enam) bulan, terhitung sejak tanggal 31 Agustus 2027 "
+     "sampai dengan tanggal 29 Februari 2028"),
+    ("{from: 2027-02-01, until: 2030-01-31}", "jangka waktu 3 (tiga) tahun, terhitung sejak tanggal 1 Februari 2027 "
+     "sampai dengan tanggal 31 Januari 2030"),
+])
+def test_a_term_of_months_from_a_day_its_last_month_lacks_ends_on_that_month_s_last_day(tmp_path, term, says):
+    """Three years from 29 February 2028 ran to 27 February 2031 (a day short), and 29 February 2028 to
+    28 February 2031 or 31 August 2027 to 29 February 2028 were counted in days: a term of months that starts on
+    a day the month it ends in lacks (the 29th, 30th or 31st) ends on the last day of that month, and those dates
+    are that many months."""
+    data = _with(tmp_path, "jangka_waktu: {from: 2027-02-01, until: 2030-01-31}", f"jangka_waktu: {term}")
+    code, _, err = run("build", str(TEMPLATE), "--data", str(data), "-o", str(tmp_path / "out"), "--format", "docx")
+    assert code == 0, err
+    text = " ".join(docx_text((tmp_path / "out" / "kehutanan_tiga_pihak.docx").read_bytes()).split())
+    assert says in text

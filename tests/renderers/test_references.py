@@ -79,9 +79,9 @@ def test_a_reference_to_a_missing_article_or_paragraph_is_an_error(tmp_path, ref
     path = source(tmp_path, reference=reference)
     code, out, _ = run("check", path, "--library", LIBRARY)
     assert code == 1
-    line = next(i for i, row in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if "text {" in row
-                and "Jangka waktu diatur" in path.read_text(encoding="utf-8").splitlines()[i])
-    assert f"{path}:{line}:3: PKM028 {message}" in out
+    rows = path.read_text(encoding="utf-8").splitlines()
+    line = next(i for i, row in enumerate(rows, 1) if "Jangka waktu diatur" in row)  # at the placeholder itself
+    assert f"{path}:{line}:{rows[line - 1].index(reference) + 1}: PKM028 {message}" in out
 
 
 def test_two_articles_with_one_key_is_an_error(tmp_path):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+from pathlib import Path
 
 import pypdf
 import pytest
@@ -94,3 +95,66 @@ def test_single_language_shows_one_language() -> None:
     for text in (docx_text(render_docx(agreement)), pdf_text(render_pdf(agreement))):
         assert "Saksi-saksi" in text and "Ani Saksi" in text and "Jabatan Saksi" in text
         assert "Witness Position" not in text and "Witnesses" not in text
+
+
+def signature_fields(pdf: bytes) -> list[tuple[str, int, list[float]]]:
+    """Each signature field of a PDF: its name, its page (from 1) and its rectangle (points from the bottom left)."""
+    out = []
+    for number, page in enumerate(pypdf.PdfReader(io.BytesIO(pdf)).pages, start=1):
+        for annot in page.get("/Annots") or []:
+            annot = annot.get_object()
+            if annot.get("/FT") == "/Sig":
+                out.append((str(annot["/T"]), number, [float(x) for x in annot["/Rect"]]))
+    return out
+
+
+@pytest.mark.slow
+def test_signature_block_taller_than_a_page_keeps_every_signer_on_the_page(tmp_path) -> None:
+    """A party with a name of a dozen lines: the parties' rows and the witnesses no longer fit on one page. Every
+    signer still gets a signing space of its own inside the page's text area (above the initials boxes of the
+    footer), none over another's, instead of the witnesses' being laid out over each other and under the footer."""
+    from pkm_docs.cli import main
+
+    long_name = ("Yayasan Kasih Ibu Flobamora, yang bergerak di bidang kesehatan ibu dan anak, gizi masyarakat, "
+                 "pendidikan kesehatan reproduksi, dan pemberdayaan perempuan di seluruh wilayah Provinsi Nusa "
+                 "Tenggara Timur termasuk pulau-pulau kecil di sekitarnya, ") * 6
+    source = tmp_path / "long.pkm"
+    source.write_text(Path(EXAMPLE).read_text(encoding="utf-8").replace(
+        '"Yayasan Kasih Ibu Flobamora"', f'"{long_name.strip(", ")}"'), encoding="utf-8")
+    err = io.StringIO()
+    assert main(["build", str(source), "-o", str(tmp_path / "out"), "--format", "pdf"],
+                stdout=io.StringIO(), stderr=err) == 0, err.getvalue()
+    fields = signature_fields((tmp_path / "out" / "long.pdf").read_bytes())
+    assert sorted(name for name, _, _ in fields) == ["dinkes", "saksi_dinas", "saksi_yayasan", "yayasan"]
+    cm = 72 / 2.54
+    for name, _, (x0, y0, x1, y1) in fields:
+        assert y1 - y0 > 1.5 * cm and x1 - x0 > 3 * cm, name
+        assert y0 >= 3.2 * cm and y1 <= 841.89 - 2.8 * cm, (name, y0, y1)  # inside the margins of an A4 page
+    for i, (name, page, (x0, y0, x1, y1)) in enumerate(fields):
+        for other, other_page, (u0, v0, u1, v1) in fields[i + 1:]:
+            assert page != other_page or x1 <= u0 or u1 <= x0 or y1 <= v0 or v1 <= y0, (name, other)
+
+
+@pytest.mark.parametrize("old, new, message, hint", [
+    ("witness saksi_yayasan {", "witness yayasan {",
+     "PKM020 witness `yayasan` has the key of the party `yayasan`: each party and witness signs in a field named "
+     "by its key", "hint: give the witness a key of its own, e.g. `saksi_yayasan` (the party is on line {party})"),
+    ("witness saksi_yayasan {", "witness saksi_dinas {", "PKM020 witness `saksi_dinas` is declared twice",
+     "hint: the first is on line {first}"),
+])
+def test_a_witness_key_taken_by_a_party_or_witness_says_which(tmp_path, old, new, message, hint) -> None:
+    """A witness with a party's key was reported as "`yayasan` is declared twice", though the user declared one
+    witness `yayasan`; neither that nor a witness declared twice said where the first one is."""
+    from pkm_docs.cli import main
+
+    text = Path(EXAMPLE).read_text(encoding="utf-8")
+    rows = text.splitlines()
+    hint = hint.format(party=rows.index("party yayasan {") + 1, first=rows.index("witness saksi_dinas {") + 1)
+    source = tmp_path / "dup.pkm"
+    source.write_text(text.replace(old, new), encoding="utf-8")
+    out = io.StringIO()
+    assert main(["check", str(source)], stdout=out, stderr=io.StringIO()) == 1
+    lines = out.getvalue().splitlines()
+    line = rows.index(old) + 1  # the line that was changed
+    assert lines[0] == f"{source}:{line}:9: {message}", lines
+    assert lines[3] == f"  {hint}", lines

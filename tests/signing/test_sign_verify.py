@@ -530,3 +530,20 @@ def test_an_ec_key_is_signed_with_a_note_and_preflight_names_pdf_2(unsigned, tmp
     assert "note: the key is EC, not RSA" in out
     code, out, _ = run("verify", "--preflight", str(pdf))
     assert code == 1 and "FAIL        preflight: PDF version 2.0" in out
+
+
+def test_verify_names_the_article_of_an_adhoc_text_as_build_does(tmp_path) -> None:
+    """`pkm build` says "Pasal 23 (9)"; `pkm verify` said "ad-hoc text in 23", a bare number (and "annex_I" for
+    an annex): it names the place the same way."""
+    source = tmp_path / "adhoc.pkm"
+    source.write_text(EXAMPLE.read_text(encoding="utf-8") + '''
+article "Ketentuan Khusus" / "Special Provisions" {
+  text { id: """(1) PARA PIHAK sepakat menanam kopi.""" en: """(1) The PARTIES agree to plant coffee.""" }
+}
+''', encoding="utf-8")
+    code, out, err = run("build", str(source), "-o", str(tmp_path / "out"), "--format", "docx")
+    assert code == 0, err
+    place = out.split("(ad-hoc text): ")[1].split(" (")[0]
+    assert place.startswith("Pasal ")
+    code, out, _ = run("verify", str(tmp_path / "out" / "adhoc.docx"))
+    assert f"ad-hoc text in {place} (5 words)" in out, out

@@ -42,7 +42,8 @@ MISTAKES = [
      "a field is written `name: value`", "pkm-standar"),
     ("misspelt role", "role: organisation", "role: organization", "PKM037 unknown role `organization`",
      "did you mean `organisation`?", "organization"),
-    ("duplicate party", "party yayasan", "party dinkes", "PKM020 party `dinkes` is declared twice", None, "dinkes"),
+    ("duplicate party", "party yayasan", "party dinkes", "PKM020 party `dinkes` is declared twice",
+     "the first is on line", "dinkes"),
     ("date that does not exist", "signed_on: 2026-12-01", "signed_on: 2026-02-30",
      "PKM002 `2026-02-30` is not a date that exists", "YEAR-MONTH-DAY", "2026-02-30"),
     ("misspelt header field", "  scheme: pkm-standar", "  schema: pkm-standar",
@@ -172,3 +173,25 @@ def test_the_example_of_an_allocation_in_a_hint_adds_up(tmp_path, agreement_text
     code, err = run(tmp_path, source, fixture_library)
     assert code == 1
     assert "PKM032 no value for `bagian` (allocation of percent, e.g. { pemda: 70%, yayasan: 30% })" in err
+
+
+@pytest.mark.parametrize("written, narrower", [("Nguye\u0302\u0303n", 2), ("Zoe\u0308 Ñandu\u0301", 2),
+                                               ("銀行 Kupang", -2), ("Nguye\u0302\u0303n 銀行", 0)])
+def test_the_caret_stands_under_the_mistake_after_combining_and_wide_characters(tmp_path, written, narrower):
+    """The caret was placed by code points: after a name with combining accents (e + U+0302 + U+0303, shown as
+    one letter ễ) it stood to the right of the mistake, after Chinese or Japanese characters (two columns each
+    on a terminal) to its left. It is placed by the columns a terminal shows."""
+    from pkm_docs.cli import main
+
+    example = Path(__file__).parents[2] / "examples" / "kemitraan_kesehatan.pkm"
+    prefix = f'  use funding.hibah@^1 {{ bank: "{written}"  '
+    source = tmp_path / "wide.pkm"
+    source.write_text(example.read_text(encoding="utf-8").replace("  use funding.hibah@^1 {", prefix + 'bankk: "X"', 1),
+                      encoding="utf-8")
+    out = io.StringIO()
+    assert main(["check", str(source)], stdout=out, stderr=io.StringIO()) == 1
+    lines = out.getvalue().splitlines()
+    at = next(i for i, line in enumerate(lines) if "has no parameter `bankk`" in line)
+    assert lines[at].split(": PKM014")[0].endswith(f":{len(prefix) + 1}")  # the column counts characters
+    gutter = lines[at + 1].index("| ") + 2
+    assert lines[at + 2] == " " * (gutter - 2) + "| " + " " * (len(prefix) - narrower) + "^" * len("bankk")

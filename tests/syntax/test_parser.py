@@ -101,6 +101,11 @@ MISTAKES = [
      '`"..." / "..."`; or remove `"baru"`', '"baru"'),
     ("block not closed", ("  use opening.standard@^1\n}", "  use opening.standard@^1\n"), "article {", 1,
      "PKM001 unexpected `article`; expected `text`, `use`, `when`, `{`, `}`", None, "article"),
+    ("condition after the values",
+     ("  use roles.rights_obligations@^1\n", "  use roles.rights_obligations@^1 { } when yes\n"),
+     "when yes", 39, "PKM001 unexpected `when`; expected `text`, `use`, `}`",
+     "a condition comes before the values it governs: `use ID@^1 when CONDITION { ... }`, "
+     "`text when CONDITION { ... }`", "when"),
 ]
 
 
