@@ -5,7 +5,8 @@ text in Indonesian and English."""
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
+import json
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .. import locale
@@ -14,7 +15,7 @@ from ..check_cli import check_compiled
 from ..checks.registry import hint_in, message_in
 from ..codes import CODES
 from ..data import parse_data
-from ..errors import Diagnostic, SourceError
+from ..errors import Diagnostic, PkmError, SourceError
 from ..library import Library
 from ..pipeline import Compiled, names_only
 from ..resolve import resolve
@@ -177,6 +178,34 @@ def validate(form: Form, answers: Answers, library: Library, *, checks: bool = T
         else:
             outcome.agreement.append(message)
     return outcome
+
+
+def refused(form: Form, answers: Answers, outcome: Outcome, error: PkmError) -> None:
+    """File a renderer's refusal of a checked draft as errors of ``outcome``: a character none of the PDF's fonts
+    has at each field whose answer holds it, anything else about the agreement."""
+    characters = getattr(error, "characters", ())  # renderers.pdf.MissingGlyphError
+    for diag in error.diagnostics:
+        placed = False
+        for cluster in characters:
+            for ch in dict.fromkeys((cluster, cluster[:1])):
+                names = [f.name for f in form.fields
+                         if ch and ch in json.dumps(answers.get(f.name), ensure_ascii=False)]
+                if not names:
+                    continue
+                points = " ".join(f"U+{ord(c):04X}" for c in ch)
+                message = Message(diag.code, diag.severity,
+                                  f"Karakter {ch} ({points}) tidak dapat dicetak dalam PDF: tidak ada pada huruf "
+                                  "yang dipakai PDF, dan PDF/A tidak membolehkan karakter yang tidak tampil. Hapus "
+                                  "atau ganti karakter itu.",
+                                  f"the character {points} ({ch}) is in none of the fonts the PDF embeds, and PDF/A "
+                                  "allows no missing glyph: remove or replace it", None)
+                for name in names:
+                    outcome.by_field.setdefault(name, []).append(replace(message, fields=(name,)))
+                placed = True
+                break
+        if not placed:
+            outcome.agreement.append(Message(diag.code, diag.severity, "Dokumen tidak dapat dibuat.", diag.message,
+                                             diag.hint))
 
 
 def _set_aside(form: Form, diag: Diagnostic, kept: Answers, answers: Answers) -> bool:

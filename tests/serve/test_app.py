@@ -487,3 +487,19 @@ def test_the_grant_step_asks_for_the_account_number_in_one_field_and_reports_a_w
     wrong = post_step(client, url, grant, {"nama_bank.id": "Bank NTT", "nomor_rekening.id": "12-AB-34",
                                            "pemegang_rekening.id": "Yayasan Kasih Ibu Flobamora"})
     assert wrong.status_code == 422 and "`12-AB-34` is not an account number" in wrong.text
+
+
+@pytest.mark.slow  # has typst lay out the PDF
+def test_a_character_the_pdf_cannot_show_is_reported_at_its_field_not_as_a_server_error(client):
+    url = draft_url(start(client, "kesehatan"))
+    name = "Yayasan Pohon 🌳 Lestari"
+    review = fill_all(client, url, "kesehatan", lambda v: v.update(
+        nama_yayasan={"nama_yayasan.id": name}, pemegang_rekening={"pemegang_rekening.id": name}))
+    assert review.status_code == 200 and str(review.url).endswith("/review")
+    assert "Perbaiki dulu" in review.text and "/download/pdf" not in review.text
+    assert f'href="{url}/step/2#field-nama_yayasan"' in review.text  # linked to the field that holds it
+    assert "Karakter 🌳 (U+1F333) tidak dapat dicetak dalam PDF" in review.text
+    assert "the character U+1F333 (🌳) is in none of the fonts the PDF embeds" in review.text
+    assert client.get(f"{url}/download/pdf", follow_redirects=False).status_code == 303
+    assert client.get(f"{url}/download/zip", follow_redirects=False).status_code == 303
+    assert client.get(f"{url}/preview/1.png").status_code == 404
