@@ -30,6 +30,9 @@ class Field:
     #: the ``when`` of every place that uses it, when each place has one (an input asked only for a clause
     #: included on a condition); empty when some place uses it whatever the answers
     conditions: tuple[s.Condition, ...] = ()
+    #: the clause parameters it is the whole value of (their bounds apply to it too: ``members_per_party: integer
+    #: min 1`` bounds an input declared without one)
+    passed_to: tuple[ParamSpec, ...] = ()
 
     @property
     def type(self) -> ValueType:
@@ -124,6 +127,7 @@ def build_form(path: Path, library: Library, name: str | None = None) -> Form:
     where: dict[str, tuple[str, str]] = {}  # input -> (step key, English label)
     party_fields: dict[str, str] = {}
     used_when: dict[str, list[s.Condition | None]] = {}
+    passed_to: dict[str, list[ParamSpec]] = {}
 
     def place(names: list[str], key: str, title: Text, label_en: str, party_field: str | None = None,
               when: s.Condition | None = None) -> None:
@@ -165,6 +169,9 @@ def build_form(path: Path, library: Library, name: str | None = None) -> Form:
                     title = own or (clause.title if clause is not None else Text.same(item.ref.clause_id))
                     for arg in item.args:
                         place(_names(arg.value), key, title, _words(arg.name), when=item.condition)
+                        param = clause.param(arg.name) if clause is not None else None
+                        if isinstance(arg.value, s.Name) and param is not None:
+                            passed_to.setdefault(arg.value.name, []).append(param)
                     place(_condition_names(item.condition), key, title, f"Include “{title.get('en')}”")
                 else:
                     title = own or (Text.same(_words(item.section.name)) if item.section else _OTHER)
@@ -182,5 +189,6 @@ def build_form(path: Path, library: Library, name: str | None = None) -> Form:
             whens = used_when.get(input_decl.name, [])
             conditions = tuple(w for w in whens if w is not None) if whens and None not in whens else ()
             steps[key].fields.append(Field(input_decl.name, specs[input_decl.name], label, input_decl.span.line,
-                                           party_fields.get(input_decl.name), conditions))
+                                           party_fields.get(input_decl.name), conditions,
+                                           tuple(passed_to.get(input_decl.name, ()))))
     return Form(name or path.stem, path, source, tree, tuple(steps.values()), tuple(aliases), tuple(uses))

@@ -86,11 +86,32 @@ def _indonesian(diag: Diagnostic, f: Field | None, answers: Answers) -> str:
         return f"Isian tidak sesuai: yang diminta {_TYPE_ID.get(f.type.kind, f.type.kind)}" + \
             (f", misalnya {f.type.example}." if f.type.example else ".")
     if diag.code == "PKM017":
-        spec = f.spec
-        bounds = [f"paling sedikit {spec.type.plain(spec.minimum)}" if spec.minimum is not None else "",
-                  f"paling banyak {spec.type.plain(spec.maximum)}" if spec.maximum is not None else ""]
-        return "Nilai di luar batas: " + " dan ".join(b for b in bounds if b) + "."
+        return _out_of_bounds(diag, f, answers, "id")
     return CODES[diag.code].title["id"] + "." if diag.code in CODES else text
+
+
+_BOUND_WORDS = {"id": ("Nilai di luar batas", "paling sedikit", "paling banyak", "dan"),
+                "en": ("Value out of bounds", "at least", "at most", "and")}
+
+
+def _out_of_bounds(diag: Diagnostic, f: Field, answers: Answers, lang: str) -> str:
+    """A PKM017 in the form's words: the bounds of the declaration the value breaks (the input's own, or those of
+    the clause parameter it is passed to), without the parameter's name, which the person never saw."""
+    from .answers import MISSING, empty_answer, to_data
+    from ..values import Env, check_bounds
+    raw = to_data(f.type, answers.get(f.name, empty_answer(f.type)))
+    specs = (f.spec, *f.passed_to)
+    try:
+        value = f.type.from_data(raw, Env.empty()) if raw is not MISSING else None
+    except Exception:  # not readable here: the declaration's bounds are said as they are
+        value = None
+    broken = next((spec for spec in specs if value is not None
+                   and check_bounds(value, spec.name, spec.type, spec.bounds) == diag.message), f.spec)
+    title, least, most, both = _BOUND_WORDS[lang]
+    bounds = [f"{least} {broken.type.plain(broken.minimum)}" if broken.minimum is not None else "",
+              f"{most} {broken.type.plain(broken.maximum)}" if broken.maximum is not None else ""]
+    said = f" {both} ".join(b for b in bounds if b)
+    return f"{title}: {said}." if said else f"{title}."
 
 
 def _missing_day(f: Field, answers: Answers) -> tuple[int, int, str] | None:
@@ -108,6 +129,8 @@ def _missing_day(f: Field, answers: Answers) -> tuple[int, int, str] | None:
 
 def _english(diag: Diagnostic, f: Field | None, answers: Answers) -> str:
     """The diagnostic's message, after the day that does not exist when a date is impossible."""
+    if f is not None and diag.code == "PKM017":
+        return _out_of_bounds(diag, f, answers, "en")
     missing = _missing_day(f, answers) if f is not None and diag.code == "PKM030" else None
     if missing:
         return f"{missing[0]} {_month(missing[1], 'en')} {missing[2]} does not exist: {diag.message}"
@@ -174,7 +197,8 @@ def validate(form: Form, answers: Answers, library: Library, *, checks: bool = T
         message = Message(diag.code, diag.severity, _indonesian(diag, f, answers), _english(diag, f, answers), hint,
                           (f.name,) if f else _use_fields(form, diag.span))
         if f is not None:
-            outcome.by_field.setdefault(f.name, []).append(message)
+            if message not in outcome.by_field.get(f.name, []):  # an input's bound and its clause's, said alike
+                outcome.by_field.setdefault(f.name, []).append(message)
         else:
             outcome.agreement.append(message)
     return outcome

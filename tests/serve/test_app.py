@@ -503,3 +503,17 @@ def test_a_character_the_pdf_cannot_show_is_reported_at_its_field_not_as_a_serve
     assert client.get(f"{url}/download/pdf", follow_redirects=False).status_code == 303
     assert client.get(f"{url}/download/zip", follow_redirects=False).status_code == 303
     assert client.get(f"{url}/preview/1.png").status_code == 404
+
+
+def test_a_value_beyond_the_bound_of_its_clause_says_the_bound_once_in_both_languages(client):
+    url = draft_url(start(client, "kesehatan"))
+    page = post_step(client, url, 4, {"anggota_komite_per_pihak": "0", "rapat_per_tahun": "4"})
+    assert page.status_code == 422
+    assert "Nilai di luar batas: paling sedikit 1." in page.text  # the clause's `min 1`, not the input's (none)
+    assert "Value out of bounds: at least 1." in page.text and "members_per_party" not in page.text
+    funding = post_step(client, url, 5, {"total_anggaran": "0", "kontribusi_dinas": "665.000.000"})
+    assert funding.text.count("Nilai di luar batas: paling sedikit Rp1,00.") == 1  # the input's and the clause's
+    forest = draft_url(start(client, "kehutanan"))
+    share = post_step(client, forest, 9, {"bagian_kph": "100,5", "bagian_kth": "0"})
+    assert "Nilai di luar batas: paling sedikit 0% dan paling banyak 100%." in share.text
+    assert "Value out of bounds: at least 0% and at most 100%." in share.text and "government_share" not in share.text
