@@ -66,6 +66,83 @@ _TYPE_ID = {"text": "teks", "money": "jumlah uang", "percent": "persentase", "da
 
 _FILE_HINTS = ("PKM030", "PKM032", "PKM033")
 
+#: What a control of each kind takes, with an example of what to type in it (not the data file's notation: the
+#: form gives the "Rp", the "%", the unit, the month and the row's recipient itself).
+_TYPED_ID = {"money": "jumlah uang dalam angka, misalnya 950.000.000 atau 950.000.000,50",
+             "percent": "persentase dalam angka, misalnya 40 atau 12,5",
+             "integer": "bilangan bulat, misalnya 3",
+             "quantity": "angka, misalnya 125,5",
+             "duration": "jangka waktu dalam angka, misalnya 6, lalu pilih bulan atau tahun",
+             "date": "tanggal, bulan, dan tahun, misalnya 1 Desember 2026",
+             "boolean": "Ya atau Tidak",
+             "choice": "salah satu pilihan pada daftar",
+             "party": "salah satu pihak pada daftar",
+             "account_number": "nomor rekening: 5 sampai 34 angka, boleh dikelompokkan dengan spasi, titik, atau "
+                               "tanda hubung, misalnya 0012-01-000123-30-5"}
+
+
+def _wrong_form(f: Field, answers: Answers) -> str:
+    """A PKM015 (a value the type cannot read) in Indonesian: a character that cannot be in a document, a period's
+    end missing or before its start, else what the control takes."""
+    from ..values import unsafe_character
+    answer = answers.get(f.name)
+    for text in _strings(answer):
+        if unsafe_character(text):
+            char = next(c for c in text if unsafe_character(c))
+            return (f"Isian memuat karakter tak terlihat U+{ord(char):04X}, yang dapat menyembunyikan atau "
+                    "menyamarkan teks dalam dokumen hukum. Hapus karakter itu.")
+    kind = f.type.kind
+    if kind == "period" and isinstance(answer, dict):
+        ends = [answer.get(end) or {} for end in ("from", "until")]
+        if not all(any(str(v).strip() for v in end.values()) for end in ends):
+            return "Isian tidak sesuai: isi tanggal mulai dan tanggal berakhir."
+        try:
+            first, last = (datetime.date(int(e["y"]), int(e["m"]), int(e["d"])) for e in ends)
+            if last < first:
+                return "Isian tidak sesuai: periode berakhir sebelum dimulai."
+        except (KeyError, TypeError, ValueError):  # a date that does not exist is PKM030's
+            pass
+        kind = "date"
+    if kind == "table" and isinstance(answer, list):
+        cell = _wrong_cell(f.type, answer)
+        if cell is not None:
+            row, column = cell
+            return (f"Isian tidak sesuai pada baris {row + 1}, kolom {column.heading('id')}: yang diminta "
+                    f"{_TYPED_ID.get(column.type.kind) or _TYPE_ID.get(column.type.kind, column.type.kind)}.")
+    item = getattr(f.type, "item", None) or getattr(f.type, "of", None)  # a list's item, an allocation's amount
+    if kind in ("list", "allocation") and item is not None and item.kind in _TYPED_ID:
+        kind = item.kind
+    what = _TYPED_ID.get(kind) or _TYPE_ID.get(kind, kind)
+    return f"Isian tidak sesuai: yang diminta {what}."
+
+
+def _wrong_cell(type_: Any, rows: list[Any]) -> tuple[int, Any] | None:
+    """The first cell of a table's answer that its column's type cannot read: its row and its column."""
+    from ..values import Env, ValueProblem
+    from .answers import MISSING, to_data
+    for i, row in enumerate(rows):
+        for column in type_.columns:
+            if column.type.kind == "party" or not isinstance(row, dict):  # chosen from a list of the parties
+                continue
+            value = to_data(column.type, row.get(column.name))
+            try:
+                if value is not MISSING:
+                    column.type.from_data(value, Env.empty())
+            except ValueProblem:
+                return i, column
+    return None
+
+
+def _strings(answer: Any) -> list[str]:
+    """Every string of an answer (the two texts of a text, each row of a list ...)."""
+    if isinstance(answer, str):
+        return [answer]
+    if isinstance(answer, dict):
+        return [t for v in answer.values() for t in _strings(v)]
+    if isinstance(answer, list):
+        return [t for v in answer for t in _strings(v)]
+    return []
+
 
 def _month(number: int, lang: str) -> str:
     return locale.format_date(datetime.date(2000, number, 1), lang).split(" ")[1]
@@ -83,8 +160,7 @@ def _indonesian(diag: Diagnostic, f: Field | None, answers: Answers) -> str:
         return f"Tanggal {missing[0]} {_month(missing[1], 'id')} {missing[2]} tidak ada." if missing \
             else "Tanggal ini tidak ada."
     if diag.code == "PKM015":
-        return f"Isian tidak sesuai: yang diminta {_TYPE_ID.get(f.type.kind, f.type.kind)}" + \
-            (f", misalnya {f.type.example}." if f.type.example else ".")
+        return _wrong_form(f, answers)
     if diag.code == "PKM017":
         return _out_of_bounds(diag, f, answers, "id")
     return CODES[diag.code].title["id"] + "." if diag.code in CODES else text

@@ -173,7 +173,8 @@ def test_missing_and_wrong_values_are_reported_at_their_fields_only_on_their_ste
     assert page.status_code == 422
     assert page.text.count("Wajib diisi.") == 2  # the number and the date; not the fields of later steps
     funding = post_step(client, url, 5, {"total_anggaran": "950 juta", "kontribusi_dinas": "665.000.000"})
-    assert "Isian tidak sesuai: yang diminta jumlah uang, misalnya Rp500.000.000." in funding.text
+    assert "Isian tidak sesuai: yang diminta jumlah uang dalam angka, misalnya 950.000.000 atau 950.000.000,50." \
+        in funding.text
     assert "expected money, e.g. Rp500.000.000, got &#39;950 juta&#39;" in funding.text
 
 
@@ -517,3 +518,37 @@ def test_a_value_beyond_the_bound_of_its_clause_says_the_bound_once_in_both_lang
     share = post_step(client, forest, 9, {"bagian_kph": "100,5", "bagian_kth": "0"})
     assert "Nilai di luar batas: paling sedikit 0% dan paling banyak 100%." in share.text
     assert "Value out of bounds: at least 0% and at most 100%." in share.text and "government_share" not in share.text
+
+
+def test_a_value_of_the_wrong_form_is_explained_in_indonesian_with_an_example_of_what_to_type(client):
+    url = draft_url(start(client, "kesehatan"))
+    governance = post_step(client, url, 4, {"anggota_komite_per_pihak": "dua", "rapat_per_tahun": "4"})
+    assert "Isian tidak sesuai: yang diminta bilangan bulat, misalnya 3." in governance.text
+    assert "misalnya a whole number" not in governance.text
+    report = post_step(client, url, 7, {"periode_laporan.n": "enam", "periode_laporan.unit": "months"})
+    assert "Isian tidak sesuai: yang diminta jangka waktu dalam angka, misalnya 6, lalu pilih bulan atau tahun." \
+        in report.text and "misalnya 12 months or 3 years" not in report.text
+    date = post_step(client, url, 0, {"nomor_dinas.id": "1/2026", "tanggal_tanda_tangan.d": "satu",
+                                      "tanggal_tanda_tangan.m": "12", "tanggal_tanda_tangan.y": "2026"})
+    assert "Isian tidak sesuai: yang diminta tanggal, bulan, dan tahun, misalnya 1 Desember 2026." in date.text
+    hidden = post_step(client, url, 0, {"nomor_dinas.id": "1/2026", "tanggal_tanda_tangan.d": "1",
+                                        "tanggal_tanda_tangan.m": "12", "tanggal_tanda_tangan.y": "2026",
+                                        "tempat_tanda_tangan.id": "Kupang 👩\u200d⚕️"})
+    assert "Isian memuat karakter tak terlihat U+200D, yang dapat menyembunyikan atau menyamarkan teks dalam " \
+        "dokumen hukum. Hapus karakter itu." in hidden.text
+    assert 'misalnya "text" or' not in hidden.text
+    forest = draft_url(start(client, "kehutanan_tiga_pihak"))
+    term = {"jangka_waktu.from.d": "1", "jangka_waktu.from.m": "2", "jangka_waktu.from.y": "2030"}
+    half = post_step(client, forest, 12, term)
+    assert "Isian tidak sesuai: isi tanggal mulai dan tanggal berakhir." in half.text
+    reversed_ = post_step(client, forest, 12, {**term, "jangka_waktu.until.d": "1", "jangka_waktu.until.m": "1",
+                                               "jangka_waktu.until.y": "2028"})
+    assert "Isian tidak sesuai: periode berakhir sebelum dimulai." in reversed_.text
+    assert "misalnya { from:" not in half.text + reversed_.text
+    funding = post_step(client, forest, 9, {"total_biaya": "1.000.000.000", "kontribusi.rows": "1",
+                                            "kontribusi.0.who": "kph", "kontribusi.0.amount": "-5"})
+    assert "Isian tidak sesuai: yang diminta jumlah uang dalam angka, misalnya 950.000.000 atau 950.000.000,50." \
+        in funding.text and "misalnya { pemda:" not in funding.text
+    budget = sample_fields("kehutanan_tiga_pihak")["rincian_anggaran"]
+    cell = post_step(client, forest, 17, {**budget, "rincian_anggaran.1.amount": "1,5 juta"})
+    assert re.search(r"Isian tidak sesuai pada baris 2, kolom \w+: yang diminta jumlah uang dalam angka", cell.text)
