@@ -13,7 +13,7 @@ from ..library import Library, ParamSpec, compile_param
 from ..model import Text
 from ..parser import parse, read_source
 from ..resolve import party_alias
-from ..values import ValueType
+from ..values import Column, ValueType
 
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_\-]*)")
 
@@ -41,6 +41,17 @@ class Field:
     @property
     def required(self) -> bool:
         return not self.spec.optional and not self.spec.has_default
+
+    def heading(self, column: Column, lang: str) -> str:
+        """A table column's heading: the input's own label, else the label the clause it is passed to gives the
+        column of that name (``amount "Jumlah" / "Amount"``), else the column's name."""
+        if column.label is not None:
+            return column.heading(lang)
+        for param in self.passed_to:
+            for theirs in getattr(param.type, "columns", ()):
+                if theirs.name == column.name and theirs.label is not None:
+                    return theirs.heading(lang)
+        return column.heading(lang)
 
 
 @dataclass

@@ -107,7 +107,7 @@ def _wrong_form(f: Field, answers: Answers) -> str:
         cell = _wrong_cell(f.type, answer)
         if cell is not None:
             row, column = cell
-            return (f"Isian tidak sesuai pada baris {row + 1}, kolom {column.heading('id')}: yang diminta "
+            return (f"Isian tidak sesuai pada baris {row + 1}, kolom {f.heading(column, 'id')}: yang diminta "
                     f"{_TYPED_ID.get(column.type.kind) or _TYPE_ID.get(column.type.kind, column.type.kind)}.")
     item = getattr(f.type, "item", None) or getattr(f.type, "of", None)  # a list's item, an allocation's amount
     if kind in ("list", "allocation") and item is not None and item.kind in _TYPED_ID:

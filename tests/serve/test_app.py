@@ -552,3 +552,17 @@ def test_a_value_of_the_wrong_form_is_explained_in_indonesian_with_an_example_of
     budget = sample_fields("kehutanan_tiga_pihak")["rincian_anggaran"]
     cell = post_step(client, forest, 17, {**budget, "rincian_anggaran.1.amount": "1,5 juta"})
     assert re.search(r"Isian tidak sesuai pada baris 2, kolom \w+: yang diminta jumlah uang dalam angka", cell.text)
+
+
+def test_a_table_s_columns_are_headed_in_both_languages_as_its_clause_heads_them(client, library):
+    from pkm_docs.serve.form import build_form
+    form = build_form(ROOT / "templates" / "kesehatan.pkm", library)
+    budget = next(i for i, s in enumerate(form.steps) if any(f.name == "rincian_anggaran" for f in s.fields))
+    url = draft_url(start(client, "kesehatan"))
+    page = client.get(f"{url}/step/{budget}").text
+    headings = re.findall(r'<th scope="col">(.*?)</th>', page)
+    assert headings == ['Uraian <span class="en">/ Item</span>', 'Sumber Dana <span class="en">/ Funded by</span>',
+                        'Jumlah <span class="en">/ Amount</span>']
+    wrong = post_step(client, url, budget, {**sample_fields("kesehatan")["rincian_anggaran"],
+                                            "rincian_anggaran.0.amount": "banyak"})
+    assert "Isian tidak sesuai pada baris 1, kolom Jumlah: yang diminta jumlah uang dalam angka" in wrong.text
