@@ -13,7 +13,7 @@ from ..library import Library, ParamSpec, compile_param
 from ..model import Text
 from ..parser import parse, read_source
 from ..resolve import party_alias
-from ..values import Column, ValueType
+from ..values import ChoiceType, Column, ValueType
 
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_\-]*)")
 
@@ -41,6 +41,15 @@ class Field:
     @property
     def required(self) -> bool:
         return not self.spec.optional and not self.spec.has_default
+
+    def choice_label(self, name: str) -> Text | None:
+        """The words of one of its choices: its own, else those of the clause parameter it is passed to."""
+        for type_ in (self.type, *(p.type for p in self.passed_to)):
+            if isinstance(type_, ChoiceType):
+                label = dict(zip(type_.choices, type_.labels)).get(name)
+                if label is not None:
+                    return label
+        return None
 
     def heading(self, column: Column, lang: str) -> str:
         """A table column's heading: the input's own label, else the label the clause it is passed to gives the

@@ -566,3 +566,10 @@ def test_a_table_s_columns_are_headed_in_both_languages_as_its_clause_heads_them
     wrong = post_step(client, url, budget, {**sample_fields("kesehatan")["rincian_anggaran"],
                                             "rincian_anggaran.0.amount": "banyak"})
     assert "Isian tidak sesuai pada baris 1, kolom Jumlah: yang diminta jumlah uang dalam angka" in wrong.text
+
+
+def test_a_choice_is_offered_in_both_languages_as_its_clause_words_it(client):
+    url = draft_url(start(client, "kehutanan"))
+    page = client.get(f"{url}/step/4").text  # input fungsi_hutan: choice(lindung, produksi), no words of its own
+    assert '<option value="lindung">hutan lindung / protection forest</option>' in page
+    assert '<option value="produksi">hutan produksi / production forest</option>' in page
