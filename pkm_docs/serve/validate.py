@@ -204,7 +204,10 @@ def _missing_day(f: Field, answers: Answers) -> tuple[int, int, str] | None:
 
 
 def _english(diag: Diagnostic, f: Field | None, answers: Answers) -> str:
-    """The diagnostic's message, after the day that does not exist when a date is impossible."""
+    """The diagnostic's message (after the day that does not exist when a date is impossible), or, for a field left
+    empty or out of bounds, the form's words for it."""
+    if f is not None and diag.code == "PKM032":  # not "no value for `x` (text, e.g. ...) in x.yaml": no file here
+        return "Required."
     if f is not None and diag.code == "PKM017":
         return _out_of_bounds(diag, f, answers, "en")
     missing = _missing_day(f, answers) if f is not None and diag.code == "PKM030" else None

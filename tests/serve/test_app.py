@@ -573,3 +573,11 @@ def test_a_choice_is_offered_in_both_languages_as_its_clause_words_it(client):
     page = client.get(f"{url}/step/4").text  # input fungsi_hutan: choice(lindung, produksi), no words of its own
     assert '<option value="lindung">hutan lindung / protection forest</option>' in page
     assert '<option value="produksi">hutan produksi / production forest</option>' in page
+
+
+def test_a_field_left_empty_is_said_to_be_required_in_both_languages_without_the_data_file(client):
+    url = draft_url(start(client, "kesehatan"))
+    page = post_step(client, url, 0, {"tempat_tanda_tangan.id": "Kupang"})
+    assert page.status_code == 422
+    assert page.text.count("Wajib diisi.") == page.text.count("Required.") == 2
+    assert "kesehatan.yaml" not in page.text and "no value for" not in page.text
