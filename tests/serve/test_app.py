@@ -581,3 +581,11 @@ def test_a_field_left_empty_is_said_to_be_required_in_both_languages_without_the
     assert page.status_code == 422
     assert page.text.count("Wajib diisi.") == page.text.count("Required.") == 2
     assert "kesehatan.yaml" not in page.text and "no value for" not in page.text
+
+
+def test_shares_that_do_not_add_up_are_written_with_a_decimal_comma_in_indonesian(client):
+    url = draft_url(start(client, "kehutanan_tiga_pihak"))
+    review = fill_all(client, url, "kehutanan_tiga_pihak", lambda v: v["pembagian_hasil"].update(
+        {"pembagian_hasil.0.amount": "20,5"}))
+    assert "berjumlah 20,5% + 70% + 10% = 100,5%, bukan 100% (0,5% terlalu banyak)" in review.text
+    assert "add up to 20.5% + 70% + 10% = 100.5%, not 100% (0.5% too much)" in review.text
