@@ -144,8 +144,9 @@ def to_data(type_: ValueType, answer: Any) -> Any:
         shares: dict[str, Any] = {}
         for row in answer if isinstance(answer, list) else []:
             amount = to_data(type_.of, row.get("amount", ""))
-            if amount is not MISSING and str(row.get("who", "")).strip():
-                shares[str(row["who"]).strip()] = amount
+            who = str(row.get("who", "")).strip()
+            if amount is not MISSING and who and who not in shares:  # a recipient's second row: validate says so
+                shares[who] = amount
         return shares or MISSING
     if isinstance(type_, TableType):
         rows = []

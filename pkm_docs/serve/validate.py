@@ -270,6 +270,13 @@ def validate(form: Form, answers: Answers, library: Library, *, checks: bool = T
         lines_for = kept_lines
     else:
         lines_for = lines
+    for f in form.fields:
+        twice = _written_twice(f, answers.get(f.name))
+        if twice is not None:
+            outcome.by_field.setdefault(f.name, []).append(Message(
+                "PKM020", "error", f"Penerima “{twice}” tertulis di lebih dari satu baris. Tulis bagiannya dalam satu "
+                "baris saja.", f"The recipient “{twice}” is in more than one row: give its part in one row only.",
+                None, (f.name,)))
     for diag in found:
         f = _field_at(form, diag, data_name, lines if diag.code == "PKM030" else lines_for)
         hint = None if diag.code in _FILE_HINTS else hint_in(diag, "en")  # they say how to write a data file
@@ -281,6 +288,20 @@ def validate(form: Form, answers: Answers, library: Library, *, checks: bool = T
         else:
             outcome.agreement.append(message)
     return outcome
+
+
+def _written_twice(f: Field, answer: Any) -> str | None:
+    """The first recipient of an allocation's answer that more than one row names (a party's own row included)."""
+    if f.type.kind != "allocation" or not isinstance(answer, list):
+        return None
+    seen: set[str] = set()
+    for row in answer:
+        who = str(row.get("who", "")).strip() if isinstance(row, dict) else ""
+        if who in seen:
+            return who
+        if who:
+            seen.add(who)
+    return None
 
 
 def refused(form: Form, answers: Answers, outcome: Outcome, error: PkmError) -> None:

@@ -589,3 +589,18 @@ def test_shares_that_do_not_add_up_are_written_with_a_decimal_comma_in_indonesia
         {"pembagian_hasil.0.amount": "20,5"}))
     assert "berjumlah 20,5% + 70% + 10% = 100,5%, bukan 100% (0,5% terlalu banyak)" in review.text
     assert "add up to 20.5% + 70% + 10% = 100.5%, not 100% (0.5% too much)" in review.text
+
+
+def test_a_recipient_written_in_two_rows_is_reported_not_merged(client):
+    url = draft_url(start(client, "kehutanan_tiga_pihak"))
+    shares = sample_fields("kehutanan_tiga_pihak")["pembagian_hasil"]  # kph 20, kth 70, Kas Desa Sesaot 10
+    twice = post_step(client, url, 10, {**shares, "pembagian_hasil.rows": "5",
+                                        "pembagian_hasil.4.who": "Kas Desa Sesaot", "pembagian_hasil.4.amount": "5"})
+    assert twice.status_code == 422 and str(twice.url).endswith("/step/10")
+    assert "Penerima “Kas Desa Sesaot” tertulis di lebih dari satu baris" in twice.text
+    assert "The recipient “Kas Desa Sesaot” is in more than one row" in twice.text
+    party = post_step(client, url, 10, {**shares, "pembagian_hasil.3.who": "kph"})  # kph's own row says 20%
+    assert party.status_code == 422 and "Penerima “kph” tertulis di lebih dari satu baris" in party.text
+    assert 'value="20"' in party.text  # what was typed is kept, the second row as well
+    assert re.search(r'type="text" name="pembagian_hasil\.\d+\.who" value="kph"', party.text)
+    assert "kph: 10" not in client.get(f"{url}/download/yaml").text.replace("'", "")
