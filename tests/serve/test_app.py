@@ -604,3 +604,12 @@ def test_a_recipient_written_in_two_rows_is_reported_not_merged(client):
     assert 'value="20"' in party.text  # what was typed is kept, the second row as well
     assert re.search(r'type="text" name="pembagian_hasil\.\d+\.who" value="kph"', party.text)
     assert "kph: 10" not in client.get(f"{url}/download/yaml").text.replace("'", "")
+
+
+def test_a_data_file_naming_a_recipient_twice_is_refused_at_the_line_of_the_second(client):
+    sample = (ROOT / "templates" / "kehutanan_tiga_pihak.sample.yaml").read_text(encoding="utf-8")
+    twice = sample.replace("pembagian_hasil: {kth: 70, kph: 20,", "pembagian_hasil: {kth: 70, kph: 20, kph: 10,", 1)
+    assert twice != sample
+    line = twice.splitlines().index(next(t for t in twice.splitlines() if "kph: 10" in t)) + 1
+    page = start_raw(client, "kehutanan_tiga_pihak", twice.encode("utf-8"))
+    assert page.status_code == 400 and f"d.yaml:{line}:37: PKM020 `kph` is given twice" in page.text
