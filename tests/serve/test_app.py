@@ -613,3 +613,15 @@ def test_a_data_file_naming_a_recipient_twice_is_refused_at_the_line_of_the_seco
     line = twice.splitlines().index(next(t for t in twice.splitlines() if "kph: 10" in t)) + 1
     page = start_raw(client, "kehutanan_tiga_pihak", twice.encode("utf-8"))
     assert page.status_code == 400 and f"d.yaml:{line}:37: PKM020 `kph` is given twice" in page.text
+
+
+def test_saved_drafts_are_told_apart_by_their_parties_and_count_only_what_was_typed(client):
+    first, second = draft_url(start(client, "kesehatan")), draft_url(start(client, "kesehatan"))
+    post_step(client, first, 2, {"nama_yayasan.id": "Yayasan Kasih Ibu Flobamora"}, action="back")
+    post_step(client, second, 2, {"nama_yayasan.id": "Yayasan Sumba Sehat", "ketua_yayasan.id": "Maria"},
+              action="back")
+    home = client.get("/").text
+    assert "Yayasan Kasih Ibu Flobamora · 1 isian / answers" in home
+    assert "Yayasan Sumba Sehat · 2 isian / answers" in home
+    compare = client.get("/compare").text
+    assert re.search(rf'<option value="{second.split("/")[-1]}">kesehatan · Yayasan Sumba Sehat · ', compare)
