@@ -366,7 +366,14 @@ async def compare_drafts(request: Request) -> Response:
             if draft is None:
                 raise HTTPException(404, "no such draft")
             form = server.form(draft.template)
-            text, _ = data_file(form, _answers(form, draft))
+            answers = _answers(form, draft)
+            if not (await run_in_threadpool(validate, form, answers, server.library, checks=False)).ok:
+                return server.page(request, "problem.html", 400, title=Text({
+                    "id": "Rancangan belum lengkap", "en": "The draft is not complete yet"}), problems=[
+                    f"{form.template} · {server.summary(draft)}: isi atau perbaiki dulu isian yang ditandai pada "
+                    "tinjauannya, lalu bandingkan lagi. / Fill in or fix the fields its review marks, then compare "
+                    "again."], next_url=f"/d/{draft.id}/review")
+            text, _ = data_file(form, answers)
             uploads.append(_upload(f"{form.template}-{draft.id[:6]}.pkm", form.source.encode("utf-8"), text))
     if len(uploads) != 2:
         return server.page(request, "problem.html", 400, title=Text({"id": "Pilih dua rancangan",

@@ -625,3 +625,16 @@ def test_saved_drafts_are_told_apart_by_their_parties_and_count_only_what_was_ty
     assert "Yayasan Sumba Sehat · 2 isian / answers" in home
     compare = client.get("/compare").text
     assert re.search(rf'<option value="{second.split("/")[-1]}">kesehatan · Yayasan Sumba Sehat · ', compare)
+
+
+def test_comparing_a_saved_draft_not_yet_complete_says_so_and_links_its_review(client):
+    done = draft_url(start(client, "kesehatan", (ROOT / "templates" / "kesehatan.sample.yaml").read_bytes()))
+    begun = draft_url(start(client, "kesehatan"))
+    post_step(client, begun, 2, {"nama_yayasan.id": "Yayasan Sumba Sehat"}, action="back")
+    token = csrf(client.get("/compare").text)
+    page = client.post("/compare", data={"csrf": token, "old_draft": done.split("/")[-1],
+                                         "new_draft": begun.split("/")[-1]}, files={"old": ("", b""), "new": ("", b"")})
+    assert page.status_code == 400
+    assert "Rancangan belum lengkap" in page.text and "The draft is not complete yet" in page.text
+    assert "Yayasan Sumba Sehat" in page.text and f'href="{begun}/review"' in page.text
+    assert "PKM032" not in page.text and ".yaml" not in page.text
