@@ -583,6 +583,7 @@ def test_a_field_left_empty_is_said_to_be_required_in_both_languages_without_the
     assert "kesehatan.yaml" not in page.text and "no value for" not in page.text
 
 
+@pytest.mark.slow  # fills all 18 steps and runs every check
 def test_shares_that_do_not_add_up_are_written_with_a_decimal_comma_in_indonesian(client):
     url = draft_url(start(client, "kehutanan_tiga_pihak"))
     review = fill_all(client, url, "kehutanan_tiga_pihak", lambda v: v["pembagian_hasil"].update(
@@ -627,6 +628,7 @@ def test_saved_drafts_are_told_apart_by_their_parties_and_count_only_what_was_ty
     assert re.search(rf'<option value="{second.split("/")[-1]}">kesehatan · Yayasan Sumba Sehat · ', compare)
 
 
+@pytest.mark.slow  # resolves two drafts
 def test_comparing_a_saved_draft_not_yet_complete_says_so_and_links_its_review(client):
     done = draft_url(start(client, "kesehatan", (ROOT / "templates" / "kesehatan.sample.yaml").read_bytes()))
     begun = draft_url(start(client, "kesehatan"))
