@@ -159,8 +159,10 @@ def step(request: Request) -> Response:
         raise HTTPException(404, "no such step")
     answers = _answers(form, draft)
     skipped_fields, skipped_steps = _skipped_steps(form, answers)
+    # from a finding of the review (``?checked=1``): what it found is shown at its fields here too
+    outcome = _checked(server, form, answers) if request.query_params.get("checked") else None
     return server.page(request, "step.html", draft=draft, form=form, number=number, step=form.steps[number],
-                       answers=answers, outcome=None, profiles=server.store.profiles(request.state.session),
+                       answers=answers, outcome=outcome, profiles=server.store.profiles(request.state.session),
                        skipped_fields=skipped_fields, skipped_steps=skipped_steps)
 
 

@@ -49,6 +49,10 @@ class Outcome:
     agreement: list[Message] = field(default_factory=list)
     compiled: Compiled | None = None
 
+    def messages_at(self, name: str) -> list[Message]:
+        """What is said at the field ``name``: its own messages, then the agreement's findings that link it."""
+        return self.by_field.get(name, []) + [m for m in self.agreement if name in m.fields]
+
     def errors_in(self, names: list[str]) -> bool:
         return any(m.is_error for n in names for m in self.by_field.get(n, []))
 

@@ -195,7 +195,7 @@ def test_a_contribution_larger_than_the_cost_blocks_the_download_and_links_the_f
     review = fill_all(client, url, "kesehatan",
                       lambda v: v.update(kontribusi_dinas={"kontribusi_dinas": "1.000.000.000"}))
     assert "nothing is left for the remainder" in review.text
-    assert f'href="{url}/step/5#field-kontribusi_dinas"' in review.text
+    assert f'href="{url}/step/5?checked=1#field-kontribusi_dinas"' in review.text
     assert "/download/pdf" not in review.text
     assert client.get(f"{url}/download/pdf", follow_redirects=False).status_code == 303
 
@@ -439,7 +439,7 @@ def test_any_step_is_reached_from_the_list_and_the_review_lists_what_is_missing(
     assert str(jumped.url).endswith(f"/step/{court}") and 'value="goto:0"' in jumped.text
     review = post_step(client, url, court, {"pengadilan.id": "Pengadilan Negeri Kupang"}, action="review")
     assert str(review.url).endswith("/review") and "Perbaiki dulu" in review.text
-    assert f'href="{url}/step/0#field-nomor_dinas"' in review.text  # missing, linked to its field
+    assert f'href="{url}/step/0?checked=1#field-nomor_dinas"' in review.text  # missing, linked to its field
     assert "Kupang" in review.text and "Pengadilan Negeri Kupang" in review.text
 
 
@@ -640,3 +640,25 @@ def test_comparing_a_saved_draft_not_yet_complete_says_so_and_links_its_review(c
     assert "Rancangan belum lengkap" in page.text and "The draft is not complete yet" in page.text
     assert "Yayasan Sumba Sehat" in page.text and f'href="{begun}/review"' in page.text
     assert "PKM032" not in page.text and ".yaml" not in page.text
+
+
+@pytest.mark.slow  # fills every step and runs every check
+def test_a_finding_of_the_review_is_shown_at_its_field_when_its_link_is_followed(client):
+    url = draft_url(start(client, "kesehatan"))
+    review = fill_all(client, url, "kesehatan", lambda v: v.update(
+        pemegang_rekening={"pemegang_rekening.id": "Orang Lain"}, kontribusi_dinas={"kontribusi_dinas": "715.000.000"}))
+    for name in ("pemegang_rekening", "rincian_anggaran"):
+        link = re.search(rf'href="({url}/step/\d+\?checked=1)#field-{name}"', review.text)
+        assert link, name
+        step = client.get(link.group(1)).text
+        fieldset = step[step.index(f'id="field-{name}"'):].split("</fieldset>")[0]
+        assert 'class="message error"' in fieldset, name
+        assert "Periksa isian yang ditandai di bawah." in step
+        assert "bukan atas nama penerima" in fieldset if name == "pemegang_rekening" else "rincian anggaran" in fieldset
+    assert "Periksa isian" not in client.get(f"{url}/step/0?checked=1").text  # nothing found at that step's fields
+    forest = draft_url(start(client, "kehutanan"))
+    shares = fill_all(client, forest, "kehutanan", lambda v: v.update(bagian_kph={"bagian_kph": "40"}))
+    link = re.search(rf'href="({forest}/step/\d+\?checked=1)#field-bagian_kph"', shares.text)
+    step = client.get(link.group(1)).text  # a finding about the clause, linked to both shares, is at each
+    assert all("bukan 100%" in step[step.index(f'id="field-{n}"'):].split("</fieldset>")[0]
+               for n in ("bagian_kph", "bagian_kth"))
