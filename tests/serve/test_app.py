@@ -498,7 +498,9 @@ def test_a_character_the_pdf_cannot_show_is_reported_at_its_field_not_as_a_serve
         nama_yayasan={"nama_yayasan.id": name}, pemegang_rekening={"pemegang_rekening.id": name}))
     assert review.status_code == 200 and str(review.url).endswith("/review")
     assert "Perbaiki dulu" in review.text and "/download/pdf" not in review.text
-    assert f'href="{url}/step/2#field-nama_yayasan"' in review.text  # linked to the field that holds it
+    assert f'href="{url}/step/2?checked=1#field-nama_yayasan"' in review.text  # linked to the field that holds it
+    step = client.get(f"{url}/step/2?checked=1").text
+    assert "Karakter 🌳 (U+1F333)" in step[step.index('id="field-nama_yayasan"'):].split("</fieldset>")[0]
     assert "Karakter 🌳 (U+1F333) tidak dapat dicetak dalam PDF" in review.text
     assert "the character U+1F333 (🌳) is in none of the fonts the PDF embeds" in review.text
     assert client.get(f"{url}/download/pdf", follow_redirects=False).status_code == 303
