@@ -43,7 +43,11 @@ def shown_name(step: Any, answers: Answers) -> str:
 
 
 def shown(field: Any, answer: Any) -> str:
-    """An answer as the review screen lists it."""
+    """An answer as the review screen lists it (a choice by its words, where it or its clause gives them)."""
+    if field.type.kind == "choice":
+        label = field.choice_label(str(answer))
+        if label is not None:
+            return f"{label.get('id')} / {label.get('en')}"
     return _shown(field.type, answer)
 
 

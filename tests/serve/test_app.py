@@ -664,3 +664,10 @@ def test_a_finding_of_the_review_is_shown_at_its_field_when_its_link_is_followed
     step = client.get(link.group(1)).text  # a finding about the clause, linked to both shares, is at each
     assert all("bukan 100%" in step[step.index(f'id="field-{n}"'):].split("</fieldset>")[0]
                for n in ("bagian_kph", "bagian_kth"))
+
+
+@pytest.mark.slow  # the review of a draft that passes renders its PDF
+def test_the_review_lists_a_choice_by_its_words(client):
+    url = draft_url(start(client, "kehutanan", (ROOT / "templates" / "kehutanan.sample.yaml").read_bytes()))
+    review = client.get(f"{url}/review").text
+    assert "<dd>hutan produksi / production forest</dd>" in review
