@@ -23,7 +23,8 @@ Answers = dict[str, Any]
 MISSING = object()
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 
-#: Rows a list or an allocation may have, and characters a field may hold (the data file's own limit is higher).
+#: Rows a list or an allocation may have, and characters a field may hold (the data file's own limit is higher):
+#: a longer answer is kept whole, and refused at its field (``validate``), so nothing typed is cut off unseen.
 MAX_ROWS = 50
 MAX_FIELD = 5_000
 
@@ -43,7 +44,7 @@ _Dumper.add_representer(_RawDate, lambda d, v: d.represent_scalar("tag:yaml.org,
 
 
 def _get(form: Mapping[str, str], key: str) -> str:
-    return str(form.get(key, ""))[:MAX_FIELD]
+    return str(form.get(key, ""))  # a request holds at most MAX_UPLOAD bytes
 
 
 def _date_answer(form: Mapping[str, str], prefix: str) -> dict[str, str]:

@@ -20,7 +20,7 @@ from ..library import Library
 from ..pipeline import Compiled, names_only
 from ..resolve import resolve
 from ..values import comparable
-from .answers import Answers, data_file
+from .answers import MAX_FIELD, Answers, data_file
 from .form import Field, Form
 
 
@@ -275,6 +275,11 @@ def validate(form: Form, answers: Answers, library: Library, *, checks: bool = T
     else:
         lines_for = lines
     for f in form.fields:
+        longest = max((len(t) for t in _strings(answers.get(f.name))), default=0)
+        if longest > MAX_FIELD:
+            outcome.by_field.setdefault(f.name, []).append(Message(
+                "PKM039", "error", f"Isian terlalu panjang: {longest:,} karakter, paling banyak {MAX_FIELD:,}."
+                .replace(",", "."), f"Too long: {longest:,} characters, at most {MAX_FIELD:,}.", None, (f.name,)))
         twice = _written_twice(f, answers.get(f.name))
         if twice is not None:
             outcome.by_field.setdefault(f.name, []).append(Message(

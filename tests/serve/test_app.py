@@ -671,3 +671,16 @@ def test_the_review_lists_a_choice_by_its_words(client):
     url = draft_url(start(client, "kehutanan", (ROOT / "templates" / "kehutanan.sample.yaml").read_bytes()))
     review = client.get(f"{url}/review").text
     assert "<dd>hutan produksi / production forest</dd>" in review
+
+
+def test_a_text_longer_than_a_field_holds_is_refused_at_the_field_and_kept_whole(client):
+    from pkm_docs.serve.answers import MAX_FIELD
+    url = draft_url(start(client, "kesehatan"))
+    long = "kesehatan ibu dan anak " * (MAX_FIELD // 20)
+    page = post_step(client, url, 3, {"tujuan.id": long, "wilayah.id": "Kupang", "kegiatan.rows": "1",
+                                      "kegiatan.0.id": "kelas ibu hamil", "fasilitas_kesehatan.rows": "1",
+                                      "fasilitas_kesehatan.0.id": "Puskesmas Oesapa"})
+    assert page.status_code == 422
+    said = f"Isian terlalu panjang: {len(long):,} karakter, paling banyak {MAX_FIELD:,}.".replace(",", ".")
+    assert said in page.text and f"Too long: {len(long):,} characters, at most {MAX_FIELD:,}." in page.text
+    assert f">{long}</textarea>" in client.get(f"{url}/step/3").text  # nothing cut off
