@@ -23,9 +23,11 @@ Answers = dict[str, Any]
 MISSING = object()
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 
-#: Rows a list or an allocation may have, and characters a field may hold (the data file's own limit is higher):
-#: a longer answer is kept whole, and refused at its field (``validate``), so nothing typed is cut off unseen.
-MAX_ROWS = 50
+#: Rows a list, an allocation or a table may have (a forest farmers' group lists its members: often more than a
+#: hundred; 500 rows of a table of four controls stay within the 5,000 fields a posted form may hold), and
+#: characters a field may hold (the data file's own limit is higher): a longer answer is kept whole, and refused
+#: at its field (``validate``), so nothing typed is cut off unseen.
+MAX_ROWS = 500
 MAX_FIELD = 5_000
 
 

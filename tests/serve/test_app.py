@@ -684,3 +684,17 @@ def test_a_text_longer_than_a_field_holds_is_refused_at_the_field_and_kept_whole
     said = f"Isian terlalu panjang: {len(long):,} karakter, paling banyak {MAX_FIELD:,}.".replace(",", ".")
     assert said in page.text and f"Too long: {len(long):,} characters, at most {MAX_FIELD:,}." in page.text
     assert f">{long}</textarea>" in client.get(f"{url}/step/3").text  # nothing cut off
+
+
+def test_a_table_of_more_than_fifty_rows_keeps_every_row_when_its_step_is_sent(client):
+    data = yaml.safe_load((ROOT / "templates" / "kehutanan.sample.yaml").read_text(encoding="utf-8"))
+    data["anggota_kelompok"] = [{"name": f"Anggota {i}", "position": "Anggota", "party": "kth"} for i in range(80)]
+    url = draft_url(start(client, "kehutanan", yaml.safe_dump(data, allow_unicode=True).encode("utf-8")))
+    members = {"anggota_kelompok.rows": "80"}
+    for i in range(80):  # the step as the browser sends it back
+        members.update({f"anggota_kelompok.{i}.name.id": f"Anggota {i}", f"anggota_kelompok.{i}.position.id": "Anggota",
+                        f"anggota_kelompok.{i}.party": "kth"})
+    added = post_step(client, url, 15, members, action="add:anggota_kelompok")
+    assert added.text.count('name="anggota_kelompok.80.name.id"') == 1  # an 81st row to fill
+    kept = yaml.safe_load(client.get(f"{url}/download/yaml").text)["anggota_kelompok"]
+    assert [row["name"] for row in kept] == [f"Anggota {i}" for i in range(80)]
