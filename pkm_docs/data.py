@@ -33,6 +33,10 @@ class NumberError(yaml.constructor.ConstructorError):
     """A whole number with more digits than pkm-docs reads."""
 
 
+class DuplicateKeyError(yaml.constructor.ConstructorError):
+    """A key written twice in one mapping of the data (``{kph: 20%, kph: 10%}``): YAML would keep the last."""
+
+
 #: Digits of a whole number in a data file (as many as the parser reads in a source).
 MAX_NUMBER_DIGITS = 1_000
 
@@ -55,6 +59,22 @@ class _Checked(yaml.constructor.SafeConstructor):
             raise NumberError(None, None, f"a number of {digits:,} digits; pkm-docs reads numbers of up to "
                               f"{MAX_NUMBER_DIGITS:,} digits", node.start_mark)
         return super().construct_yaml_int(node)  # type: ignore[arg-type]  # as above, `!!int {a: 1}`
+
+    def construct_mapping(self, node: yaml.Node, deep: bool = False) -> dict[Any, Any]:
+        if isinstance(node, yaml.MappingNode):  # the keys written in it, before `<<` merges (which may override)
+            seen: set[Any] = set()
+            for key_node, _ in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    continue
+                key = self.construct_object(key_node, deep=deep)
+                try:
+                    twice = key in seen
+                    seen.add(key)
+                except TypeError:  # an unhashable key: PyYAML refuses it itself
+                    continue
+                if twice:
+                    raise DuplicateKeyError(None, None, _bounded(f"`{key}` is given twice"), key_node.start_mark)
+        return super().construct_mapping(node, deep)  # type: ignore[arg-type]
 
 
 class DataLoader(_Checked, yaml.SafeLoader):  # type: ignore[misc]
@@ -252,6 +272,9 @@ def yaml_diagnostic(exc: yaml.YAMLError | RecursionError, text: str, path: str, 
             hint = "write the values out instead of repeating them with aliases"
         elif isinstance(exc, DepthError):
             hint = "nest the values less deeply"
+        elif isinstance(exc, DuplicateKeyError):
+            return Diagnostic("PKM020", ERROR, message, Span(path, line, column, line, column + 1),
+                              "write each key once, with its one value")
         elif exc.context in _FLOW_CONTEXTS and exc.context_mark is not None and exc.problem_mark is not None \
                 and exc.context_mark.line < exc.problem_mark.line:  # noticed on a later line than the opener
             opener, closer = _FLOW_CONTEXTS[exc.context]

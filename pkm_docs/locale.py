@@ -192,19 +192,23 @@ def rupiah(amount: int | Decimal, lang: str = "id") -> str:
 
 def percent(value: int | Decimal, lang: str = "id") -> str:
     """Return '12,5% (dua belas koma lima persen)' / '12.5% (twelve point five percent)'."""
-    _check_lang(lang)
-    dec = _to_decimal(value)
-    plain = format(dec.normalize(), "f")
-    whole, _, fraction = plain.partition(".")
-    figures = _babel_format_decimal(
-        dec, format="#,##0", locale=_NUMBER_LOCALE[lang], decimal_quantization=False
-    )
+    figures = percent_figures(value, lang)
+    whole, _, fraction = format(_to_decimal(value).normalize(), "f").partition(".")
     words = terbilang(int(whole), lang)
     if fraction:
         point = "koma" if lang == "id" else "point"
         words += f" {point} {_digits_in_words(fraction, lang)}"
     suffix = "persen" if lang == "id" else "percent"
-    return f"{figures}% ({words} {suffix})"
+    return f"{figures} ({words} {suffix})"
+
+
+def percent_figures(value: int | Decimal, lang: str = "id") -> str:
+    """Return '12,5%' / '12.5%': a percentage in figures, with the language's decimal sign."""
+    _check_lang(lang)
+    figures = _babel_format_decimal(
+        _to_decimal(value), format="#,##0", locale=_NUMBER_LOCALE[lang], decimal_quantization=False
+    )
+    return f"{figures}%"
 
 
 def _int_figures(n: int, lang: str) -> str:

@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Iterator
 
 from ..errors import ERROR, WARNING
-from ..locale import money_figures
+from ..locale import money_figures, percent_figures
 from .registry import Context, Finding, finding, rule
 from ..model import ClauseUse, Value
 from ..values import Allocation, AllocationType
@@ -34,8 +34,8 @@ def _parts(use: ClauseUse, whole: str, part: str) -> list[tuple[Value | None, di
     return out
 
 
-def _pct(value: Decimal) -> str:
-    return f"{value.normalize():f}%"
+def _pct(value: Decimal, lang: str) -> str:
+    return percent_figures(value, lang)
 
 
 def _money(value: Decimal, lang: str) -> str:
@@ -60,13 +60,15 @@ def shares_not_100(ctx: Context) -> Iterator[Finding]:
             total = sum(shares.values(), Decimal(0))
             if total == 100 or not shares:
                 continue
-            listed = " + ".join(_pct(v) for v in shares.values())
+            listed, listed_en = (" + ".join(_pct(v, lang) for v in shares.values()) for lang in ("id", "en"))
             names = ", ".join(f"`{k}`" for k in shares)
-            off = f"{_pct(abs(total - 100))} {'terlalu banyak' if total > 100 else 'kurang'}"
-            off_en = f"{_pct(abs(total - 100))} {'too much' if total > 100 else 'short'}"
+            off = f"{_pct(abs(total - 100), 'id')} {'terlalu banyak' if total > 100 else 'kurang'}"
+            off_en = f"{_pct(abs(total - 100), 'en')} {'too much' if total > 100 else 'short'}"
             span = value.span if value is not None and value.span else use_span(ctx.agreement, article, use)
-            yield finding(f"bagian pada `{use.clause_id}` berjumlah {listed} = {_pct(total)}, bukan 100% ({off})",
-                          f"the shares of `{use.clause_id}` add up to {listed} = {_pct(total)}, not 100% ({off_en})",
+            yield finding(f"bagian pada `{use.clause_id}` berjumlah {listed} = {_pct(total, 'id')}, bukan 100% "
+                          f"({off})",
+                          f"the shares of `{use.clause_id}` add up to {listed_en} = {_pct(total, 'en')}, not 100% "
+                          f"({off_en})",
                           span, (f"sesuaikan {names} agar berjumlah 100%", f"adjust {names} so they add up to 100%"))
 
 

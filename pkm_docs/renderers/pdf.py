@@ -171,7 +171,7 @@ def _typeset_job(agreement: Agreement, layout: str, draft: bool) -> Callable[[],
         except typst.TypstError as exc:
             missing = missing_glyph_texts(exc)
             if missing:
-                raise BuildError(describe_missing_glyph(agreement, missing)) from None
+                raise MissingGlyphError(describe_missing_glyph(agreement, missing), missing) from None
             raise BuildError(f"PDF rendering failed: {_describe(exc)}") from None
         except (RuntimeError, OSError, ValueError) as exc:
             raise BuildError(f"PDF rendering failed: {exc}") from None
@@ -229,6 +229,15 @@ def _unescape(repr_text: str) -> str:
             return chr(int(match.group(2), 16))
         return _SIMPLE_ESCAPES.get(match.group(1), match.group(1))
     return _ESCAPE.sub(one, repr_text)
+
+
+class MissingGlyphError(BuildError):
+    """A character that none of the embedded fonts can show (PDF/A allows no missing glyph); ``characters``: the
+    text clusters typst reported, for a caller that points at where they were typed."""
+
+    def __init__(self, message: str, characters: list[str]):
+        super().__init__(message)
+        self.characters = tuple(characters)
 
 
 def missing_glyph_texts(exc: typst.TypstError) -> list[str]:

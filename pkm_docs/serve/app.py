@@ -25,7 +25,7 @@ from starlette.staticfiles import StaticFiles
 from ..errors import PkmError, format_diagnostic
 from ..model import Text
 from ..templates_cli import list_templates
-from .store import Store
+from .store import Draft, Store
 
 if TYPE_CHECKING:  # the pages of a draft, the parser, the checks and the renderers are imported on first use
     from ..library import Library
@@ -96,7 +96,7 @@ class Server:
         self.jinja = Environment(loader=FileSystemLoader(HERE / "templates"),
                                  autoescape=select_autoescape(default=True, default_for_string=True))
         self.jinja.globals.update(preview_of=self.preview_of, shown=lambda f, a: _pages().shown(f, a),
-                                  month_names=month_names)
+                                  month_names=month_names, summary=self.summary)
         self.jinja.filters["zip"] = zip
 
     @property
@@ -134,6 +134,20 @@ class Server:
                 sources = {f"{name}.pkm": path.read_text(encoding="utf-8", errors="replace")}
                 raise TemplateError([format_diagnostic(d, sources) for d in error.diagnostics]) from None
         return self._forms[name]
+
+    def summary(self, draft: Draft) -> str:
+        """What tells a saved draft from the others: the names of its parties given so far, how many answers it
+        holds (fields filled in) and when it was last changed."""
+        from .answers import MISSING, to_data
+        updated = datetime.datetime.fromtimestamp(draft.updated).strftime("%d-%m-%Y %H.%M")
+        try:
+            fields = self.form(draft.template).fields
+        except (HTTPException, TemplateError):  # a template gone or broken since: its name says enough
+            return f"diubah / updated {updated}"
+        given = [f for f in fields if f.name in draft.answers and to_data(f.type, draft.answers[f.name]) is not MISSING]
+        names = [str(draft.answers[f.name].get("id", "")).strip() for f in given
+                 if f.party_field == "name" and isinstance(draft.answers[f.name], dict)]
+        return " · ".join([*(n for n in names if n), f"{len(given)} isian / answers", f"diubah / updated {updated}"])
 
     def page(self, request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
         context.update(csrf=request.state.csrf, request=request)

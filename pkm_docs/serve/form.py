@@ -13,7 +13,7 @@ from ..library import Library, ParamSpec, compile_param
 from ..model import Text
 from ..parser import parse, read_source
 from ..resolve import party_alias
-from ..values import ValueType
+from ..values import ChoiceType, Column, ValueType
 
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_\-]*)")
 
@@ -30,6 +30,9 @@ class Field:
     #: the ``when`` of every place that uses it, when each place has one (an input asked only for a clause
     #: included on a condition); empty when some place uses it whatever the answers
     conditions: tuple[s.Condition, ...] = ()
+    #: the clause parameters it is the whole value of (their bounds apply to it too: ``members_per_party: integer
+    #: min 1`` bounds an input declared without one)
+    passed_to: tuple[ParamSpec, ...] = ()
 
     @property
     def type(self) -> ValueType:
@@ -38,6 +41,26 @@ class Field:
     @property
     def required(self) -> bool:
         return not self.spec.optional and not self.spec.has_default
+
+    def choice_label(self, name: str) -> Text | None:
+        """The words of one of its choices: its own, else those of the clause parameter it is passed to."""
+        for type_ in (self.type, *(p.type for p in self.passed_to)):
+            if isinstance(type_, ChoiceType):
+                label = dict(zip(type_.choices, type_.labels)).get(name)
+                if label is not None:
+                    return label
+        return None
+
+    def heading(self, column: Column, lang: str) -> str:
+        """A table column's heading: the input's own label, else the label the clause it is passed to gives the
+        column of that name (``amount "Jumlah" / "Amount"``), else the column's name."""
+        if column.label is not None:
+            return column.heading(lang)
+        for param in self.passed_to:
+            for theirs in getattr(param.type, "columns", ()):
+                if theirs.name == column.name and theirs.label is not None:
+                    return theirs.heading(lang)
+        return column.heading(lang)
 
 
 @dataclass
@@ -124,6 +147,7 @@ def build_form(path: Path, library: Library, name: str | None = None) -> Form:
     where: dict[str, tuple[str, str]] = {}  # input -> (step key, English label)
     party_fields: dict[str, str] = {}
     used_when: dict[str, list[s.Condition | None]] = {}
+    passed_to: dict[str, list[ParamSpec]] = {}
 
     def place(names: list[str], key: str, title: Text, label_en: str, party_field: str | None = None,
               when: s.Condition | None = None) -> None:
@@ -165,6 +189,9 @@ def build_form(path: Path, library: Library, name: str | None = None) -> Form:
                     title = own or (clause.title if clause is not None else Text.same(item.ref.clause_id))
                     for arg in item.args:
                         place(_names(arg.value), key, title, _words(arg.name), when=item.condition)
+                        param = clause.param(arg.name) if clause is not None else None
+                        if isinstance(arg.value, s.Name) and param is not None:
+                            passed_to.setdefault(arg.value.name, []).append(param)
                     place(_condition_names(item.condition), key, title, f"Include “{title.get('en')}”")
                 else:
                     title = own or (Text.same(_words(item.section.name)) if item.section else _OTHER)
@@ -182,5 +209,6 @@ def build_form(path: Path, library: Library, name: str | None = None) -> Form:
             whens = used_when.get(input_decl.name, [])
             conditions = tuple(w for w in whens if w is not None) if whens and None not in whens else ()
             steps[key].fields.append(Field(input_decl.name, specs[input_decl.name], label, input_decl.span.line,
-                                           party_fields.get(input_decl.name), conditions))
+                                           party_fields.get(input_decl.name), conditions,
+                                           tuple(passed_to.get(input_decl.name, ()))))
     return Form(name or path.stem, path, source, tree, tuple(steps.values()), tuple(aliases), tuple(uses))

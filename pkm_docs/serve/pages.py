@@ -27,7 +27,7 @@ from .answers import (MAX_ROWS, MISSING, Answers, data_file, empty_answer, empty
 from .app import MAX_UPLOAD, Server, _server
 from .form import Form
 from .store import Draft
-from .validate import skipped, validate
+from .validate import Outcome, refused, skipped, validate
 
 if TYPE_CHECKING:
     from .compare import Comparison
@@ -43,7 +43,11 @@ def shown_name(step: Any, answers: Answers) -> str:
 
 
 def shown(field: Any, answer: Any) -> str:
-    """An answer as the review screen lists it."""
+    """An answer as the review screen lists it (a choice by its words, where it or its clause gives them)."""
+    if field.type.kind == "choice":
+        label = field.choice_label(str(answer))
+        if label is not None:
+            return f"{label.get('id')} / {label.get('en')}"
     return _shown(field.type, answer)
 
 
@@ -159,8 +163,10 @@ def step(request: Request) -> Response:
         raise HTTPException(404, "no such step")
     answers = _answers(form, draft)
     skipped_fields, skipped_steps = _skipped_steps(form, answers)
+    # from a finding of the review (``?checked=1``): what it found is shown at its fields here too
+    outcome = _checked(server, form, answers) if request.query_params.get("checked") else None
     return server.page(request, "step.html", draft=draft, form=form, number=number, step=form.steps[number],
-                       answers=answers, outcome=None, profiles=server.store.profiles(request.state.session),
+                       answers=answers, outcome=outcome, profiles=server.store.profiles(request.state.session),
                        skipped_fields=skipped_fields, skipped_steps=skipped_steps)
 
 
@@ -225,10 +231,28 @@ async def save_step(request: Request) -> Response:
     return RedirectResponse(f"/d/{draft.id}/step/{later[0]}", 303)
 
 
+def _rendered(server: Server, form: Form, answers: Answers, outcome: Outcome, fmt: str) -> bytes | None:
+    """The ``fmt`` file of a checked draft, or None with the renderer's refusal filed in ``outcome`` (a character
+    that no font of the PDF has: at the field it was typed in)."""
+    try:
+        return server.file(form, outcome, fmt)
+    except PkmError as error:
+        refused(form, answers, outcome, error)
+        return None
+
+
+def _checked(server: Server, form: Form, answers: Answers) -> Outcome:
+    """The outcome of every check, and of rendering the PDF (what the review shows and a download needs)."""
+    outcome = validate(form, answers, server.library)
+    if outcome.ok:
+        _rendered(server, form, answers, outcome, "pdf")
+    return outcome
+
+
 def review(request: Request) -> Response:
     server, draft, form = _draft(request)
     answers = _answers(form, draft)
-    outcome = validate(form, answers, server.library)
+    outcome = _checked(server, form, answers)
     skipped_fields, _ = _skipped_steps(form, answers)
     pages = 0
     if outcome.ok and shutil.which("pdftoppm"):
@@ -240,25 +264,28 @@ def review(request: Request) -> Response:
 def download(request: Request) -> Response:
     server, draft, form = _draft(request)
     kind = request.path_params["kind"]
-    outcome = validate(form, _answers(form, draft), server.library)
+    answers = _answers(form, draft)
     name = form.template
     if kind == "yaml":
-        return _attachment(outcome.data.encode("utf-8"), f"{name}.yaml", "application/yaml")
+        return _attachment(data_file(form, answers)[0].encode("utf-8"), f"{name}.yaml", "application/yaml")
     if kind not in ("docx", "pdf", "zip"):
         raise HTTPException(404, "no such file")
-    if not outcome.ok:
-        return RedirectResponse(f"/d/{draft.id}/review", 303)
+    outcome = _checked(server, form, answers)
+    files = {fmt: _rendered(server, form, answers, outcome, fmt) for fmt in ("docx", "pdf")
+             if kind in (fmt, "zip")} if outcome.ok else {}
+    if not outcome.ok or not all(files.values()):
+        return RedirectResponse(f"/d/{draft.id}/review", 303)  # it says what is wrong
     if kind == "zip":
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
             for fmt in ("docx", "pdf"):
-                archive.writestr(f"{name}.{fmt}", server.file(form, outcome, fmt))
+                archive.writestr(f"{name}.{fmt}", files[fmt] or b"")
             archive.writestr(f"{name}.yaml", outcome.data)
             archive.writestr(f"{name}.pkm", form.source)
         return _attachment(buffer.getvalue(), f"{name}.zip", "application/zip")
     types = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
              "pdf": "application/pdf"}
-    return _attachment(server.file(form, outcome, kind), f"{name}.{kind}", types[kind])
+    return _attachment(files[kind] or b"", f"{name}.{kind}", types[kind])
 
 
 def words(request: Request) -> Response:
@@ -293,10 +320,11 @@ def page_image(pdf: bytes, number: int, resolution: int = 50) -> bytes | None:
 
 def preview_page(request: Request) -> Response:
     server, draft, form = _draft(request)
-    outcome = validate(form, _answers(form, draft), server.library)
-    if not outcome.ok:
+    answers = _answers(form, draft)
+    outcome = validate(form, answers, server.library)
+    pdf = _rendered(server, form, answers, outcome, "pdf") if outcome.ok else None
+    if pdf is None:
         raise HTTPException(404, "the draft has errors: no preview")
-    pdf = server.file(form, outcome, "pdf")
     number = int(request.path_params["page"])
     if not 1 <= number <= page_count(pdf):
         raise HTTPException(404, "no such page")
@@ -344,7 +372,14 @@ async def compare_drafts(request: Request) -> Response:
             if draft is None:
                 raise HTTPException(404, "no such draft")
             form = server.form(draft.template)
-            text, _ = data_file(form, _answers(form, draft))
+            answers = _answers(form, draft)
+            if not (await run_in_threadpool(validate, form, answers, server.library, checks=False)).ok:
+                return server.page(request, "problem.html", 400, title=Text({
+                    "id": "Rancangan belum lengkap", "en": "The draft is not complete yet"}), problems=[
+                    f"{form.template} · {server.summary(draft)}: isi atau perbaiki dulu isian yang ditandai pada "
+                    "tinjauannya, lalu bandingkan lagi. / Fill in or fix the fields its review marks, then compare "
+                    "again."], next_url=f"/d/{draft.id}/review")
+            text, _ = data_file(form, answers)
             uploads.append(_upload(f"{form.template}-{draft.id[:6]}.pkm", form.source.encode("utf-8"), text))
     if len(uploads) != 2:
         return server.page(request, "problem.html", 400, title=Text({"id": "Pilih dua rancangan",

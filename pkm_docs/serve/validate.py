@@ -5,7 +5,8 @@ text in Indonesian and English."""
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
+import json
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .. import locale
@@ -14,12 +15,12 @@ from ..check_cli import check_compiled
 from ..checks.registry import hint_in, message_in
 from ..codes import CODES
 from ..data import parse_data
-from ..errors import Diagnostic, SourceError
+from ..errors import Diagnostic, PkmError, SourceError
 from ..library import Library
 from ..pipeline import Compiled, names_only
 from ..resolve import resolve
 from ..values import comparable
-from .answers import Answers, data_file
+from .answers import MAX_FIELD, Answers, data_file
 from .form import Field, Form
 
 
@@ -48,6 +49,10 @@ class Outcome:
     agreement: list[Message] = field(default_factory=list)
     compiled: Compiled | None = None
 
+    def messages_at(self, name: str) -> list[Message]:
+        """What is said at the field ``name``: its own messages, then the agreement's findings that link it."""
+        return self.by_field.get(name, []) + [m for m in self.agreement if name in m.fields]
+
     def errors_in(self, names: list[str]) -> bool:
         return any(m.is_error for n in names for m in self.by_field.get(n, []))
 
@@ -64,6 +69,83 @@ _TYPE_ID = {"text": "teks", "money": "jumlah uang", "percent": "persentase", "da
 
 
 _FILE_HINTS = ("PKM030", "PKM032", "PKM033")
+
+#: What a control of each kind takes, with an example of what to type in it (not the data file's notation: the
+#: form gives the "Rp", the "%", the unit, the month and the row's recipient itself).
+_TYPED_ID = {"money": "jumlah uang dalam angka, misalnya 950.000.000 atau 950.000.000,50",
+             "percent": "persentase dalam angka, misalnya 40 atau 12,5",
+             "integer": "bilangan bulat, misalnya 3",
+             "quantity": "angka, misalnya 125,5",
+             "duration": "jangka waktu dalam angka, misalnya 6, lalu pilih bulan atau tahun",
+             "date": "tanggal, bulan, dan tahun, misalnya 1 Desember 2026",
+             "boolean": "Ya atau Tidak",
+             "choice": "salah satu pilihan pada daftar",
+             "party": "salah satu pihak pada daftar",
+             "account_number": "nomor rekening: 5 sampai 34 angka, boleh dikelompokkan dengan spasi, titik, atau "
+                               "tanda hubung, misalnya 0012-01-000123-30-5"}
+
+
+def _wrong_form(f: Field, answers: Answers) -> str:
+    """A PKM015 (a value the type cannot read) in Indonesian: a character that cannot be in a document, a period's
+    end missing or before its start, else what the control takes."""
+    from ..values import unsafe_character
+    answer = answers.get(f.name)
+    for text in _strings(answer):
+        if unsafe_character(text):
+            char = next(c for c in text if unsafe_character(c))
+            return (f"Isian memuat karakter tak terlihat U+{ord(char):04X}, yang dapat menyembunyikan atau "
+                    "menyamarkan teks dalam dokumen hukum. Hapus karakter itu.")
+    kind = f.type.kind
+    if kind == "period" and isinstance(answer, dict):
+        ends = [answer.get(end) or {} for end in ("from", "until")]
+        if not all(any(str(v).strip() for v in end.values()) for end in ends):
+            return "Isian tidak sesuai: isi tanggal mulai dan tanggal berakhir."
+        try:
+            first, last = (datetime.date(int(e["y"]), int(e["m"]), int(e["d"])) for e in ends)
+            if last < first:
+                return "Isian tidak sesuai: periode berakhir sebelum dimulai."
+        except (KeyError, TypeError, ValueError):  # a date that does not exist is PKM030's
+            pass
+        kind = "date"
+    if kind == "table" and isinstance(answer, list):
+        cell = _wrong_cell(f.type, answer)
+        if cell is not None:
+            row, column = cell
+            return (f"Isian tidak sesuai pada baris {row + 1}, kolom {f.heading(column, 'id')}: yang diminta "
+                    f"{_TYPED_ID.get(column.type.kind) or _TYPE_ID.get(column.type.kind, column.type.kind)}.")
+    item = getattr(f.type, "item", None) or getattr(f.type, "of", None)  # a list's item, an allocation's amount
+    if kind in ("list", "allocation") and item is not None and item.kind in _TYPED_ID:
+        kind = item.kind
+    what = _TYPED_ID.get(kind) or _TYPE_ID.get(kind, kind)
+    return f"Isian tidak sesuai: yang diminta {what}."
+
+
+def _wrong_cell(type_: Any, rows: list[Any]) -> tuple[int, Any] | None:
+    """The first cell of a table's answer that its column's type cannot read: its row and its column."""
+    from ..values import Env, ValueProblem
+    from .answers import MISSING, to_data
+    for i, row in enumerate(rows):
+        for column in type_.columns:
+            if column.type.kind == "party" or not isinstance(row, dict):  # chosen from a list of the parties
+                continue
+            value = to_data(column.type, row.get(column.name))
+            try:
+                if value is not MISSING:
+                    column.type.from_data(value, Env.empty())
+            except ValueProblem:
+                return i, column
+    return None
+
+
+def _strings(answer: Any) -> list[str]:
+    """Every string of an answer (the two texts of a text, each row of a list ...)."""
+    if isinstance(answer, str):
+        return [answer]
+    if isinstance(answer, dict):
+        return [t for v in answer.values() for t in _strings(v)]
+    if isinstance(answer, list):
+        return [t for v in answer for t in _strings(v)]
+    return []
 
 
 def _month(number: int, lang: str) -> str:
@@ -82,14 +164,34 @@ def _indonesian(diag: Diagnostic, f: Field | None, answers: Answers) -> str:
         return f"Tanggal {missing[0]} {_month(missing[1], 'id')} {missing[2]} tidak ada." if missing \
             else "Tanggal ini tidak ada."
     if diag.code == "PKM015":
-        return f"Isian tidak sesuai: yang diminta {_TYPE_ID.get(f.type.kind, f.type.kind)}" + \
-            (f", misalnya {f.type.example}." if f.type.example else ".")
+        return _wrong_form(f, answers)
     if diag.code == "PKM017":
-        spec = f.spec
-        bounds = [f"paling sedikit {spec.type.plain(spec.minimum)}" if spec.minimum is not None else "",
-                  f"paling banyak {spec.type.plain(spec.maximum)}" if spec.maximum is not None else ""]
-        return "Nilai di luar batas: " + " dan ".join(b for b in bounds if b) + "."
+        return _out_of_bounds(diag, f, answers, "id")
     return CODES[diag.code].title["id"] + "." if diag.code in CODES else text
+
+
+_BOUND_WORDS = {"id": ("Nilai di luar batas", "paling sedikit", "paling banyak", "dan"),
+                "en": ("Value out of bounds", "at least", "at most", "and")}
+
+
+def _out_of_bounds(diag: Diagnostic, f: Field, answers: Answers, lang: str) -> str:
+    """A PKM017 in the form's words: the bounds of the declaration the value breaks (the input's own, or those of
+    the clause parameter it is passed to), without the parameter's name, which the person never saw."""
+    from .answers import MISSING, empty_answer, to_data
+    from ..values import Env, check_bounds
+    raw = to_data(f.type, answers.get(f.name, empty_answer(f.type)))
+    specs = (f.spec, *f.passed_to)
+    try:
+        value = f.type.from_data(raw, Env.empty()) if raw is not MISSING else None
+    except Exception:  # not readable here: the declaration's bounds are said as they are
+        value = None
+    broken = next((spec for spec in specs if value is not None
+                   and check_bounds(value, spec.name, spec.type, spec.bounds) == diag.message), f.spec)
+    title, least, most, both = _BOUND_WORDS[lang]
+    bounds = [f"{least} {broken.type.plain(broken.minimum)}" if broken.minimum is not None else "",
+              f"{most} {broken.type.plain(broken.maximum)}" if broken.maximum is not None else ""]
+    said = f" {both} ".join(b for b in bounds if b)
+    return f"{title}: {said}." if said else f"{title}."
 
 
 def _missing_day(f: Field, answers: Answers) -> tuple[int, int, str] | None:
@@ -106,7 +208,12 @@ def _missing_day(f: Field, answers: Answers) -> tuple[int, int, str] | None:
 
 
 def _english(diag: Diagnostic, f: Field | None, answers: Answers) -> str:
-    """The diagnostic's message, after the day that does not exist when a date is impossible."""
+    """The diagnostic's message (after the day that does not exist when a date is impossible), or, for a field left
+    empty or out of bounds, the form's words for it."""
+    if f is not None and diag.code == "PKM032":  # not "no value for `x` (text, e.g. ...) in x.yaml": no file here
+        return "Required."
+    if f is not None and diag.code == "PKM017":
+        return _out_of_bounds(diag, f, answers, "en")
     missing = _missing_day(f, answers) if f is not None and diag.code == "PKM030" else None
     if missing:
         return f"{missing[0]} {_month(missing[1], 'en')} {missing[2]} does not exist: {diag.message}"
@@ -167,16 +274,71 @@ def validate(form: Form, answers: Answers, library: Library, *, checks: bool = T
         lines_for = kept_lines
     else:
         lines_for = lines
+    for f in form.fields:
+        longest = max((len(t) for t in _strings(answers.get(f.name))), default=0)
+        if longest > MAX_FIELD:
+            outcome.by_field.setdefault(f.name, []).append(Message(
+                "PKM039", "error", f"Isian terlalu panjang: {longest:,} karakter, paling banyak {MAX_FIELD:,}."
+                .replace(",", "."), f"Too long: {longest:,} characters, at most {MAX_FIELD:,}.", None, (f.name,)))
+        twice = _written_twice(f, answers.get(f.name))
+        if twice is not None:
+            outcome.by_field.setdefault(f.name, []).append(Message(
+                "PKM020", "error", f"Penerima “{twice}” tertulis di lebih dari satu baris. Tulis bagiannya dalam satu "
+                "baris saja.", f"The recipient “{twice}” is in more than one row: give its part in one row only.",
+                None, (f.name,)))
     for diag in found:
         f = _field_at(form, diag, data_name, lines if diag.code == "PKM030" else lines_for)
         hint = None if diag.code in _FILE_HINTS else hint_in(diag, "en")  # they say how to write a data file
         message = Message(diag.code, diag.severity, _indonesian(diag, f, answers), _english(diag, f, answers), hint,
                           (f.name,) if f else _use_fields(form, diag.span))
         if f is not None:
-            outcome.by_field.setdefault(f.name, []).append(message)
+            if message not in outcome.by_field.get(f.name, []):  # an input's bound and its clause's, said alike
+                outcome.by_field.setdefault(f.name, []).append(message)
         else:
             outcome.agreement.append(message)
     return outcome
+
+
+def _written_twice(f: Field, answer: Any) -> str | None:
+    """The first recipient of an allocation's answer that more than one row names (a party's own row included)."""
+    if f.type.kind != "allocation" or not isinstance(answer, list):
+        return None
+    seen: set[str] = set()
+    for row in answer:
+        who = str(row.get("who", "")).strip() if isinstance(row, dict) else ""
+        if who in seen:
+            return who
+        if who:
+            seen.add(who)
+    return None
+
+
+def refused(form: Form, answers: Answers, outcome: Outcome, error: PkmError) -> None:
+    """File a renderer's refusal of a checked draft as errors of ``outcome``: a character none of the PDF's fonts
+    has at each field whose answer holds it, anything else about the agreement."""
+    characters = getattr(error, "characters", ())  # renderers.pdf.MissingGlyphError
+    for diag in error.diagnostics:
+        placed = False
+        for cluster in characters:
+            for ch in dict.fromkeys((cluster, cluster[:1])):
+                names = [f.name for f in form.fields
+                         if ch and ch in json.dumps(answers.get(f.name), ensure_ascii=False)]
+                if not names:
+                    continue
+                points = " ".join(f"U+{ord(c):04X}" for c in ch)
+                message = Message(diag.code, diag.severity,
+                                  f"Karakter {ch} ({points}) tidak dapat dicetak dalam PDF: tidak ada pada huruf "
+                                  "yang dipakai PDF, dan PDF/A tidak membolehkan karakter yang tidak tampil. Hapus "
+                                  "atau ganti karakter itu.",
+                                  f"the character {points} ({ch}) is in none of the fonts the PDF embeds, and PDF/A "
+                                  "allows no missing glyph: remove or replace it", None)
+                for name in names:
+                    outcome.by_field.setdefault(name, []).append(replace(message, fields=(name,)))
+                placed = True
+                break
+        if not placed:
+            outcome.agreement.append(Message(diag.code, diag.severity, "Dokumen tidak dapat dibuat.", diag.message,
+                                             diag.hint))
 
 
 def _set_aside(form: Form, diag: Diagnostic, kept: Answers, answers: Answers) -> bool:

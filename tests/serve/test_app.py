@@ -173,7 +173,8 @@ def test_missing_and_wrong_values_are_reported_at_their_fields_only_on_their_ste
     assert page.status_code == 422
     assert page.text.count("Wajib diisi.") == 2  # the number and the date; not the fields of later steps
     funding = post_step(client, url, 5, {"total_anggaran": "950 juta", "kontribusi_dinas": "665.000.000"})
-    assert "Isian tidak sesuai: yang diminta jumlah uang, misalnya Rp500.000.000." in funding.text
+    assert "Isian tidak sesuai: yang diminta jumlah uang dalam angka, misalnya 950.000.000 atau 950.000.000,50." \
+        in funding.text
     assert "expected money, e.g. Rp500.000.000, got &#39;950 juta&#39;" in funding.text
 
 
@@ -194,7 +195,7 @@ def test_a_contribution_larger_than_the_cost_blocks_the_download_and_links_the_f
     review = fill_all(client, url, "kesehatan",
                       lambda v: v.update(kontribusi_dinas={"kontribusi_dinas": "1.000.000.000"}))
     assert "nothing is left for the remainder" in review.text
-    assert f'href="{url}/step/5#field-kontribusi_dinas"' in review.text
+    assert f'href="{url}/step/5?checked=1#field-kontribusi_dinas"' in review.text
     assert "/download/pdf" not in review.text
     assert client.get(f"{url}/download/pdf", follow_redirects=False).status_code == 303
 
@@ -438,7 +439,7 @@ def test_any_step_is_reached_from_the_list_and_the_review_lists_what_is_missing(
     assert str(jumped.url).endswith(f"/step/{court}") and 'value="goto:0"' in jumped.text
     review = post_step(client, url, court, {"pengadilan.id": "Pengadilan Negeri Kupang"}, action="review")
     assert str(review.url).endswith("/review") and "Perbaiki dulu" in review.text
-    assert f'href="{url}/step/0#field-nomor_dinas"' in review.text  # missing, linked to its field
+    assert f'href="{url}/step/0?checked=1#field-nomor_dinas"' in review.text  # missing, linked to its field
     assert "Kupang" in review.text and "Pengadilan Negeri Kupang" in review.text
 
 
@@ -487,3 +488,213 @@ def test_the_grant_step_asks_for_the_account_number_in_one_field_and_reports_a_w
     wrong = post_step(client, url, grant, {"nama_bank.id": "Bank NTT", "nomor_rekening.id": "12-AB-34",
                                            "pemegang_rekening.id": "Yayasan Kasih Ibu Flobamora"})
     assert wrong.status_code == 422 and "`12-AB-34` is not an account number" in wrong.text
+
+
+@pytest.mark.slow  # has typst lay out the PDF
+def test_a_character_the_pdf_cannot_show_is_reported_at_its_field_not_as_a_server_error(client):
+    url = draft_url(start(client, "kesehatan"))
+    name = "Yayasan Pohon 🌳 Lestari"
+    review = fill_all(client, url, "kesehatan", lambda v: v.update(
+        nama_yayasan={"nama_yayasan.id": name}, pemegang_rekening={"pemegang_rekening.id": name}))
+    assert review.status_code == 200 and str(review.url).endswith("/review")
+    assert "Perbaiki dulu" in review.text and "/download/pdf" not in review.text
+    assert f'href="{url}/step/2?checked=1#field-nama_yayasan"' in review.text  # linked to the field that holds it
+    step = client.get(f"{url}/step/2?checked=1").text
+    assert "Karakter 🌳 (U+1F333)" in step[step.index('id="field-nama_yayasan"'):].split("</fieldset>")[0]
+    assert "Karakter 🌳 (U+1F333) tidak dapat dicetak dalam PDF" in review.text
+    assert "the character U+1F333 (🌳) is in none of the fonts the PDF embeds" in review.text
+    assert client.get(f"{url}/download/pdf", follow_redirects=False).status_code == 303
+    assert client.get(f"{url}/download/zip", follow_redirects=False).status_code == 303
+    assert client.get(f"{url}/preview/1.png").status_code == 404
+
+
+def test_a_value_beyond_the_bound_of_its_clause_says_the_bound_once_in_both_languages(client):
+    url = draft_url(start(client, "kesehatan"))
+    page = post_step(client, url, 4, {"anggota_komite_per_pihak": "0", "rapat_per_tahun": "4"})
+    assert page.status_code == 422
+    assert "Nilai di luar batas: paling sedikit 1." in page.text  # the clause's `min 1`, not the input's (none)
+    assert "Value out of bounds: at least 1." in page.text and "members_per_party" not in page.text
+    funding = post_step(client, url, 5, {"total_anggaran": "0", "kontribusi_dinas": "665.000.000"})
+    assert funding.text.count("Nilai di luar batas: paling sedikit Rp1,00.") == 1  # the input's and the clause's
+    forest = draft_url(start(client, "kehutanan"))
+    share = post_step(client, forest, 9, {"bagian_kph": "100,5", "bagian_kth": "0"})
+    assert "Nilai di luar batas: paling sedikit 0% dan paling banyak 100%." in share.text
+    assert "Value out of bounds: at least 0% and at most 100%." in share.text and "government_share" not in share.text
+
+
+def test_a_value_of_the_wrong_form_is_explained_in_indonesian_with_an_example_of_what_to_type(client):
+    url = draft_url(start(client, "kesehatan"))
+    governance = post_step(client, url, 4, {"anggota_komite_per_pihak": "dua", "rapat_per_tahun": "4"})
+    assert "Isian tidak sesuai: yang diminta bilangan bulat, misalnya 3." in governance.text
+    assert "misalnya a whole number" not in governance.text
+    report = post_step(client, url, 7, {"periode_laporan.n": "enam", "periode_laporan.unit": "months"})
+    assert "Isian tidak sesuai: yang diminta jangka waktu dalam angka, misalnya 6, lalu pilih bulan atau tahun." \
+        in report.text and "misalnya 12 months or 3 years" not in report.text
+    date = post_step(client, url, 0, {"nomor_dinas.id": "1/2026", "tanggal_tanda_tangan.d": "satu",
+                                      "tanggal_tanda_tangan.m": "12", "tanggal_tanda_tangan.y": "2026"})
+    assert "Isian tidak sesuai: yang diminta tanggal, bulan, dan tahun, misalnya 1 Desember 2026." in date.text
+    hidden = post_step(client, url, 0, {"nomor_dinas.id": "1/2026", "tanggal_tanda_tangan.d": "1",
+                                        "tanggal_tanda_tangan.m": "12", "tanggal_tanda_tangan.y": "2026",
+                                        "tempat_tanda_tangan.id": "Kupang 👩\u200d⚕️"})
+    assert "Isian memuat karakter tak terlihat U+200D, yang dapat menyembunyikan atau menyamarkan teks dalam " \
+        "dokumen hukum. Hapus karakter itu." in hidden.text
+    assert 'misalnya "text" or' not in hidden.text
+    forest = draft_url(start(client, "kehutanan_tiga_pihak"))
+    term = {"jangka_waktu.from.d": "1", "jangka_waktu.from.m": "2", "jangka_waktu.from.y": "2030"}
+    half = post_step(client, forest, 12, term)
+    assert "Isian tidak sesuai: isi tanggal mulai dan tanggal berakhir." in half.text
+    reversed_ = post_step(client, forest, 12, {**term, "jangka_waktu.until.d": "1", "jangka_waktu.until.m": "1",
+                                               "jangka_waktu.until.y": "2028"})
+    assert "Isian tidak sesuai: periode berakhir sebelum dimulai." in reversed_.text
+    assert "misalnya { from:" not in half.text + reversed_.text
+    funding = post_step(client, forest, 9, {"total_biaya": "1.000.000.000", "kontribusi.rows": "1",
+                                            "kontribusi.0.who": "kph", "kontribusi.0.amount": "-5"})
+    assert "Isian tidak sesuai: yang diminta jumlah uang dalam angka, misalnya 950.000.000 atau 950.000.000,50." \
+        in funding.text and "misalnya { pemda:" not in funding.text
+    budget = sample_fields("kehutanan_tiga_pihak")["rincian_anggaran"]
+    cell = post_step(client, forest, 17, {**budget, "rincian_anggaran.1.amount": "1,5 juta"})
+    assert re.search(r"Isian tidak sesuai pada baris 2, kolom \w+: yang diminta jumlah uang dalam angka", cell.text)
+
+
+def test_a_table_s_columns_are_headed_in_both_languages_as_its_clause_heads_them(client, library):
+    from pkm_docs.serve.form import build_form
+    form = build_form(ROOT / "templates" / "kesehatan.pkm", library)
+    budget = next(i for i, s in enumerate(form.steps) if any(f.name == "rincian_anggaran" for f in s.fields))
+    url = draft_url(start(client, "kesehatan"))
+    page = client.get(f"{url}/step/{budget}").text
+    headings = re.findall(r'<th scope="col">(.*?)</th>', page)
+    assert headings == ['Uraian <span class="en">/ Item</span>', 'Sumber Dana <span class="en">/ Funded by</span>',
+                        'Jumlah <span class="en">/ Amount</span>']
+    wrong = post_step(client, url, budget, {**sample_fields("kesehatan")["rincian_anggaran"],
+                                            "rincian_anggaran.0.amount": "banyak"})
+    assert "Isian tidak sesuai pada baris 1, kolom Jumlah: yang diminta jumlah uang dalam angka" in wrong.text
+
+
+def test_a_choice_is_offered_in_both_languages_as_its_clause_words_it(client):
+    url = draft_url(start(client, "kehutanan"))
+    page = client.get(f"{url}/step/4").text  # input fungsi_hutan: choice(lindung, produksi), no words of its own
+    assert '<option value="lindung">hutan lindung / protection forest</option>' in page
+    assert '<option value="produksi">hutan produksi / production forest</option>' in page
+
+
+def test_a_field_left_empty_is_said_to_be_required_in_both_languages_without_the_data_file(client):
+    url = draft_url(start(client, "kesehatan"))
+    page = post_step(client, url, 0, {"tempat_tanda_tangan.id": "Kupang"})
+    assert page.status_code == 422
+    assert page.text.count("Wajib diisi.") == page.text.count("Required.") == 2
+    assert "kesehatan.yaml" not in page.text and "no value for" not in page.text
+
+
+@pytest.mark.slow  # fills all 18 steps and runs every check
+def test_shares_that_do_not_add_up_are_written_with_a_decimal_comma_in_indonesian(client):
+    url = draft_url(start(client, "kehutanan_tiga_pihak"))
+    review = fill_all(client, url, "kehutanan_tiga_pihak", lambda v: v["pembagian_hasil"].update(
+        {"pembagian_hasil.0.amount": "20,5"}))
+    assert "berjumlah 20,5% + 70% + 10% = 100,5%, bukan 100% (0,5% terlalu banyak)" in review.text
+    assert "add up to 20.5% + 70% + 10% = 100.5%, not 100% (0.5% too much)" in review.text
+
+
+def test_a_recipient_written_in_two_rows_is_reported_not_merged(client):
+    url = draft_url(start(client, "kehutanan_tiga_pihak"))
+    shares = sample_fields("kehutanan_tiga_pihak")["pembagian_hasil"]  # kph 20, kth 70, Kas Desa Sesaot 10
+    twice = post_step(client, url, 10, {**shares, "pembagian_hasil.rows": "5",
+                                        "pembagian_hasil.4.who": "Kas Desa Sesaot", "pembagian_hasil.4.amount": "5"})
+    assert twice.status_code == 422 and str(twice.url).endswith("/step/10")
+    assert "Penerima “Kas Desa Sesaot” tertulis di lebih dari satu baris" in twice.text
+    assert "The recipient “Kas Desa Sesaot” is in more than one row" in twice.text
+    party = post_step(client, url, 10, {**shares, "pembagian_hasil.3.who": "kph"})  # kph's own row says 20%
+    assert party.status_code == 422 and "Penerima “kph” tertulis di lebih dari satu baris" in party.text
+    assert 'value="20"' in party.text  # what was typed is kept, the second row as well
+    assert re.search(r'type="text" name="pembagian_hasil\.\d+\.who" value="kph"', party.text)
+    assert "kph: 10" not in client.get(f"{url}/download/yaml").text.replace("'", "")
+
+
+def test_a_data_file_naming_a_recipient_twice_is_refused_at_the_line_of_the_second(client):
+    sample = (ROOT / "templates" / "kehutanan_tiga_pihak.sample.yaml").read_text(encoding="utf-8")
+    twice = sample.replace("pembagian_hasil: {kth: 70, kph: 20,", "pembagian_hasil: {kth: 70, kph: 20, kph: 10,", 1)
+    assert twice != sample
+    line = twice.splitlines().index(next(t for t in twice.splitlines() if "kph: 10" in t)) + 1
+    page = start_raw(client, "kehutanan_tiga_pihak", twice.encode("utf-8"))
+    assert page.status_code == 400 and f"d.yaml:{line}:37: PKM020 `kph` is given twice" in page.text
+
+
+def test_saved_drafts_are_told_apart_by_their_parties_and_count_only_what_was_typed(client):
+    first, second = draft_url(start(client, "kesehatan")), draft_url(start(client, "kesehatan"))
+    post_step(client, first, 2, {"nama_yayasan.id": "Yayasan Kasih Ibu Flobamora"}, action="back")
+    post_step(client, second, 2, {"nama_yayasan.id": "Yayasan Sumba Sehat", "ketua_yayasan.id": "Maria"},
+              action="back")
+    home = client.get("/").text
+    assert "Yayasan Kasih Ibu Flobamora · 1 isian / answers" in home
+    assert "Yayasan Sumba Sehat · 2 isian / answers" in home
+    compare = client.get("/compare").text
+    assert re.search(rf'<option value="{second.split("/")[-1]}">kesehatan · Yayasan Sumba Sehat · ', compare)
+
+
+@pytest.mark.slow  # resolves two drafts
+def test_comparing_a_saved_draft_not_yet_complete_says_so_and_links_its_review(client):
+    done = draft_url(start(client, "kesehatan", (ROOT / "templates" / "kesehatan.sample.yaml").read_bytes()))
+    begun = draft_url(start(client, "kesehatan"))
+    post_step(client, begun, 2, {"nama_yayasan.id": "Yayasan Sumba Sehat"}, action="back")
+    token = csrf(client.get("/compare").text)
+    page = client.post("/compare", data={"csrf": token, "old_draft": done.split("/")[-1],
+                                         "new_draft": begun.split("/")[-1]}, files={"old": ("", b""), "new": ("", b"")})
+    assert page.status_code == 400
+    assert "Rancangan belum lengkap" in page.text and "The draft is not complete yet" in page.text
+    assert "Yayasan Sumba Sehat" in page.text and f'href="{begun}/review"' in page.text
+    assert "PKM032" not in page.text and ".yaml" not in page.text
+
+
+@pytest.mark.slow  # fills every step and runs every check
+def test_a_finding_of_the_review_is_shown_at_its_field_when_its_link_is_followed(client):
+    url = draft_url(start(client, "kesehatan"))
+    review = fill_all(client, url, "kesehatan", lambda v: v.update(
+        pemegang_rekening={"pemegang_rekening.id": "Orang Lain"}, kontribusi_dinas={"kontribusi_dinas": "715.000.000"}))
+    for name in ("pemegang_rekening", "rincian_anggaran"):
+        link = re.search(rf'href="({url}/step/\d+\?checked=1)#field-{name}"', review.text)
+        assert link, name
+        step = client.get(link.group(1)).text
+        fieldset = step[step.index(f'id="field-{name}"'):].split("</fieldset>")[0]
+        assert 'class="message error"' in fieldset, name
+        assert "Periksa isian yang ditandai di bawah." in step
+        assert "bukan atas nama penerima" in fieldset if name == "pemegang_rekening" else "rincian anggaran" in fieldset
+    assert "Periksa isian" not in client.get(f"{url}/step/0?checked=1").text  # nothing found at that step's fields
+    forest = draft_url(start(client, "kehutanan"))
+    shares = fill_all(client, forest, "kehutanan", lambda v: v.update(bagian_kph={"bagian_kph": "40"}))
+    link = re.search(rf'href="({forest}/step/\d+\?checked=1)#field-bagian_kph"', shares.text)
+    step = client.get(link.group(1)).text  # a finding about the clause, linked to both shares, is at each
+    assert all("bukan 100%" in step[step.index(f'id="field-{n}"'):].split("</fieldset>")[0]
+               for n in ("bagian_kph", "bagian_kth"))
+
+
+@pytest.mark.slow  # the review of a draft that passes renders its PDF
+def test_the_review_lists_a_choice_by_its_words(client):
+    url = draft_url(start(client, "kehutanan", (ROOT / "templates" / "kehutanan.sample.yaml").read_bytes()))
+    review = client.get(f"{url}/review").text
+    assert "<dd>hutan produksi / production forest</dd>" in review
+
+
+def test_a_text_longer_than_a_field_holds_is_refused_at_the_field_and_kept_whole(client):
+    from pkm_docs.serve.answers import MAX_FIELD
+    url = draft_url(start(client, "kesehatan"))
+    long = "kesehatan ibu dan anak " * (MAX_FIELD // 20)
+    page = post_step(client, url, 3, {"tujuan.id": long, "wilayah.id": "Kupang", "kegiatan.rows": "1",
+                                      "kegiatan.0.id": "kelas ibu hamil", "fasilitas_kesehatan.rows": "1",
+                                      "fasilitas_kesehatan.0.id": "Puskesmas Oesapa"})
+    assert page.status_code == 422
+    said = f"Isian terlalu panjang: {len(long):,} karakter, paling banyak {MAX_FIELD:,}.".replace(",", ".")
+    assert said in page.text and f"Too long: {len(long):,} characters, at most {MAX_FIELD:,}." in page.text
+    assert f">{long}</textarea>" in client.get(f"{url}/step/3").text  # nothing cut off
+
+
+def test_a_table_of_more_than_fifty_rows_keeps_every_row_when_its_step_is_sent(client):
+    data = yaml.safe_load((ROOT / "templates" / "kehutanan.sample.yaml").read_text(encoding="utf-8"))
+    data["anggota_kelompok"] = [{"name": f"Anggota {i}", "position": "Anggota", "party": "kth"} for i in range(80)]
+    url = draft_url(start(client, "kehutanan", yaml.safe_dump(data, allow_unicode=True).encode("utf-8")))
+    members = {"anggota_kelompok.rows": "80"}
+    for i in range(80):  # the step as the browser sends it back
+        members.update({f"anggota_kelompok.{i}.name.id": f"Anggota {i}", f"anggota_kelompok.{i}.position.id": "Anggota",
+                        f"anggota_kelompok.{i}.party": "kth"})
+    added = post_step(client, url, 15, members, action="add:anggota_kelompok")
+    assert added.text.count('name="anggota_kelompok.80.name.id"') == 1  # an 81st row to fill
+    kept = yaml.safe_load(client.get(f"{url}/download/yaml").text)["anggota_kelompok"]
+    assert [row["name"] for row in kept] == [f"Anggota {i}" for i in range(80)]
