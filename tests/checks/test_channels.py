@@ -44,6 +44,7 @@ def place(text: str, needle: str) -> tuple[int, int]:
     return text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at)
 
 
+@pytest.mark.slow
 def test_the_example_and_every_template_name_the_channel_of_their_public_money():
     assert "use funding.hibah@^1" in EXAMPLE and "use funding.cost_sharing@^3" in EXAMPLE
     channels = {"kesehatan": "funding.hibah", "paud": "funding.swakelola_type_iii",

@@ -136,6 +136,7 @@ def test_a_terminal_gets_a_progress_bar(tmp_path):
 # ---------------------------------------------------------------- JSON and YAML
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("suffix", ["json", "yaml"])
 def test_json_and_yaml_records_build(tmp_path, suffix):
     code, stdout, stderr = run(TEMPLATE, FIXTURES / f"mitra.{suffix}", "-o", tmp_path, "--format", "docx")
@@ -147,6 +148,7 @@ def test_json_and_yaml_records_build(tmp_path, suffix):
     assert "Yayasan Tunas" in second and "2 (dua) kali" in second
 
 
+@pytest.mark.slow
 def test_a_broken_yaml_record_names_its_line_and_field_and_the_others_build(tmp_path):
     data = tmp_path / "mitra.yaml"
     data.write_text((FIXTURES / "mitra.yaml").read_text(encoding="utf-8").replace("rapat: 2", "rapat: dua"),
@@ -167,6 +169,7 @@ def test_a_bad_value_is_reported_once_not_again_where_a_text_uses_it():
     assert [d.code for d in caught.value.diagnostics] == ["PKM015"]
 
 
+@pytest.mark.slow
 def test_name_field_names_the_files(tmp_path):
     code, _, stderr = run(TEMPLATE, FIXTURES / "mitra.json", "-o", tmp_path, "--format", "docx",
                           "--name-field", "nama_yayasan")

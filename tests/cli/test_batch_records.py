@@ -76,6 +76,7 @@ def test_records_read_one_at_a_time_are_those_of_the_file_read_whole(tmp_path, n
     assert list(records) == read  # read again, the same records
 
 
+@pytest.mark.slow
 def test_a_mistake_in_a_late_json_record_fails_it_alone_at_its_line_and_column(tmp_path):
     records = _many(30)
     records[24]["rapat"] = "dua"

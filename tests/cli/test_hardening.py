@@ -595,6 +595,7 @@ def test_a_letterhead_with_jinja_beyond_placeholders_is_refused_and_runs_nothing
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.slow
 def test_a_letterhead_with_every_documented_placeholder_builds(tmp_path):
     import docx
 

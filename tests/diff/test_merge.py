@@ -107,6 +107,7 @@ def test_an_untouched_docx_merges_to_the_same_source(built, tmp_path):
     assert next_source.read_bytes() == source.read_bytes()
 
 
+@pytest.mark.slow
 def test_an_amount_a_party_rename_and_an_edited_sentence_come_back_into_the_source(built, tmp_path):
     source, data = built
     document = member(data)
@@ -150,6 +151,7 @@ def test_an_amount_a_party_rename_and_an_edited_sentence_come_back_into_the_sour
            "`dispute.court@1.1.0`" in out + err
 
 
+@pytest.mark.slow
 def test_an_amount_changed_in_one_language_only_is_not_taken_for_a_new_value(built, tmp_path):
     source, data = built
     code, out, err, _path, next_source = merged(tmp_path, source, replaced(data, AMOUNT_ID))
@@ -209,6 +211,7 @@ def test_text_typed_in_the_footer_is_listed_as_not_merged(built, tmp_path):
     assert next_source.read_bytes() == source.read_bytes()  # written, with everything else as it was
 
 
+@pytest.mark.slow
 def test_a_three_party_template_gets_its_new_values_in_a_copy_of_its_data_file(tmp_path):
     folder = tmp_path / "t"
     folder.mkdir()

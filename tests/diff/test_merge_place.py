@@ -200,6 +200,7 @@ def test_a_three_party_template_built_with_its_data_gets_a_new_article_and_a_new
     assert re.search(r"Article 13 Confidentiality \(1\)", " ".join(right.split()))
 
 
+@pytest.mark.slow
 def test_a_cross_reference_still_names_its_article_after_an_article_typed_above_it(tmp_path):
     source = tmp_path / "draft.pkm"
     text = EXAMPLE.read_text(encoding="utf-8").replace(
@@ -236,6 +237,7 @@ def test_a_typed_article_holding_what_a_source_cannot_hold_is_listed_not_written
     assert next_source.read_bytes() == source.read_bytes()
 
 
+@pytest.mark.slow
 def test_braces_quotes_and_backslashes_typed_in_a_new_article_land_as_plain_text(example, tmp_path):
     source, built = example
     title = {"id": 'Rahasia {total} "kutip" \\', "en": 'Secret {{ref.x}} "q"'}
@@ -331,6 +333,7 @@ def test_an_article_typed_in_word_then_saved_by_libreoffice_merges_the_same(exam
     assert article(indonesian, 5).endswith("\tDana dicairkan dalam dua tahap.\n")
 
 
+@pytest.mark.slow
 def test_a_heading_typed_between_two_clauses_of_an_article_is_not_placed(tmp_path):
     # Pasal 4 of the three-party template holds a roles.party clause per party, each in its own row: a heading
     # typed after the first would split the article, which a source cannot say

@@ -409,6 +409,7 @@ def test_an_untouched_build_is_the_same_in_every_layout(source, data, layout, tm
         assert "same in substance" in out.getvalue()
 
 
+@pytest.mark.slow
 def test_a_letterhead_build_is_compared_with_the_letterhead_it_was_built_with(tmp_path):
     from pkm_docs.renderers.docx import template_path
 

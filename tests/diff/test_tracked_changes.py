@@ -148,6 +148,7 @@ def test_outside_the_clauses_and_property_changes_are_listed_too(drafts, tmp_pat
     assert [c["kind"] for c in group["changes"]] == ["paragraph mark deleted", "formatting changed"]
 
 
+@pytest.mark.slow
 def test_a_docx_without_tracked_changes_says_nothing_of_them(drafts):
     code, out, _ = run("diff", drafts["pkm"], drafts["built"])
     assert code == 0 and "tracked changes" not in out

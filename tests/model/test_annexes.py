@@ -111,6 +111,7 @@ def test_the_docx_holds_the_annexes_after_the_signatures_with_real_tables(built)
     assert body.count(b"<w:tblHeader/>") == 4  # each annex table's heading row repeats (id and en)
 
 
+@pytest.mark.slow
 def test_a_reference_by_key_prints_the_annex_number(tmp_path):
     source = written(tmp_path, "rujukan.pkm", edited((
         "article { use annex.list@^1 }",
@@ -294,6 +295,7 @@ def test_a_table_type_in_the_library_is_checked(tmp_path):
 # ---- the diff -----------------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_pkm_diff_reports_a_changed_budget_line_in_its_annex(tmp_path, built):
     changed = edited(("funder: dinkes, amount: Rp390.000.000", "funder: dinkes, amount: Rp380.000.000"),
                      ("funder: dinkes, amount: Rp125.000.000", "funder: dinkes, amount: Rp135.000.000"))

@@ -296,6 +296,7 @@ def test_a_template_with_windows_line_ends_gives_the_same_pdf(
 # ---------------------------------------------------------------- the data in the source
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None)
 @given(st.text())
 def test_typst_string_reads_back_as_the_same_text(text: str) -> None:

@@ -190,6 +190,7 @@ def test_back_and_forward_keep_every_answer_and_a_list_grows_a_row(client):
     assert all(f">{text}</textarea>" in again for text in ("kegiatan dua", "tujuan A", "Puskesmas Oesapa"))
 
 
+@pytest.mark.slow
 def test_a_contribution_larger_than_the_cost_blocks_the_download_and_links_the_field(client):
     url = draft_url(start(client, "kesehatan"))
     review = fill_all(client, url, "kesehatan",
@@ -203,6 +204,7 @@ def test_a_contribution_larger_than_the_cost_blocks_the_download_and_links_the_f
 HOSTILE = "</p><script>alert(1)</script>{{ 7*7 }} #set text(red) ]]><w:t>x</w:t> ${x}"
 
 
+@pytest.mark.slow
 def test_hostile_text_is_shown_as_plain_text(client):
     url = draft_url(start(client, "kesehatan"))
     fill_all(client, url, "kesehatan", lambda v: v.update(tempat_tanda_tangan={"tempat_tanda_tangan.id": HOSTILE}))
@@ -269,6 +271,7 @@ def test_an_upload_larger_than_the_limit_is_refused(client):
     assert response.status_code == 413 and "Berkas terlalu besar" in response.text
 
 
+@pytest.mark.slow
 def test_a_data_file_imports_into_a_new_draft(client):
     sample = (ROOT / "templates" / "kesehatan.sample.yaml").read_bytes()
     response = start(client, "kesehatan", sample)
