@@ -68,6 +68,16 @@ def merged(tmp_path: Path, source: Path, returned: bytes, *extra) -> tuple[int, 
     return code, out + err, next_source
 
 
+def three_party_built(tmp_path: Path) -> tuple[Path, Path, bytes]:
+    """The three-party template and its sample data in a folder of their own, and the DOCX built from them."""
+    folder = tmp_path / "t"
+    folder.mkdir()
+    source, data_file = folder / "tiga.pkm", folder / "tiga.yaml"
+    shutil.copy(THREE, source)
+    shutil.copy(THREE_DATA, data_file)
+    return source, data_file, build(source, folder / "v1", "--data", data_file).read_bytes()
+
+
 def shown(path: Path, lang: str) -> str:
     """The headings and clauses of one language, with the numbers Word draws before them."""
     return read_docx(path.read_bytes()).shown(lang)
@@ -173,12 +183,7 @@ def test_an_article_typed_in_indonesian_only_is_placed_as_typed_and_its_english_
 
 @pytest.mark.slow  # builds the PDF too
 def test_a_three_party_template_built_with_its_data_gets_a_new_article_and_a_new_paragraph(tmp_path):
-    folder = tmp_path / "t"
-    folder.mkdir()
-    source, data_file = folder / "tiga.pkm", folder / "tiga.yaml"
-    shutil.copy(THREE, source)
-    shutil.copy(THREE_DATA, data_file)
-    built = build(source, folder / "v1", "--data", data_file).read_bytes()
+    source, data_file, built = three_party_built(tmp_path)
     returned = typed_article(built, 13, TITLE, TEXT)  # after Pasal 12, `article { use liability.indemnity@^1 }`
     returned = typed_paragraph(returned, 12, {"id": "Tambahan ayat.", "en": "An added paragraph."})
     code, out, next_source = merged(tmp_path, source, returned, "--data", data_file)
@@ -340,12 +345,7 @@ def test_a_heading_typed_between_two_clauses_of_an_article_is_not_placed(tmp_pat
     from lxml import etree
 
     from tests.support.word_edits import W, _lang, _typed
-    folder = tmp_path / "t"
-    folder.mkdir()
-    source, data_file = folder / "tiga.pkm", folder / "tiga.yaml"
-    shutil.copy(THREE, source)
-    shutil.copy(THREE_DATA, data_file)
-    built = build(source, folder / "v1", "--data", data_file).read_bytes()
+    source, data_file, built = three_party_built(tmp_path)
 
     def edit(xml: bytes) -> bytes:
         root = etree.fromstring(xml)
