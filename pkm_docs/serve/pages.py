@@ -143,9 +143,16 @@ async def _imported(form: Form, upload: UploadFile) -> tuple[Answers, list[str]]
                             f"`{form.template}` does not ask for; it is left out")
             continue
         try:
-            answers[key] = from_data(f.type, given.value)
+            answer = from_data(f.type, given.value)
         except Exception as exc:  # the value is left out; the step asks for it again
             problems.append(f"{name}:{given.span.line}: `{key}`: {exc}; it is left out")
+            continue
+        if isinstance(answer, list) and len(answer) > MAX_ROWS:  # the form would keep the first 500 unsaid
+            problems.append(f"{name}:{given.span.line}: `{key}` has {len(answer):,} rows and the form holds "
+                            f"{MAX_ROWS:,}: the rows after the {MAX_ROWS:,}th are left out (`pkm build --data "
+                            f"{name}` builds them all)")
+            answer = answer[:MAX_ROWS]
+        answers[key] = answer
     return answers, problems
 
 

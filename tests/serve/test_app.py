@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import io
 import re
 import shutil
@@ -701,3 +702,19 @@ def test_a_table_of_more_than_fifty_rows_keeps_every_row_when_its_step_is_sent(c
     assert added.text.count('name="anggota_kelompok.80.name.id"') == 1  # an 81st row to fill
     kept = yaml.safe_load(client.get(f"{url}/download/yaml").text)["anggota_kelompok"]
     assert [row["name"] for row in kept] == [f"Anggota {i}" for i in range(80)]
+
+
+@pytest.mark.slow
+def test_a_data_file_with_more_rows_than_the_form_holds_says_which_rows_it_leaves_out(client):
+    """The form holds 500 rows of a list: an imported list of 501 is shown and kept as its first 500, and the import
+    says so, where sending the step dropped the 501st unsaid."""
+    items = "".join(f"  - Kegiatan nomor {i}\n" for i in range(1, 502))
+    partly = start_raw(client, "kesehatan", f"kegiatan:\n{items}".encode())
+    assert partly.status_code == 200
+    assert ("d.yaml:1: `kegiatan` has 501 rows and the form holds 500: the rows after the 500th are left out "
+            "(`pkm build --data d.yaml` builds them all)") in html.unescape(partly.text)
+    url = re.search(r'href="(/d/[^"]+)/step/0"', partly.text).group(1)
+    pages = [client.get(f"{url}/step/{n}").text for n in range(12)]
+    page = next(p for p in pages if 'name="kegiatan.0' in p)
+    assert "Kegiatan nomor 500<" in page and 'name="kegiatan.499' in page
+    assert "Kegiatan nomor 501" not in page and 'name="kegiatan.500' not in page
