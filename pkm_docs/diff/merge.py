@@ -97,6 +97,7 @@ class _Target:
     name: str = ""
     bilingual: bool = True  # a Text in each language (a representative's name is one text)
     elsewhere: str | None = None  # the input whose value (in the data file) this parameter prints
+    share: str | None = None  # the recipient whose amount this is, in the allocation the input ``elsewhere`` holds
     shown: Callable[[Any, str], str] | None = None  # how the value is printed, when not as its type writes it
     derived: bool = False  # worked out from other values (a table's total): read, never written back
 
@@ -333,6 +334,7 @@ class _Merger:
         self.env = Env({}, {p.key: p.alias for p in self.agreement.parties})
         self.data_text = read_source(data) if data is not None else None
         self.data_nodes = _data_nodes(self.data_text) if self.data_text is not None else {}
+        self.data_values = _data_values(self.data_text) if self.data_text is not None else {}
         self.authors = comment_text(_authors(returned))
         self.returned_name = comment_text(returned.name)
 
@@ -408,6 +410,17 @@ class _Merger:
             if money is not None and value:  # the total row: worked out from the lines, never written
                 yield _Target(f"{label}, total", type_.columns[money].type, type_.total(value), None,
                               shown=_FIGURES, derived=True)
+            return
+        if isinstance(value, Allocation) and isinstance(node, s.Name):
+            # an input's allocation, written in the data file: each share written there (not `rest`) is a value
+            of, written = getattr(type_, "of", None), self.data_values.get(node.name)
+            if of is None or not isinstance(written, dict):
+                return
+            for recipient, amount in value.shares:
+                raw = written.get(recipient.key)
+                if raw is not None and not (isinstance(raw, str) and raw.strip().lower() == "rest"):
+                    yield _Target(f"{label}, {recipient.key}", of, amount, None, None, name, elsewhere=node.name,
+                                  share=recipient.key)
             return
         if isinstance(value, Allocation):
             entries = node.entries if isinstance(node, s.Mapping) else ()
@@ -489,6 +502,7 @@ class _Merger:
     def value_edits(self, proposals: Mapping[int, _Proposal]) -> tuple[list[_Edit], list[str]]:
         """The edits of the source (and of the data file: ``_Edit.data``) that write each new value."""
         edits, lines = [], []
+        shares: dict[str, dict[str, Any]] = {}  # an input's allocation: its new amounts by recipient
         for proposal in proposals.values():
             target = proposal.target
             new = self._new_value(target, proposal.texts)
@@ -500,6 +514,11 @@ class _Merger:
                 continue
             if target.derived:
                 continue  # follows from the values it is worked out from, which the merge writes
+            if target.share is not None and target.elsewhere is not None:
+                shares.setdefault(target.elsewhere, {})[target.share] = _data_value(target.type, new)
+                where = f" (the input `{target.elsewhere}` in {self.data.name})" if self.data is not None else ""
+                lines.append(f"{target.label}{where}: {old_literal} -> {new_literal}")
+                continue
             if target.elsewhere is not None:
                 edit = self._data_edit(target, new)
                 where = f" (the input `{target.elsewhere}` in {self.data.name})" if self.data is not None else ""
@@ -509,6 +528,11 @@ class _Merger:
                 continue
             edits.append(edit)
             lines.append(f"{target.label}{where}: {old_literal} -> {new_literal}")
+        for name, amounts in shares.items():  # one edit per allocation, however many of its shares changed
+            span, written = self.data_nodes.get(name), self.data_values.get(name)
+            if span is not None and isinstance(written, dict):
+                edits.append(_Edit(span[0], span[1], json.dumps({**written, **amounts}, ensure_ascii=False,
+                                                                default=str), data=True))
         return edits, list(dict.fromkeys(lines))
 
     def _data_edit(self, target: _Target, value: Any) -> _Edit | None:
@@ -800,6 +824,17 @@ def _data_nodes(text: str) -> dict[str, tuple[int, int]]:
         return {}
     return {key.value: (value.start_mark.index, value.end_mark.index) for key, value in root.value
             if isinstance(key, yaml.ScalarNode)}
+
+
+def _data_values(text: str) -> dict[str, Any]:
+    """The data file's top-level values as YAML reads them (an allocation's mapping, to write one share anew)."""
+    import yaml
+
+    try:
+        values = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return {}
+    return values if isinstance(values, dict) else {}
 
 
 def _data_value(type_: ValueType | None, value: Any) -> Any:

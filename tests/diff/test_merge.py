@@ -346,3 +346,41 @@ def test_an_author_s_name_with_line_breaks_stays_in_its_comment(built, tmp_path)
     assert "party evil" not in text.replace(comment, "")
     code, out, err = run("check", next_source)
     assert "evil" not in out + err
+
+
+@pytest.mark.slow
+def test_the_shares_of_an_allocation_in_the_data_file_come_back_as_new_values_in_its_copy(tmp_path):
+    """The three-party template's contributions are an input, `kontribusi: {kph: ..., yayasan: ...}` in its data
+    file: the other side moving Rp50.000.000 from one funder to the other is two new values in NEXT.yaml, the
+    vetted funding clause kept (it was made ad-hoc text)."""
+    folder = tmp_path / "t"
+    folder.mkdir()
+    source, data_file = folder / "tiga.pkm", folder / "tiga.yaml"
+    shutil.copy(THREE, source)
+    shutil.copy(THREE_DATA, data_file)
+    code, _, err = run("build", source, "--data", data_file, "-o", folder / "v1", "--format", "docx")
+    assert code == 0, err
+    returned = replaced((folder / "v1" / "tiga.docx").read_bytes(),
+                        ("Rp600.000.000,00 (enam ratus juta rupiah)",
+                         "Rp550.000.000,00 (lima ratus lima puluh juta rupiah)"),
+                        ("IDR 600,000,000.00 (six hundred million rupiah)",
+                         "IDR 550,000,000.00 (five hundred fifty million rupiah)"),
+                        ("Rp400.000.000,00 (empat ratus juta rupiah)",
+                         "Rp450.000.000,00 (empat ratus lima puluh juta rupiah)"),
+                        ("IDR 400,000,000.00 (four hundred million rupiah)",
+                         "IDR 450,000,000.00 (four hundred fifty million rupiah)"))
+    code, out, err, _path, next_source = merged(tmp_path, source, returned, "--data", data_file)
+    assert code == 0, out + err
+    assert "kph (the input `kontribusi` in tiga.yaml): Rp600.000.000 -> Rp550.000.000" in out
+    assert "yayasan (the input `kontribusi` in tiga.yaml): Rp400.000.000 -> Rp450.000.000" in out
+    assert "is now ad-hoc" not in out
+    assert next_source.read_bytes() == source.read_bytes()
+    next_data = tmp_path / "next.yaml"
+    assert 'kontribusi: {"kph": "Rp550.000.000,00", "yayasan": "Rp450.000.000,00"}' in next_data.read_text(
+        encoding="utf-8").split("\n")
+    assert "builds the text of" in out
+    # the other side left the budget annex as it was: the check of the next draft says so, funder by funder
+    code, out, err = run("check", next_source, "--data", next_data)
+    assert code == 1
+    assert "PKM180 the budget lines of the FIRST PARTY in Annex III add up to IDR 600,000,000.00, but its part in " \
+           "Article 6 is IDR 550,000,000.00 (IDR 50,000,000.00 too much)" in out + err
