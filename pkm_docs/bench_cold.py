@@ -3,11 +3,12 @@
 Every figure here is a new process, timed from its start to its end (imports, grammar, library, work, exit),
 the median of at least five runs after a warm-up run (which fills the per-user cache, as a user's first run
 does), with the fastest and slowest beside it. Its rivals are measured the same way: the typst floor is a fresh
-Python process compiling the same typst source, the python-docx floor a fresh process writing the same text,
+Python process compiling the same typst source, the pipeline floor a fresh process that parses, resolves and has
+typst lay out the PDF and does nothing else, the python-docx floor a fresh process writing the same text,
 LibreOffice a fresh ``soffice --convert-to pdf`` of our DOCX. The batch runs are processes pinned to one and to
 two cores with ``taskset``. The PDF's memory is the peak RSS of a fresh process typesetting the synthetic agreement
-of 100 and of 1,000 articles. The load average is read before and after: above the number of cores, the figures
-are shown but no target is judged.
+of 100 and of 1,000 articles, beside that of the same words set as plain paragraphs (typst's own floor). The
+load average is read before and after: above the number of cores, the figures are shown but no target is judged.
 """
 
 from __future__ import annotations
