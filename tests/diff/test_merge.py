@@ -17,12 +17,11 @@ import pytest
 from pkm_docs.cli import main
 from pkm_docs.pipeline import compile_agreement
 from tests.support.read_back import docx_text
+from tests.support.templates import THREE_DATA, three_party_copy
 from tests.support.word_edits import member, replaced, track, with_member
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "kemitraan_kesehatan.pkm"
-THREE = ROOT / "templates" / "kehutanan_tiga_pihak.pkm"
-THREE_DATA = ROOT / "templates" / "kehutanan_tiga_pihak.sample.yaml"
 PAUD, PAUD_DATA = ROOT / "templates" / "paud.pkm", ROOT / "templates" / "paud.sample.yaml"
 
 #: The number of the article that holds each clause of the example (the merge's report names articles).
@@ -213,11 +212,8 @@ def test_text_typed_in_the_footer_is_listed_as_not_merged(built, tmp_path):
 
 @pytest.mark.slow
 def test_a_three_party_template_gets_its_new_values_in_a_copy_of_its_data_file(tmp_path):
-    folder = tmp_path / "t"
-    folder.mkdir()
-    source, data_file = folder / "tiga.pkm", folder / "tiga.yaml"
-    shutil.copy(THREE, source)
-    shutil.copy(THREE_DATA, data_file)
+    source, data_file = three_party_copy(tmp_path)
+    folder = source.parent
     code, _, err = run("build", source, "--data", data_file, "-o", folder / "v1", "--format", "docx")
     assert code == 0, err
     data = (folder / "v1" / "tiga.docx").read_bytes()
@@ -352,12 +348,9 @@ def test_an_author_s_name_with_line_breaks_stays_in_its_comment(built, tmp_path)
 def test_the_shares_of_an_allocation_in_the_data_file_come_back_as_new_values_in_its_copy(tmp_path):
     """The three-party template's contributions are an input, `kontribusi: {kph: ..., yayasan: ...}` in its data
     file: the other side moving Rp50.000.000 from one funder to the other is two new values in NEXT.yaml, the
-    vetted funding clause kept (it was made ad-hoc text)."""
-    folder = tmp_path / "t"
-    folder.mkdir()
-    source, data_file = folder / "tiga.pkm", folder / "tiga.yaml"
-    shutil.copy(THREE, source)
-    shutil.copy(THREE_DATA, data_file)
+    vetted funding clause kept (before, it was made ad-hoc text)."""
+    source, data_file = three_party_copy(tmp_path)
+    folder = source.parent
     code, _, err = run("build", source, "--data", data_file, "-o", folder / "v1", "--format", "docx")
     assert code == 0, err
     returned = replaced((folder / "v1" / "tiga.docx").read_bytes(),

@@ -21,12 +21,11 @@ import pytest
 from pkm_docs.cli import main
 from pkm_docs.renderers.docx_read import read_docx
 from tests.support.read_back import pdf_texts
+from tests.support.templates import three_party_copy
 from tests.support.word_edits import typed_article, typed_paragraph, with_member
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "kemitraan_kesehatan.pkm"
-THREE = ROOT / "templates" / "kehutanan_tiga_pihak.pkm"
-THREE_DATA = ROOT / "templates" / "kehutanan_tiga_pihak.sample.yaml"
 
 TITLE = {"id": "Kerahasiaan", "en": "Confidentiality"}
 TEXT = {"id": ["PARA PIHAK menjaga kerahasiaan data dan informasi yang diperoleh dari pelaksanaan Perjanjian ini.",
@@ -70,11 +69,8 @@ def merged(tmp_path: Path, source: Path, returned: bytes, *extra) -> tuple[int, 
 
 def three_party_built(tmp_path: Path) -> tuple[Path, Path, bytes]:
     """The three-party template and its sample data in a folder of their own, and the DOCX built from them."""
-    folder = tmp_path / "t"
-    folder.mkdir()
-    source, data_file = folder / "tiga.pkm", folder / "tiga.yaml"
-    shutil.copy(THREE, source)
-    shutil.copy(THREE_DATA, data_file)
+    source, data_file = three_party_copy(tmp_path)
+    folder = source.parent
     return source, data_file, build(source, folder / "v1", "--data", data_file).read_bytes()
 
 
