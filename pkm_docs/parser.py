@@ -431,11 +431,12 @@ def _syntax_diagnostic(exc: UnexpectedInput, text: str, path: str) -> Diagnostic
     expected_text = ", ".join(dict.fromkeys(expected)) if expected else "something else"
     keywords = [t.lower() for t in exc.expected if t.isupper() and t.lower() in _KEYWORDS]
     hint = suggest(str(token), keywords) if token.type == "NAME" and keywords else None  # a did-you-mean goes first
-    misspelt = _misspelt_keyword(text, token) if hint is None else None
+    before = _lexed_before(text, token) if hint is None else None
+    misspelt = _misspelt_keyword(before, token) if before is not None else None
     if misspelt is not None:  # `param share: percent mn 0%`: LALR took `mn` for a name and stopped after it
         return Diagnostic("PKM001", ERROR, f"unexpected `{misspelt}` here", _span(path, misspelt),
                           suggest(str(misspelt), _KEYWORDS))
-    stray = _stray_word(text, token, "COLON" in exc.expected) if hint is None else None
+    stray = _stray_word(before, token, "COLON" in exc.expected) if before is not None else None
     if hint is None and token.type == "NAME" and "COLON" in exc.expected:
         hint = "a field is written `name: value`"
     if stray is not None:  # `signed_on: 2026-12-01 besok` (LALR took `besok` for the next field's name), `... 5`
@@ -456,29 +457,30 @@ def _syntax_diagnostic(exc: UnexpectedInput, text: str, path: str) -> Diagnostic
 _VALUE_TOKENS = frozenset({"STRING", "LONG_STRING", "NUMBER", "DATE", "MONEY", "PERCENT", "DURATION", "NAME"})
 
 
-def _misspelt_keyword(text: str, token: Token) -> Token | None:
-    """The word right before ``token`` on its line when it is no keyword but close to one (``mn`` for ``min``) and
-    not the first word of its line (that is a field's name, ``number "001"``: its `:` is missing): the parser read
-    it as a name and failed only at the token after it, which is not where the mistake is."""
+def _lexed_before(text: str, token: Token) -> list[Token] | None:
+    """The tokens of ``text`` before ``token``, where the parser stopped (None when they do not lex)."""
     try:
-        before = list(_parser().lex(text[:token.start_pos]))
+        return list(_parser().lex(text[:token.start_pos]))
     except UnexpectedInput:
         return None
+
+
+def _misspelt_keyword(before: list[Token], token: Token) -> Token | None:
+    """The word right before ``token`` on its line when it is no keyword but close to one (``mn`` for ``min``) and
+    not the first word of its line (that is a field's name, ``number "001"``: its `:` is missing): the parser read
+    it as a name and failed only at the token after it, which is not where the mistake is. ``before``: the tokens
+    before ``token``."""
     if len(before) < 2 or before[-1].type != "NAME" or str(before[-1]) in _KEYWORDS \
             or not before[-2].line == before[-1].line == token.line:
         return None
     return before[-1] if suggest(str(before[-1]), _KEYWORDS) is not None else None
 
 
-def _stray_word(text: str, token: Token, colon_expected: bool) -> Token | None:
+def _stray_word(before: list[Token], token: Token, colon_expected: bool) -> Token | None:
     """A word or value left after a field's value on its line, where the parser stopped: ``token`` itself when it
     follows ``name: value`` on the same line (``signed_on: 2026-12-01 5``), or, when a `:` was expected, the word
     the parser took for the next field's name at the end of the line before (``signed_on: 2026-12-01 besok``).
-    None when it is neither."""
-    try:
-        before = list(_parser().lex(text[:token.start_pos]))
-    except UnexpectedInput:
-        return None
+    None when it is neither. ``before``: the tokens before ``token``."""
     if len(before) >= 2 and token.type in _VALUE_TOKENS and before[-1].type in _VALUE_TOKENS \
             and before[-2].type == "COLON" and before[-1].line == token.line == before[-2].line:
         return token
