@@ -202,7 +202,8 @@ def _unvetted_summary(agreement) -> str:
     total = sum(word_count(use, lang) for _, use in agreement.uses())
     by_place: dict[str, int] = {}
     for entry in agreement.manifest.adhoc:
-        by_place[place_label(entry.where)] = by_place.get(place_label(entry.where), 0) + entry.words
+        place = place_label(entry.where)
+        by_place[place] = by_place.get(place, 0) + entry.words
     words = sum(by_place.values())
     listed = ", ".join(f"{place} ({count:,})" for place, count in by_place.items())
     return f"{words:,} of {total:,} words are not from the library (ad-hoc text): {listed}"

@@ -108,11 +108,11 @@ class _Resolver:
         self.header: dict[str, Any] = {}
         self._reported: set[tuple] = set()
         self.failed_inputs: set[str] = set()
-        self.party_keys = frozenset(d.key for d in source.declarations if isinstance(d, s.PartyDef))
         self.party_spans: dict[str, s.Span] = {}  # where each party key is first declared
         for d in source.declarations:
             if isinstance(d, s.PartyDef):
                 self.party_spans.setdefault(d.key, d.key_span)
+        self.party_keys = frozenset(self.party_spans)
         self.aliases: dict[str, Text] = {key: Text.same(key) for key in self.party_keys}
         self.article_numbers: dict[str, int] = {}
         self.annex_numbers: dict[str, int] = {}
@@ -844,18 +844,18 @@ class _Resolver:
                     continue  # its value was already reported, or this placeholder in the other language
                 fields = (PARTY_FIELDS if ph.name in self.parties else BUILTINS.get(ph.name)
                           or (self.inputs[ph.name][0].fields() if ph.name in self.inputs else None))
-                at = self._at(spans.get(lang) or item.span,
-                              "{" + ph.name + ("." + ph.field if ph.field else "") + "}")
+                written = "{" + ph.name + ("." + ph.field if ph.field else "") + "}"
                 if ph.name not in known:
                     reported.add((ph.name, ph.field))
                     self.sink.error("PKM028", f"the text uses `{{{ph.name}}}`, which is not an input or a party of "
-                                    "the agreement", at, suggest(ph.name, known))
+                                    "the agreement", self._at(spans.get(lang) or item.span, written),
+                                    suggest(ph.name, known))
                 elif ph.name in ("ref", "annex"):
                     continue  # checked when the text is filled, against the articles' and annexes' keys
                 elif ph.field and ph.field not in (fields or ()):
                     reported.add((ph.name, ph.field))
-                    self.sink.error("PKM028", f"`{ph.name}` has no field `{ph.field}`", at,
-                                    suggest(ph.field, fields or ()))
+                    self.sink.error("PKM028", f"`{ph.name}` has no field `{ph.field}`",
+                                    self._at(spans.get(lang) or item.span, written), suggest(ph.field, fields or ()))
         if self.sink.has_errors:
             return None
         digest = hashlib.sha256("\x00".join(texts[lang] for lang in sorted(texts)).encode("utf-8")).hexdigest()

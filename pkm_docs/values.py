@@ -1113,7 +1113,7 @@ class TableType(ValueType):
         else:
             return _NOT_READ
         if not items:
-            raise ValueProblem("a table has at least one row", f"write [{{{self._sample()}}}]")
+            raise self._no_rows()
         return Rows.of([self._row(item, env) for item in items], [item.span for item in items],
                        [self._cell_spans(item) for item in items])
 
@@ -1149,10 +1149,14 @@ class TableType(ValueType):
     def _sample(self) -> str:
         return ", ".join(f"{c.name}: ..." for c in self.columns)
 
+    def _no_rows(self) -> ValueProblem:
+        """An empty table would print an annex's table with no line in it."""
+        return ValueProblem("a table has at least one row", f"write [{{{self._sample()}}}]")
+
     def from_data(self, raw, env):
         rows = raw if isinstance(raw, list) else [raw]
         if not rows:
-            raise ValueProblem("a table has at least one row", f"write [{{{self._sample()}}}]")
+            raise self._no_rows()
         out = []
         for index, row in enumerate(rows):
             if not isinstance(row, dict):
