@@ -333,8 +333,7 @@ class _Merger:
                              "merge the DOCX of a parallel or sequential build (every language in one file)")
         self.env = Env({}, {p.key: p.alias for p in self.agreement.parties})
         self.data_text = read_source(data) if data is not None else None
-        self.data_nodes = _data_nodes(self.data_text) if self.data_text is not None else {}
-        self.data_values = _data_values(self.data_text) if self.data_text is not None else {}
+        self.data_nodes, self.data_values = _data_file(self.data_text) if self.data_text is not None else ({}, {})
         self.authors = comment_text(_authors(returned))
         self.returned_name = comment_text(returned.name)
 
@@ -514,14 +513,13 @@ class _Merger:
                 continue
             if target.derived:
                 continue  # follows from the values it is worked out from, which the merge writes
-            if target.share is not None and target.elsewhere is not None:
-                shares.setdefault(target.elsewhere, {})[target.share] = _data_value(target.type, new)
-                where = f" (the input `{target.elsewhere}` in {self.data.name})" if self.data is not None else ""
-                lines.append(f"{target.label}{where}: {old_literal} -> {new_literal}")
-                continue
             if target.elsewhere is not None:
-                edit = self._data_edit(target, new)
                 where = f" (the input `{target.elsewhere}` in {self.data.name})" if self.data is not None else ""
+                if target.share is not None:  # written below, with the allocation's other shares
+                    shares.setdefault(target.elsewhere, {})[target.share] = _data_value(target.type, new)
+                    lines.append(f"{target.label}{where}: {old_literal} -> {new_literal}")
+                    continue
+                edit = self._data_edit(target, new)
             else:
                 edit, where = self._edit(target, new_literal), ""
             if edit is None:
@@ -812,29 +810,28 @@ class _Merger:
 # ---- helpers --------------------------------------------------------------------------------------------------
 
 
-def _data_nodes(text: str) -> dict[str, tuple[int, int]]:
-    """Where each top-level value of a data file stands (offsets of its first and past its last character)."""
+def _data_file(text: str) -> tuple[dict[str, tuple[int, int]], dict[str, Any]]:
+    """Where each top-level value of a data file stands (offsets of its first and past its last character), and
+    the values as YAML reads them (an allocation's mapping, to write one share anew), from one reading."""
     import yaml
 
+    loader = yaml.SafeLoader(text)
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError:
-        return {}
-    if not isinstance(root, yaml.MappingNode):
-        return {}
-    return {key.value: (value.start_mark.index, value.end_mark.index) for key, value in root.value
-            if isinstance(key, yaml.ScalarNode)}
-
-
-def _data_values(text: str) -> dict[str, Any]:
-    """The data file's top-level values as YAML reads them (an allocation's mapping, to write one share anew)."""
-    import yaml
-
-    try:
-        values = yaml.safe_load(text)
-    except yaml.YAMLError:
-        return {}
-    return values if isinstance(values, dict) else {}
+        try:
+            root = loader.get_single_node()
+        except yaml.YAMLError:
+            return {}, {}
+        if not isinstance(root, yaml.MappingNode):
+            return {}, {}
+        spans = {key.value: (value.start_mark.index, value.end_mark.index) for key, value in root.value
+                 if isinstance(key, yaml.ScalarNode)}
+        try:
+            values = loader.construct_document(root)
+        except (yaml.YAMLError, ValueError):  # the spans still serve; only an allocation's shares need the values
+            values = {}
+    finally:
+        loader.dispose()
+    return spans, values if isinstance(values, dict) else {}
 
 
 def _data_value(type_: ValueType | None, value: Any) -> Any:
