@@ -306,18 +306,22 @@ def from_readback(back: ReadBack, library: Library | None, name: str, document: 
     kept = [p for p in back.outside if normalize(p.shown)]
     outside = tuple(normalize(p.shown) for p in kept)
     order = {where: index for index, where in enumerate(parts)}
-    outside_at = tuple(_outside_place(p, back, langs, positions, order) for p in kept)
+    headings = frozenset(p.style for c in back.controls if c.kind == "heading" and c.tag.where.isdigit()
+                         for p in c.paragraphs)  # the styles of the article headings
+    outside_at = tuple(_outside_place(p, back, langs, positions, order, headings) for p in kept)
     return Draft(name, langs, details, None, tuple(drafts), signing_date, document=document, outside=outside,
                  findings=tuple(back.findings), frame=dict(back.frame), labels=dict(back.labels),
                  layout=back.layout, tracked=tracked_changes(back.revisions), outside_at=outside_at)
 
 
 def _outside_place(paragraph: ReadParagraph, back: ReadBack, langs: tuple[str, ...],
-                   positions: Sequence[tuple[str, int]], order: Mapping[str, int]) -> OutsidePlace | None:
+                   positions: Sequence[tuple[str, int]], order: Mapping[str, int],
+                   headings: frozenset[str | None]) -> OutsidePlace | None:
     """Where ``paragraph`` (outside every control) stands, when it can be told: in the parallel layout, a cell of
     the clauses' table, whose column gives its language; in the sequential layout, in the body, in the language
     of the text before it. Its place is right after the last control of that language before it. An emptied
-    paragraph (its number only: a cell the other side left empty) is placed with no text."""
+    paragraph (its number only: a cell the other side left empty) is placed with no text. ``headings``: the styles
+    of the article headings, by which a typed heading is told."""
     controls = back.controls
     if paragraph.after < 0 or paragraph.after >= len(controls):
         return None
@@ -333,7 +337,6 @@ def _outside_place(paragraph: ReadParagraph, back: ReadBack, langs: tuple[str, .
     if anchor is None:
         return None
     where, clause = positions[anchor]
-    headings = {p.style for c in controls if c.kind == "heading" and c.tag.where.isdigit() for p in c.paragraphs}
     text = normalize(paragraph.text)
     if paragraph.style in headings:  # an article heading, numbered by Word as ours are ("Pasal 12")
         if not paragraph.number:
