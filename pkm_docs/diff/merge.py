@@ -39,13 +39,10 @@ from .model_diff import PARAGRAPH_THRESHOLD, diff_drafts, match_parts
 from .text_diff import align, similarity
 from .snapshot import ADHOC, ANY_LANGUAGE, Draft, DraftClause, from_agreement
 from .sources import read_docx_draft, with_reference
-from .merge_place import comment_text, place_outside, renumbered_references
+from .merge_place import TRIPLE, comment_text, place_outside, renumbered_references
 
 #: Party fields a returned DOCX may change, as the source writes them.
 PARTY_FIELDS = ("name", "representative", "position", "authority", "address", "acts_for")
-
-#: What ends a text block in a source: a returned text that holds it cannot be written into one.
-TRIPLE = '"' * 3
 
 #: Two clauses read one value two ways: no new value is taken from either.
 _CONFLICT = "\x00conflict"

@@ -30,8 +30,8 @@ from .text_diff import normalize
 if TYPE_CHECKING:
     from .merge import _Edit, _Merger
 
-#: What ends a text block in a source.
-_TRIPLE = '"' * 3
+#: What ends a text block in a source: a returned text that holds it cannot be written into one.
+TRIPLE = '"' * 3
 
 
 @dataclass
@@ -256,7 +256,7 @@ def _unsafe(pieces: Mapping[str, list[_Piece]], langs: Sequence[str]) -> str | N
                 problem = unsafe_character(text)
                 if problem:
                     return f"in {lang} {problem}"
-                if _TRIPLE in text:
+                if TRIPLE in text:
                     return f"in {lang} holds three quotation marks, which end a text block"
     return None
 
@@ -321,7 +321,7 @@ def _text_block(merger: _Merger, blocks: Mapping[str, list[_Block]], langs: Sequ
 def _article(merger: _Merger, title: Mapping[str, str], texts: tuple[dict, dict], langs: Sequence[str]) -> str:
     """A new article's declaration, its title in each language typed (an empty string where none was), and its
     text: what was typed in every language, then what was typed in some only."""
-    from .merge import _text_literal
+    from .merge import _quoted, _text_literal
 
     heading = _text_literal(Text({lang: title[lang] for lang in langs}), langs) if all(title.values()) else \
         " / ".join(_quoted(title[lang]) for lang in langs)
@@ -336,10 +336,6 @@ def _article(merger: _Merger, title: Mapping[str, str], texts: tuple[dict, dict]
             lines.append(_text_block(merger, {lang: b for lang, b in blocks.items() if b}, langs, "  ", None))
     lines.append("}")
     return "\n".join(lines)
-
-
-def _quoted(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def _anchor(merger: _Merger, article, k: int) -> tuple[int, int, str, str] | None:
