@@ -178,10 +178,11 @@ class Server:
             files = self._files.setdefault(key, {})
             if len(self._files) > 8:
                 self._files.pop(next(iter(self._files)))
-            if fmt not in files:
+            name = f"{form.template}.{fmt}"  # the key Rendering.files gives it
+            if name not in files:
                 from ..pipeline import Rendering
                 files.update(Rendering(outcome.compiled.agreement, form.template, (fmt,)).files())
-            return files[f"{form.template}.{fmt}"]
+            return files[name]
 
 
 def _server(request: Request) -> Server:

@@ -5,7 +5,6 @@ text in Indonesian and English."""
 from __future__ import annotations
 
 import datetime
-import json
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -322,7 +321,7 @@ def refused(form: Form, answers: Answers, outcome: Outcome, error: PkmError) -> 
         for cluster in characters:
             for ch in dict.fromkeys((cluster, cluster[:1])):
                 names = [f.name for f in form.fields
-                         if ch and ch in json.dumps(answers.get(f.name), ensure_ascii=False)]
+                         if ch and any(ch in text for text in _strings(answers.get(f.name)))]
                 if not names:
                     continue
                 points = " ".join(f"U+{ord(c):04X}" for c in ch)
